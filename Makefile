@@ -1,0 +1,138 @@
+# mapbench: build the guest (aarch64, freestanding), the host VMM
+# (native, and static aarch64 for the nested-KVM tier) and the tests.
+#
+#   make            guest ELF + host binary + unit tests
+#   make run        install missing packages, run a small default sweep
+#   make test       all three tiers: unit, tcg, kvm
+#   make cross      static aarch64 host binary (build/aarch64/mapbench)
+
+MAKEFLAGS += --no-builtin-rules
+.SUFFIXES:
+
+BUILD		?= build
+HOST_ARCH	:= $(shell uname -m)
+VERSION		:= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+ifeq ($(HOST_ARCH),aarch64)
+GUEST_CC	?= gcc
+CROSS_CC	?= gcc
+else
+GUEST_CC	?= aarch64-linux-gnu-gcc
+CROSS_CC	?= aarch64-linux-gnu-gcc
+endif
+CC		?= gcc
+
+WARN		:= -Wall -Wextra -Werror
+HOST_CFLAGS	:= -std=gnu11 -O2 -g $(WARN) -Iinclude -Ihost \
+		   -DMB_VERSION='"$(VERSION)"' -D_GNU_SOURCE
+HOST_LIBS	:= -lelf -ljansson -lm
+SAN_FLAGS	:= -fsanitize=address,undefined -fno-omit-frame-pointer \
+		   -fno-sanitize-recover=all
+
+# The guest: freestanding, no FP/SIMD (as the kernel), strict alignment
+# because it runs with the MMU off first, position independent code so
+# the same C runs at its physical address before the MMU is on.
+GUEST_CFLAGS	:= -std=gnu11 -O2 -g $(WARN) -Iinclude -Iguest \
+		   -ffreestanding -fno-builtin -nostdinc -isystem \
+		   $(shell $(GUEST_CC) -print-file-name=include) \
+		   -mgeneral-regs-only -mstrict-align -fpie \
+		   -fvisibility=hidden -fno-stack-protector \
+		   -fno-asynchronous-unwind-tables -fno-unwind-tables \
+		   -mno-outline-atomics -DMB_GUEST
+GUEST_LDFLAGS	:= -nostdlib -static -Wl,--no-pie -Wl,-T,guest/guest.lds \
+		   -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
+		   -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
+
+GUEST_ELF	:= $(BUILD)/guest/mapbench-guest.elf
+GUEST_SRCS	:= guest/entry.S guest/main.c guest/console.c \
+		   guest/exception.c guest/fixmap.c guest/memblock.c \
+		   guest/linear_map_timed.c guest/linear_map_counted.c \
+		   guest/idmap.c guest/verify.c guest/string.c
+GUEST_OBJS	:= $(patsubst guest/%,$(BUILD)/guest/%.o,$(GUEST_SRCS))
+
+HOST_SRCS	:= host/main.c host/vmm.c host/memslots.c host/loader.c \
+		   host/tcg.c host/record.c host/report.c host/util.c
+HOST_BIN	:= $(BUILD)/mapbench
+HOST_ASAN	:= $(BUILD)/asan/mapbench
+CROSS_BIN	:= $(BUILD)/aarch64/mapbench
+
+UNIT_BIN	:= $(BUILD)/unit/test_linear_map $(BUILD)/unit/test_host
+
+.PHONY: all guest host cross unit run test test-unit test-tcg test-kvm \
+	deps clean bench
+all: guest host unit
+
+guest: $(GUEST_ELF)
+host: $(HOST_BIN) $(HOST_ASAN)
+cross: $(CROSS_BIN)
+unit: $(UNIT_BIN)
+
+GUEST_HDRS := $(wildcard guest/*.h) $(wildcard include/mapbench/*.h)
+HOST_HDRS := $(wildcard host/*.h) $(wildcard include/mapbench/*.h)
+
+$(BUILD)/guest/%.S.o: guest/%.S $(GUEST_HDRS)
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+
+$(BUILD)/guest/%.c.o: guest/%.c $(GUEST_HDRS)
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
+
+$(GUEST_ELF): $(GUEST_OBJS) guest/guest.lds
+	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) $(GUEST_OBJS) -o $@
+	@scripts/check_guest.sh $@
+
+$(HOST_BIN): $(HOST_SRCS) $(HOST_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(HOST_SRCS) -o $@ $(HOST_LIBS)
+
+$(HOST_ASAN): $(HOST_SRCS) $(HOST_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(HOST_SRCS) -o $@ $(HOST_LIBS)
+
+# Static aarch64 build for the nested-KVM tier (and arm64 lab hosts that
+# want one binary to copy around).
+$(CROSS_BIN): $(HOST_SRCS) $(HOST_HDRS)
+	@mkdir -p $(@D)
+	$(CROSS_CC) $(HOST_CFLAGS) -static $(HOST_SRCS) -o $@ \
+		$(HOST_LIBS) -lz
+
+# Unit tier: the guest's page-table engine built natively with simulated
+# arch operations, under ASan/UBSan.
+UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Iinclude -Iguest -Itests/unit \
+	       -DMB_SIM $(SAN_FLAGS)
+$(BUILD)/unit/test_linear_map: tests/unit/test_linear_map.c \
+		tests/unit/sim.c tests/unit/sim.h guest/engine.c guest/memblock.c \
+		$(GUEST_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) tests/unit/test_linear_map.c tests/unit/sim.c \
+		guest/memblock.c \
+		-o $@
+
+$(BUILD)/unit/test_host: tests/unit/test_host.c $(filter-out host/main.c,$(HOST_SRCS)) $(HOST_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) -DMB_UNIT_TEST tests/unit/test_host.c \
+		$(filter-out host/main.c,$(HOST_SRCS)) -o $@ $(HOST_LIBS)
+
+deps:
+	@scripts/deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory guest host
+	@scripts/run_default.sh $(HOST_BIN) $(GUEST_ELF)
+
+test: deps
+	@$(MAKE) --no-print-directory all cross
+	@scripts/test_all.sh
+
+test-unit: unit
+	@tests/unit/run.sh
+
+test-tcg: guest host
+	@tests/tcg/run.sh
+
+test-kvm: guest cross
+	@tests/kvm/run.sh
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The linear-map engine: map_mem() and the walk beneath it, built three
+ * times from engine.c (timed, counted, simulated).  ENGINE(x) gives each
+ * build its own external names.
+ */
+#ifndef MB_ENGINE_H
+#define MB_ENGINE_H
+
+#include "compiler.h"
+#include "memblock.h"
+
+struct mb_mm {
+	u64 pgd;		/* VA of the root being populated */
+	u64 swapper;		/* VA of swapper_pg_dir */
+	u64 bm_pte;		/* VA of the fixmap's L3 table */
+	u64 phys_offset;	/* PHYS_OFFSET (memstart_addr) */
+	struct mb_memblock *mblk;
+	unsigned int strategy;	/* enum mb_strategy */
+	unsigned int rodata;	/* enum mb_rodata */
+	u64 kernel_start;	/* the image's text+rodata alias, NOMAP */
+	u64 kernel_end;
+};
+
+/* Provided by the environment: record the failure and stop. */
+void __noreturn mb_panic(unsigned int status, unsigned int line);
+#define MB_BUG_ON(c) do {						\
+	if (unlikely(c))						\
+		mb_panic(MB_ST_BUG, __LINE__);				\
+} while (0)
+
+static inline u64 mb_phys_to_virt(const struct mb_mm *mm, u64 pa)
+{
+	return (pa - mm->phys_offset) | 0xffff000000000000UL;
+}
+
+#define ENGINE_DECLARE(sfx)						\
+	void map_mem_##sfx(struct mb_mm *mm);				\
+	void create_mapping_##sfx(struct mb_mm *mm, u64 phys, u64 virt,	\
+				  u64 size, u64 prot, unsigned int flags);
+
+ENGINE_DECLARE(timed)
+ENGINE_DECLARE(counted)
+ENGINE_DECLARE(sim)
+
+#endif

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A memblock-style description of guest RAM and a top-down page
+ * allocator over it (memblock_phys_alloc_range() with arm64's default
+ * top-down policy): page tables come from the top of the highest bank,
+ * memory the linear map has not reached yet -- the reason for the fixmap.
+ */
+#ifndef MB_MEMBLOCK_H
+#define MB_MEMBLOCK_H
+
+#include "compiler.h"
+#include <mapbench/abi.h>
+
+#define MB_MAX_RESERVED	8
+
+struct mb_memblock {
+	struct mb_bank mem[MB_MAX_BANKS];	/* sorted, disjoint */
+	unsigned int nr_mem;
+	struct mb_bank rsv[MB_MAX_RESERVED];	/* never handed out */
+	unsigned int nr_rsv;
+	u64 nomap_start, nomap_end;		/* skipped by map ranges */
+	int cur;				/* bank being consumed */
+	u64 top;				/* next page is top - 4K */
+	u64 low;				/* lowest page handed out */
+	u64 pages;				/* pages handed out */
+};
+
+/* Returns 0, or a short reason the bank list is unusable. */
+const char *memblock_init(struct mb_memblock *m, const struct mb_bank *b,
+			  unsigned int nr);
+int memblock_reserve(struct mb_memblock *m, u64 base, u64 size);
+u64 memblock_alloc_page(struct mb_memblock *m);	/* 0 when exhausted */
+/* The non-NOMAP pieces of RAM, in address order (for_each_mem_range). */
+unsigned int memblock_map_ranges(const struct mb_memblock *m,
+				 struct mb_bank *out, unsigned int max);
+u64 memblock_start(const struct mb_memblock *m);
+u64 memblock_end(const struct mb_memblock *m);
+
+#endif

@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The host <-> guest contract of mapbench: the guest-physical memory map,
+ * the boot parameters the host hands in and the result record the guest
+ * hands back.  This is the only header compiled by both sides; anything
+ * that changes the layout of these structures bumps MB_ABI_VERSION.
+ *
+ * The host must treat every byte of struct mb_result as untrusted input.
+ */
+#ifndef MAPBENCH_ABI_H
+#define MAPBENCH_ABI_H
+
+#ifdef __ASSEMBLER__
+#define MB_UL(x)	x
+#else
+#include <stdint.h>
+#define MB_UL(x)	x##UL
+#endif
+
+#define MB_ABI_VERSION		1
+
+/*
+ * Guest-physical memory map (the QEMU "virt" machine's, so the same ELF
+ * boots under QEMU TCG and under our own VMM on KVM).
+ *
+ *   0x09000000  PL011 data register (byte stores are console output)
+ *   0x40000000  RAM base; first page: struct mb_params (host writes)
+ *   0x40001000  struct mb_result (guest writes, host reads after exit)
+ *   0x40200000  guest image (ELF PT_LOADs, 2 MiB aligned like a kernel)
+ *
+ * [RAM base, image) is reserved in the guest's memblock: mapped by the
+ * linear map like any reserved memory, never handed out for tables.
+ */
+#define MB_UART_GPA		MB_UL(0x09000000)
+#define MB_RAM_BASE		MB_UL(0x40000000)
+#define MB_PARAMS_GPA		(MB_RAM_BASE + MB_UL(0x0000))
+#define MB_RESULT_GPA		(MB_RAM_BASE + MB_UL(0x1000))
+#define MB_IMAGE_GPA		(MB_RAM_BASE + MB_UL(0x200000))
+#define MB_IMAGE_MAX		MB_UL(0x200000)	/* one 2 MiB block */
+#define MB_MIN_RAM		(MB_UL(64) << 20)
+
+/* PSCI 0.2 SYSTEM_OFF, issued with HVC #0. */
+#define MB_PSCI_SYSTEM_OFF	0x84000008
+
+#define MB_MAX_BANKS		8
+
+#define MB_PARAMS_MAGIC		MB_UL(0x3153524150424d4d)	/* MMBPARS1 */
+#define MB_RESULT_MAGIC		MB_UL(0x31534552424d4d00)	/* \0MMBRES1 */
+
+/* Console framing of the result record (used where the host cannot read
+ * guest RAM after the run, i.e. under QEMU): one line "MBREC <hex>". */
+#define MB_CONSOLE_TAG		"MBREC "
+
+/* Params flags. */
+#define MB_PF_CONSOLE_RECORD	(1u << 0)	/* also print the record */
+#define MB_PF_QUIET		(1u << 1)	/* no progress lines */
+
+/*
+ * Strategies: id, CLI name, one-line description.  Ids are ABI.
+ */
+#define MB_STRATEGY_LIST(X)						\
+	X(0, base, "base",						\
+	  "v6.9-rc1 map_mem(): fixmap map/unmap per cont window")	\
+	X(1, no_cont_remap, "no-cont-remap",				\
+	  "v1 1/3: map each table once per population pass")		\
+	X(2, no_alloc_remap, "no-alloc-remap",				\
+	  "v1 1/3+2/3: pgtable_ops, alloc maps at the level's slot")	\
+	X(3, lazy_unmap, "lazy-unmap",					\
+	  "v1 1/3-3/3: 16 rotating FIX_PTE slots, batched flush")	\
+	X(4, batch_barriers, "batch-barriers",				\
+	  "v1 chain + batch dsb/isb once per PTE table")		\
+	X(5, v6_10, "v6.10",						\
+	  "merged v3: A, B via the fixmap clear, Mark's C")		\
+	X(6, idmap, "idmap",						\
+	  "Ard: 1:1 TTBR0 map of RAM, tables reached at VA=PA")	\
+	X(7, temp_pgtable, "temp-pgtable",				\
+	  "Mark: temporary block-mapped TTBR1, no fixmap")		\
+	X(8, bbml2_blocks, "bbml2-blocks",				\
+	  "v6.18 with BBML2_NOABORT: blocks as rodata=on")		\
+	X(9, bbml2_repaint, "bbml2-repaint",				\
+	  "v6.18 mixed system: blocks, then repaint to PTEs")
+
+enum mb_strategy {
+#define MB_STRAT_ENUM(id, name, cli, desc) MB_STRAT_##name = id,
+	MB_STRATEGY_LIST(MB_STRAT_ENUM)
+#undef MB_STRAT_ENUM
+	MB_NR_STRATEGIES
+};
+
+/* rodata= as in v6.9 (reference 1.3).  Ids are ABI. */
+enum mb_rodata {
+	MB_RODATA_FULL = 0,	/* default: NO_BLOCK | NO_CONT */
+	MB_RODATA_ON = 1,
+	MB_RODATA_OFF = 2,
+	MB_NR_RODATA
+};
+
+/* Result status.  Ids are ABI. */
+enum mb_status {
+	MB_ST_OK = 0,
+	MB_ST_RUNNING = 1,	/* set on entry; still there = guest died */
+	MB_ST_BAD_PARAMS = 2,
+	MB_ST_UNSUPPORTED = 3,	/* strategy/mode not built in this guest */
+	MB_ST_NOMEM = 4,	/* page-table allocator ran dry */
+	MB_ST_VERIFY_FAILED = 5,
+	MB_ST_EXCEPTION = 6,
+	MB_ST_BUG = 7,		/* an internal consistency check (BUG_ON) */
+	MB_NR_STATUS
+};
+
+/*
+ * Operation counters, from the guest's separate counting pass (never in
+ * the timed window).  X-macro so both sides agree on order and names.
+ */
+#define MB_COUNTER_LIST(X)		\
+	X(tlbi_vaale1is)		\
+	X(tlbi_vmalle1is)		\
+	X(tlbi_vmalle1)			\
+	X(dsb_ishst)			\
+	X(dsb_ish)			\
+	X(dsb_nshst)			\
+	X(dsb_nsh)			\
+	X(isb)				\
+	X(fixmap_map)			\
+	X(fixmap_unmap)			\
+	X(ttbr_write)			\
+	X(tables_l0)			\
+	X(tables_l1)			\
+	X(tables_l2)			\
+	X(tables_l3)			\
+	X(bytes_zeroed)			\
+	X(leaf_stores)			\
+	X(table_stores)
+
+#ifndef __ASSEMBLER__
+
+struct mb_bank {
+	uint64_t base;
+	uint64_t size;
+};
+
+struct mb_params {
+	uint64_t magic;
+	uint32_t abi_version;
+	uint32_t size;			/* sizeof(struct mb_params) */
+	uint32_t strategy;		/* enum mb_strategy */
+	uint32_t rodata;		/* enum mb_rodata */
+	uint32_t flags;			/* MB_PF_* */
+	uint32_t nr_banks;
+	struct mb_bank banks[MB_MAX_BANKS];
+	uint64_t reserved[8];
+};
+
+struct mb_counts {
+#define MB_COUNT_FIELD(name) uint64_t name;
+	MB_COUNTER_LIST(MB_COUNT_FIELD)
+#undef MB_COUNT_FIELD
+};
+
+#define MB_NR_COUNTERS (sizeof(struct mb_counts) / sizeof(uint64_t))
+
+struct mb_verify {
+	uint64_t leaves_checked;	/* leaf descriptors walked */
+	uint64_t pages_checked;		/* 4K pages covered by them */
+	uint64_t at_checked;		/* AT S1E1R samples */
+	uint64_t rw_checked;		/* read/write samples */
+	uint64_t errors;
+	uint64_t first_bad_va;
+	uint64_t first_bad_desc;
+	uint64_t first_expected;
+};
+
+struct mb_exception {
+	uint64_t esr;
+	uint64_t far;
+	uint64_t elr;
+	uint64_t spsr;
+	uint32_t vector;		/* offset of the vector / 0x80 */
+	uint32_t mmu_on;
+};
+
+struct mb_result {
+	uint64_t magic;
+	uint32_t abi_version;
+	uint32_t size;			/* sizeof(struct mb_result) */
+	uint32_t status;		/* enum mb_status */
+	uint32_t detail;		/* status-specific (e.g. source line) */
+	uint32_t strategy;
+	uint32_t rodata;
+	/* timing: CNTVCT around the map_mem()-equivalent call */
+	uint64_t cntfrq;
+	uint64_t t_start;
+	uint64_t t_end;
+	/* the layout the guest actually mapped */
+	uint64_t page_offset;
+	uint64_t phys_offset;
+	uint64_t kernel_start;		/* NOMAP alias [start, end) */
+	uint64_t kernel_end;
+	uint64_t image_start;		/* whole image, PA */
+	uint64_t image_end;
+	uint64_t alloc_low;		/* lowest PA handed out (timed pass) */
+	uint64_t alloc_pages;		/* pages handed out (timed pass) */
+	uint32_t nr_banks;
+	uint32_t pad;
+	struct mb_bank banks[MB_MAX_BANKS];
+	struct mb_counts counts;
+	struct mb_verify verify;
+	uint64_t digest;		/* walk digest of the live linear map */
+	uint64_t digest_counted;	/* same, of the counting pass's tables */
+	struct mb_exception exc;
+	uint64_t checksum;		/* FNV-1a 64 of all bytes before it */
+};
+
+/* FNV-1a, 64 bit: the record checksum and the table digest use it. */
+#define MB_FNV_OFFSET	0xcbf29ce484222325ULL
+#define MB_FNV_PRIME	0x100000001b3ULL
+
+static inline uint64_t mb_fnv1a(uint64_t h, const void *p, unsigned long n)
+{
+	const unsigned char *c = p;
+
+	while (n--) {
+		h ^= *c++;
+		h *= MB_FNV_PRIME;
+	}
+	return h;
+}
+
+static inline uint64_t mb_fnv1a_u64(uint64_t h, uint64_t v)
+{
+	for (int i = 0; i < 8; i++) {
+		h ^= (v >> (i * 8)) & 0xff;
+		h *= MB_FNV_PRIME;
+	}
+	return h;
+}
+
+#endif /* !__ASSEMBLER__ */
+#endif /* MAPBENCH_ABI_H */
