@@ -38,7 +38,8 @@ GUEST_CFLAGS	:= -std=gnu11 -O2 -g $(WARN) -Iinclude -Iguest \
 		   -mgeneral-regs-only -mstrict-align -fpie \
 		   -fvisibility=hidden -fno-stack-protector \
 		   -fno-asynchronous-unwind-tables -fno-unwind-tables \
-		   -mno-outline-atomics -DMB_GUEST
+		   -mno-outline-atomics -fno-tree-loop-distribute-patterns \
+		   -DMB_GUEST
 GUEST_LDFLAGS	:= -nostdlib -static -Wl,--no-pie -Wl,-T,guest/guest.lds \
 		   -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
 		   -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments

@@ -92,6 +92,7 @@
 #define pmd_index(a)		(((a) >> PMD_SHIFT) & (PTRS_PER_TABLE - 1))
 #define pte_index(a)		(((a) >> PAGE_SHIFT) & (PTRS_PER_TABLE - 1))
 
+#ifndef __ASSEMBLER__
 /* Fixmap slots.  FIX_PTE..FIX_PGD last, like the kernel's enum; 16 PTE
  * slots below them for the lazy-unmap strategy. */
 enum fixed_addresses {
@@ -111,5 +112,6 @@ enum fixed_addresses {
 };
 
 #define fix_to_virt(idx)	(FIXADDR_TOP - ((u64)(idx) << PAGE_SHIFT))
+#endif
 
 #endif

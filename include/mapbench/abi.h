@@ -24,8 +24,9 @@
  * boots under QEMU TCG and under our own VMM on KVM).
  *
  *   0x09000000  PL011 data register (byte stores are console output)
- *   0x40000000  RAM base; first page: struct mb_params (host writes)
- *   0x40001000  struct mb_result (guest writes, host reads after exit)
+ *   0x40000000  RAM base (QEMU puts its DTB here; we do not use it)
+ *   0x40100000  struct mb_params (host writes)
+ *   0x40101000  struct mb_result (guest writes, host reads after exit)
  *   0x40200000  guest image (ELF PT_LOADs, 2 MiB aligned like a kernel)
  *
  * [RAM base, image) is reserved in the guest's memblock: mapped by the
@@ -33,8 +34,8 @@
  */
 #define MB_UART_GPA		MB_UL(0x09000000)
 #define MB_RAM_BASE		MB_UL(0x40000000)
-#define MB_PARAMS_GPA		(MB_RAM_BASE + MB_UL(0x0000))
-#define MB_RESULT_GPA		(MB_RAM_BASE + MB_UL(0x1000))
+#define MB_PARAMS_GPA		(MB_RAM_BASE + MB_UL(0x100000))
+#define MB_RESULT_GPA		(MB_RAM_BASE + MB_UL(0x101000))
 #define MB_IMAGE_GPA		(MB_RAM_BASE + MB_UL(0x200000))
 #define MB_IMAGE_MAX		MB_UL(0x200000)	/* one 2 MiB block */
 #define MB_MIN_RAM		(MB_UL(64) << 20)
@@ -80,6 +81,32 @@
 	X(9, bbml2_repaint, "bbml2-repaint",				\
 	  "v6.18 mixed system: blocks, then repaint to PTEs")
 
+/*
+ * Operation counters, from the guest's separate counting pass (never in
+ * the timed window).  X-macro so both sides agree on order and names.
+ */
+#define MB_COUNTER_LIST(X)		\
+	X(tlbi_vaale1is)		\
+	X(tlbi_vmalle1is)		\
+	X(tlbi_vmalle1)			\
+	X(dsb_ishst)			\
+	X(dsb_ish)			\
+	X(dsb_nshst)			\
+	X(dsb_nsh)			\
+	X(isb)				\
+	X(fixmap_map)			\
+	X(fixmap_unmap)			\
+	X(ttbr_write)			\
+	X(tables_l0)			\
+	X(tables_l1)			\
+	X(tables_l2)			\
+	X(tables_l3)			\
+	X(bytes_zeroed)			\
+	X(leaf_stores)			\
+	X(table_stores)
+
+#ifndef __ASSEMBLER__
+
 enum mb_strategy {
 #define MB_STRAT_ENUM(id, name, cli, desc) MB_STRAT_##name = id,
 	MB_STRATEGY_LIST(MB_STRAT_ENUM)
@@ -107,32 +134,6 @@ enum mb_status {
 	MB_ST_BUG = 7,		/* an internal consistency check (BUG_ON) */
 	MB_NR_STATUS
 };
-
-/*
- * Operation counters, from the guest's separate counting pass (never in
- * the timed window).  X-macro so both sides agree on order and names.
- */
-#define MB_COUNTER_LIST(X)		\
-	X(tlbi_vaale1is)		\
-	X(tlbi_vmalle1is)		\
-	X(tlbi_vmalle1)			\
-	X(dsb_ishst)			\
-	X(dsb_ish)			\
-	X(dsb_nshst)			\
-	X(dsb_nsh)			\
-	X(isb)				\
-	X(fixmap_map)			\
-	X(fixmap_unmap)			\
-	X(ttbr_write)			\
-	X(tables_l0)			\
-	X(tables_l1)			\
-	X(tables_l2)			\
-	X(tables_l3)			\
-	X(bytes_zeroed)			\
-	X(leaf_stores)			\
-	X(table_stores)
-
-#ifndef __ASSEMBLER__
 
 struct mb_bank {
 	uint64_t base;

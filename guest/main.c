@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The guest's life after the MMU is on: take the boot parameters, set up
+ * the kernel's state at paging_init() (swapper live in TTBR1, reserved
+ * TTBR0, memblock with the image reserved), run the strategy in the timed
+ * window, then -- outside it -- count, verify, digest, report, power off.
+ */
+#include "compiler.h"
+#include "arch.h"
+#include "boot.h"
+#include "engine.h"
+#include "memblock.h"
+#include "pgtable.h"
+#include "verify.h"
+
+struct mb_counts mb_counters;
+
+static struct mb_memblock mblk;
+static struct mb_params prm;
+
+struct mb_result *mb_result_ptr(void)
+{
+	return (struct mb_result *)fix_to_virt(FIX_RESULT);
+}
+
+const struct mb_params *mb_params_ptr(void)
+{
+	return (const struct mb_params *)fix_to_virt(FIX_PARAMS);
+}
+
+void mb_result_seal(struct mb_result *r)
+{
+	r->checksum = mb_fnv1a(MB_FNV_OFFSET, r,
+			       offsetof(struct mb_result, checksum));
+}
+
+/* Under QEMU the host cannot read our RAM after power-off: print it. */
+void mb_result_emit(const struct mb_result *r, const struct mb_params *p)
+{
+	const u8 *b = (const u8 *)r;
+
+	if (!(READ_ONCE(p->flags) & MB_PF_CONSOLE_RECORD))
+		return;
+	mb_puts("\n" MB_CONSOLE_TAG);
+	for (size_t i = 0; i < sizeof(*r); i++)
+		mb_printf("%02x", b[i]);
+	mb_puts("\n");
+}
+
+static void __noreturn finish(struct mb_result *r)
+{
+	mb_result_seal(r);
+	mb_result_emit(r, mb_params_ptr());
+	mb_power_off();
+}
+
+void __noreturn mb_panic(unsigned int status, unsigned int line)
+{
+	struct mb_result *r = mb_result_ptr();
+
+	mb_printf("mapbench-guest: failed: status %u at line %u\n", status,
+		  line);
+	r->status = status;
+	r->detail = line;
+	finish(r);
+}
+
+static const char *check_params(const struct mb_params *p)
+{
+	if (p->magic != MB_PARAMS_MAGIC)
+		return "bad params magic";
+	if (p->abi_version != MB_ABI_VERSION || p->size != sizeof(*p))
+		return "params ABI version or size mismatch";
+	if (p->strategy >= MB_NR_STRATEGIES || p->rodata >= MB_NR_RODATA)
+		return "strategy or rodata out of range";
+	if (p->nr_banks == 0 || p->nr_banks > MB_MAX_BANKS)
+		return "bank count out of range";
+	if (p->banks[0].base != MB_RAM_BASE || p->banks[0].size < MB_MIN_RAM)
+		return "first bank must start at RAM base, >= 64M";
+	return 0;
+}
+
+/* cpu_uninstall_idmap(): TTBR0 back to the empty reserved table. */
+static void install_reserved_ttbr0(void)
+{
+	write_sysreg(kimg_to_phys(reserved_pg_dir), ttbr0_el1);
+	isb();
+	asm volatile("tlbi vmalle1" ::: "memory");
+	dsb(nsh);
+	isb();
+}
+
+static void __noreturn fail_params(struct mb_result *r, const char *why)
+{
+	mb_printf("mapbench-guest: bad parameters: %s\n", why);
+	r->status = MB_ST_BAD_PARAMS;
+	finish(r);
+}
+
+void __noreturn mb_main(void)
+{
+	struct mb_result *r = mb_result_ptr();
+	struct mb_mm mm, cm;
+	const char *why;
+	u64 t0, t1, root;
+
+	for (char *p = __bss_start; p < __bss_end; p++)
+		*p = 0;
+	memcpy(&prm, mb_params_ptr(), sizeof(prm));
+
+	memset(r, 0, sizeof(*r));
+	r->magic = MB_RESULT_MAGIC;
+	r->abi_version = MB_ABI_VERSION;
+	r->size = sizeof(*r);
+	r->status = MB_ST_RUNNING;
+	r->strategy = prm.strategy;
+	r->rodata = prm.rodata;
+
+	why = check_params(&prm);
+	if (why)
+		fail_params(r, why);
+	why = memblock_init(&mblk, prm.banks, prm.nr_banks);
+	if (why)
+		fail_params(r, why);
+	if (prm.strategy != MB_STRAT_base) {
+		mb_printf("mapbench-guest: strategy %u not built in\n",
+			  prm.strategy);
+		r->status = MB_ST_UNSUPPORTED;
+		finish(r);
+	}
+
+	install_reserved_ttbr0();
+	memblock_reserve(&mblk, MB_RAM_BASE, MB_IMAGE_GPA - MB_RAM_BASE);
+	memblock_reserve(&mblk, kimg_to_phys(_text), _end - _text);
+	mb_zero_init();
+
+	mm = (struct mb_mm){
+		.pgd = (u64)swapper_pg_dir,
+		.swapper = (u64)swapper_pg_dir,
+		.bm_pte = (u64)bm_pte,
+		.phys_offset = MB_RAM_BASE & ~(MEMSTART_ALIGN - 1),
+		.mblk = &mblk,
+		.strategy = prm.strategy,
+		.rodata = prm.rodata,
+		.kernel_start = kimg_to_phys(_stext),
+		.kernel_end = kimg_to_phys(__init_begin),
+	};
+	r->cntfrq = read_sysreg(cntfrq_el0);
+	r->page_offset = PAGE_OFFSET;
+	r->phys_offset = mm.phys_offset;
+	r->kernel_start = mm.kernel_start;
+	r->kernel_end = mm.kernel_end;
+	r->image_start = kimg_to_phys(_text);
+	r->image_end = kimg_to_phys(_end);
+	r->nr_banks = prm.nr_banks;
+	for (u32 i = 0; i < prm.nr_banks; i++)
+		r->banks[i] = prm.banks[i];
+	if (!(prm.flags & MB_PF_QUIET))
+		mb_printf("mapbench-guest: strategy %u rodata %u, %u bank(s), "
+			  "top 0x%lx\n", prm.strategy, prm.rodata,
+			  prm.nr_banks, memblock_end(&mblk));
+
+	/* ---- the timed window: map_mem() and nothing else ---- */
+	t0 = read_cntvct();
+	map_mem_timed(&mm);
+	t1 = read_cntvct();
+	/* ---- end of the timed window ---- */
+
+	r->t_start = t0;
+	r->t_end = t1;
+	r->alloc_low = mblk.low;
+	r->alloc_pages = mblk.pages;
+
+	/* Counting pass: the same build again into a scratch root, with
+	 * every op counted; its tables must digest to the same map. */
+	root = memblock_alloc_page(&mblk);
+	if (!root)
+		mb_panic(MB_ST_NOMEM, __LINE__);
+	mb_zero_page(mb_phys_to_virt(&mm, root));
+	dsb(ishst);
+	cm = mm;
+	cm.pgd = mb_phys_to_virt(&mm, root);
+	memset(&mb_counters, 0, sizeof(mb_counters));
+	map_mem_counted(&cm);
+	r->counts = mb_counters;
+
+	r->digest = mb_digest(&mm, mm.pgd);
+	r->digest_counted = mb_digest(&mm, cm.pgd);
+	mb_verify_map(&mm, &r->verify, r->image_end, mblk.low);
+	r->status = (r->verify.errors || r->digest != r->digest_counted) ?
+		    MB_ST_VERIFY_FAILED : MB_ST_OK;
+
+	if (!(prm.flags & MB_PF_QUIET))
+		mb_printf("mapbench-guest: map_mem %lu ticks @ %lu Hz, "
+			  "%lu leaves checked, %lu errors, digest 0x%016lx%s\n",
+			  t1 - t0, r->cntfrq, r->verify.leaves_checked,
+			  r->verify.errors, r->digest,
+			  r->digest == r->digest_counted ? "" :
+			  " (counting pass differs)");
+	finish(r);
+}

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * After the timed window: check the linear map the strategy built.
+ *
+ *  - a software walk of every leaf against an independent model of what
+ *    map_mem() must produce (level, output address, attributes, CONT);
+ *  - AT S1E1R on a sample of pages: the MMU agrees with the walk;
+ *  - reads and writes through the linear map on a sample of free pages,
+ *    cross-checked through a second (fixmap) alias of the same PA;
+ *  - a digest of the final tables that ignores where table pages were
+ *    allocated, so two builds of the same map compare equal.
+ */
+#include "compiler.h"
+#include "arch.h"
+#include "boot.h"
+#include "engine.h"
+#include "pgtable.h"
+#include "verify.h"
+
+static u64 table_va(const struct mb_mm *mm, u64 desc)
+{
+	return mb_phys_to_virt(mm, desc & PTE_ADDR_MASK);
+}
+
+/* Walk root for va; returns the leaf (0 if none) and its level. */
+static u64 walk(const struct mb_mm *mm, u64 root, u64 va, int *level)
+{
+	u64 t = root, d = 0;
+
+	for (int l = 0; l <= 3; l++) {
+		d = ldr64(t + ((va >> (39 - 9 * l)) & 511) * 8);
+		if (!(d & PTE_VALID))
+			return 0;
+		if (l == 3 || !(d & PTE_TABLE_BIT)) {
+			if (l == 0 || (l == 3 && !(d & PTE_TABLE_BIT)))
+				return 0;
+			*level = l;
+			return d;
+		}
+		t = table_va(mm, d);
+	}
+	return 0;
+}
+
+static int window_in(u64 va, u64 size, u64 s, u64 e)
+{
+	u64 w = va & ~(size - 1);
+
+	return w >= s && w + size <= e;
+}
+
+/* What map_mem() puts at va of a range mapped with prot/flags. */
+static u64 expected(u64 va, u64 pa, u64 s, u64 e, u64 prot,
+		    unsigned int flags, int *level)
+{
+	int cont_ok = !(flags & NO_CONT_MAPPINGS);
+	u64 sect = (prot & ~PTE_TABLE_BIT) | PMD_TYPE_SECT;
+
+	if (!(flags & NO_BLOCK_MAPPINGS)) {
+		if (window_in(va, PUD_SIZE, s, e)) {
+			*level = 1;
+			return (pa & ~(PUD_SIZE - 1)) | sect;
+		}
+		if (window_in(va, PMD_SIZE, s, e)) {
+			*level = 2;
+			return (pa & ~(PMD_SIZE - 1)) | sect |
+			       (cont_ok && window_in(va, CONT_PMD_SIZE, s, e) ?
+				PTE_CONT : 0);
+		}
+	}
+	*level = 3;
+	return (pa & PAGE_MASK) | prot |
+	       (cont_ok && (window_in(va, CONT_PTE_SIZE, s, e) ||
+			    window_in(va, CONT_PMD_SIZE, s, e)) ? PTE_CONT : 0);
+}
+
+static void bad(struct mb_verify *v, u64 va, u64 got, u64 want)
+{
+	if (!v->errors++) {
+		v->first_bad_va = va;
+		v->first_bad_desc = got;
+		v->first_expected = want;
+	}
+}
+
+static void check_range(const struct mb_mm *mm, struct mb_verify *v,
+			u64 ps, u64 pe, u64 prot, unsigned int flags)
+{
+	u64 s = mb_phys_to_virt(mm, ps), e = mb_phys_to_virt(mm, pe);
+	u64 va = s;
+
+	while (va < e) {
+		int lw = 0, lg = 0;
+		u64 pa = ps + (va - s);
+		u64 want = expected(va, pa, s, e, prot, flags, &lw);
+		u64 got = walk(mm, mm->pgd, va, &lg);
+		u64 span = 1UL << (39 - 9 * lw);
+
+		if (got != want || lg != lw) {
+			bad(v, va, got, want);
+			span = PAGE_SIZE;	/* resync page by page */
+		}
+		v->leaves_checked++;
+		v->pages_checked += span >> PAGE_SHIFT;
+		va = (va & ~(span - 1)) + span;
+	}
+}
+
+static void at_sample(const struct mb_mm *mm, struct mb_verify *v,
+		      u64 ps, u64 pe)
+{
+	u64 n = (pe - ps) >> PAGE_SHIFT, step = n > 64 ? n / 64 : 1;
+
+	for (u64 i = 0; i < n; i += step) {
+		u64 pa = ps + (i << PAGE_SHIFT);
+		u64 par = at_s1e1r(mb_phys_to_virt(mm, pa));
+
+		v->at_checked++;
+		if ((par & 1) || (par & PTE_ADDR_MASK) != pa)
+			bad(v, mb_phys_to_virt(mm, pa), par, pa);
+	}
+	/* and the last page */
+	if (n) {
+		u64 pa = pe - PAGE_SIZE;
+		u64 par = at_s1e1r(mb_phys_to_virt(mm, pa));
+
+		v->at_checked++;
+		if ((par & 1) || (par & PTE_ADDR_MASK) != pa)
+			bad(v, mb_phys_to_virt(mm, pa), par, pa);
+	}
+}
+
+/* Pages nobody uses: between the image and the lowest table page. */
+static void rw_sample(const struct mb_mm *mm, struct mb_verify *v,
+		      u64 free_lo, u64 free_hi)
+{
+	u64 n = (free_hi - free_lo) >> PAGE_SHIFT, step;
+
+	if (!n)
+		return;
+	step = n > 16 ? n / 16 : 1;
+	for (u64 i = 0; i < n; i += step) {
+		u64 pa = free_lo + (i << PAGE_SHIFT);
+		u64 lva = mb_phys_to_virt(mm, pa), fva;
+		u64 pat = 0x6d61706265ULL ^ pa, back;
+
+		str64(lva, pat);
+		dsb(ish);
+		fva = mb_set_fixmap(FIX_VERIFY, pa, FIXMAP_PAGE_NORMAL);
+		back = ldr64(fva);
+		str64(fva + 8, ~pat);
+		dsb(ish);
+		mb_clear_fixmap(FIX_VERIFY);
+		v->rw_checked++;
+		if (back != pat || ldr64(lva + 8) != ~pat)
+			bad(v, lva, back, pat);
+	}
+}
+
+void mb_verify_map(const struct mb_mm *mm, struct mb_verify *v,
+		   u64 free_lo, u64 free_hi)
+{
+	struct mb_bank r[2 * MB_MAX_BANKS];
+	struct mb_memblock tmp = *mm->mblk;
+	unsigned int i, n, flags = NO_EXEC_MAPPINGS;
+
+	if (mm->rodata == MB_RODATA_FULL)
+		flags |= NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS;
+	tmp.nomap_start = mm->kernel_start;
+	tmp.nomap_end = mm->kernel_end;
+	n = memblock_map_ranges(&tmp, r, ARRAY_SIZE(r));
+	for (i = 0; i < n; i++) {
+		check_range(mm, v, r[i].base, r[i].base + r[i].size,
+			    PAGE_KERNEL_TAGGED, flags);
+		at_sample(mm, v, r[i].base, r[i].base + r[i].size);
+	}
+	if (mm->kernel_end > mm->kernel_start) {
+		check_range(mm, v, mm->kernel_start, mm->kernel_end,
+			    PAGE_KERNEL, NO_CONT_MAPPINGS);
+		at_sample(mm, v, mm->kernel_start, mm->kernel_end);
+	}
+	rw_sample(mm, v, free_lo, free_hi);
+}
+
+static u64 digest_table(const struct mb_mm *mm, u64 h, u64 t, int level,
+			u64 va, int first, int last)
+{
+	for (int i = first; i <= last; i++) {
+		u64 d = ldr64(t + i * 8);
+		u64 a = va | ((u64)i << (39 - 9 * level));
+
+		if (!(d & PTE_VALID))
+			continue;
+		h = mb_fnv1a_u64(h, ((u64)level << 56) | (a & 0xffffffffffff));
+		if (level < 3 && (d & PTE_TABLE_BIT)) {
+			/* where the next table lives is not part of the map */
+			h = mb_fnv1a_u64(h, d & ~PTE_ADDR_MASK);
+			h = digest_table(mm, h, table_va(mm, d), level + 1, a,
+					 0, 511);
+		} else {
+			h = mb_fnv1a_u64(h, d);
+		}
+	}
+	return h;
+}
+
+u64 mb_digest(const struct mb_mm *mm, u64 root)
+{
+	/* the linear-map half of TTBR1: L0 slots 0..255 */
+	return digest_table(mm, MB_FNV_OFFSET, root, 0, PAGE_OFFSET, 0, 255);
+}
