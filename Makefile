@@ -10,6 +10,11 @@ MAKEFLAGS += --no-builtin-rules
 .SUFFIXES:
 
 BUILD		?= build
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
 HOST_ARCH	:= $(shell uname -m)
 VERSION		:= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
@@ -57,7 +62,8 @@ HOST_BIN	:= $(BUILD)/mapbench
 HOST_ASAN	:= $(BUILD)/asan/mapbench
 CROSS_BIN	:= $(BUILD)/aarch64/mapbench
 
-UNIT_BIN	:= $(BUILD)/unit/test_linear_map $(BUILD)/unit/test_host
+UNIT_BIN	:= $(BUILD)/unit/test_linear_map $(BUILD)/unit/test_host \
+		   $(BUILD)/unit/mapsim
 
 .PHONY: all guest host cross unit run test test-unit test-tcg test-kvm \
 	deps clean bench
@@ -73,29 +79,35 @@ HOST_HDRS := $(wildcard host/*.h) $(wildcard include/mapbench/*.h)
 
 $(BUILD)/guest/%.S.o: guest/%.S $(GUEST_HDRS)
 	@mkdir -p $(@D)
-	$(GUEST_CC) $(GUEST_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+	@echo "  AS      $@"
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
 
 $(BUILD)/guest/%.c.o: guest/%.c $(GUEST_HDRS)
 	@mkdir -p $(@D)
-	$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
+	@echo "  CC      $@"
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
 
 $(GUEST_ELF): $(GUEST_OBJS) guest/guest.lds
-	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) $(GUEST_OBJS) -o $@
+	@echo "  LD      $@"
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) $(GUEST_OBJS) -o $@
 	@scripts/check_guest.sh $@
 
 $(HOST_BIN): $(HOST_SRCS) $(HOST_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $(HOST_SRCS) -o $@ $(HOST_LIBS)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(HOST_CFLAGS) $(HOST_SRCS) -o $@ $(HOST_LIBS)
 
 $(HOST_ASAN): $(HOST_SRCS) $(HOST_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(HOST_SRCS) -o $@ $(HOST_LIBS)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(HOST_SRCS) -o $@ $(HOST_LIBS)
 
 # Static aarch64 build for the nested-KVM tier (and arm64 lab hosts that
 # want one binary to copy around).
 $(CROSS_BIN): $(HOST_SRCS) $(HOST_HDRS)
 	@mkdir -p $(@D)
-	$(CROSS_CC) $(HOST_CFLAGS) -static $(HOST_SRCS) -o $@ \
+	@echo "  CC      $@"
+	$(Q)$(CROSS_CC) $(HOST_CFLAGS) -static $(HOST_SRCS) -o $@ \
 		$(HOST_LIBS) -lz
 
 # Unit tier: the guest's page-table engine built natively with simulated
@@ -106,13 +118,22 @@ $(BUILD)/unit/test_linear_map: tests/unit/test_linear_map.c \
 		tests/unit/sim.c tests/unit/sim.h guest/engine.c guest/memblock.c \
 		$(GUEST_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(UNIT_CFLAGS) tests/unit/test_linear_map.c tests/unit/sim.c \
+	@echo "  CC      $@"
+	$(Q)$(CC) $(UNIT_CFLAGS) tests/unit/test_linear_map.c tests/unit/sim.c \
 		guest/memblock.c \
 		-o $@
 
+$(BUILD)/unit/mapsim: tests/unit/mapsim.c tests/unit/sim.c tests/unit/sim.h \
+		guest/engine.c guest/memblock.c $(GUEST_HDRS)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(UNIT_CFLAGS) tests/unit/mapsim.c tests/unit/sim.c \
+		guest/memblock.c -o $@
+
 $(BUILD)/unit/test_host: tests/unit/test_host.c $(filter-out host/main.c,$(HOST_SRCS)) $(HOST_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) -DMB_UNIT_TEST tests/unit/test_host.c \
+	@echo "  CC      $@"
+	$(Q)$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) -DMB_UNIT_TEST tests/unit/test_host.c \
 		$(filter-out host/main.c,$(HOST_SRCS)) -o $@ $(HOST_LIBS)
 
 deps:

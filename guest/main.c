@@ -32,6 +32,18 @@ void mb_result_seal(struct mb_result *r)
 {
 	r->checksum = mb_fnv1a(MB_FNV_OFFSET, r,
 			       offsetof(struct mb_result, checksum));
+	if (READ_ONCE(mb_params_ptr()->flags) & MB_PF_INJECT_BADREC)
+		r->checksum ^= 1;
+}
+
+/* Test hooks (MB_PF_INJECT_*), before anything is measured. */
+static void inject(const struct mb_params *p)
+{
+	if (p->flags & MB_PF_INJECT_FAULT)
+		(void)ldr64(PAGE_END - PAGE_SIZE);	/* nothing mapped */
+	if (p->flags & MB_PF_INJECT_HANG)
+		for (;;)
+			asm volatile("" ::: "memory");
 }
 
 /* Under QEMU the host cannot read our RAM after power-off: print it. */
@@ -129,6 +141,7 @@ void __noreturn mb_main(void)
 		finish(r);
 	}
 
+	inject(&prm);
 	install_reserved_ttbr0();
 	memblock_reserve(&mblk, MB_RAM_BASE, MB_IMAGE_GPA - MB_RAM_BASE);
 	memblock_reserve(&mblk, kimg_to_phys(_text), _end - _text);

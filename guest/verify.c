@@ -16,6 +16,7 @@
 #include "engine.h"
 #include "pgtable.h"
 #include "verify.h"
+#include "digest.h"
 
 static u64 table_va(const struct mb_mm *mm, u64 desc)
 {
@@ -182,30 +183,18 @@ void mb_verify_map(const struct mb_mm *mm, struct mb_verify *v,
 	rw_sample(mm, v, free_lo, free_hi);
 }
 
-static u64 digest_table(const struct mb_mm *mm, u64 h, u64 t, int level,
-			u64 va, int first, int last)
+static uint64_t read_desc(const void *ctx, uint64_t pa, int idx)
 {
-	for (int i = first; i <= last; i++) {
-		u64 d = ldr64(t + i * 8);
-		u64 a = va | ((u64)i << (39 - 9 * level));
+	const struct mb_mm *mm = ctx;
 
-		if (!(d & PTE_VALID))
-			continue;
-		h = mb_fnv1a_u64(h, ((u64)level << 56) | (a & 0xffffffffffff));
-		if (level < 3 && (d & PTE_TABLE_BIT)) {
-			/* where the next table lives is not part of the map */
-			h = mb_fnv1a_u64(h, d & ~PTE_ADDR_MASK);
-			h = digest_table(mm, h, table_va(mm, d), level + 1, a,
-					 0, 511);
-		} else {
-			h = mb_fnv1a_u64(h, d);
-		}
-	}
-	return h;
+	return ldr64(mb_phys_to_virt(mm, pa) + idx * 8);
 }
 
+/* root is a VA: the image's swapper, or a linear-map scratch root */
 u64 mb_digest(const struct mb_mm *mm, u64 root)
 {
-	/* the linear-map half of TTBR1: L0 slots 0..255 */
-	return digest_table(mm, MB_FNV_OFFSET, root, 0, PAGE_OFFSET, 0, 255);
+	u64 pa = root >= KIMAGE_VADDR ? kimg_to_phys((void *)root) :
+		 root - PAGE_OFFSET + mm->phys_offset;
+
+	return mb_digest_root(read_desc, mm, pa);
 }

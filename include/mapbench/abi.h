@@ -55,6 +55,11 @@
 /* Params flags. */
 #define MB_PF_CONSOLE_RECORD	(1u << 0)	/* also print the record */
 #define MB_PF_QUIET		(1u << 1)	/* no progress lines */
+/* Test hooks: the guest misbehaves on purpose, so the host's handling of
+ * a faulting, hanging or lying guest is tested for real. */
+#define MB_PF_INJECT_FAULT	(1u << 8)	/* load from an unmapped VA */
+#define MB_PF_INJECT_HANG	(1u << 9)	/* spin forever */
+#define MB_PF_INJECT_BADREC	(1u << 10)	/* corrupt the record */
 
 /*
  * Strategies: id, CLI name, one-line description.  Ids are ABI.

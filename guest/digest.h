@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Digest of a linear map: FNV-1a over every valid descriptor of the
+ * linear half of a TTBR1 root (L0 slots 0..255), in VA order, with the
+ * addresses of next-level tables masked out -- so two builds of the same
+ * map digest equal wherever their table pages came from.  Shared by the
+ * guest (tables read through the linear map) and the unit tier (tables
+ * read from simulated memory) so the tiers can be compared.
+ */
+#ifndef MB_DIGEST_H
+#define MB_DIGEST_H
+
+#include <mapbench/abi.h>
+#include "pgtable.h"
+
+/* Reads descriptor idx of the table at physical address pa. */
+typedef uint64_t (*mb_desc_reader)(const void *ctx, uint64_t pa, int idx);
+
+static uint64_t mb_digest_table(mb_desc_reader rd, const void *ctx,
+				uint64_t h, uint64_t pa, int level,
+				uint64_t va, int last)
+{
+	for (int i = 0; i <= last; i++) {
+		uint64_t d = rd(ctx, pa, i);
+		uint64_t a = va | ((uint64_t)i << (39 - 9 * level));
+
+		if (!(d & PTE_VALID))
+			continue;
+		h = mb_fnv1a_u64(h, ((uint64_t)level << 56) |
+				 (a & 0xffffffffffffULL));
+		if (level < 3 && (d & PTE_TABLE_BIT)) {
+			h = mb_fnv1a_u64(h, d & ~PTE_ADDR_MASK);
+			h = mb_digest_table(rd, ctx, h, d & PTE_ADDR_MASK,
+					    level + 1, a, 511);
+		} else {
+			h = mb_fnv1a_u64(h, d);
+		}
+	}
+	return h;
+}
+
+static inline uint64_t mb_digest_root(mb_desc_reader rd, const void *ctx,
+				      uint64_t root_pa)
+{
+	return mb_digest_table(rd, ctx, MB_FNV_OFFSET, root_pa, 0,
+			       PAGE_OFFSET, 255);
+}
+
+#endif

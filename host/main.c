@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mapbench: command line.  `mapbench run` boots the guest once with the
+ * chosen strategy and RAM, on KVM (arm64 hosts) or QEMU TCG (anywhere,
+ * labelled emulated), and writes the result as JSON.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mapbench.h"
+
+static const char usage_text[] =
+"usage: mapbench run --mem SIZE [--strategy NAME] [--rodata full|on|off]\n"
+"                    [--accel kvm|tcg] [--json FILE] [--guest ELF]\n"
+"                    [--timeout SECONDS] [--qemu PATH] [-v]\n"
+"       mapbench list\n"
+"       mapbench version\n";
+
+static void __attribute__((format(printf, 1, 2))) die_usage(const char *fmt,
+							    ...)
+{
+	va_list ap;
+
+	fputs("mapbench: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(MB_EXIT_USAGE);
+}
+
+static int file_exists(const char *p)
+{
+	return access(p, R_OK) == 0;
+}
+
+/* The guest ELF: $MAPBENCH_GUEST, else beside the binary as built. */
+static const char *default_guest(void)
+{
+	static char buf[PATH_MAX + 64];
+	static const char *const rel[] = {
+		"guest/mapbench-guest.elf",
+		"../guest/mapbench-guest.elf",
+		"mapbench-guest.elf",
+	};
+	char self[PATH_MAX];
+	const char *env = getenv("MAPBENCH_GUEST");
+	ssize_t n;
+
+	if (env && *env)
+		return env;
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return "build/guest/mapbench-guest.elf";
+	self[n] = 0;
+	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s/%s", dirname(self), rel[i]);
+		if (file_exists(buf))
+			return buf;
+		self[n] = 0;	/* dirname() may have modified it */
+	}
+	return "build/guest/mapbench-guest.elf";
+}
+
+static int cmd_list(void)
+{
+#define MB_STRAT_PRINT(id, name, cli, desc) \
+	printf("%-16s %s\n", cli, desc);
+	MB_STRATEGY_LIST(MB_STRAT_PRINT)
+#undef MB_STRAT_PRINT
+	return MB_EXIT_OK;
+}
+
+static unsigned int parse_timeout(const char *s)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || !*s || v == 0 || v > 86400 || *s == '-')
+		die_usage("--timeout: '%s' is not a number of seconds "
+			  "(1..86400)", s);
+	return (unsigned int)v;
+}
+
+/* Reject a bad guest ELF before any VM or QEMU exists. */
+static void check_guest_elf(const struct mb_config *cfg)
+{
+	const struct mb_params *p = &cfg->params;
+	const struct mb_bank *top = &p->banks[p->nr_banks - 1];
+	struct mb_ram ram = {
+		.gpa = MB_RAM_BASE,
+		.size = top->base + top->size - MB_RAM_BASE,
+	};
+	char err[MB_ERRLEN];
+	uint64_t entry;
+
+	if (mb_elf_load(cfg->guest_elf, &ram, &entry, err, sizeof(err)))
+		die_usage("%s", err);
+}
+
+static void parse_run(int argc, char **argv, struct mb_config *cfg)
+{
+	static const struct option opts[] = {
+		{ "mem", required_argument, 0, 'm' },
+		{ "strategy", required_argument, 0, 's' },
+		{ "rodata", required_argument, 0, 'r' },
+		{ "accel", required_argument, 0, 'a' },
+		{ "json", required_argument, 0, 'j' },
+		{ "guest", required_argument, 0, 'g' },
+		{ "timeout", required_argument, 0, 't' },
+		{ "qemu", required_argument, 0, 'q' },
+		{ "verbose", no_argument, 0, 'v' },
+		{ "inject", required_argument, 0, 'i' },	/* tests */
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 }
+	};
+	struct mb_params *p = &cfg->params;
+	uint64_t mem = 0;
+	int c, v, accel_set = 0;
+
+	p->strategy = MB_STRAT_base;
+	p->rodata = MB_RODATA_FULL;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "m:s:r:a:j:g:t:q:vhi:", opts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if (mb_parse_size(optarg, &mem))
+				die_usage("--mem: '%s' is not a size (e.g. 1G, "
+					  "512M, 1T)", optarg);
+			break;
+		case 's':
+			v = mb_strategy_from_name(optarg);
+			if (v < 0)
+				die_usage("unknown strategy '%s' (mapbench "
+					  "list shows them)", optarg);
+			p->strategy = (uint32_t)v;
+			break;
+		case 'r':
+			v = mb_rodata_from_name(optarg);
+			if (v < 0)
+				die_usage("--rodata: '%s' is not full, on or "
+					  "off", optarg);
+			p->rodata = (uint32_t)v;
+			break;
+		case 'a':
+			if (!strcmp(optarg, "kvm"))
+				cfg->accel = MB_ACCEL_KVM;
+			else if (!strcmp(optarg, "tcg"))
+				cfg->accel = MB_ACCEL_TCG;
+			else
+				die_usage("--accel: '%s' is not kvm or tcg",
+					  optarg);
+			accel_set = 1;
+			break;
+		case 'j':
+			cfg->json_path = optarg;
+			break;
+		case 'g':
+			cfg->guest_elf = optarg;
+			break;
+		case 't':
+			cfg->timeout_s = parse_timeout(optarg);
+			break;
+		case 'q':
+			cfg->qemu = optarg;
+			break;
+		case 'v':
+			cfg->verbose = 1;
+			break;
+		case 'i':
+			if (!strcmp(optarg, "fault"))
+				p->flags |= MB_PF_INJECT_FAULT;
+			else if (!strcmp(optarg, "hang"))
+				p->flags |= MB_PF_INJECT_HANG;
+			else if (!strcmp(optarg, "bad-record"))
+				p->flags |= MB_PF_INJECT_BADREC;
+			else
+				die_usage("--inject: '%s' is not fault, hang "
+					  "or bad-record", optarg);
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(MB_EXIT_OK);
+		default:
+			fputs(usage_text, stderr);
+			exit(MB_EXIT_USAGE);
+		}
+	}
+	if (optind < argc)
+		die_usage("unexpected argument '%s'", argv[optind]);
+	if (!mem)
+		die_usage("run needs --mem SIZE");
+	if (mem < MB_MIN_RAM)
+		die_usage("--mem: %" PRIu64 " MiB is below the 64 MiB minimum",
+			  mem >> 20);
+	if (mem & 0xfff)
+		die_usage("--mem: size must be a multiple of 4 KiB");
+	if (mem > (1ULL << 48) - MB_RAM_BASE)
+		die_usage("--mem: RAM beyond a 48-bit physical address space");
+
+	p->nr_banks = 1;
+	p->banks[0].base = MB_RAM_BASE;
+	p->banks[0].size = mem;
+	if (!cfg->verbose)
+		p->flags |= MB_PF_QUIET;
+	mb_params_finish(p);
+
+	if (!accel_set)
+		cfg->accel = mb_kvm_usable() ? MB_ACCEL_KVM : MB_ACCEL_TCG;
+	if (!cfg->guest_elf)
+		cfg->guest_elf = default_guest();
+	if (!file_exists(cfg->guest_elf))
+		die_usage("guest ELF '%s' not found (build it with make)",
+			  cfg->guest_elf);
+	if (!cfg->timeout_s)
+		cfg->timeout_s = 900;
+	check_guest_elf(cfg);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct mb_config cfg = { 0 };
+	struct mb_outcome out = { 0 };
+	char err[MB_ERRLEN];
+	int rc;
+
+	parse_run(argc, argv, &cfg);
+	if (cfg.accel == MB_ACCEL_TCG && cfg.verbose)
+		fprintf(stderr, "mapbench: no KVM here: running under QEMU "
+			"TCG -- EMULATED, times are not hardware times\n");
+
+	rc = cfg.accel == MB_ACCEL_KVM ? mb_kvm_run(&cfg, &out) :
+					 mb_tcg_run(&cfg, &out);
+	if (rc != MB_EXIT_OK) {
+		fprintf(stderr, "mapbench: %s\n",
+			out.err[0] ? out.err : "run failed");
+		return rc;
+	}
+	if (cfg.json_path &&
+	    mb_report_json(cfg.json_path, &cfg, &out, err, sizeof(err))) {
+		fprintf(stderr, "mapbench: %s\n", err);
+		return MB_EXIT_VMM;
+	}
+	mb_report_line(stdout, &cfg, &out);
+	return MB_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage_text, stderr);
+		return MB_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "run"))
+		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "list"))
+		return cmd_list();
+	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
+		printf("mapbench %s\n", MB_VERSION);
+		return MB_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "-h")) {
+		fputs(usage_text, stdout);
+		return MB_EXIT_OK;
+	}
+	die_usage("unknown command '%s'", argv[1]);
+}

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Names shared by the CLI and the reports, and the validation of the
+ * result record read back from the guest.  The record is untrusted: it
+ * is copied, then every field the host uses is checked before use.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mapbench.h"
+
+static const char *const strategy_names[] = {
+#define MB_STRAT_NAME(id, name, cli, desc) [id] = cli,
+	MB_STRATEGY_LIST(MB_STRAT_NAME)
+#undef MB_STRAT_NAME
+};
+
+static const char *const rodata_names[] = {
+	[MB_RODATA_FULL] = "full",
+	[MB_RODATA_ON] = "on",
+	[MB_RODATA_OFF] = "off",
+};
+
+static const char *const status_names[] = {
+	[MB_ST_OK] = "ok",
+	[MB_ST_RUNNING] = "running",
+	[MB_ST_BAD_PARAMS] = "bad-params",
+	[MB_ST_UNSUPPORTED] = "unsupported",
+	[MB_ST_NOMEM] = "out-of-memory",
+	[MB_ST_VERIFY_FAILED] = "verify-failed",
+	[MB_ST_EXCEPTION] = "exception",
+	[MB_ST_BUG] = "bug",
+};
+
+const char *mb_strategy_name(unsigned int id)
+{
+	return id < MB_NR_STRATEGIES ? strategy_names[id] : "?";
+}
+
+int mb_strategy_from_name(const char *name)
+{
+	for (unsigned int i = 0; i < MB_NR_STRATEGIES; i++)
+		if (!strcmp(name, strategy_names[i]))
+			return (int)i;
+	return -1;
+}
+
+const char *mb_rodata_name(unsigned int id)
+{
+	return id < MB_NR_RODATA ? rodata_names[id] : "?";
+}
+
+int mb_rodata_from_name(const char *name)
+{
+	for (unsigned int i = 0; i < MB_NR_RODATA; i++)
+		if (!strcmp(name, rodata_names[i]))
+			return (int)i;
+	return -1;
+}
+
+const char *mb_status_name(unsigned int st)
+{
+	return st < MB_NR_STATUS ? status_names[st] : "?";
+}
+
+void mb_params_finish(struct mb_params *p)
+{
+	p->magic = MB_PARAMS_MAGIC;
+	p->abi_version = MB_ABI_VERSION;
+	p->size = sizeof(*p);
+}
+
+static uint64_t ram_top(const struct mb_params *p)
+{
+	const struct mb_bank *b = &p->banks[p->nr_banks - 1];
+
+	return b->base + b->size;
+}
+
+static int in_ram(const struct mb_params *p, uint64_t a)
+{
+	for (unsigned int i = 0; i < p->nr_banks; i++)
+		if (a >= p->banks[i].base &&
+		    a - p->banks[i].base <= p->banks[i].size)
+			return 1;
+	return 0;
+}
+
+/* Structural checks: is this a record at all, and about this run? */
+static const char *check_shape(const struct mb_result *r,
+			       const struct mb_params *p)
+{
+	uint64_t sum;
+
+	if (r->magic != MB_RESULT_MAGIC)
+		return "no result record (bad magic)";
+	if (r->abi_version != MB_ABI_VERSION || r->size != sizeof(*r))
+		return "result record of another ABI version";
+	sum = mb_fnv1a(MB_FNV_OFFSET, r, offsetof(struct mb_result, checksum));
+	if (sum != r->checksum)
+		return "result record checksum mismatch";
+	if (r->status >= MB_NR_STATUS)
+		return "result record status out of range";
+	if (r->status == MB_ST_EXCEPTION || r->status == MB_ST_BAD_PARAMS)
+		return NULL;	/* written before the rest was known */
+	if (r->strategy != p->strategy || r->rodata != p->rodata)
+		return "result record is for another strategy or rodata mode";
+	return NULL;
+}
+
+/* Consistency of a completed record with what the host asked for. */
+static const char *check_done(const struct mb_result *r,
+			      const struct mb_params *p)
+{
+	if (r->nr_banks != p->nr_banks ||
+	    memcmp(r->banks, p->banks, sizeof(r->banks[0]) * p->nr_banks))
+		return "result record describes other RAM banks";
+	if (!r->cntfrq || r->t_end < r->t_start)
+		return "result record has no valid timing";
+	if (r->kernel_start > r->kernel_end || !in_ram(p, r->kernel_start) ||
+	    !in_ram(p, r->kernel_end) || r->image_start > r->image_end ||
+	    !in_ram(p, r->image_start) || !in_ram(p, r->image_end))
+		return "result record layout outside guest RAM";
+	if (r->alloc_low < p->banks[0].base || r->alloc_low > ram_top(p) ||
+	    r->alloc_pages > (ram_top(p) - p->banks[0].base) / 4096)
+		return "result record allocator state out of range";
+	if (r->verify.pages_checked > (ram_top(p) - p->banks[0].base) / 4096)
+		return "result record verify counts out of range";
+	return NULL;
+}
+
+int mb_record_check(const void *raw, size_t len, const struct mb_params *p,
+		    struct mb_result *out, char *err, size_t errlen)
+{
+	const struct mb_result *r = out;
+	const char *why;
+
+	if (len < sizeof(*out)) {
+		snprintf(err, errlen, "result record truncated (%zu bytes)",
+			 len);
+		return MB_EXIT_GUEST;
+	}
+	memcpy(out, raw, sizeof(*out));
+	why = check_shape(r, p);
+	if (why) {
+		snprintf(err, errlen, "%s", why);
+		return MB_EXIT_GUEST;
+	}
+
+	switch (r->status) {
+	case MB_ST_OK:
+	case MB_ST_VERIFY_FAILED:
+		why = check_done(r, p);
+		if (why) {
+			snprintf(err, errlen, "%s", why);
+			return MB_EXIT_GUEST;
+		}
+		if (r->status == MB_ST_OK && !r->verify.errors &&
+		    r->digest == r->digest_counted)
+			return MB_EXIT_OK;
+		if (r->digest != r->digest_counted && !r->verify.errors)
+			snprintf(err, errlen, "guest verification failed: "
+				 "counting pass built a different map "
+				 "(digest 0x%016" PRIx64 " vs 0x%016" PRIx64
+				 ")", r->digest, r->digest_counted);
+		else
+			snprintf(err, errlen, "guest verification failed: "
+				 "%" PRIu64 " errors, first at VA 0x%" PRIx64
+				 " (descriptor 0x%" PRIx64 ", expected 0x%"
+				 PRIx64 ")", r->verify.errors,
+				 r->verify.first_bad_va,
+				 r->verify.first_bad_desc,
+				 r->verify.first_expected);
+		return MB_EXIT_GUEST;
+	case MB_ST_EXCEPTION:
+		snprintf(err, errlen, "guest took an exception: vector %u ESR "
+			 "0x%" PRIx64 " (EC 0x%" PRIx64 ") FAR 0x%" PRIx64
+			 " ELR 0x%" PRIx64 " MMU %s", r->exc.vector & 15,
+			 r->exc.esr, (r->exc.esr >> 26) & 0x3f, r->exc.far,
+			 r->exc.elr, r->exc.mmu_on ? "on" : "off");
+		return MB_EXIT_GUEST;
+	case MB_ST_RUNNING:
+		snprintf(err, errlen, "guest stopped before finishing "
+			 "(record still says running)");
+		return MB_EXIT_GUEST;
+	case MB_ST_UNSUPPORTED:
+		snprintf(err, errlen, "strategy %s is not built into this "
+			 "guest", mb_strategy_name(r->strategy));
+		return MB_EXIT_GUEST;
+	default:
+		snprintf(err, errlen, "guest failed: %s (detail %u)",
+			 mb_status_name(r->status), r->detail);
+		return MB_EXIT_GUEST;
+	}
+}

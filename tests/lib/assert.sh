@@ -1,0 +1,61 @@
+# Shared helpers for the tier scripts (sourced).  Each check prints one
+# "ok"/"not ok" line; tier_done prints "TIER: N passed, N failed".
+pass=0
+fail=0
+
+ok() {
+	pass=$((pass + 1))
+	echo "ok - $*"
+}
+
+not_ok() {
+	fail=$((fail + 1))
+	echo "not ok - $*"
+}
+
+# check NAME CMD...: ok if CMD succeeds
+check() {
+	local name=$1
+	shift
+	if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+
+# json_is FILE JQ-EXPR: the expression must evaluate to true
+json_is() {
+	[ "$(jq -r "$2" "$1" 2>/dev/null)" = true ]
+}
+
+# expect_fail NAME RC JSON -- CMD...: CMD exits RC, says one line on
+# stderr, and leaves no JSON file behind.
+expect_fail() {
+	local name=$1 want=$2 json=$3 rc lines
+	shift 4
+	rm -f "$json"
+	"$@" > "$tmp/neg.out" 2> "$tmp/neg.err"
+	rc=$?
+	lines=$(grep -c . "$tmp/neg.err")
+	if [ "$rc" = "$want" ] && [ "$lines" = 1 ] && [ ! -e "$json" ]; then
+		ok "$name: exit $rc: $(cat "$tmp/neg.err")"
+	else
+		not_ok "$name: exit $rc (want $want), $lines stderr lines," \
+			"json $( [ -e "$json" ] && echo left || echo absent)"
+		sed 's/^/#   /' "$tmp/neg.err" | head -5
+	fi
+}
+
+# Counts and digest of a guest run must equal the unit tier's simulated
+# engine on the layout the guest reports.
+same_as_unit() {
+	local json=$1 sim=$2 args=()
+	args+=($(jq -r '.ram.banks[] | "--bank \(.base):\(.size)"' "$json"))
+	args+=(--kernel "$(jq -r '"\(.layout.kernel_start):\(.layout.kernel_end)"' "$json")")
+	args+=(--rodata "$(jq -r .rodata "$json")" --strategy "$(jq -r .strategy "$json")")
+	"$sim" "${args[@]}" > "$json.unit" || return 1
+	[ "$(jq -cS .counts "$json")" = "$(jq -cS .counts "$json.unit")" ] &&
+	[ "$(jq -r .digest "$json")" = "$(jq -r .digest "$json.unit")" ]
+}
+
+tier_done() {
+	echo "$1: $pass passed, $fail failed"
+	[ "$fail" -eq 0 ]
+}
