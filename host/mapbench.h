@@ -111,7 +111,7 @@ enum mb_crec {
 struct mb_console {
 	uint64_t total;			/* bytes fed */
 	enum mb_crec rec_state;
-	const char *rec_why;		/* one-line reason when BAD */
+	char rec_why[96];		/* one-line reason when BAD */
 	unsigned char rec[sizeof(struct mb_result)];
 	size_t line_len;		/* bytes of the current line kept */
 	int line_long;			/* current line overflowed line[] */

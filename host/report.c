@@ -1,0 +1,471 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Results out: a JSON file (written atomically, so a reader never sees
+ * half a report) and a one-line human summary.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "mapbench.h"
+
+#define SCHEMA_VERSION	1
+#define NOMEM		"out of memory building the JSON report"
+#define MIDR_PATH	"/sys/devices/system/cpu/cpu0/regs/identification/" \
+			"midr_el1"
+
+/* Building state: the first failure's message and exit code win. */
+struct jctx {
+	char *err;
+	size_t errlen;
+	int code;
+};
+
+static __attribute__((format(printf, 3, 4)))
+void fail(struct jctx *c, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->code)
+		return;
+	c->code = code;
+	va_start(ap, fmt);
+	vsnprintf(c->err, c->errlen, fmt, ap);
+	va_end(ap);
+}
+
+static void put(struct jctx *c, json_t *o, const char *key, json_t *v)
+{
+	/* json_object_set_new() drops v on failure, and fails on NULL. */
+	if (json_object_set_new(o, key, v))
+		fail(c, MB_EXIT_VMM, NOMEM);
+}
+
+/* json_int_t is signed 64 bit: anything above that is a broken record. */
+static void put_u64(struct jctx *c, json_t *o, const char *key, uint64_t v)
+{
+	if (v > INT64_MAX) {
+		fail(c, MB_EXIT_GUEST,
+		     "%s = %" PRIu64 " does not fit a JSON integer", key, v);
+		return;
+	}
+	put(c, o, key, json_integer(v));
+}
+
+static void put_hex(struct jctx *c, json_t *o, const char *key, uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
+	put(c, o, key, json_string(buf));
+}
+
+static void put_hex16(struct jctx *c, json_t *o, const char *key,
+		      uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%016" PRIx64, v);
+	put(c, o, key, json_string(buf));
+}
+
+/* Host strings go in as printable ASCII, so jansson never sees bad UTF-8. */
+static void put_str(struct jctx *c, json_t *o, const char *key,
+		    const char *s)
+{
+	char buf[256];
+	size_t i;
+
+	if (!s)
+		s = "?";
+	for (i = 0; s[i] && i + 1 < sizeof(buf); i++)
+		buf[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
+	buf[i] = '\0';
+	put(c, o, key, json_string(buf));
+}
+
+/* New sub-object of o under key (NULL if that failed; callers cope). */
+static json_t *sub(struct jctx *c, json_t *o, const char *key)
+{
+	json_t *s = json_object();
+
+	/* o owns s from here on; s lives as long as the whole tree */
+	if (json_object_set_new(o, key, s)) {
+		fail(c, MB_EXIT_VMM, NOMEM);
+		return NULL;
+	}
+	return s;
+}
+
+/* ---- host facts ------------------------------------------------------ */
+
+/* "key<tabs>: value" from /proc/cpuinfo, first occurrence. */
+static bool cpuinfo_field(const char *key, char *val, size_t len)
+{
+	size_t klen = strlen(key);
+	char line[512];
+	bool found = false;
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *p = line + klen;
+
+		if (strncmp(line, key, klen) || (*p != ' ' && *p != '\t' &&
+						 *p != ':'))
+			continue;
+		p = strchr(p, ':');
+		if (!p)
+			continue;
+		p += strspn(p + 1, " \t") + 1;
+		p[strcspn(p, "\n")] = '\0';
+		snprintf(val, len, "%s", p);
+		found = true;
+	}
+	fclose(f);
+	return found;
+}
+
+static void put_host(struct jctx *c, json_t *root)
+{
+	json_t *h = sub(c, root, "host");
+	char model[256], impl[32], part[32], midr[64];
+	struct utsname u;
+	FILE *f;
+
+	if (!h)
+		return;
+	if (!uname(&u)) {
+		put_str(c, h, "kernel", u.release);
+		put_str(c, h, "machine", u.machine);
+	}
+	if (cpuinfo_field("model name", model, sizeof(model))) {
+		put_str(c, h, "cpu_model", model);
+	} else if (cpuinfo_field("CPU implementer", impl, sizeof(impl)) &&
+		   cpuinfo_field("CPU part", part, sizeof(part))) {
+		snprintf(model, sizeof(model), "implementer %s part %s", impl,
+			 part);
+		put_str(c, h, "cpu_model", model);
+	}
+	f = fopen(MIDR_PATH, "r");
+	if (f) {
+		unsigned long long v;
+		char *end;
+
+		if (fgets(midr, sizeof(midr), f)) {
+			errno = 0;
+			v = strtoull(midr, &end, 16);
+			if (!errno && end != midr && (*end == '\n' || !*end))
+				put_hex(c, h, "midr", v);
+		}
+		fclose(f);
+	}
+	put(c, h, "page_size", json_integer(sysconf(_SC_PAGESIZE)));
+	put(c, h, "ncpus", json_integer(sysconf(_SC_NPROCESSORS_ONLN)));
+}
+
+/* ---- the record ------------------------------------------------------ */
+
+static void put_record(struct jctx *c, json_t *root, const struct mb_result *r)
+{
+	uint64_t ticks = r->t_end - r->t_start;
+	json_t *o;
+
+	o = sub(c, root, "layout");
+	if (o) {
+		put_hex(c, o, "page_offset", r->page_offset);
+		put_hex(c, o, "phys_offset", r->phys_offset);
+		put_hex(c, o, "kernel_start", r->kernel_start);
+		put_hex(c, o, "kernel_end", r->kernel_end);
+		put_hex(c, o, "image_start", r->image_start);
+		put_hex(c, o, "image_end", r->image_end);
+		put_hex(c, o, "alloc_low", r->alloc_low);
+		put_u64(c, o, "alloc_pages", r->alloc_pages);
+	}
+
+	o = sub(c, root, "timing");
+	if (o) {
+		put_u64(c, o, "cntfrq", r->cntfrq);
+		if (r->t_end < r->t_start)
+			fail(c, MB_EXIT_GUEST,
+			     "timer went backwards in the record");
+		put_u64(c, o, "ticks", ticks);
+		if (r->cntfrq) {
+			/* 128 bit: ticks * 1e9 overflows 64 after ~5 min */
+			unsigned __int128 ns = (unsigned __int128)ticks *
+					       1000000000u / r->cntfrq;
+
+			put_u64(c, o, "ns", ns > UINT64_MAX ? UINT64_MAX : ns);
+			put(c, o, "ms", json_real((double)ticks * 1e3 /
+						  r->cntfrq));
+		} else {
+			put(c, o, "ns", json_null());
+			put(c, o, "ms", json_null());
+		}
+	}
+
+	o = sub(c, root, "counts");
+	if (o) {
+#define MB_PUT_COUNT(name) put_u64(c, o, #name, r->counts.name);
+		MB_COUNTER_LIST(MB_PUT_COUNT)
+#undef MB_PUT_COUNT
+	}
+
+	o = sub(c, root, "verify");
+	if (o) {
+		put_u64(c, o, "leaves_checked", r->verify.leaves_checked);
+		put_u64(c, o, "pages_checked", r->verify.pages_checked);
+		put_u64(c, o, "at_checked", r->verify.at_checked);
+		put_u64(c, o, "rw_checked", r->verify.rw_checked);
+		put_u64(c, o, "errors", r->verify.errors);
+		if (r->verify.errors) {
+			put_hex(c, o, "first_bad_va", r->verify.first_bad_va);
+			put_hex(c, o, "first_bad_desc",
+				r->verify.first_bad_desc);
+			put_hex(c, o, "first_expected",
+				r->verify.first_expected);
+		}
+	}
+
+	put_hex16(c, root, "digest", r->digest);
+	put_hex16(c, root, "digest_counted", r->digest_counted);
+	put(c, root, "digests_match",
+	    json_boolean(r->digest == r->digest_counted));
+
+	if (r->status == MB_ST_EXCEPTION) {
+		o = sub(c, root, "exception");
+		if (o) {
+			put_hex(c, o, "esr", r->exc.esr);
+			put_hex(c, o, "far", r->exc.far);
+			put_hex(c, o, "elr", r->exc.elr);
+			put_hex(c, o, "spsr", r->exc.spsr);
+			put_u64(c, o, "vector", r->exc.vector);
+			put(c, o, "mmu_on", json_boolean(r->exc.mmu_on));
+		}
+	}
+}
+
+static json_t *build(const struct mb_config *cfg,
+		     const struct mb_outcome *out, struct jctx *c)
+{
+	const struct mb_params *p = &cfg->params;
+	const struct mb_result *r = &out->rec;
+	bool tcg = cfg->accel == MB_ACCEL_TCG;
+	json_t *root = json_object(), *o, *banks;
+	uint64_t total = 0;
+
+	if (!root) {
+		fail(c, MB_EXIT_VMM, NOMEM);
+		return NULL;
+	}
+	put_str(c, root, "mapbench_version", MB_VERSION);
+	put(c, root, "schema", json_integer(SCHEMA_VERSION));
+	put_str(c, root, "strategy", mb_strategy_name(p->strategy));
+	put_str(c, root, "rodata", mb_rodata_name(p->rodata));
+	put_str(c, root, "accel", tcg ? "tcg" : "kvm");
+	put(c, root, "emulated", json_boolean(tcg));
+	put_str(c, root, "accel_desc", out->accel_desc);
+
+	o = sub(c, root, "ram");
+	banks = json_array();
+	if (o && banks) {
+		for (unsigned int i = 0; i < p->nr_banks && i < MB_MAX_BANKS;
+		     i++) {
+			json_t *b = json_object();
+			char h[32];
+
+			if (!b || json_array_append_new(banks, b)) {
+				fail(c, MB_EXIT_VMM, NOMEM);
+				break;
+			}
+			mb_format_size(p->banks[i].size, h, sizeof(h));
+			put_hex(c, b, "base", p->banks[i].base);
+			put_u64(c, b, "size", p->banks[i].size);
+			put_str(c, b, "size_h", h);
+			total += p->banks[i].size;
+		}
+		put(c, o, "banks", banks);
+		put_u64(c, o, "total", total);
+	} else {
+		json_decref(banks);
+	}
+
+	put_str(c, root, "status", out->have_record ?
+		mb_status_name(r->status) : "no-record");
+	if (out->have_record) {
+		if (r->status != MB_ST_OK)
+			put_u64(c, root, "status_detail", r->detail);
+		put_record(c, root, r);
+	}
+	if (out->err[0])
+		put_str(c, root, "error", out->err);
+	put_host(c, root);
+	if (!tcg) {
+		o = sub(c, root, "kvm");
+		if (o) {
+			put(c, o, "ipa_bits", json_integer(out->ipa_bits));
+			put(c, o, "ipa_limit", json_integer(out->ipa_limit));
+		}
+	}
+	put(c, root, "wall_s", json_real(out->wall_s));
+
+	if (c->code) {
+		json_decref(root);
+		return NULL;
+	}
+	return root;
+}
+
+/* ---- writing --------------------------------------------------------- */
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t r = write(fd, p, len);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		p += r;
+		len -= r;
+	}
+	return 0;
+}
+
+int mb_report_json(const char *path, const struct mb_config *cfg,
+		   const struct mb_outcome *out, char *err, size_t errlen)
+{
+	struct jctx c = { .err = err, .errlen = errlen };
+	const char *slash, *base;
+	char *text = NULL, *tmp = NULL, *dir = NULL;
+	json_t *root;
+	mode_t mask;
+	int fd = -1, dfd;
+
+	if (!path || !*path) {
+		snprintf(err, errlen, "empty JSON report path");
+		return MB_EXIT_USAGE;
+	}
+	root = build(cfg, out, &c);
+	if (!root)
+		return c.code;
+	text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
+	json_decref(root);
+	if (!text) {
+		snprintf(err, errlen, "out of memory writing the JSON report");
+		return MB_EXIT_VMM;
+	}
+
+	/* The temp file must be in the same directory for rename(). */
+	slash = strrchr(path, '/');
+	base = slash ? slash + 1 : path;
+	if (!*base) {
+		snprintf(err, errlen, "JSON report path %s is a directory",
+			 path);
+		free(text);
+		return MB_EXIT_USAGE;
+	}
+	dir = slash ? strndup(path, slash - path + 1) : strdup("./");
+	if (!dir || asprintf(&tmp, "%s.%s.XXXXXX", dir, base) < 0) {
+		tmp = NULL;
+		goto fail_errno;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		free(tmp);
+		tmp = NULL;
+		goto fail_errno;
+	}
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) ||
+	    write_all(fd, text, strlen(text)) || write_all(fd, "\n", 1) ||
+	    fsync(fd))
+		goto fail_errno;
+	if (close(fd)) {
+		fd = -1;
+		goto fail_errno;
+	}
+	fd = -1;
+	if (rename(tmp, path))
+		goto fail_errno;
+	/* Best effort: make the rename itself durable. */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	free(tmp);
+	free(dir);
+	free(text);
+	return 0;
+
+fail_errno:
+	snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	if (tmp)
+		unlink(tmp);
+	free(tmp);
+	free(dir);
+	free(text);
+	return MB_EXIT_VMM;
+}
+
+/* ---- the one-line summary -------------------------------------------- */
+
+void mb_report_line(FILE *f, const struct mb_config *cfg,
+		    const struct mb_outcome *out)
+{
+	const struct mb_params *p = &cfg->params;
+	const struct mb_result *r = &out->rec;
+	const struct mb_counts *n = &r->counts;
+	uint64_t total = 0, ticks;
+	char size[32];
+
+	for (unsigned int i = 0; i < p->nr_banks && i < MB_MAX_BANKS; i++)
+		total += p->banks[i].size;
+	mb_format_size(total, size, sizeof(size));
+	fprintf(f, "%s rodata=%s %s [%s]: ", mb_strategy_name(p->strategy),
+		mb_rodata_name(p->rodata), size,
+		cfg->accel == MB_ACCEL_TCG ? "tcg, EMULATED" : "kvm");
+	if (!out->have_record) {
+		fprintf(f, "no result: %s\n", out->err[0] ? out->err :
+			"unknown error");
+		return;
+	}
+	if (r->status != MB_ST_OK && r->status != MB_ST_VERIFY_FAILED) {
+		fprintf(f, "status %s (detail %u)\n",
+			mb_status_name(r->status), r->detail);
+		return;
+	}
+	ticks = r->t_end - r->t_start;
+	if (r->cntfrq)
+		fprintf(f, "%.3f ms (%" PRIu64 " ticks @ %g MHz), ",
+			(double)ticks * 1e3 / r->cntfrq, ticks,
+			r->cntfrq / 1e6);
+	else
+		fprintf(f, "? ms (%" PRIu64 " ticks, no CNTFRQ), ", ticks);
+	fprintf(f, "tlbi %" PRIu64 ", dsb ishst %" PRIu64 ", isb %" PRIu64
+		", tables %" PRIu64 ", ",
+		n->tlbi_vaale1is + n->tlbi_vmalle1is + n->tlbi_vmalle1,
+		n->dsb_ishst, n->isb,
+		n->tables_l0 + n->tables_l1 + n->tables_l2 + n->tables_l3);
+	if (r->verify.errors || r->status == MB_ST_VERIFY_FAILED)
+		fprintf(f, "verify FAILED (%" PRIu64 " errors, first bad va 0x%"
+			PRIx64 ")\n", r->verify.errors,
+			r->verify.first_bad_va);
+	else
+		fprintf(f, "verify ok\n");
+}

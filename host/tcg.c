@@ -1,0 +1,697 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Run the guest under qemu-system-aarch64 with TCG.
+ *
+ * QEMU owns the guest RAM, so the host cannot read the result page after
+ * the run: the guest is told (MB_PF_CONSOLE_RECORD) to also print the
+ * record on the PL011 as one "MBREC <hex>" line, which we pick out of
+ * the console stream.  Every console byte is untrusted.
+ *
+ * The params page goes in with "-device loader" as a raw blob; the guest
+ * ELF with -kernel.  QEMU's virt board puts its 1 MiB DTB blob at the
+ * RAM base, which is why MB_PARAMS_GPA sits 1 MiB above it: QEMU refuses
+ * to start when two blobs overlap.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mapbench.h"
+
+#define QEMU_DEFAULT		"qemu-system-aarch64"
+#define CONSOLE_CAP		(4u << 20)	/* a flooding guest is killed */
+#define TERM_GRACE_MS		2000		/* SIGTERM -> SIGKILL */
+
+/*
+ * How QEMU is run, beyond what struct mb_config says.  Only the default
+ * is used today; icount (instruction-counted virtual time, so CNTVCT
+ * deltas are reproducible) is the planned deterministic mode.
+ */
+struct tcg_mode {
+	bool icount;		/* -icount shift=0,sleep=off */
+};
+
+static const struct tcg_mode tcg_default_mode = {
+	.icount = false,
+};
+
+/* One line into err; long paths are cut, which is fine for a message. */
+static __attribute__((format(printf, 3, 4)))
+void errf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- console scanning ------------------------------------------------ */
+
+static int hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int mb_hex_decode(const char *s, size_t n, void *out, size_t outlen)
+{
+	unsigned char *o = out;
+
+	if (n != 2 * outlen)
+		return -1;
+	for (size_t i = 0; i < outlen; i++) {
+		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -1;
+		o[i] = hi << 4 | lo;
+	}
+	return 0;
+}
+
+void mb_console_init(struct mb_console *c)
+{
+	memset(c, 0, sizeof(*c));
+}
+
+/* A whole line (without its '\n') is in c->line. */
+static void console_line(struct mb_console *c)
+{
+	const size_t tag = sizeof(MB_CONSOLE_TAG) - 1;
+	size_t n = c->line_len;
+
+	if (n < tag || memcmp(c->line, MB_CONSOLE_TAG, tag))
+		return;
+	if (n > tag && c->line[n - 1] == '\r')
+		n--;
+	if (c->rec_state != MB_CREC_NONE) {
+		c->rec_state = MB_CREC_BAD;
+		snprintf(c->rec_why, sizeof(c->rec_why),
+			 "more than one result record on console");
+		return;
+	}
+	c->rec_state = MB_CREC_BAD;
+	/* The length is worth telling: a guest of another ABI differs. */
+	if (c->line_long || n - tag != 2 * sizeof(c->rec))
+		snprintf(c->rec_why, sizeof(c->rec_why),
+			 "malformed result record on console (%s%zu hex digits, want %zu)",
+			 c->line_long ? "over " : "", n - tag,
+			 2 * sizeof(c->rec));
+	else if (mb_hex_decode(c->line + tag, n - tag, c->rec,
+			       sizeof(c->rec)))
+		snprintf(c->rec_why, sizeof(c->rec_why),
+			 "malformed result record on console (not hex)");
+	else
+		c->rec_state = MB_CREC_OK;
+}
+
+void mb_console_feed(struct mb_console *c, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	c->total += len;
+	for (size_t i = 0; i < len; i++) {
+		c->tail[c->tail_pos++ % MB_CONSOLE_TAIL] = p[i];
+		if (p[i] == '\n') {
+			console_line(c);
+			c->line_len = 0;
+			c->line_long = 0;
+		} else if (c->line_len < sizeof(c->line)) {
+			c->line[c->line_len++] = p[i];
+		} else {
+			/* Keep the head: it says whether this is a record. */
+			c->line_long = 1;
+		}
+	}
+}
+
+/* The stream ended: a record line may lack its final newline. */
+void mb_console_finish(struct mb_console *c)
+{
+	if (c->line_len || c->line_long)
+		console_line(c);
+	c->line_len = 0;
+	c->line_long = 0;
+}
+
+/* The last non-empty line of the tail, made printable, for errors. */
+void mb_console_last_line(const struct mb_console *c, char *buf,
+			  size_t len)
+{
+	size_t have = c->tail_pos < MB_CONSOLE_TAIL ? c->tail_pos :
+		      MB_CONSOLE_TAIL;
+	size_t end = have, start, o = 0;
+
+#define TAILC(i) (c->tail[(c->tail_pos - have + (i)) % MB_CONSOLE_TAIL])
+	while (end && (TAILC(end - 1) == '\n' || TAILC(end - 1) == '\r' ||
+		       TAILC(end - 1) == ' ' || TAILC(end - 1) == '\t'))
+		end--;
+	start = end;
+	while (start && TAILC(start - 1) != '\n')
+		start--;
+	if (!len)
+		return;
+	for (size_t i = start; i < end && o + 1 < len; i++) {
+		unsigned char ch = TAILC(i);
+
+		buf[o++] = (ch >= 0x20 && ch < 0x7f) ? ch : '?';
+	}
+#undef TAILC
+	buf[o] = '\0';
+}
+
+/* Verbose mode: pass the console on, minus control characters. */
+static void forward(FILE *f, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = p[i];
+
+		if (ch == '\r')
+			continue;
+		if (ch != '\n' && ch != '\t' && (ch < 0x20 || ch >= 0x7f))
+			ch = '?';
+		fputc(ch, f);
+	}
+	fflush(f);
+}
+
+/* ---- the params file ------------------------------------------------ */
+
+static const char *tmp_dir(void)
+{
+	const char *d = getenv("TMPDIR");
+
+	return d && *d ? d : "/tmp";
+}
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t r = write(fd, p, len);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		p += r;
+		len -= r;
+	}
+	return 0;
+}
+
+/* The params the guest gets, in a temp file for QEMU's loader device. */
+static int write_params(const struct mb_params *p, char *path, size_t plen,
+			char *err, size_t errlen)
+{
+	int fd, bad;
+
+	if ((size_t)snprintf(path, plen, "%s/mapbench-params-XXXXXX",
+			     tmp_dir()) >= plen) {
+		errf(err, errlen, "TMPDIR is too long");
+		path[0] = '\0';
+		return MB_EXIT_VMM;
+	}
+	fd = mkstemp(path);
+	if (fd < 0) {
+		errf(err, errlen, "cannot create a temp file in %s: %s",
+		     tmp_dir(), strerror(errno));
+		path[0] = '\0';
+		return MB_EXIT_VMM;
+	}
+	bad = write_all(fd, p, sizeof(*p));
+	if (close(fd))
+		bad = 1;
+	if (bad) {
+		errf(err, errlen, "cannot write %s: %s", path,
+		     strerror(errno));
+		unlink(path);
+		path[0] = '\0';
+		return MB_EXIT_VMM;
+	}
+	return 0;
+}
+
+/* QEMU option values: a ',' in a value is written ",,". */
+static int opt_escape(char *dst, size_t len, const char *src)
+{
+	size_t o = 0;
+
+	for (; *src; src++) {
+		if (o + 2 >= len)
+			return -1;
+		if (*src == ',')
+			dst[o++] = ',';
+		dst[o++] = *src;
+	}
+	if (o >= len)
+		return -1;
+	dst[o] = '\0';
+	return 0;
+}
+
+/* ---- running QEMU ---------------------------------------------------- */
+
+/* Start argv[0] with stdin on /dev/null, stdout and stderr on pipes. */
+static int spawn(char *const argv[], pid_t *pid, int *out_fd, int *err_fd,
+		 char *err, size_t errlen)
+{
+	posix_spawn_file_actions_t fa;
+	int op[2], ep[2], r;
+
+	if (pipe2(op, O_CLOEXEC))
+		goto pipe_fail;
+	if (pipe2(ep, O_CLOEXEC)) {
+		close(op[0]);
+		close(op[1]);
+		goto pipe_fail;
+	}
+	r = posix_spawn_file_actions_init(&fa);
+	if (!r)
+		r = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null",
+						     O_RDONLY, 0);
+	if (!r)
+		r = posix_spawn_file_actions_adddup2(&fa, op[1], 1);
+	if (!r)
+		r = posix_spawn_file_actions_adddup2(&fa, ep[1], 2);
+	if (!r)
+		r = posix_spawnp(pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(op[1]);
+	close(ep[1]);
+	if (r) {
+		close(op[0]);
+		close(ep[0]);
+		if (r == ENOENT)
+			errf(err, errlen,
+			     "%s not found (run scripts/deps.sh)", argv[0]);
+		else
+			errf(err, errlen, "cannot run %s: %s", argv[0],
+			     strerror(r));
+		return MB_EXIT_VMM;
+	}
+	*out_fd = op[0];
+	*err_fd = ep[0];
+	return 0;
+
+pipe_fail:
+	errf(err, errlen, "pipe: %s", strerror(errno));
+	return MB_EXIT_VMM;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* Reap pid, waiting at most until deadline (<= 0: forever). */
+static bool reap(pid_t pid, int *status, double deadline)
+{
+	for (;;) {
+		pid_t r = waitpid(pid, status, deadline > 0 ? WNOHANG : 0);
+
+		if (r == pid)
+			return true;
+		if (r < 0 && errno != EINTR)
+			return true;	/* gone already: nothing to wait for */
+		if (deadline > 0 && mb_now() >= deadline)
+			return false;
+		if (r == 0)
+			sleep_ms(5);
+	}
+}
+
+static void kill_child(pid_t pid, int *status)
+{
+	kill(pid, SIGTERM);
+	if (reap(pid, status, mb_now() + TERM_GRACE_MS / 1000.0))
+		return;
+	kill(pid, SIGKILL);
+	reap(pid, status, 0);
+}
+
+struct run_io {
+	struct mb_console con;		/* the guest's serial port */
+	struct mb_console qerr;		/* QEMU's own stderr */
+	bool timed_out;
+	bool flooded;
+	int status;
+};
+
+/*
+ * Pump both pipes until QEMU closes them, then reap it; kill it when the
+ * deadline passes or the output gets out of hand.
+ */
+static int pump(pid_t pid, int out_fd, int err_fd, double deadline,
+		bool verbose, struct run_io *io, char *err, size_t errlen)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = out_fd, .events = POLLIN },
+		{ .fd = err_fd, .events = POLLIN },
+	};
+	struct mb_console *sink[2] = { &io->con, &io->qerr };
+	char buf[16384];
+	int open = 2, ret = 0;
+
+	while (open) {
+		int ms = 1000;
+
+		if (deadline > 0) {
+			double left = deadline - mb_now();
+
+			if (left <= 0) {
+				io->timed_out = true;
+				break;
+			}
+			if (left < 1)
+				ms = left * 1000 + 1;
+		}
+		if (poll(pfd, 2, ms) < 0) {
+			if (errno == EINTR)
+				continue;
+			errf(err, errlen, "poll: %s", strerror(errno));
+			ret = MB_EXIT_VMM;
+			break;
+		}
+		for (int i = 0; i < 2; i++) {
+			ssize_t r;
+
+			if (pfd[i].fd < 0 || !pfd[i].revents)
+				continue;
+			r = read(pfd[i].fd, buf, sizeof(buf));
+			if (r < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (r <= 0) {
+				close(pfd[i].fd);
+				pfd[i].fd = -1;
+				open--;
+				continue;
+			}
+			mb_console_feed(sink[i], buf, r);
+			if (verbose)
+				forward(i ? stderr : stdout, buf, r);
+		}
+		if (io->con.total + io->qerr.total > CONSOLE_CAP) {
+			io->flooded = true;
+			break;
+		}
+	}
+	for (int i = 0; i < 2; i++)
+		if (pfd[i].fd >= 0)
+			close(pfd[i].fd);
+
+	io->status = -1;	/* if somebody else reaped it */
+	if (ret || io->timed_out || io->flooded) {
+		kill_child(pid, &io->status);
+	} else if (!reap(pid, &io->status, deadline)) {
+		/* closed its output but kept running */
+		io->timed_out = true;
+		kill_child(pid, &io->status);
+	}
+	return ret;
+}
+
+/* "qemu 7.2.22 tcg (emulated)", from the first line of --version. */
+static void qemu_desc(const char *qemu, char *desc, size_t len)
+{
+	static char cached_for[256], cached[128];
+	char *argv[] = { (char *)qemu, "--version", NULL };
+	char err[MB_ERRLEN], line[128], ver[32];
+	struct run_io *io;
+	int out_fd, err_fd;
+	pid_t pid;
+
+	if (cached[0] && !strcmp(cached_for, qemu)) {
+		snprintf(desc, len, "%s", cached);
+		return;
+	}
+	snprintf(desc, len, "qemu tcg (emulated)");
+	io = calloc(1, sizeof(*io));
+	if (!io)
+		return;
+	if (spawn(argv, &pid, &out_fd, &err_fd, err, sizeof(err)))
+		goto out;
+	if (pump(pid, out_fd, err_fd, mb_now() + 10, false, io, err,
+		 sizeof(err)) || io->timed_out || io->flooded)
+		goto out;
+	/* The first line: the tail holds at most 4 KiB of the start. */
+	if (io->con.total >= MB_CONSOLE_TAIL)
+		goto out;
+	snprintf(line, sizeof(line), "%.*s", (int)io->con.tail_pos,
+		 io->con.tail);
+	if (sscanf(line, "QEMU emulator version %31[0-9.]", ver) != 1)
+		goto out;
+	snprintf(desc, len, "qemu %s tcg (emulated)", ver);
+	if (strlen(qemu) < sizeof(cached_for)) {
+		snprintf(cached_for, sizeof(cached_for), "%s", qemu);
+		snprintf(cached, sizeof(cached), "%s", desc);
+	}
+out:
+	free(io);
+}
+
+/*
+ * QEMU's virt RAM is one block at MB_RAM_BASE, so it spans to the end of
+ * the highest bank; holes between banks are simply not described to the
+ * guest.  -m wants whole MiB: any rounding is such a hole too.
+ */
+static int ram_mib(const struct mb_params *p, uint64_t *mib, char *err,
+		   size_t errlen)
+{
+	uint64_t top = 0;
+
+	if (!p->nr_banks || p->nr_banks > MB_MAX_BANKS) {
+		errf(err, errlen, "bad number of RAM banks: %u", p->nr_banks);
+		return MB_EXIT_USAGE;
+	}
+	for (unsigned int i = 0; i < p->nr_banks; i++) {
+		const struct mb_bank *b = &p->banks[i];
+
+		if (b->base < MB_RAM_BASE || b->base + b->size < b->base) {
+			errf(err, errlen,
+			     "RAM bank %u at 0x%llx does not fit QEMU virt",
+			     i, (unsigned long long)b->base);
+			return MB_EXIT_USAGE;
+		}
+		if (b->base + b->size > top)
+			top = b->base + b->size;
+	}
+	*mib = ((top - MB_RAM_BASE) + (1 << 20) - 1) >> 20;
+	if (*mib < (MB_IMAGE_GPA + MB_IMAGE_MAX - MB_RAM_BASE) >> 20) {
+		errf(err, errlen, "RAM ends below the guest image");
+		return MB_EXIT_USAGE;
+	}
+	return 0;
+}
+
+struct qemu_args {
+	char *argv[40];
+	char backend[96];
+	char mem[32];
+	char loader[PATH_MAX + 96];
+};
+
+static int qemu_args(struct qemu_args *a, const char *qemu,
+		     const struct tcg_mode *mode, uint64_t mib,
+		     const char *elf, const char *params)
+{
+	char esc[PATH_MAX + 32];
+	int n = 0;
+
+	if (opt_escape(esc, sizeof(esc), params))
+		return -1;
+	snprintf(a->backend, sizeof(a->backend),
+		 "memory-backend-ram,id=ram0,size=%lluM,reserve=off",
+		 (unsigned long long)mib);
+	snprintf(a->mem, sizeof(a->mem), "%lluM", (unsigned long long)mib);
+	snprintf(a->loader, sizeof(a->loader),
+		 "loader,file=%s,addr=0x%lx,force-raw=on", esc,
+		 (unsigned long)MB_PARAMS_GPA);
+
+	a->argv[n++] = (char *)qemu;
+	a->argv[n++] = "-M";
+	a->argv[n++] = "virt,memory-backend=ram0";
+	a->argv[n++] = "-object";
+	a->argv[n++] = a->backend;
+	a->argv[n++] = "-m";
+	a->argv[n++] = a->mem;
+	a->argv[n++] = "-accel";
+	a->argv[n++] = "tcg";
+	a->argv[n++] = "-cpu";
+	a->argv[n++] = "max";
+	a->argv[n++] = "-smp";
+	a->argv[n++] = "1";
+	a->argv[n++] = "-nographic";
+	a->argv[n++] = "-nic";
+	a->argv[n++] = "none";
+	a->argv[n++] = "-no-reboot";
+	a->argv[n++] = "-monitor";
+	a->argv[n++] = "none";
+	a->argv[n++] = "-serial";
+	a->argv[n++] = "stdio";
+	if (mode->icount) {
+		a->argv[n++] = "-icount";
+		a->argv[n++] = "shift=0,sleep=off";
+	}
+	/* -kernel takes its value verbatim: no comma escaping */
+	a->argv[n++] = "-kernel";
+	a->argv[n++] = (char *)elf;
+	a->argv[n++] = "-device";
+	a->argv[n++] = a->loader;
+	a->argv[n] = NULL;
+	return 0;
+}
+
+/* What a finished QEMU run amounts to, as an MB_EXIT_* code. */
+static int verdict(const struct mb_config *cfg, struct run_io *io,
+		   struct mb_outcome *out)
+{
+	char *err = out->err, line[128];
+	size_t errlen = sizeof(out->err);
+	int st = io->status, ret;
+
+	if (io->timed_out) {
+		errf(err, errlen, "guest did not finish in %u s (qemu tcg)",
+		     cfg->timeout_s);
+		return MB_EXIT_TIMEOUT;
+	}
+	if (io->flooded) {
+		errf(err, errlen,
+		     "guest console output exceeded %u MiB (qemu killed)",
+		     CONSOLE_CAP >> 20);
+		return MB_EXIT_GUEST;
+	}
+	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+		mb_console_last_line(&io->qerr, line, sizeof(line));
+		if (WIFSIGNALED(st))
+			errf(err, errlen, "qemu killed by signal %d%s%s",
+			     WTERMSIG(st), *line ? ": " : "", line);
+		else
+			errf(err, errlen, "qemu exited with status %d%s%s",
+			     WEXITSTATUS(st), *line ? ": " : "", line);
+		return MB_EXIT_VMM;
+	}
+	mb_console_finish(&io->con);
+	if (io->con.rec_state == MB_CREC_BAD) {
+		errf(err, errlen, "%s", io->con.rec_why);
+		return MB_EXIT_GUEST;
+	}
+	if (io->con.rec_state == MB_CREC_NONE) {
+		mb_console_last_line(&io->con, line, sizeof(line));
+		errf(err, errlen,
+		     "guest powered off without a result record%s%s%s",
+		     *line ? " (last console line: \"" : "", line,
+		     *line ? "\")" : "");
+		return MB_EXIT_GUEST;
+	}
+	ret = mb_record_check(io->con.rec, sizeof(io->con.rec), &cfg->params,
+			      &out->rec, err, errlen);
+	if (!ret)
+		out->have_record = 1;
+	return ret;
+}
+
+static int tcg_run(const struct mb_config *cfg, const struct tcg_mode *mode,
+		   struct mb_outcome *out)
+{
+	const char *qemu = cfg->qemu && *cfg->qemu ? cfg->qemu : QEMU_DEFAULT;
+	struct mb_params p = cfg->params;
+	char params[PATH_MAX] = "";
+	struct qemu_args *args = NULL;
+	struct run_io *io = NULL;
+	double t0 = mb_now(), deadline;
+	struct mb_ram img = { 0 };
+	int out_fd, err_fd, ret;
+	uint64_t mib, entry;
+	pid_t pid;
+
+	memset(out, 0, sizeof(*out));
+	if (!cfg->guest_elf || access(cfg->guest_elf, R_OK)) {
+		errf(out->err, sizeof(out->err), "cannot read guest ELF %s: %s",
+		     cfg->guest_elf ? cfg->guest_elf : "(none)",
+		     cfg->guest_elf ? strerror(errno) : "not given");
+		ret = MB_EXIT_USAGE;
+		goto done;
+	}
+	ret = ram_mib(&cfg->params, &mib, out->err, sizeof(out->err));
+	if (ret)
+		goto done;
+	/*
+	 * The KVM path's checks, without loading (hva NULL): QEMU would
+	 * exit silently on a truncated ELF and boot any other file as a raw
+	 * Image, i.e. hang until the timeout.
+	 */
+	img.gpa = MB_RAM_BASE;
+	img.size = mib << 20;
+	if (mb_elf_load(cfg->guest_elf, &img, &entry, out->err,
+			sizeof(out->err))) {
+		ret = MB_EXIT_USAGE;
+		goto done;
+	}
+
+	qemu_desc(qemu, out->accel_desc, sizeof(out->accel_desc));
+
+	/* QEMU keeps the RAM: the record has to come over the console. */
+	p.flags |= MB_PF_CONSOLE_RECORD;
+	ret = write_params(&p, params, sizeof(params), out->err,
+			   sizeof(out->err));
+	if (ret)
+		goto done;
+
+	args = calloc(1, sizeof(*args));
+	io = calloc(1, sizeof(*io));
+	if (!args || !io) {
+		errf(out->err, sizeof(out->err), "out of memory");
+		ret = MB_EXIT_VMM;
+		goto done;
+	}
+	if (qemu_args(args, qemu, mode, mib, cfg->guest_elf, params)) {
+		errf(out->err, sizeof(out->err), "temp file path too long");
+		ret = MB_EXIT_VMM;
+		goto done;
+	}
+	mb_console_init(&io->con);
+	mb_console_init(&io->qerr);
+	ret = spawn(args->argv, &pid, &out_fd, &err_fd, out->err,
+		    sizeof(out->err));
+	if (ret)
+		goto done;
+	deadline = cfg->timeout_s ? mb_now() + cfg->timeout_s : 0;
+	ret = pump(pid, out_fd, err_fd, deadline, cfg->verbose, io, out->err,
+		   sizeof(out->err));
+	if (!ret)
+		ret = verdict(cfg, io, out);
+done:
+	if (params[0])
+		unlink(params);
+	free(args);
+	free(io);
+	out->wall_s = mb_now() - t0;
+	return ret;
+}
+
+int mb_tcg_run(const struct mb_config *cfg, struct mb_outcome *out)
+{
+	return tcg_run(cfg, &tcg_default_mode, out);
+}

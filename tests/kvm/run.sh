@@ -1,0 +1,140 @@
+#!/bin/bash
+# KVM tier: the static aarch64 host binary runs the real guest on real
+# KVM.  There is no arm64 hardware here, so KVM is nested: one L1 arm64
+# Linux under qemu-system-aarch64 (TCG, virtualization=on) runs every
+# command below in a single boot (scripts/kvm_l1.sh); the results come
+# back over its console and are checked here.
+#
+# Inputs: `make cross guest` (build/aarch64/mapbench, the guest ELF).
+# The L1 kernel and busybox are downloaded into the cache on first use.
+# KVM_KEEP=DIR keeps the L1's output (console, per-command files, JSON).
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+B=${BUILD:-build}
+MB=$B/aarch64/mapbench
+GUEST=$B/guest/mapbench-guest.elf
+SIM=$B/unit/mapsim
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+. tests/lib/assert.sh
+out=${KVM_KEEP:-$tmp/l1}
+
+for f in "$MB" "$GUEST"; do
+	if [ ! -f "$f" ]; then
+		not_ok "input $f exists (make cross guest)"
+		tier_done kvm
+		exit 1
+	fi
+done
+
+# ---- what the L1 runs: NAME -> one shell line, JSON (if any) in
+# /tmp/NAME.json there, files/NAME.json here.
+names=()
+: > "$tmp/cmds"
+queue() {
+	names+=("$1")
+	printf '%s\n' "$2" >> "$tmp/cmds"
+}
+run() {
+	local name=$1
+	shift
+	queue "$name" "mapbench run --accel kvm $* --json /tmp/$name.json"
+}
+
+run base1g --mem 1G --strategy base
+run verbose --mem 64M --strategy base -v
+# 64 GiB of NORESERVE RAM in a 3 GiB L1: only what the guest touches.
+run base64g --mem 64G --strategy base
+# Block mappings: cheap, and the 41-bit IPA path.
+run off1t --mem 1T --strategy base --rodata off
+
+run nope --mem 1G --strategy nope
+run badsize --mem 12Q
+queue corrupt "head -c 4000 build/guest/mapbench-guest.elf > /tmp/corrupt.elf && mapbench run --accel kvm --mem 1G --guest /tmp/corrupt.elf --json /tmp/corrupt.json"
+queue x86elf "cp build/guest/mapbench-guest.elf /tmp/x86.elf && printf '\\076' | dd of=/tmp/x86.elf bs=1 seek=18 conv=notrunc 2>/dev/null && mapbench run --accel kvm --mem 1G --guest /tmp/x86.elf --json /tmp/x86elf.json"
+queue nokvm "mv /dev/kvm /dev/kvm.away && { mapbench run --accel kvm --mem 1G --json /tmp/nokvm.json; rc=\$?; mv /dev/kvm.away /dev/kvm; exit \$rc; }"
+run fault --mem 1G --inject fault
+run hang --mem 1G --inject hang --timeout 3
+run badrec --mem 1G --inject bad-record
+run afterall --mem 64M --strategy base
+
+# ---- one L1 boot
+mkdir -p "$out"
+start=$(date +%s)
+if ! scripts/kvm_l1.sh -o "$out" -t "${KVM_L1_TIMEOUT:-1800}" -T 900 \
+	"$tmp/cmds" "$MB:/mapbench/build/aarch64/mapbench" \
+	"$GUEST:/mapbench/build/guest/mapbench-guest.elf"; then
+	not_ok "L1 ran all commands (see ${KVM_KEEP:-KVM_KEEP=DIR} console.log)"
+	tail -n 5 "$out/console.log" 2>/dev/null | sed 's/^/#   /'
+fi
+sed 's/^/# L1 /' "$out/l1.txt" 2>/dev/null
+echo "# L1 total $(( $(date +%s) - start )) s"
+
+# ---- checks on what came back
+idx() {
+	local i
+	for i in "${!names[@]}"; do
+		[ "${names[$i]}" = "$1" ] && { echo $((i + 1)); return; }
+	done
+}
+rc_of() { cat "$out/cmd-$(idx "$1").rc" 2>/dev/null || echo none; }
+err_of() { cat "$out/cmd-$(idx "$1").err" 2>/dev/null; }
+json_of() { echo "$out/files/$1.json"; }
+
+# pos NAME IPA_BITS: exit 0, a verified KVM record, the expected IPA size
+pos() {
+	local name=$1 bits=$2 j n
+	j=$(json_of "$name")
+	n=$(idx "$name")
+	if [ "$(rc_of "$name")" != 0 ] || [ ! -f "$j" ]; then
+		not_ok "$name: exit $(rc_of "$name"), $(err_of "$name" | head -n1)"
+		return
+	fi
+	check "$name: status ok, verified, on kvm" json_is "$j" \
+		'.status == "ok" and .verify.errors == 0 and
+		 .verify.leaves_checked > 0 and .digests_match and
+		 .accel == "kvm" and (.counts.tlbi_vaale1is | type) == "number"'
+	check "$name: IPA $bits bits within the limit" json_is "$j" \
+		".kvm.ipa_bits == $bits and .kvm.ipa_limit >= $bits"
+	check "$name: CNTVCT advanced" json_is "$j" '.timing.ticks > 0'
+	if [ -x "$SIM" ]; then
+		check "$name: counts and digest equal the unit tier" \
+			same_as_unit "$j" "$SIM"
+	fi
+	echo "# $name: $(head -n1 "$out/cmd-$n.out") ($(cat "$out/cmd-$n.time") s in L1)"
+}
+
+# neg NAME RC [PATTERN]: exit RC, one stderr line (matching), no JSON
+neg() {
+	local name=$1 want=$2 pat=${3:-} rc lines
+	rc=$(rc_of "$name")
+	lines=$(err_of "$name" | grep -c .)
+	if [ "$rc" = "$want" ] && [ "$lines" = 1 ] &&
+	   [ ! -e "$(json_of "$name")" ] &&
+	   { [ -z "$pat" ] || err_of "$name" | grep -q -- "$pat"; }; then
+		ok "$name: exit $rc: $(err_of "$name")"
+	else
+		not_ok "$name: exit $rc (want $want), $lines stderr lines, json $( [ -e "$(json_of "$name")" ] && echo left || echo absent)"
+		err_of "$name" | head -n 5 | sed 's/^/#   /'
+	fi
+}
+
+pos base1g 32
+pos base64g 37
+pos off1t 41
+pos afterall 32
+pos verbose 32
+check "verbose: -v forwards the guest console" \
+	test "$(grep -c . "$out/cmd-$(idx verbose).out" 2>/dev/null)" -gt 1
+check "L1 had /dev/kvm" grep -qx 'nested_kvm yes' "$out/l1.txt"
+
+neg nope 1 'unknown strategy'
+neg badsize 1
+neg corrupt 1 'corrupt.elf'
+neg x86elf 1 'not an aarch64 ELF (e_machine 62)'
+neg nokvm 2 '/dev/kvm'
+neg fault 3 'exception'
+neg hang 4 'did not finish in 3 s'
+neg badrec 3 'checksum'
+
+tier_done kvm
