@@ -44,7 +44,7 @@ GUEST_CFLAGS	:= -std=gnu11 -O2 -g $(WARN) -Iinclude -Iguest \
 		   -fvisibility=hidden -fno-stack-protector \
 		   -fno-asynchronous-unwind-tables -fno-unwind-tables \
 		   -mno-outline-atomics -fno-tree-loop-distribute-patterns \
-		   -DMB_GUEST
+		   -DMB_GUEST -MMD -MP
 GUEST_LDFLAGS	:= -nostdlib -static -Wl,--no-pie -Wl,-T,guest/guest.lds \
 		   -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
 		   -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
@@ -64,6 +64,8 @@ CROSS_BIN	:= $(BUILD)/aarch64/mapbench
 
 UNIT_BIN	:= $(BUILD)/unit/test_linear_map $(BUILD)/unit/test_host \
 		   $(BUILD)/unit/mapsim
+
+-include $(GUEST_OBJS:.o=.d)
 
 .PHONY: all guest host cross unit run test test-unit test-tcg test-kvm \
 	deps clean bench
@@ -114,21 +116,20 @@ $(CROSS_BIN): $(HOST_SRCS) $(HOST_HDRS)
 # arch operations, under ASan/UBSan.
 UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Iinclude -Iguest -Itests/unit \
 	       -DMB_SIM $(SAN_FLAGS)
-$(BUILD)/unit/test_linear_map: tests/unit/test_linear_map.c \
-		tests/unit/sim.c tests/unit/sim.h guest/engine.c guest/memblock.c \
-		$(GUEST_HDRS)
-	@mkdir -p $(@D)
-	@echo "  CC      $@"
-	$(Q)$(CC) $(UNIT_CFLAGS) tests/unit/test_linear_map.c tests/unit/sim.c \
-		guest/memblock.c \
-		-o $@
+SIM_SRCS := tests/unit/sim.c tests/unit/simenv.c tests/unit/engine_sim.c \
+	    guest/memblock.c
+SIM_DEPS := $(SIM_SRCS) guest/engine.c tests/unit/sim.h tests/unit/simenv.h \
+	    $(GUEST_HDRS)
 
-$(BUILD)/unit/mapsim: tests/unit/mapsim.c tests/unit/sim.c tests/unit/sim.h \
-		guest/engine.c guest/memblock.c $(GUEST_HDRS)
+$(BUILD)/unit/test_linear_map: tests/unit/test_linear_map.c $(SIM_DEPS)
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(UNIT_CFLAGS) tests/unit/mapsim.c tests/unit/sim.c \
-		guest/memblock.c -o $@
+	$(Q)$(CC) $(UNIT_CFLAGS) $< $(SIM_SRCS) -o $@
+
+$(BUILD)/unit/mapsim: tests/unit/mapsim.c $(SIM_DEPS)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(UNIT_CFLAGS) $< $(SIM_SRCS) -o $@
 
 $(BUILD)/unit/test_host: tests/unit/test_host.c $(filter-out host/main.c,$(HOST_SRCS)) $(HOST_HDRS)
 	@mkdir -p $(@D)

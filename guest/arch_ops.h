@@ -39,6 +39,7 @@ extern struct mb_counts mb_counters;
 #define op_zero_page(va)	sim_zero_page(va)
 #define op_write_ttbr0(pa)	sim_write_ttbr(0, pa)
 #define op_write_ttbr1(pa)	sim_write_ttbr(1, pa)
+#define op_replace_ttbr1(mm, pa) sim_replace_ttbr1(pa, (mm)->reserved_pa)
 
 #else /* real guest */
 
@@ -76,6 +77,18 @@ extern struct mb_counts mb_counters;
 } while (0)
 #define op_write_ttbr1(pa) do {						\
 	write_sysreg(pa, ttbr1_el1); CNT(ttbr_write, 1);		\
+} while (0)
+
+/*
+ * idmap_cpu_replace_ttbr1(), called at its physical address: TTBR1 to the
+ * reserved table, isb, tlbi vmalle1, dsb nsh, isb, TTBR1 = pa, isb.
+ */
+#define op_replace_ttbr1(mm, pa) do {					\
+	((void (*)(u64, u64))(mm)->tramp_pa)(pa, (mm)->reserved_pa);	\
+	CNT(ttbr_write, 2);						\
+	CNT(isb, 3);							\
+	CNT(tlbi_vmalle1, 1);						\
+	CNT(dsb_nsh, 1);						\
 } while (0)
 
 /* Zero a page with DC ZVA, as both memset()'s zero path and clear_page()

@@ -14,7 +14,7 @@ extern char __bss_start[], __bss_end[], __pgdir_start[], __pgdir_end[];
 
 /* Static tables, in .pgdir (not zeroed with .bss). */
 extern pgtable_page swapper_pg_dir, reserved_pg_dir, idmap_pg_dir;
-extern pgtable_page bm_pte;
+extern pgtable_page bm_pte, tmp_pg_dir;
 
 static inline u64 kimg_to_phys(const void *p)
 {

@@ -3,7 +3,10 @@
  * Digest of a linear map: FNV-1a over every valid descriptor of the
  * linear half of a TTBR1 root (L0 slots 0..255), in VA order, with the
  * addresses of next-level tables masked out -- so two builds of the same
- * map digest equal wherever their table pages came from.  Shared by the
+ * map digest equal wherever their table pages came from.  Table entries
+ * also leave out TABLE_AF (bit 10, set by v6.13+ and IGNORED without
+ * FEAT_HAFT) so v6.18 strategies compare with older ones; the guest's
+ * model walk still checks each strategy's exact bits.  Shared by the
  * guest (tables read through the linear map) and the unit tier (tables
  * read from simulated memory) so the tiers can be compared.
  */
@@ -29,7 +32,8 @@ static uint64_t mb_digest_table(mb_desc_reader rd, const void *ctx,
 		h = mb_fnv1a_u64(h, ((uint64_t)level << 56) |
 				 (a & 0xffffffffffffULL));
 		if (level < 3 && (d & PTE_TABLE_BIT)) {
-			h = mb_fnv1a_u64(h, d & ~PTE_ADDR_MASK);
+			h = mb_fnv1a_u64(h, d & ~PTE_ADDR_MASK &
+					 ~PMD_TABLE_AF);
 			h = mb_digest_table(rd, ctx, h, d & PTE_ADDR_MASK,
 					    level + 1, a, 511);
 		} else {

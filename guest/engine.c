@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The linear-map engine: v6.9-rc1's map_mem() and the walk beneath it
- * (arch/arm64/mm/mmu.c), re-expressed for the benchmark: the same
- * descriptors, the same loads and checks per entry, the same stores,
- * barriers and TLB maintenance in the same order.
+ * The linear-map engine: map_mem() and the walk beneath it, as v6.9-rc1
+ * (arch/arm64/mm/mmu.c) does it and as each proposal and later kernel
+ * changes it -- the same descriptors, the same loads and checks per
+ * entry, the same stores, barriers and TLB maintenance in the same order.
+ *
+ * One walk per level, like mmu.c.  What a strategy changes is described
+ * by a constant struct strat; every walk function is always-inlined with
+ * it, so each strategy compiles to its own straight-line copy with no
+ * runtime dispatch in the timed window.
  *
  * Not a standalone file: linear_map_timed.c, linear_map_counted.c and the
  * unit tier include it after defining ENGINE() and choosing a flavour of
- * arch_ops.h.  Every function here is static, so each inclusion is a
- * self-contained copy.
+ * arch_ops.h.  docs/STRATEGIES.md describes every strategy's sequence.
  */
 #include "compiler.h"
 #include "arch_ops.h"
@@ -21,6 +25,73 @@
 #endif
 
 #define DESC	8	/* bytes per descriptor */
+
+enum remap {
+	REMAP_WINDOW,		/* 6.9: map/unmap per contiguous window */
+	REMAP_TABLE,		/* patch A: once per table per pass */
+};
+
+enum alloc {
+	ALLOC_FIXPTE,		/* 6.9: zero through FIX_PTE, unmap, remap */
+	ALLOC_MAPPED,		/* patch C: map at the level's slot, zero,
+				 * dsb ishst, populate through that mapping */
+};
+
+enum ptew {
+	PTE_SYNC,		/* __set_pte(): dsb ishst; isb per entry */
+	PTE_NOSYNC,		/* v3 B: none, the fixmap clear publishes */
+	PTE_NOSYNC_BARRIER,	/* v1/v2 B: dsb ishst; isb once per table */
+};
+
+enum access {
+	ACC_FIXMAP,		/* tables reached through the fixmap */
+	ACC_DIRECT,		/* at VA = PA + direct_off (1:1 or temp map) */
+};
+
+struct strat {
+	u8 remap, alloc, ptew, access;
+	u8 lazy;		/* v1 3/3: 16 rotating FIX_PTE slots */
+	u8 reread;		/* 6.9/v1: re-read the entry just populated */
+	u8 lazy_idmap;		/* map each new table's 2M into the 1:1 map */
+	u64 table_af;		/* v6.13+: PMD_TABLE_AF on table entries */
+};
+
+static const struct strat S_BASE = {
+	.remap = REMAP_WINDOW, .alloc = ALLOC_FIXPTE, .ptew = PTE_SYNC,
+	.reread = 1,
+};
+static const struct strat S_NO_CONT_REMAP = {
+	.remap = REMAP_TABLE, .alloc = ALLOC_FIXPTE, .ptew = PTE_SYNC,
+	.reread = 1,
+};
+static const struct strat S_NO_ALLOC_REMAP = {
+	.remap = REMAP_TABLE, .alloc = ALLOC_MAPPED, .ptew = PTE_SYNC,
+	.reread = 1,
+};
+static const struct strat S_LAZY_UNMAP = {
+	.remap = REMAP_TABLE, .alloc = ALLOC_MAPPED, .ptew = PTE_SYNC,
+	.reread = 1, .lazy = 1,
+};
+static const struct strat S_BATCH_BARRIERS = {
+	.remap = REMAP_TABLE, .alloc = ALLOC_MAPPED,
+	.ptew = PTE_NOSYNC_BARRIER, .reread = 1, .lazy = 1,
+};
+static const struct strat S_V6_10 = {
+	.remap = REMAP_TABLE, .alloc = ALLOC_MAPPED, .ptew = PTE_NOSYNC,
+};
+static const struct strat S_V6_18 = {
+	.remap = REMAP_TABLE, .alloc = ALLOC_MAPPED, .ptew = PTE_NOSYNC,
+	.table_af = PMD_TABLE_AF,
+};
+/* The PTE-level build of the 1:1 and temp-pgtable proposals. */
+static const struct strat S_DIRECT = {
+	.remap = REMAP_TABLE, .alloc = ALLOC_MAPPED,
+	.ptew = PTE_NOSYNC_BARRIER, .access = ACC_DIRECT,
+};
+static const struct strat S_DIRECT_LAZY = {
+	.remap = REMAP_TABLE, .alloc = ALLOC_MAPPED,
+	.ptew = PTE_NOSYNC_BARRIER, .access = ACC_DIRECT, .lazy_idmap = 1,
+};
 
 /* ---------------------------------------------------------------- */
 /* Barrier-carrying stores: __set_pte(), set_pmd(), set_pud(), set_p4d() */
@@ -52,21 +123,13 @@ static inline void set_table_entry(u64 p, u64 v)
 	op_isb();
 }
 
-/* ---------------------------------------------------------------- */
-/* Fixmap: __set_fixmap() on one static L3 table (bm_pte) */
-
-static inline u64 fixmap_pte(const struct mb_mm *mm, unsigned int idx)
-{
-	return mm->bm_pte + pte_index(fix_to_virt(idx)) * DESC;
-}
-
 /* flush_tlb_kernel_range() as of v6.9 (MAX_TLBI_OPS = PTRS_PER_PTE). */
 static void flush_tlb_kernel_range(u64 start, u64 end)
 {
 	u64 a;
 
 	if ((end - start) >> PAGE_SHIFT > PTRS_PER_TABLE) {
-		op_dsb_ishst();
+		op_dsb_ishst();		/* flush_tlb_all() */
 		op_tlbi_vmalle1is();
 		op_dsb_ish();
 		op_isb();
@@ -82,6 +145,22 @@ static void flush_tlb_kernel_range(u64 start, u64 end)
 	}
 	op_dsb_ish();
 	op_isb();
+}
+
+static inline void local_flush_tlb_all(void)
+{
+	op_dsb_nshst();
+	op_tlbi_vmalle1();
+	op_dsb_nsh();
+	op_isb();
+}
+
+/* ---------------------------------------------------------------- */
+/* Fixmap: __set_fixmap() on one static L3 table (bm_pte) */
+
+static inline u64 fixmap_pte(const struct mb_mm *mm, unsigned int idx)
+{
+	return mm->bm_pte + pte_index(fix_to_virt(idx)) * DESC;
 }
 
 static u64 set_fixmap_offset(const struct mb_mm *mm, unsigned int idx,
@@ -102,47 +181,112 @@ static void clear_fixmap(const struct mb_mm *mm, unsigned int idx)
 	CNT(fixmap_unmap, 1);
 }
 
+/* lazy-unmap: clear every used FIX_PTE slot, then one ranged flush. */
+static void lazy_flush(struct mb_mm *mm)
+{
+	unsigned int idx, used = FIX_PTE_BEGIN - mm->lazy_next;
+
+	if (!used)
+		return;
+	for (idx = mm->lazy_next + 1; idx <= FIX_PTE_BEGIN; idx++)
+		pt_wr(fixmap_pte(mm, idx), 0);	/* clear_fixmap_nosync() */
+	flush_tlb_kernel_range(fix_to_virt(FIX_PTE_BEGIN),
+			       fix_to_virt(mm->lazy_next + 1) + PAGE_SIZE);
+	CNT(fixmap_unmap, used);
+	mm->lazy_next = FIX_PTE_BEGIN;
+}
+
+static inline unsigned int level_slot(int lvl)
+{
+	return lvl == 3 ? FIX_PTE : lvl == 2 ? FIX_PMD : FIX_PUD;
+}
+
+/* Reach the table at pa: the level's fixmap slot, or directly. */
+static __always_inline u64 tbl_map(const struct strat *s, struct mb_mm *mm,
+				   int lvl, u64 pa)
+{
+	if (s->access == ACC_DIRECT)
+		return pa + mm->direct_off;
+	if (lvl == 3 && s->lazy) {
+		if (mm->lazy_next < FIX_PTE_END)
+			lazy_flush(mm);
+		return set_fixmap_offset(mm, mm->lazy_next--, pa);
+	}
+	return set_fixmap_offset(mm, level_slot(lvl), pa);
+}
+
+static __always_inline void tbl_unmap(const struct strat *s,
+				      struct mb_mm *mm, int lvl)
+{
+	if (s->access == ACC_DIRECT || (lvl == 3 && s->lazy))
+		return;
+	clear_fixmap(mm, level_slot(lvl));
+}
+
 /* {pte,pmd,pud}_set_fixmap_offset(): one load of the parent entry. */
-static inline u64 table_set_fixmap_offset(const struct mb_mm *mm,
-					  unsigned int idx, u64 parentp,
-					  u64 index)
+static __always_inline u64 tbl_map_offset(const struct strat *s,
+					  struct mb_mm *mm, int lvl,
+					  u64 parentp, u64 index)
 {
 	u64 pa = (pt_rd(parentp) & PTE_ADDR_MASK) + index * DESC;
 
-	return set_fixmap_offset(mm, idx, pa);
+	return tbl_map(s, mm, lvl, pa);
 }
 
 /* ---------------------------------------------------------------- */
-/* Allocation: early_pgtable_alloc() of v6.9 */
+/* Allocation */
 
-static u64 early_pgtable_alloc(const struct mb_mm *mm, int shift)
+static void count_table(int lvl)
 {
-	u64 pa = memblock_alloc_page(mm->mblk);
-	u64 va;
-
-	if (!pa)
-		mb_panic(MB_ST_NOMEM, __LINE__);
-	/* FIX_PTE is free here: only PGD/PUD/PMD slots may be live. */
-	va = set_fixmap_offset(mm, FIX_PTE, pa);
-	op_zero_page(va);
-	CNT(bytes_zeroed, PAGE_SIZE);
-	/* The unmap's barriers also publish the zeroes to the walker. */
-	clear_fixmap(mm, FIX_PTE);
-
-	switch (shift) {
-	case PAGE_SHIFT:
+	switch (lvl) {
+	case 3:
 		CNT(tables_l3, 1);
 		break;
-	case PMD_SHIFT:
+	case 2:
 		CNT(tables_l2, 1);
 		break;
-	case PUD_SHIFT:
+	case 1:
 		CNT(tables_l1, 1);
 		break;
 	default:
 		CNT(tables_l0, 1);
 		break;
 	}
+}
+
+static void create_lazy_idmap(struct mb_mm *mm, u64 pa);
+
+/*
+ * A new table at level lvl.  ALLOC_FIXPTE is v6.9's early_pgtable_alloc()
+ * (zeroed through FIX_PTE, unmapped; *va = 0, the caller maps it again).
+ * ALLOC_MAPPED maps it where it will be populated, zeroes it and orders
+ * the zeroes (v1 2/3 ops->alloc, v6.10 init_clear_pgtable()).
+ */
+static __always_inline u64 tbl_alloc(const struct strat *s, struct mb_mm *mm,
+				     int lvl, u64 *va)
+{
+	u64 pa = memblock_alloc_page(mm->mblk), v;
+
+	if (!pa)
+		mb_panic(MB_ST_NOMEM, __LINE__);
+	count_table(lvl);
+	CNT(bytes_zeroed, PAGE_SIZE);
+	if (s->alloc == ALLOC_FIXPTE) {
+		/* FIX_PTE is free here: only PGD/PUD/PMD slots may be live */
+		v = set_fixmap_offset(mm, FIX_PTE, pa);
+		op_zero_page(v);
+		/* the unmap's barriers also publish the zeroes */
+		clear_fixmap(mm, FIX_PTE);
+		*va = 0;
+		return pa;
+	}
+	if (s->lazy_idmap &&
+	    !(pa >= mm->lazy_lo && pa < mm->lazy_hi))
+		create_lazy_idmap(mm, pa);
+	v = tbl_map(s, mm, lvl, pa);
+	op_zero_page(v);
+	op_dsb_ishst();
+	*va = v;
 	return pa;
 }
 
@@ -187,9 +331,10 @@ static inline u64 addr_end(u64 addr, u64 end, u64 size)
 	return boundary - 1 < end - 1 ? boundary : end;
 }
 
-static inline u64 table_desc(u64 pa, unsigned int flags)
+static __always_inline u64 table_desc(const struct strat *s, u64 pa,
+				      unsigned int flags)
 {
-	u64 v = pa | PMD_TYPE_TABLE | PMD_TABLE_UXN;
+	u64 v = pa | PMD_TYPE_TABLE | PMD_TABLE_UXN | s->table_af;
 
 	if (flags & NO_EXEC_MAPPINGS)
 		v |= PMD_TABLE_PXN;
@@ -201,12 +346,18 @@ static inline u64 sect_prot(u64 prot)
 	return (prot & ~PTE_TABLE_BIT) | PMD_TYPE_SECT;
 }
 
-static void init_pte(const struct mb_mm *mm, u64 pmdp, u64 addr, u64 end,
-		     u64 phys, u64 prot)
+/* pmd_set_huge()/pud_set_huge(): their own check, then set_pmd/pud. */
+static inline void set_huge(u64 p, u64 new)
 {
-	u64 ptep = table_set_fixmap_offset(mm, FIX_PTE, pmdp,
-					   pte_index(addr));
+	if (pgattr_change_is_safe(pt_rd(p), new)) {
+		set_table_entry(p, new);
+		CNT(leaf_stores, 1);
+	}
+}
 
+static __always_inline void init_pte(const struct strat *s, u64 ptep,
+				     u64 addr, u64 end, u64 phys, u64 prot)
+{
 	do {
 		u64 old = pt_rd(ptep);
 
@@ -214,30 +365,37 @@ static void init_pte(const struct mb_mm *mm, u64 pmdp, u64 addr, u64 end,
 		if (phys == 0x40000000UL + 0x123000)
 			prot ^= PTE_NG;
 #endif
-		set_pte(ptep, phys | prot);
+		if (s->ptew == PTE_SYNC)
+			set_pte(ptep, phys | prot);
+		else
+			pt_wr(ptep, phys | prot);	/* __set_pte_nosync() */
 		CNT(leaf_stores, 1);
 		MB_BUG_ON(!pgattr_change_is_safe(old, pt_rd(ptep)));
 		phys += PAGE_SIZE;
 	} while (ptep += DESC, addr += PAGE_SIZE, addr != end);
-
-	clear_fixmap(mm, FIX_PTE);
 }
 
-static void alloc_init_cont_pte(const struct mb_mm *mm, u64 pmdp, u64 addr,
-				u64 end, u64 phys, u64 prot,
-				unsigned int flags)
+static __always_inline void alloc_init_cont_pte(const struct strat *s,
+						struct mb_mm *mm, u64 pmdp,
+						u64 addr, u64 end, u64 phys,
+						u64 prot, unsigned int flags)
 {
-	u64 next, pmd = pt_rd(pmdp);
+	u64 next, ptep = 0, pmd = pt_rd(pmdp);
 
 	MB_BUG_ON(desc_sect(pmd));
 	if (!pmd) {
-		u64 pte_phys = early_pgtable_alloc(mm, PAGE_SHIFT);
+		u64 pa = tbl_alloc(s, mm, 3, &ptep);
 
-		set_table_entry(pmdp, table_desc(pte_phys, flags));
+		if (ptep)
+			ptep += pte_index(addr) * DESC;
+		set_table_entry(pmdp, table_desc(s, pa, flags));
 		CNT(table_stores, 1);
-		pmd = pt_rd(pmdp);
+		if (s->reread)
+			pmd = pt_rd(pmdp);
 	}
-	MB_BUG_ON(desc_bad(pmd));
+	MB_BUG_ON(pmd && desc_bad(pmd));
+	if (s->remap == REMAP_TABLE && !ptep)
+		ptep = tbl_map_offset(s, mm, 3, pmdp, pte_index(addr));
 
 	do {
 		u64 p = prot;
@@ -248,16 +406,32 @@ static void alloc_init_cont_pte(const struct mb_mm *mm, u64 pmdp, u64 addr,
 		    !(flags & NO_CONT_MAPPINGS))
 			p |= PTE_CONT;
 
-		init_pte(mm, pmdp, addr, next, phys, p);
+		if (s->remap == REMAP_WINDOW) {
+			u64 w = tbl_map_offset(s, mm, 3, pmdp,
+					       pte_index(addr));
+
+			init_pte(s, w, addr, next, phys, p);
+			tbl_unmap(s, mm, 3);
+		} else {
+			init_pte(s, ptep, addr, next, phys, p);
+			ptep += ((next >> PAGE_SHIFT) - (addr >> PAGE_SHIFT)) * DESC;
+		}
 		phys += next - addr;
 	} while (addr = next, addr != end);
+
+	if (s->remap == REMAP_TABLE)
+		tbl_unmap(s, mm, 3);
+	if (s->ptew == PTE_NOSYNC_BARRIER) {
+		op_dsb_ishst();
+		op_isb();
+	}
 }
 
-static void init_pmd(const struct mb_mm *mm, u64 pudp, u64 addr, u64 end,
-		     u64 phys, u64 prot, unsigned int flags)
+static __always_inline void init_pmd(const struct strat *s, struct mb_mm *mm,
+				     u64 pmdp, u64 addr, u64 end, u64 phys,
+				     u64 prot, unsigned int flags)
 {
-	u64 next, pmdp = table_set_fixmap_offset(mm, FIX_PMD, pudp,
-						 pmd_index(addr));
+	u64 next;
 
 	do {
 		u64 old = pt_rd(pmdp);
@@ -265,40 +439,38 @@ static void init_pmd(const struct mb_mm *mm, u64 pudp, u64 addr, u64 end,
 		next = addr_end(addr, end, PMD_SIZE);
 		if (!((addr | next | phys) & (PMD_SIZE - 1)) &&
 		    !(flags & NO_BLOCK_MAPPINGS)) {
-			/* pmd_set_huge(): its own safety check, then set_pmd */
-			u64 new = phys | sect_prot(prot);
-
-			if (pgattr_change_is_safe(pt_rd(pmdp), new)) {
-				set_table_entry(pmdp, new);
-				CNT(leaf_stores, 1);
-			}
+			set_huge(pmdp, phys | sect_prot(prot));
 			MB_BUG_ON(!pgattr_change_is_safe(old, pt_rd(pmdp)));
 		} else {
-			alloc_init_cont_pte(mm, pmdp, addr, next, phys, prot,
-					    flags);
+			alloc_init_cont_pte(s, mm, pmdp, addr, next, phys,
+					    prot, flags);
 			MB_BUG_ON(old && old != pt_rd(pmdp));
 		}
 		phys += next - addr;
 	} while (pmdp += DESC, addr = next, addr != end);
-
-	clear_fixmap(mm, FIX_PMD);
 }
 
-static void alloc_init_cont_pmd(const struct mb_mm *mm, u64 pudp, u64 addr,
-				u64 end, u64 phys, u64 prot,
-				unsigned int flags)
+static __always_inline void alloc_init_cont_pmd(const struct strat *s,
+						struct mb_mm *mm, u64 pudp,
+						u64 addr, u64 end, u64 phys,
+						u64 prot, unsigned int flags)
 {
-	u64 next, pud = pt_rd(pudp);
+	u64 next, pmdp = 0, pud = pt_rd(pudp);
 
 	MB_BUG_ON(desc_sect(pud));
 	if (!pud) {
-		u64 pmd_phys = early_pgtable_alloc(mm, PMD_SHIFT);
+		u64 pa = tbl_alloc(s, mm, 2, &pmdp);
 
-		set_table_entry(pudp, table_desc(pmd_phys, flags));
+		if (pmdp)
+			pmdp += pmd_index(addr) * DESC;
+		set_table_entry(pudp, table_desc(s, pa, flags));
 		CNT(table_stores, 1);
-		pud = pt_rd(pudp);
+		if (s->reread)
+			pud = pt_rd(pudp);
 	}
-	MB_BUG_ON(desc_bad(pud));
+	MB_BUG_ON(pud && desc_bad(pud));
+	if (s->remap == REMAP_TABLE && !pmdp)
+		pmdp = tbl_map_offset(s, mm, 2, pudp, pmd_index(addr));
 
 	do {
 		u64 p = prot;
@@ -308,66 +480,83 @@ static void alloc_init_cont_pmd(const struct mb_mm *mm, u64 pudp, u64 addr,
 		    !(flags & NO_CONT_MAPPINGS))
 			p |= PTE_CONT;
 
-		init_pmd(mm, pudp, addr, next, phys, p, flags);
+		if (s->remap == REMAP_WINDOW) {
+			u64 w = tbl_map_offset(s, mm, 2, pudp,
+					       pmd_index(addr));
+
+			init_pmd(s, mm, w, addr, next, phys, p, flags);
+			tbl_unmap(s, mm, 2);
+		} else {
+			init_pmd(s, mm, pmdp, addr, next, phys, p, flags);
+			pmdp += ((next >> PMD_SHIFT) - (addr >> PMD_SHIFT)) * DESC;
+		}
 		phys += next - addr;
 	} while (addr = next, addr != end);
+
+	if (s->remap == REMAP_TABLE)
+		tbl_unmap(s, mm, 2);
 }
 
-static void alloc_init_pud(const struct mb_mm *mm, u64 p4dp, u64 addr,
-			   u64 end, u64 phys, u64 prot, unsigned int flags)
+static __always_inline void alloc_init_pud(const struct strat *s,
+					   struct mb_mm *mm, u64 p4dp,
+					   u64 addr, u64 end, u64 phys,
+					   u64 prot, unsigned int flags)
 {
-	u64 next, pudp, p4d = pt_rd(p4dp);
+	u64 next, pudp = 0, p4d = pt_rd(p4dp);
 
 	if (!p4d) {
-		u64 pud_phys = early_pgtable_alloc(mm, PUD_SHIFT);
+		u64 pa = tbl_alloc(s, mm, 1, &pudp);
 
+		if (pudp)
+			pudp += pud_index(addr) * DESC;
 		/* set_p4d(): into swapper via set_swapper_pgd(), same ops */
-		set_table_entry(p4dp, table_desc(pud_phys, flags));
+		set_table_entry(p4dp, table_desc(s, pa, flags));
 		CNT(table_stores, 1);
-		p4d = pt_rd(p4dp);
+		if (s->reread)
+			p4d = pt_rd(p4dp);
 	}
-	MB_BUG_ON(desc_bad(p4d));
+	MB_BUG_ON(p4d && desc_bad(p4d));
+	if (!pudp)
+		pudp = tbl_map_offset(s, mm, 1, p4dp, pud_index(addr));
 
-	pudp = table_set_fixmap_offset(mm, FIX_PUD, p4dp, pud_index(addr));
 	do {
 		u64 old = pt_rd(pudp);
 
 		next = addr_end(addr, end, PUD_SIZE);
 		if (!((addr | next | phys) & (PUD_SIZE - 1)) &&
 		    !(flags & NO_BLOCK_MAPPINGS)) {
-			u64 new = phys | sect_prot(prot & ~PTE_CONT);
-
-			if (pgattr_change_is_safe(pt_rd(pudp), new)) {
-				set_table_entry(pudp, new);
-				CNT(leaf_stores, 1);
-			}
+			set_huge(pudp, phys | sect_prot(prot & ~PTE_CONT));
 			MB_BUG_ON(!pgattr_change_is_safe(old, pt_rd(pudp)));
 		} else {
-			alloc_init_cont_pmd(mm, pudp, addr, next, phys, prot,
-					    flags);
+			alloc_init_cont_pmd(s, mm, pudp, addr, next, phys,
+					    prot, flags);
 			MB_BUG_ON(old && old != pt_rd(pudp));
 		}
 		phys += next - addr;
 	} while (pudp += DESC, addr = next, addr != end);
 
-	clear_fixmap(mm, FIX_PUD);
+	tbl_unmap(s, mm, 1);
 }
 
 /* alloc_init_p4d() with the P4D level folded into the PGD (4 levels). */
-static void alloc_init_p4d(const struct mb_mm *mm, u64 pgdp, u64 addr,
-			   u64 end, u64 phys, u64 prot, unsigned int flags)
+static __always_inline void alloc_init_p4d(const struct strat *s,
+					   struct mb_mm *mm, u64 pgdp,
+					   u64 addr, u64 end, u64 phys,
+					   u64 prot, unsigned int flags)
 {
 	u64 old;
 
 	(void)pt_rd(pgdp);	/* pgd_none()/pgd_bad() of a folded level */
 	old = pt_rd(pgdp);
-	alloc_init_pud(mm, pgdp, addr, end, phys, prot, flags);
+	alloc_init_pud(s, mm, pgdp, addr, end, phys, prot, flags);
 	MB_BUG_ON(old && old != pt_rd(pgdp));
 }
 
 /* __create_pgd_mapping_locked() */
-void ENGINE(create_mapping)(struct mb_mm *mm, u64 phys, u64 virt, u64 size,
-			    u64 prot, unsigned int flags)
+static __always_inline void create_tmpl(const struct strat *s,
+					struct mb_mm *mm, u64 phys, u64 virt,
+					u64 size, u64 prot,
+					unsigned int flags)
 {
 	u64 addr, end, next, pgdp = mm->pgd + pgd_index(virt) * DESC;
 
@@ -379,40 +568,398 @@ void ENGINE(create_mapping)(struct mb_mm *mm, u64 phys, u64 virt, u64 size,
 
 	do {
 		next = addr_end(addr, end, PGDIR_SIZE);
-		alloc_init_p4d(mm, pgdp, addr, next, phys, prot, flags);
+		alloc_init_p4d(s, mm, pgdp, addr, next, phys, prot, flags);
 		phys += next - addr;
 	} while (pgdp += DESC, addr = next, addr != end);
+
+	if (s->lazy)
+		lazy_flush(mm);		/* v1 3/3 ops->cleanup() */
 }
 
-static void map_memblock(struct mb_mm *mm, u64 start, u64 end, u64 prot,
-			 unsigned int flags)
+static unsigned int main_flags(const struct mb_mm *mm)
 {
-	ENGINE(create_mapping)(mm, start, mb_phys_to_virt(mm, start),
-			       end - start, prot, flags);
+	unsigned int flags = NO_EXEC_MAPPINGS;
+
+	/* can_set_direct_map() == rodata_full here (no KFENCE) */
+	if (mm->rodata == MB_RODATA_FULL)
+		flags |= NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS;
+	return flags;
 }
 
 /*
  * map_mem(): the main loop over RAM minus the NOMAP kernel alias, then
  * the alias itself with NO_CONT (and without NO_EXEC), as v6.9 does.
  */
-void ENGINE(map_mem)(struct mb_mm *mm)
+static __always_inline void map_mem_tmpl(const struct strat *s,
+					 struct mb_mm *mm, unsigned int flags)
 {
 	struct mb_bank r[2 * MB_MAX_BANKS];
-	unsigned int i, n, flags = NO_EXEC_MAPPINGS;
+	unsigned int i, n;
 
-	/* can_set_direct_map() == rodata_full here (no KFENCE) */
-	if (mm->rodata == MB_RODATA_FULL)
-		flags |= NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS;
-
-	mm->mblk->nomap_start = mm->kernel_start;
-	mm->mblk->nomap_end = mm->kernel_end;
-	n = memblock_map_ranges(mm->mblk, r, ARRAY_SIZE(r));
+	mm->lazy_next = FIX_PTE_BEGIN;
+	n = memblock_map_ranges(mm->mblk, mm->kernel_start, mm->kernel_end,
+				r, ARRAY_SIZE(r));
 	for (i = 0; i < n; i++)
-		map_memblock(mm, r[i].base, r[i].base + r[i].size,
-			     PAGE_KERNEL_TAGGED, flags);
-
+		create_tmpl(s, mm, r[i].base, mb_phys_to_virt(mm, r[i].base),
+			    r[i].size, PAGE_KERNEL_TAGGED, flags);
 	if (mm->kernel_end > mm->kernel_start)
-		map_memblock(mm, mm->kernel_start, mm->kernel_end, PAGE_KERNEL,
-			     NO_CONT_MAPPINGS);
-	mm->mblk->nomap_start = mm->mblk->nomap_end = 0;
+		create_tmpl(s, mm, mm->kernel_start,
+			    mb_phys_to_virt(mm, mm->kernel_start),
+			    mm->kernel_end - mm->kernel_start, PAGE_KERNEL,
+			    NO_CONT_MAPPINGS);
+}
+
+/* The plain walk, exported for the unit tier's closed-form cases. */
+void ENGINE(create_mapping)(struct mb_mm *mm, u64 phys, u64 virt, u64 size,
+			    u64 prot, unsigned int flags)
+{
+	create_tmpl(&S_BASE, mm, phys, virt, size, prot, flags);
+}
+
+/* ---------------------------------------------------------------- */
+/* Temporary maps: the 1:1 map (idmap) and the temp TTBR1 (temp-pgtable) */
+
+/* A copy of mm that builds into the static temporary root. */
+static struct mb_mm tmp_mm(const struct mb_mm *mm)
+{
+	struct mb_mm t = *mm;
+
+	t.pgd = mm->tmp_root;
+	return t;
+}
+
+/* Map [pa, pa+size) at VA = PA in the 1:1 root: blocks and CONT where
+ * aligned, PTEs only at the edges, through the fixmap (v6.10 walk). */
+static void idmap_range(struct mb_mm *mm, u64 pa, u64 size)
+{
+	struct mb_mm t = tmp_mm(mm);
+
+	create_tmpl(&S_V6_10, &t, pa, pa, size, PAGE_KERNEL, 0);
+}
+
+/* Ard's lazy variant: the 2M window holding a new table page, clipped
+ * to its bank so nothing outside RAM is ever mapped. */
+static void create_lazy_idmap(struct mb_mm *mm, u64 pa)
+{
+	const struct mb_memblock *m = mm->mblk;
+	u64 ws = pa & ~(PMD_SIZE - 1), we = ws + PMD_SIZE;
+
+	for (unsigned int i = 0; i < m->nr_mem; i++) {
+		u64 bs = m->mem[i].base, be = bs + m->mem[i].size;
+
+		if (pa < bs || pa >= be)
+			continue;
+		if (ws < bs)
+			ws = bs;
+		if (we > be)
+			we = be;
+		break;
+	}
+	idmap_range(mm, ws, we - ws);
+	/* allocation runs top-down: extend the mapped run downwards, or
+	 * start a new one where it jumped over a hole */
+	if (we != mm->lazy_lo)
+		mm->lazy_hi = we;
+	mm->lazy_lo = ws;
+}
+
+/* cpu_install_ttbr0(): reserved, local flush, (same T0SZ), new root. */
+static void install_ttbr0(const struct mb_mm *mm, u64 pa)
+{
+	op_write_ttbr0(mm->reserved_pa);
+	op_isb();
+	local_flush_tlb_all();
+	op_write_ttbr0(pa);
+	op_isb();
+}
+
+/* cpu_uninstall_idmap() / cpu_set_reserved_ttbr0() + local flush. */
+static void reserve_ttbr0(const struct mb_mm *mm)
+{
+	op_write_ttbr0(mm->reserved_pa);
+	op_isb();
+	local_flush_tlb_all();
+}
+
+/* __cpu_replace_ttbr1(): install the idmap, switch TTBR1 from code
+ * running at VA == PA, uninstall the idmap. */
+static void replace_ttbr1(const struct mb_mm *mm, u64 ttbr1_old, u64 pa)
+{
+	/* cpu_install_idmap(): reserved TTBR0, local flush, then
+	 * cpu_do_switch_mm() to the idmap (it rewrites TTBR1's ASID) */
+	reserve_ttbr0(mm);
+	op_write_ttbr0(mm->reserved_pa);
+	op_write_ttbr1(ttbr1_old);
+	op_write_ttbr0(mm->boot_idmap_pa);
+	op_isb();
+	op_replace_ttbr1(mm, pa);
+	reserve_ttbr0(mm);			/* cpu_uninstall_idmap() */
+}
+
+/* Depth-first free of a temporary root's tables (memblock_phys_free),
+ * reached through the now complete linear map.  The root is static. */
+static void free_tables(struct mb_mm *mm, u64 table_va, int lvl, int first,
+			int last)
+{
+	for (int i = first; i <= last; i++) {
+		u64 d = pt_rd(table_va + i * DESC);
+
+		if (!(d & PTE_VALID) || !(d & PTE_TABLE_BIT) || lvl == 3)
+			continue;
+		if (lvl < 2)
+			free_tables(mm, mb_phys_to_virt(mm, d & PTE_ADDR_MASK),
+				    lvl + 1, 0, PTRS_PER_TABLE - 1);
+		memblock_free_page(mm->mblk, d & PTE_ADDR_MASK);
+		CNT(tables_freed, 1);
+	}
+}
+
+/*
+ * idmap (Ard, as Ryan restated it): a 1:1 map of RAM in TTBR0 built with
+ * blocks through the fixmap, installed; swapper's PTE-level linear map
+ * built with its tables at VA = PA (no fixmap, no TLBI); the reserved
+ * TTBR0 restored with local maintenance; the 1:1 tables freed.
+ */
+static void map_mem_idmap(struct mb_mm *mm, int lazy)
+{
+	const struct mb_memblock *m = mm->mblk;
+	struct mb_mm d;
+
+	if (!lazy)
+		for (unsigned int i = 0; i < m->nr_mem; i++)
+			idmap_range(mm, m->mem[i].base, m->mem[i].size);
+	install_ttbr0(mm, mm->tmp_root_pa);
+
+	d = *mm;
+	d.direct_off = 0;
+	d.lazy_lo = d.lazy_hi = 0;
+	if (lazy)
+		map_mem_tmpl(&S_DIRECT_LAZY, &d, main_flags(mm));
+	else
+		map_mem_tmpl(&S_DIRECT, &d, main_flags(mm));
+
+	reserve_ttbr0(mm);
+	free_tables(mm, mm->tmp_root, 0, 0, PTRS_PER_TABLE / 2 - 1);
+}
+
+/*
+ * temp-pgtable (Mark): a temporary TTBR1 with the image and fixmap of
+ * swapper and the linear range in blocks; switch to it; build swapper's
+ * linear map with tables reached through the temporary linear map;
+ * switch back; free the temporary tables.
+ */
+static void map_mem_temp_pgtable(struct mb_mm *mm)
+{
+	const struct mb_memblock *m = mm->mblk;
+	struct mb_mm t = tmp_mm(mm), d;
+	unsigned int i;
+
+	/* share the image and fixmap subtrees (upper half of the root) */
+	for (i = PTRS_PER_TABLE / 2; i < PTRS_PER_TABLE; i++)
+		pt_wr(mm->tmp_root + i * DESC, pt_rd(mm->swapper + i * DESC));
+	for (i = 0; i < m->nr_mem; i++)
+		create_tmpl(&S_V6_10, &t, m->mem[i].base,
+			    mb_phys_to_virt(mm, m->mem[i].base),
+			    m->mem[i].size, PAGE_KERNEL, 0);
+	op_dsb_ishst();
+	replace_ttbr1(mm, mm->swapper_pa, mm->tmp_root_pa);
+
+	d = *mm;
+	d.direct_off = 0xffff000000000000UL - mm->phys_offset;
+	map_mem_tmpl(&S_DIRECT, &d, main_flags(mm));
+
+	replace_ttbr1(mm, mm->tmp_root_pa, mm->swapper_pa);
+	free_tables(mm, mm->tmp_root, 0, 0, PTRS_PER_TABLE / 2 - 1);
+}
+
+/* ---------------------------------------------------------------- */
+/* v6.18: BBML2_NOABORT, and the mixed-system repaint to PTEs */
+
+/* Lazy MMU mode (v6.16+): valid kernel stores queue their barriers; one
+ * dsb ishst; isb when the mode is left. */
+struct lazy_mmu {
+	int pending;
+};
+
+static inline void lazy_store(struct lazy_mmu *l, u64 p, u64 v)
+{
+	pt_wr(p, v);
+	if (v & PTE_VALID)
+		l->pending = 1;		/* queue_pte_barriers() */
+}
+
+static inline void lazy_leave(struct lazy_mmu *l)
+{
+	if (l->pending) {
+		op_dsb_ishst();		/* emit_pte_barriers() */
+		op_isb();
+	}
+	l->pending = 0;
+}
+
+static u64 split_alloc(struct mb_mm *mm, int lvl)
+{
+	/* the page allocator, unzeroed: every entry is written anyway */
+	u64 pa = memblock_alloc_page(mm->mblk);
+
+	if (!pa)
+		mb_panic(MB_ST_NOMEM, __LINE__);
+	count_table(lvl);
+	return pa;
+}
+
+static void split_pmd(struct mb_mm *mm, struct lazy_mmu *l, u64 pmdp, u64 pmd)
+{
+	u64 pa = split_alloc(mm, 3), ptep = mb_phys_to_virt(mm, pa);
+	u64 tprot = PMD_TYPE_TABLE | PMD_TABLE_UXN | PMD_TABLE_AF;
+	u64 phys = pmd & PTE_ADDR_MASK & ~(PMD_SIZE - 1);
+	u64 prot = (pmd & ~PTE_ADDR_MASK & ~PTE_TYPE_MASK & ~PTE_CONT) |
+		   PTE_TYPE_PAGE;
+
+	if (pmd & PTE_PXN)
+		tprot |= PMD_TABLE_PXN;
+	for (int i = 0; i < PTRS_PER_TABLE; i++, ptep += DESC) {
+		lazy_store(l, ptep, (phys + i * PAGE_SIZE) | prot);
+		CNT(leaf_stores, 1);
+	}
+	op_dsb_ishst();		/* the PTEs before the table that holds them */
+	lazy_store(l, pmdp, pa | tprot);
+	CNT(table_stores, 1);
+}
+
+static void split_pud(struct mb_mm *mm, struct lazy_mmu *l, u64 pudp, u64 pud)
+{
+	u64 pa = split_alloc(mm, 2), pmdp = mb_phys_to_virt(mm, pa);
+	u64 tprot = PMD_TYPE_TABLE | PMD_TABLE_UXN | PMD_TABLE_AF;
+	u64 phys = pud & PTE_ADDR_MASK & ~(PUD_SIZE - 1);
+	u64 prot = (pud & ~PTE_ADDR_MASK & ~PTE_CONT);
+
+	if (pud & PTE_PXN)
+		tprot |= PMD_TABLE_PXN;
+	for (int i = 0; i < PTRS_PER_TABLE; i++, pmdp += DESC) {
+		lazy_store(l, pmdp, (phys + i * PMD_SIZE) | prot);
+		CNT(leaf_stores, 1);
+	}
+	op_dsb_ishst();
+	lazy_store(l, pudp, pa | tprot);
+	CNT(table_stores, 1);
+}
+
+/* Clear CONT on a whole group of 16, from its first entry. */
+static void split_cont(struct lazy_mmu *l, u64 p)
+{
+	p &= ~(u64)(16 * DESC - 1);
+	for (int i = 0; i < 16; i++, p += DESC) {
+		lazy_store(l, p, pt_rd(p) & ~PTE_CONT);
+		CNT(leaf_stores, 1);
+	}
+}
+
+/* range_split_to_ptes(): the lockless kernel page-table walk of
+ * [start, end) with the split callbacks, in lazy MMU mode. */
+static void range_split_to_ptes(struct mb_mm *mm, u64 start, u64 end)
+{
+	struct lazy_mmu l = { 0 };
+	u64 a0, a1, a2, a3, n0, n1, n2;
+
+	for (a0 = start; a0 < end; a0 = n0) {
+		u64 pgd = pt_rd(mm->pgd + pgd_index(a0) * DESC), t1;
+
+		n0 = addr_end(a0, end, PGDIR_SIZE);
+		if (!pgd)
+			continue;
+		t1 = mb_phys_to_virt(mm, pgd & PTE_ADDR_MASK);
+		for (a1 = a0; a1 < n0; a1 = n1) {
+			u64 pudp = t1 + pud_index(a1) * DESC, pud, t2;
+
+			n1 = addr_end(a1, n0, PUD_SIZE);
+			pud = pt_rd(pudp);
+			if (!pud)
+				continue;
+			if (desc_sect(pud))
+				split_pud(mm, &l, pudp, pud);
+			pud = pt_rd(pudp);
+			t2 = mb_phys_to_virt(mm, pud & PTE_ADDR_MASK);
+			for (a2 = a1; a2 < n1; a2 = n2) {
+				u64 pmdp = t2 + pmd_index(a2) * DESC, pmd, t3;
+
+				n2 = addr_end(a2, n1, PMD_SIZE);
+				pmd = pt_rd(pmdp);
+				if (!pmd)
+					continue;
+				if (desc_sect(pmd)) {
+					if (pmd & PTE_CONT)
+						split_cont(&l, pmdp);
+					split_pmd(mm, &l, pmdp, pmd);
+					continue;	/* ACTION_CONTINUE */
+				}
+				t3 = mb_phys_to_virt(mm, pmd & PTE_ADDR_MASK);
+				for (a3 = a2; a3 < n2; a3 += PAGE_SIZE) {
+					u64 ptep = t3 + pte_index(a3) * DESC;
+
+					if (pt_rd(ptep) & PTE_CONT)
+						split_cont(&l, ptep);
+				}
+			}
+		}
+	}
+	lazy_leave(&l);
+}
+
+static void map_mem_bbml2(struct mb_mm *mm, int repaint)
+{
+	u64 ks = mb_phys_to_virt(mm, mm->kernel_start);
+	u64 ke = mb_phys_to_virt(mm, mm->kernel_end);
+
+	/* force_pte_mapping() is false with BBML2_NOABORT on the boot CPU */
+	map_mem_tmpl(&S_V6_18, mm, NO_EXEC_MAPPINGS);
+	if (!repaint || mm->rodata != MB_RODATA_FULL)
+		return;
+	/* linear_map_split_to_ptes(): all but the kernel alias */
+	range_split_to_ptes(mm, PAGE_OFFSET, ks);
+	range_split_to_ptes(mm, ke, PAGE_END);
+	flush_tlb_kernel_range(PAGE_OFFSET, PAGE_END);
+}
+
+/* ---------------------------------------------------------------- */
+
+void ENGINE(map_mem)(struct mb_mm *mm)
+{
+	switch (mm->strategy) {
+	case MB_STRAT_base:
+		map_mem_tmpl(&S_BASE, mm, main_flags(mm));
+		break;
+	case MB_STRAT_no_cont_remap:
+		map_mem_tmpl(&S_NO_CONT_REMAP, mm, main_flags(mm));
+		break;
+	case MB_STRAT_no_alloc_remap:
+		map_mem_tmpl(&S_NO_ALLOC_REMAP, mm, main_flags(mm));
+		break;
+	case MB_STRAT_lazy_unmap:
+		map_mem_tmpl(&S_LAZY_UNMAP, mm, main_flags(mm));
+		break;
+	case MB_STRAT_batch_barriers:
+		map_mem_tmpl(&S_BATCH_BARRIERS, mm, main_flags(mm));
+		break;
+	case MB_STRAT_v6_10:
+		map_mem_tmpl(&S_V6_10, mm, main_flags(mm));
+		break;
+	case MB_STRAT_idmap:
+		map_mem_idmap(mm, 0);
+		break;
+	case MB_STRAT_idmap_lazy:
+		map_mem_idmap(mm, 1);
+		break;
+	case MB_STRAT_temp_pgtable:
+		map_mem_temp_pgtable(mm);
+		break;
+	case MB_STRAT_bbml2_blocks:
+		map_mem_bbml2(mm, 0);
+		break;
+	case MB_STRAT_bbml2_repaint:
+		map_mem_bbml2(mm, 1);
+		break;
+	default:
+		mb_panic(MB_ST_UNSUPPORTED, __LINE__);
+	}
 }

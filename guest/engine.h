@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The linear-map engine: map_mem() and the walk beneath it, built three
- * times from engine.c (timed, counted, simulated).  ENGINE(x) gives each
- * build its own external names.
+ * The linear-map engine: map_mem() and the walk beneath it for every
+ * strategy, built three times from engine.c (timed, counted, simulated).
  */
 #ifndef MB_ENGINE_H
 #define MB_ENGINE_H
@@ -12,7 +11,7 @@
 
 struct mb_mm {
 	u64 pgd;		/* VA of the root being populated */
-	u64 swapper;		/* VA of swapper_pg_dir */
+	u64 swapper;		/* VA of swapper_pg_dir (in the image) */
 	u64 bm_pte;		/* VA of the fixmap's L3 table */
 	u64 phys_offset;	/* PHYS_OFFSET (memstart_addr) */
 	struct mb_memblock *mblk;
@@ -20,6 +19,17 @@ struct mb_mm {
 	unsigned int rodata;	/* enum mb_rodata */
 	u64 kernel_start;	/* the image's text+rodata alias, NOMAP */
 	u64 kernel_end;
+	/* TTBR values and static roots the strategies switch between */
+	u64 swapper_pa;		/* TTBR1 while map_mem() runs */
+	u64 reserved_pa;	/* reserved_pg_dir: TTBR0 while it runs */
+	u64 boot_idmap_pa;	/* idmap_pg_dir: maps the image at VA == PA */
+	u64 tmp_root;		/* VA of a static page for a temporary root */
+	u64 tmp_root_pa;
+	u64 tramp_pa;		/* PA of mb_idmap_replace_ttbr1() */
+	/* per-build state */
+	u64 direct_off;		/* ACCESS_DIRECT: table VA = PA + this */
+	unsigned int lazy_next;	/* lazy-unmap: next FIX_PTE slot */
+	u64 lazy_lo, lazy_hi;	/* idmap-lazy: 2M windows mapped 1:1 */
 };
 
 /* Provided by the environment: record the failure and stop. */
@@ -33,6 +43,9 @@ static inline u64 mb_phys_to_virt(const struct mb_mm *mm, u64 pa)
 {
 	return (pa - mm->phys_offset) | 0xffff000000000000UL;
 }
+
+/* The TTBR1 switch of idmap_cpu_replace_ttbr1(): must run from TTBR0. */
+void mb_idmap_replace_ttbr1(u64 ttbr1, u64 reserved);
 
 #define ENGINE_DECLARE(sfx)						\
 	void map_mem_##sfx(struct mb_mm *mm);				\

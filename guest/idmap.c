@@ -27,6 +27,9 @@ static pgtable_page kimg_pmd __section(".pgdir");
 static pgtable_page bm_pud __section(".pgdir");
 static pgtable_page bm_pmd __section(".pgdir");
 pgtable_page bm_pte __section(".pgdir");
+/* root of the 1:1 map (idmap strategies) or the temporary TTBR1
+ * (temp-pgtable): static, as the kernel's idmap_pg_dir is */
+pgtable_page tmp_pg_dir __section(".pgdir");
 
 /* Physical addresses come from PC-relative address computation, which
  * is what &sym gives here with the MMU off. */

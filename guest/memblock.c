@@ -57,9 +57,21 @@ static const struct mb_bank *reserved_at(const struct mb_memblock *m, u64 pa)
 	return 0;
 }
 
+void memblock_free_page(struct mb_memblock *m, u64 pa)
+{
+	if (m->nr_freed < MB_MAX_FREED)
+		m->freed[m->nr_freed++] = pa;
+	m->pages--;
+}
+
 u64 memblock_alloc_page(struct mb_memblock *m)
 {
 	const struct mb_bank *r;
+
+	if (m->nr_freed) {
+		m->pages++;
+		return m->freed[--m->nr_freed];
+	}
 
 	while (m->cur >= 0) {
 		const struct mb_bank *b = &m->mem[m->cur];
@@ -85,14 +97,13 @@ u64 memblock_alloc_page(struct mb_memblock *m)
 	return 0;
 }
 
-unsigned int memblock_map_ranges(const struct mb_memblock *m,
+unsigned int memblock_map_ranges(const struct mb_memblock *m, u64 ns, u64 ne,
 				 struct mb_bank *out, unsigned int max)
 {
 	unsigned int i, n = 0;
 
 	for (i = 0; i < m->nr_mem; i++) {
 		u64 s = m->mem[i].base, e = s + m->mem[i].size;
-		u64 ns = m->nomap_start, ne = m->nomap_end;
 
 		if (ne > ns && ns < e && ne > s) {
 			if (ns > s && n < max)

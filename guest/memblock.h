@@ -12,17 +12,19 @@
 #include <mapbench/abi.h>
 
 #define MB_MAX_RESERVED	8
+#define MB_MAX_FREED	1024
 
 struct mb_memblock {
 	struct mb_bank mem[MB_MAX_BANKS];	/* sorted, disjoint */
 	unsigned int nr_mem;
 	struct mb_bank rsv[MB_MAX_RESERVED];	/* never handed out */
 	unsigned int nr_rsv;
-	u64 nomap_start, nomap_end;		/* skipped by map ranges */
 	int cur;				/* bank being consumed */
 	u64 top;				/* next page is top - 4K */
 	u64 low;				/* lowest page handed out */
 	u64 pages;				/* pages handed out */
+	u64 freed[MB_MAX_FREED];		/* memblock_phys_free()d pages */
+	unsigned int nr_freed;
 };
 
 /* Returns 0, or a short reason the bank list is unusable. */
@@ -30,8 +32,12 @@ const char *memblock_init(struct mb_memblock *m, const struct mb_bank *b,
 			  unsigned int nr);
 int memblock_reserve(struct mb_memblock *m, u64 base, u64 size);
 u64 memblock_alloc_page(struct mb_memblock *m);	/* 0 when exhausted */
-/* The non-NOMAP pieces of RAM, in address order (for_each_mem_range). */
-unsigned int memblock_map_ranges(const struct mb_memblock *m,
+/* Give a page back; the next allocations reuse freed pages first, as a
+ * top-down memblock would find them again at the top. */
+void memblock_free_page(struct mb_memblock *m, u64 pa);
+/* The pieces of RAM outside the NOMAP range [ns, ne), in address order
+ * (for_each_mem_range() while the kernel alias is marked NOMAP). */
+unsigned int memblock_map_ranges(const struct mb_memblock *m, u64 ns, u64 ne,
 				 struct mb_bank *out, unsigned int max);
 u64 memblock_start(const struct mb_memblock *m);
 u64 memblock_end(const struct mb_memblock *m);

@@ -59,6 +59,7 @@
 #define PTE_CONT		(MB_UL(1) << 52)
 #define PTE_PXN			(MB_UL(1) << 53)
 #define PTE_UXN			(MB_UL(1) << 54)
+#define PMD_TABLE_AF		(MB_UL(1) << 10)	/* v6.13+, FEAT_HAFT */
 #define PMD_TABLE_PXN		(MB_UL(1) << 59)
 #define PMD_TABLE_UXN		(MB_UL(1) << 60)
 

@@ -158,18 +158,26 @@ static void rw_sample(const struct mb_mm *mm, struct mb_verify *v,
 	}
 }
 
+/* The flags map_mem()'s main loop ends up with, per strategy. */
+static unsigned int effective_flags(const struct mb_mm *mm)
+{
+	unsigned int flags = NO_EXEC_MAPPINGS;
+
+	if (mm->strategy == MB_STRAT_bbml2_blocks)
+		return flags;		/* BBML2: blocks whatever rodata says */
+	if (mm->rodata == MB_RODATA_FULL)
+		flags |= NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS;
+	return flags;
+}
+
 void mb_verify_map(const struct mb_mm *mm, struct mb_verify *v,
 		   u64 free_lo, u64 free_hi)
 {
 	struct mb_bank r[2 * MB_MAX_BANKS];
-	struct mb_memblock tmp = *mm->mblk;
-	unsigned int i, n, flags = NO_EXEC_MAPPINGS;
+	unsigned int i, n, flags = effective_flags(mm);
 
-	if (mm->rodata == MB_RODATA_FULL)
-		flags |= NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS;
-	tmp.nomap_start = mm->kernel_start;
-	tmp.nomap_end = mm->kernel_end;
-	n = memblock_map_ranges(&tmp, r, ARRAY_SIZE(r));
+	n = memblock_map_ranges(mm->mblk, mm->kernel_start, mm->kernel_end,
+				r, ARRAY_SIZE(r));
 	for (i = 0; i < n; i++) {
 		check_range(mm, v, r[i].base, r[i].base + r[i].size,
 			    PAGE_KERNEL_TAGGED, flags);
@@ -197,4 +205,38 @@ u64 mb_digest(const struct mb_mm *mm, u64 root)
 		 root - PAGE_OFFSET + mm->phys_offset;
 
 	return mb_digest_root(read_desc, mm, pa);
+}
+
+static u64 count_tables(const struct mb_mm *mm, u64 t, int lvl, int first,
+			int last)
+{
+	u64 n = 0;
+
+	for (int i = first; i <= last; i++) {
+		u64 d = ldr64(t + i * 8);
+
+		if (!(d & PTE_VALID) || !(d & PTE_TABLE_BIT) || lvl == 3)
+			continue;
+		n++;
+		if (lvl < 2)
+			n += count_tables(mm, table_va(mm, d), lvl + 1, 0, 511);
+	}
+	return n;
+}
+
+/*
+ * Temporary structures must be gone: TTBR0 back on the reserved table,
+ * TTBR1 on swapper, and every table below the static temporary root
+ * (still holding its entries) handed back to memblock.
+ */
+void mb_check_temp(const struct mb_mm *mm, struct mb_verify *v)
+{
+	v->temp_tables = count_tables(mm, mm->tmp_root, 0, 0, 255);
+	v->temp_freed = mm->mblk->nr_freed;
+	if ((read_sysreg(ttbr0_el1) & PTE_ADDR_MASK) != mm->reserved_pa)
+		bad(v, 0, read_sysreg(ttbr0_el1), mm->reserved_pa);
+	if ((read_sysreg(ttbr1_el1) & PTE_ADDR_MASK) != mm->swapper_pa)
+		bad(v, 1, read_sysreg(ttbr1_el1), mm->swapper_pa);
+	if (v->temp_tables != v->temp_freed)
+		bad(v, 2, v->temp_freed, v->temp_tables);
 }

@@ -17,7 +17,7 @@
 #define MB_UL(x)	x##UL
 #endif
 
-#define MB_ABI_VERSION		1
+#define MB_ABI_VERSION		2
 
 /*
  * Guest-physical memory map (the QEMU "virt" machine's, so the same ELF
@@ -84,7 +84,9 @@
 	X(8, bbml2_blocks, "bbml2-blocks",				\
 	  "v6.18 with BBML2_NOABORT: blocks as rodata=on")		\
 	X(9, bbml2_repaint, "bbml2-repaint",				\
-	  "v6.18 mixed system: blocks, then repaint to PTEs")
+	  "v6.18 mixed system: blocks, then repaint to PTEs")		\
+	X(10, idmap_lazy, "idmap-lazy",					\
+	  "Ard's variant: 1:1 map grows 2M at a time as tables are allocated")
 
 /*
  * Operation counters, from the guest's separate counting pass (never in
@@ -106,6 +108,7 @@
 	X(tables_l1)			\
 	X(tables_l2)			\
 	X(tables_l3)			\
+	X(tables_freed)			\
 	X(bytes_zeroed)			\
 	X(leaf_stores)			\
 	X(table_stores)
@@ -174,6 +177,8 @@ struct mb_verify {
 	uint64_t first_bad_va;
 	uint64_t first_bad_desc;
 	uint64_t first_expected;
+	uint64_t temp_tables;		/* tables left in a temporary root */
+	uint64_t temp_freed;		/* pages handed back to memblock */
 };
 
 struct mb_exception {

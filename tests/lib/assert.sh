@@ -49,6 +49,7 @@ same_as_unit() {
 	local json=$1 sim=$2 args=()
 	args+=($(jq -r '.ram.banks[] | "--bank \(.base):\(.size)"' "$json"))
 	args+=(--kernel "$(jq -r '"\(.layout.kernel_start):\(.layout.kernel_end)"' "$json")")
+	args+=(--image "$(jq -r '"\(.layout.image_start):\(.layout.image_end)"' "$json")")
 	args+=(--rodata "$(jq -r .rodata "$json")" --strategy "$(jq -r .strategy "$json")")
 	"$sim" "${args[@]}" > "$json.unit" || return 1
 	[ "$(jq -cS .counts "$json")" = "$(jq -cS .counts "$json.unit")" ] &&

@@ -5,23 +5,23 @@
  * can assert that the real guest did exactly what the unit tier did.
  *
  *   mapsim --bank BASE:SIZE [--bank ...] --kernel START:END
- *          [--rodata full|on|off] [--strategy base]
+ *          [--image START:END] [--rodata full|on|off] [--strategy NAME]
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define ENGINE(x) x##_sim
-#include "engine.c"
-#include "digest.h"
+#include "engine.h"
+#include "pgtable.h"
 #include "sim.h"
+#include "simenv.h"
 
-static uint64_t rd(const void *ctx, uint64_t pa, int idx)
+static int strategy_id(const char *name)
 {
-	uint64_t *w = sim_phys(pa + idx * 8);
-
-	(void)ctx;
-	return w ? *w : 0;
+#define ID(id, sym, cli, desc) if (!strcmp(name, cli)) return id;
+	MB_STRATEGY_LIST(ID)
+#undef ID
+	return -1;
 }
 
 static void pair(const char *s, uint64_t *a, uint64_t *b)
@@ -43,11 +43,10 @@ static void pair(const char *s, uint64_t *a, uint64_t *b)
 int main(int argc, char **argv)
 {
 	struct mb_bank banks[MB_MAX_BANKS];
-	struct mb_memblock mblk;
-	struct sim_layout l = { 0 };
-	struct mb_mm mm = { 0 };
-	uint64_t ks = 0, ke = 0, img, root;
+	struct simenv e;
+	uint64_t ks = 0, ke = 0, is = 0, ie = 0;
 	unsigned int nr = 0, rodata = MB_RODATA_FULL;
+	int strategy = MB_STRAT_base;
 	const char *why;
 	int i;
 
@@ -58,14 +57,18 @@ int main(int argc, char **argv)
 			nr++;
 		} else if (!strcmp(argv[i], "--kernel") && i + 1 < argc) {
 			pair(argv[++i], &ks, &ke);
+		} else if (!strcmp(argv[i], "--image") && i + 1 < argc) {
+			pair(argv[++i], &is, &ie);
 		} else if (!strcmp(argv[i], "--rodata") && i + 1 < argc) {
 			i++;
 			rodata = !strcmp(argv[i], "on") ? MB_RODATA_ON :
 				 !strcmp(argv[i], "off") ? MB_RODATA_OFF :
 				 MB_RODATA_FULL;
 		} else if (!strcmp(argv[i], "--strategy") && i + 1 < argc) {
-			if (strcmp(argv[++i], "base")) {
-				fprintf(stderr, "mapsim: only base\n");
+			strategy = strategy_id(argv[++i]);
+			if (strategy < 0) {
+				fprintf(stderr, "mapsim: unknown strategy %s\n",
+					argv[i]);
 				return 2;
 			}
 		} else {
@@ -74,36 +77,15 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	why = nr ? memblock_init(&mblk, banks, nr) : "no --bank";
+	why = nr ? simenv_init(&e, banks, nr, strategy, rodata, ks, ke,
+				       ie) :
+		   "no --bank";
 	if (why) {
 		fprintf(stderr, "mapsim: %s\n", why);
 		return 2;
 	}
-	/* the guest's boot state: image at MB_IMAGE_GPA, statics in it */
-	img = MB_IMAGE_GPA;
-	root = img + 0x100000;
-	l.ram_base = banks[0].base;
-	l.ram_end = banks[nr - 1].base + banks[nr - 1].size;
-	l.image_pa = img;
-	l.swapper_pa = root;
-	l.bm_pte_pa = root + PAGE_SIZE;
-	sim_reset(&l);
-	memblock_reserve(&mblk, MB_RAM_BASE, img - MB_RAM_BASE);
-	memblock_reserve(&mblk, img, MB_IMAGE_MAX);
-	mm.pgd = mm.swapper = KIMAGE_VADDR + (root - img);
-	mm.bm_pte = mm.pgd + PAGE_SIZE;
-	mm.phys_offset = banks[0].base & ~(MEMSTART_ALIGN - 1);
-	mm.mblk = &mblk;
-	mm.rodata = rodata;
-	mm.kernel_start = ks;
-	mm.kernel_end = ke;
-
-	if (setjmp(sim_panic_jmp)) {
-		fprintf(stderr, "mapsim: engine panic: status %u line %u\n",
-			sim_panic_status, sim_panic_line);
+	if (simenv_map_mem(&e))
 		return 1;
-	}
-	map_mem_sim(&mm);
 	if (sim_errors) {
 		fprintf(stderr, "mapsim: simulator: %s\n", sim_first_error);
 		return 1;
@@ -122,6 +104,6 @@ int main(int argc, char **argv)
 #undef P
 	}
 	printf("}, \"digest\": \"0x%016llx\"}\n",
-	       (unsigned long long)mb_digest_root(rd, NULL, root));
+	       (unsigned long long)simenv_digest());
 	return 0;
 }

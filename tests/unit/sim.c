@@ -207,6 +207,11 @@ static uint64_t walk_from(uint64_t root, uint64_t va, int *level)
 	return 0;
 }
 
+uint64_t sim_walk_root(uint64_t root_pa, uint64_t va, int *level)
+{
+	return walk_from(root_pa, va, level);
+}
+
 uint64_t sim_walk(uint64_t va, int *level)
 {
 	int dummy;
@@ -348,6 +353,17 @@ void sim_write_ttbr(int n, uint64_t pa)
 {
 	mb_counters.ttbr_write++;
 	ttbr[n & 1] = pa & PTE_ADDR_MASK;
+}
+
+void sim_replace_ttbr1(uint64_t pa, uint64_t reserved)
+{
+	sim_write_ttbr(1, reserved);
+	sim_isb();
+	sim_tlbi_all(0);
+	sim_dsb(SIM_DSB_NSH);
+	sim_isb();
+	sim_write_ttbr(1, pa);
+	sim_isb();
 }
 
 void sim_reset(const struct sim_layout *l)

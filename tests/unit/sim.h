@@ -23,6 +23,7 @@ void sim_tlbi_va(uint64_t va);
 void sim_tlbi_all(int broadcast);
 void sim_zero_page(uint64_t va);
 void sim_write_ttbr(int n, uint64_t pa);
+void sim_replace_ttbr1(uint64_t pa, uint64_t reserved);
 
 /* The environment a test sets up. */
 struct sim_layout {
@@ -37,8 +38,11 @@ uint64_t *sim_phys(uint64_t pa);		/* NULL if never written */
 /* Walk TTBR1/TTBR0 without the TLB: returns the leaf descriptor (0 if
  * unmapped) and its level (1..3). */
 uint64_t sim_walk(uint64_t va, int *level);
+uint64_t sim_walk_root(uint64_t root_pa, uint64_t va, int *level);
 unsigned long sim_pages_used(void);
 
+struct mb_counts;
+extern struct mb_counts mb_counters;
 extern unsigned long sim_errors;
 extern char sim_first_error[256];
 extern jmp_buf sim_panic_jmp;

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Unit tier: the guest's page-table engine on simulated arch operations.
- * Every case checks the exact op counts against closed forms derived
- * independently of the engine (reference 1.7: windows touched per
- * range), and every mapped page's translation and descriptor bits.
+ * Unit tier: every strategy of the engine on simulated arch operations.
+ *
+ * Expected op counts are closed forms written here, independent of the
+ * engine's code: per mapped range, how many windows of each size it
+ * touches or fully covers (reference 1.7's method), then each strategy's
+ * cost per visit (reference 2.2-2.6, 3, 4; docs/STRATEGIES.md derives
+ * the rest).  Every case also checks the simulator saw no fault, that the
+ * final map equals base's (digest), and spot or full translations.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -11,23 +15,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ENGINE(x) x##_sim
-#include "engine.c"
+#include "engine.h"
+#include "pgtable.h"
 #include "sim.h"
+#include "simenv.h"
 
 #define G		(1ULL << 30)
 #define M		(1ULL << 20)
 #define K		(1ULL << 10)
-#define IMAGE_PA	MB_IMAGE_GPA
-#define SWAPPER_PA	(IMAGE_PA + 0x100000)
-#define BM_PTE_PA	(IMAGE_PA + 0x101000)
+#define IMG		MB_IMAGE_GPA
 
 static int passed, failed;
 
-static void check(int ok, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void check(int ok, const char *name, const char *fmt, ...)
+static void __attribute__((format(printf, 3, 4)))
+check(int ok, const char *name, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -43,405 +44,610 @@ static void check(int ok, const char *name, const char *fmt, ...)
 	printf("\n");
 }
 
-/* ---------------------------------------------------------------- */
-/* Closed forms (reference 1.7), by counting windows touched         */
-
-struct range {
-	uint64_t start, end;	/* PA */
-	int alias;		/* mapped as the kernel alias (PAGE_KERNEL) */
+static const char *const counter_names[] = {
+#define N(x) #x,
+	MB_COUNTER_LIST(N)
+#undef N
 };
 
-static uint64_t touched(uint64_t s, uint64_t e, uint64_t size)
+static const char *strategy_name(unsigned int id)
 {
-	return (e + size - 1) / size - s / size;
+	static const char *const n[] = {
+#define S(id, sym, cli, desc) [id] = cli,
+		MB_STRATEGY_LIST(S)
+#undef S
+	};
+	return n[id];
 }
 
-/* Distinct size-windows touched by the union of ranges (sorted input
- * not required; ranges never share a window more than once counted). */
-static uint64_t touched_union(const struct range *r, int n, uint64_t size)
-{
-	uint64_t cnt = 0, last = ~0ULL;
-	int i;
-
-	/* ranges are given in address order and disjoint */
-	for (i = 0; i < n; i++) {
-		uint64_t w0 = r[i].start / size, w1 = (r[i].end - 1) / size;
-
-		cnt += w1 - w0 + 1;
-		if (last != ~0ULL && w0 <= last)
-			cnt -= last - w0 + 1;
-		last = w1 > last || last == ~0ULL ? w1 : last;
-	}
-	return cnt;
-}
-
-/*
- * base, rodata=full, fresh root: every range is mapped with PTEs only.
- * Tables: one PUD table per L0 slot, one PMD table per 1G window, one
- * PTE table per 2M window touched by any range.  Fixmap maps: one per
- * table allocation (zeroing through FIX_PTE), plus per range one FIX_PUD
- * per L0 slot, one FIX_PMD per 32M window, one FIX_PTE per 64K window.
- * Every map is unmapped by one TLBI.
- */
-static struct mb_counts expect_base_full(const struct range *r, int n,
-					 uint64_t phys_offset)
-{
-	struct mb_counts c = { 0 };
-	struct range v[16] = { 0 };
-	uint64_t maps = 0, leaves = 0, t0, t1, t2;
-	int i;
-
-	for (i = 0; i < n; i++) {
-		/* the walk's windows are in VA; VA - PA is a multiple of 1G */
-		v[i].start = r[i].start - phys_offset;
-		v[i].end = r[i].end - phys_offset;
-	}
-	/* sort a copy by address for the union count */
-	for (i = 1; i < n; i++)
-		for (int j = i; j > 0 && v[j].start < v[j - 1].start; j--) {
-			struct range t = v[j];
-
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-	t0 = touched_union(v, n, 512 * G);
-	t1 = touched_union(v, n, G);
-	t2 = touched_union(v, n, 2 * M);
-
-	for (i = 0; i < n; i++) {
-		maps += touched(v[i].start, v[i].end, 512 * G);	/* FIX_PUD */
-		maps += touched(v[i].start, v[i].end, 32 * M);	/* FIX_PMD */
-		maps += touched(v[i].start, v[i].end, 64 * K);	/* FIX_PTE */
-		leaves += (v[i].end - v[i].start) / (4 * K);
-	}
-	maps += t0 + t1 + t2;					/* allocs */
-
-	c.tables_l1 = t0;
-	c.tables_l2 = t1;
-	c.tables_l3 = t2;
-	c.bytes_zeroed = (t0 + t1 + t2) * 4096;
-	c.table_stores = t0 + t1 + t2;
-	c.leaf_stores = leaves;
-	c.fixmap_map = c.fixmap_unmap = maps;
-	c.tlbi_vaale1is = c.dsb_ish = maps;
-	c.dsb_ishst = c.isb = leaves + c.table_stores + 2 * maps;
-	return c;
-}
-
-static int counts_equal(const char *name, const struct mb_counts *got,
-			const struct mb_counts *exp)
+static void counts_equal(const char *name, const struct mb_counts *got,
+			 const struct mb_counts *exp)
 {
 	const uint64_t *g = (const uint64_t *)got;
 	const uint64_t *e = (const uint64_t *)exp;
-	static const char *const names[] = {
-#define N(x) #x,
-		MB_COUNTER_LIST(N)
-#undef N
-	};
 	int ok = 1;
 
 	for (unsigned int i = 0; i < MB_NR_COUNTERS; i++) {
 		if (g[i] != e[i]) {
 			check(0, name, "%s = %" PRIu64 ", expected %" PRIu64,
-			      names[i], g[i], e[i]);
+			      counter_names[i], g[i], e[i]);
 			ok = 0;
 		}
 	}
 	if (ok)
 		check(1, name, " ");
-	return ok;
 }
 
 /* ---------------------------------------------------------------- */
-/* Environment                                                       */
+/* The closed-form model                                             */
 
-struct env {
-	struct mb_memblock mblk;
-	struct mb_mm mm;
+struct range {
+	uint64_t s, e;		/* in the walk's VA space */
+	int blocks;		/* block mappings allowed */
+	int cont;		/* contiguous hint allowed */
 };
 
-static void env_init(struct env *e, const struct mb_bank *banks, int nr,
-		     unsigned int rodata, uint64_t kstart, uint64_t kend)
+static uint64_t touched(uint64_t s, uint64_t e, uint64_t w)
 {
-	struct sim_layout l = {
-		.ram_base = banks[0].base,
-		.ram_end = banks[nr - 1].base + banks[nr - 1].size,
-		.image_pa = IMAGE_PA,
-		.swapper_pa = SWAPPER_PA,
-		.bm_pte_pa = BM_PTE_PA,
-	};
-	const char *why = memblock_init(&e->mblk, banks, nr);
-
-	if (why) {
-		fprintf(stderr, "memblock_init: %s\n", why);
-		exit(2);
-	}
-	memblock_reserve(&e->mblk, MB_RAM_BASE, IMAGE_PA - MB_RAM_BASE);
-	memblock_reserve(&e->mblk, IMAGE_PA, MB_IMAGE_MAX);
-	sim_reset(&l);
-	e->mm = (struct mb_mm){
-		.pgd = KIMAGE_VADDR + (SWAPPER_PA - IMAGE_PA),
-		.swapper = KIMAGE_VADDR + (SWAPPER_PA - IMAGE_PA),
-		.bm_pte = KIMAGE_VADDR + (BM_PTE_PA - IMAGE_PA),
-		.phys_offset = banks[0].base & ~(G - 1),
-		.mblk = &e->mblk,
-		.strategy = MB_STRAT_base,
-		.rodata = rodata,
-		.kernel_start = kstart,
-		.kernel_end = kend,
-	};
+	return (e + w - 1) / w - s / w;
 }
 
-/* Every page of every range translates to itself with exactly the
- * expected leaf bits; every table on the way has UXNTable|PXNTable. */
-static void check_translation(const char *name, const struct env *e,
-			      const struct range *r, int n)
+static uint64_t full(uint64_t s, uint64_t e, uint64_t w)
 {
-	uint64_t bad = 0, pages = 0, first = 0, fdesc = 0, fexp = 0;
+	uint64_t a = (s + w - 1) / w, b = e / w;
 
+	return b > a ? b - a : 0;
+}
+
+/* Distinct w-windows touched by any range (ranges disjoint). */
+static uint64_t touched_union(const struct range *r, int n, uint64_t w)
+{
+	uint64_t seen[64], cnt = 0;
+	int ns = 0;
+
+	/* the windows at range edges are the only ones two ranges can
+	 * share; count all, then remove duplicates among the edges */
 	for (int i = 0; i < n; i++) {
-		uint64_t prot = r[i].alias ? PAGE_KERNEL : PAGE_KERNEL_TAGGED;
+		uint64_t a = r[i].s / w, b = (r[i].e - 1) / w;
 
-		for (uint64_t pa = r[i].start; pa < r[i].end; pa += 4096) {
-			uint64_t va = mb_phys_to_virt(&e->mm, pa);
+		cnt += b - a + 1;
+		for (int k = 0; k < 2; k++) {
+			uint64_t x = k ? b : a;
+			int dup = 0;
+
+			if (k && a == b)
+				break;
+			for (int j = 0; j < ns; j++)
+				dup |= seen[j] == x;
+			if (dup)
+				cnt--;
+			else if (ns < 64)
+				seen[ns++] = x;
+		}
+	}
+	return cnt;
+}
+
+/*
+ * What a walk of these ranges (in order, fresh root) does, per level.
+ * v0/v1/v2: visits of PUD/PMD/PTE tables (alloc_init_pud/cont_pmd/
+ * cont_pte calls); w32/w64: 32M/64K windows inside those visits (base
+ * maps per window); t0..t2: tables; b1/b2: PUD/PMD blocks; lp: PTEs.
+ */
+struct model {
+	uint64_t v0, v1, v2, w32, w64, t0, t1, t2, b1, b2, lp;
+	uint64_t flushes;	/* lazy-unmap: ceil(v2/16) per range */
+	uint64_t contpmd, contpte;	/* CONT groups created */
+};
+
+static void model(const struct range *r, int n, struct model *m)
+{
+	uint64_t f1sum = 0, f2sum = 0;
+
+	memset(m, 0, sizeof(*m));
+	for (int i = 0; i < n; i++) {
+		uint64_t s = r[i].s, e = r[i].e;
+		uint64_t f1 = r[i].blocks ? full(s, e, G) : 0;
+		uint64_t f2 = r[i].blocks ? full(s, e, 2 * M) : 0;
+		uint64_t v2 = touched(s, e, 2 * M) - f2;
+
+		m->v0 += touched(s, e, 512 * G);
+		m->v1 += touched(s, e, G) - f1;
+		m->v2 += v2;
+		m->w32 += touched(s, e, 32 * M) - 32 * f1;
+		m->w64 += touched(s, e, 64 * K) - 32 * f2;
+		m->b1 += f1;
+		m->b2 += f2 - 512 * f1;
+		m->lp += (e - s) / (4 * K) - 512 * f2;
+		m->flushes += (v2 + 15) / 16;
+		if (r[i].cont) {
+			m->contpmd += r[i].blocks ?
+				full(s, e, 32 * M) - 32 * f1 : 0;
+			m->contpte += full(s, e, 64 * K) - 32 * f2;
+		}
+		f1sum += f1;
+		f2sum += f2;
+	}
+	m->t0 = touched_union(r, n, 512 * G);
+	m->t1 = touched_union(r, n, G) - f1sum;
+	m->t2 = touched_union(r, n, 2 * M) - f2sum;
+}
+
+static uint64_t tables(const struct model *m)
+{
+	return m->t0 + m->t1 + m->t2;
+}
+
+static void add_tables(struct mb_counts *c, const struct model *m)
+{
+	c->tables_l1 += m->t0;
+	c->tables_l2 += m->t1;
+	c->tables_l3 += m->t2;
+	c->table_stores += tables(m);
+	c->leaf_stores += m->lp + m->b1 + m->b2;
+}
+
+/* The fixmap-based strategies (reference 1.7, 2.2-2.6). */
+static void expect_fixmap(unsigned int st, const struct model *m,
+			  struct mb_counts *c)
+{
+	uint64_t T = tables(m), B = m->b1 + m->b2, L = m->lp;
+	uint64_t visits = m->v0 + m->v1 + m->v2, maps, U, F;
+
+	add_tables(c, m);
+	c->bytes_zeroed += T * 4096;
+	switch (st) {
+	case MB_STRAT_base:
+	case MB_STRAT_no_cont_remap:
+		maps = T + (st == MB_STRAT_base ?
+			    m->v0 + m->w32 + m->w64 : visits);
+		c->tlbi_vaale1is += maps;
+		c->dsb_ish += maps;
+		c->dsb_ishst += L + B + T + 2 * maps;
+		c->isb += L + B + T + 2 * maps;
+		break;
+	case MB_STRAT_no_alloc_remap:
+		maps = visits;
+		c->tlbi_vaale1is += maps;
+		c->dsb_ish += maps;
+		c->dsb_ishst += L + B + T + 2 * maps + T;
+		c->isb += L + B + T + 2 * maps;
+		break;
+	case MB_STRAT_lazy_unmap:
+	case MB_STRAT_batch_barriers:
+		maps = visits;
+		U = m->v0 + m->v1;	/* PMD/PUD slots: unmapped at once */
+		F = m->flushes;		/* one ranged flush per 16 PTE slots */
+		c->tlbi_vaale1is += maps;
+		c->dsb_ish += U + F;
+		if (st == MB_STRAT_lazy_unmap) {
+			c->dsb_ishst += L + B + T + maps + T + U + F;
+			c->isb += L + B + T + maps + U + F;
+		} else {
+			c->dsb_ishst += B + T + maps + T + U + F + m->v2;
+			c->isb += B + T + maps + U + F + m->v2;
+		}
+		break;
+	default:	/* v6.10 and v6.18: A + B (merged) + C (merged) */
+		maps = visits;
+		c->tlbi_vaale1is += maps;
+		c->dsb_ish += maps;
+		c->dsb_ishst += B + T + T + 2 * maps;
+		c->isb += B + T + 2 * maps;
+		break;
+	}
+	c->fixmap_map += maps;
+	c->fixmap_unmap += maps;
+}
+
+/* Swapper's build with tables at VA = PA or through a temporary linear
+ * map: no fixmap, no TLBI, leaves without barriers, one dsb ishst; isb
+ * per PTE-table pass. */
+static void expect_direct(const struct model *m, struct mb_counts *c)
+{
+	uint64_t T = tables(m), B = m->b1 + m->b2;
+
+	add_tables(c, m);
+	c->bytes_zeroed += T * 4096;
+	c->dsb_ishst += B + T + T + m->v2;
+	c->isb += B + T + m->v2;
+}
+
+static void local_flush(struct mb_counts *c)
+{
+	c->dsb_nshst++;
+	c->tlbi_vmalle1++;
+	c->dsb_nsh++;
+	c->isb++;
+}
+
+/* cpu_install_ttbr0() and the reserved TTBR0 afterwards. */
+static void expect_ttbr0_swaps(struct mb_counts *c)
+{
+	c->ttbr_write += 2;
+	c->isb += 2;
+	local_flush(c);			/* install */
+	c->ttbr_write += 1;
+	c->isb += 1;
+	local_flush(c);			/* teardown */
+}
+
+/* __cpu_replace_ttbr1(), once. */
+static void expect_replace_ttbr1(struct mb_counts *c)
+{
+	c->ttbr_write += 1;		/* cpu_install_idmap() */
+	c->isb += 1;
+	local_flush(c);
+	c->ttbr_write += 3;		/* cpu_do_switch_mm() */
+	c->isb += 1;
+	c->ttbr_write += 2;		/* idmap_cpu_replace_ttbr1 */
+	c->isb += 3;
+	c->tlbi_vmalle1++;
+	c->dsb_nsh++;
+	c->ttbr_write += 1;		/* cpu_uninstall_idmap() */
+	c->isb += 1;
+	local_flush(c);
+}
+
+/* ---------------------------------------------------------------- */
+/* Layouts                                                           */
+
+struct layout {
+	const char *name;
+	struct mb_bank b[MB_MAX_BANKS];
+	unsigned int nr;
+	uint64_t ks, ke;	/* kernel alias (PA) */
+	int full_check;		/* walk every page */
+};
+
+static uint64_t phys_offset(const struct layout *l)
+{
+	return l->b[0].base & ~(G - 1);
+}
+
+/* The ranges map_mem() maps, in order, shifted into linear VA offsets. */
+static int linear_ranges(const struct layout *l, unsigned int flags,
+			 struct range *r)
+{
+	uint64_t po = phys_offset(l);
+	int n = 0, blk = !(flags & NO_BLOCK_MAPPINGS);
+	int cont = !(flags & NO_CONT_MAPPINGS);
+
+	for (unsigned int i = 0; i < l->nr; i++) {
+		uint64_t s = l->b[i].base, e = s + l->b[i].size;
+
+		if (l->ks >= s && l->ke <= e) {
+			if (l->ks > s)
+				r[n++] = (struct range){ s - po, l->ks - po,
+							 blk, cont };
+			if (e > l->ke)
+				r[n++] = (struct range){ l->ke - po, e - po,
+							 blk, cont };
+		} else {
+			r[n++] = (struct range){ s - po, e - po, blk, cont };
+		}
+	}
+	r[n++] = (struct range){ l->ks - po, l->ke - po, 1, 0 };
+	return n;
+}
+
+static int bank_ranges(const struct layout *l, uint64_t shift,
+		       struct range *r)
+{
+	for (unsigned int i = 0; i < l->nr; i++)
+		r[i] = (struct range){ l->b[i].base - shift,
+				       l->b[i].base + l->b[i].size - shift,
+				       1, 1 };
+	return (int)l->nr;
+}
+
+/* ---------------------------------------------------------------- */
+/* Expected counts per strategy                                      */
+
+static unsigned int main_flags_for(unsigned int st, unsigned int rodata)
+{
+	if (st == MB_STRAT_bbml2_blocks || st == MB_STRAT_bbml2_repaint)
+		return NO_EXEC_MAPPINGS;
+	return NO_EXEC_MAPPINGS | (rodata == MB_RODATA_FULL ?
+				   NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS : 0);
+}
+
+/* The 2M windows (clipped to banks) idmap-lazy mapped 1:1, read back
+ * from the static root it leaves behind. */
+static int lazy_windows(const struct layout *l, struct range *r, int max)
+{
+	int n = 0;
+
+	for (unsigned int i = 0; i < l->nr; i++) {
+		uint64_t s = l->b[i].base, e = s + l->b[i].size, w;
+
+		for (w = s & ~(2 * M - 1); w < e; w += 2 * M) {
+			uint64_t a = w < s ? s : w;
+			uint64_t b = w + 2 * M > e ? e : w + 2 * M;
+			int level;
+
+			if (!sim_walk_root(SIM_TMP_PA, a, &level))
+				continue;
+			if (n < max)
+				r[n++] = (struct range){ a, b, 1, 1 };
+		}
+	}
+	return n;
+}
+
+static void expect(const struct layout *l, unsigned int st,
+		   unsigned int rodata, struct mb_counts *c)
+{
+	struct range lin[2 * MB_MAX_BANKS + 1], aux[64];
+	struct model ml, ma;
+	unsigned int flags = main_flags_for(st, rodata);
+	int n = linear_ranges(l, flags, lin), na;
+
+	memset(c, 0, sizeof(*c));
+	model(lin, n, &ml);
+	switch (st) {
+	case MB_STRAT_idmap:
+	case MB_STRAT_idmap_lazy:
+		if (st == MB_STRAT_idmap)
+			na = bank_ranges(l, 0, aux);
+		else
+			na = lazy_windows(l, aux, 64);
+		model(aux, na, &ma);
+		expect_fixmap(MB_STRAT_v6_10, &ma, c);
+		expect_ttbr0_swaps(c);
+		expect_direct(&ml, c);
+		c->tables_freed += tables(&ma);
+		break;
+	case MB_STRAT_temp_pgtable:
+		na = bank_ranges(l, phys_offset(l), aux);
+		model(aux, na, &ma);
+		expect_fixmap(MB_STRAT_v6_10, &ma, c);
+		c->dsb_ishst += 1;	/* the copied upper entries */
+		expect_replace_ttbr1(c);
+		expect_direct(&ml, c);
+		expect_replace_ttbr1(c);
+		c->tables_freed += tables(&ma);
+		break;
+	case MB_STRAT_bbml2_repaint:
+		expect_fixmap(MB_STRAT_v6_10, &ml, c);
+		if (rodata == MB_RODATA_FULL) {
+			/* split all but the alias (the last range) */
+			struct model mm, lo, hi;
+			struct range below[2 * MB_MAX_BANKS];
+			struct range above[2 * MB_MAX_BANKS];
+			uint64_t pmdb, ks = l->ks - phys_offset(l);
+			int nb = 0, nh = 0;
+
+			for (int i = 0; i < n - 1; i++) {
+				if (lin[i].e <= ks)
+					below[nb++] = lin[i];
+				else
+					above[nh++] = lin[i];
+			}
+			model(lin, n - 1, &mm);
+			model(below, nb, &lo);
+			model(above, nh, &hi);
+			pmdb = 512 * mm.b1 + mm.b2;
+			c->tables_l2 += mm.b1;
+			c->tables_l3 += pmdb;
+			c->leaf_stores += 512 * mm.b1 + 512 * pmdb +
+					  16 * mm.contpmd + 16 * mm.contpte;
+			c->table_stores += mm.b1 + pmdb;
+			c->dsb_ishst += mm.b1 + pmdb;
+			/* lazy MMU: one dsb ishst; isb per walked range that
+			 * stored anything; then flush_tlb_all() */
+			for (int k = 0; k < 2; k++) {
+				const struct model *x = k ? &hi : &lo;
+
+				if (x->b1 + x->b2 + x->contpmd + x->contpte) {
+					c->dsb_ishst++;
+					c->isb++;
+				}
+			}
+			c->dsb_ishst += 1;
+			c->isb += 1;
+			c->tlbi_vmalle1is += 1;
+			c->dsb_ish += 1;
+		}
+		break;
+	default:
+		expect_fixmap(st, &ml, c);
+		break;
+	}
+}
+
+/* ---------------------------------------------------------------- */
+/* Checks                                                            */
+
+/* Every page of the ranges maps to itself, level 3, exact bits. */
+static void check_pages(const char *name, const struct layout *l,
+			unsigned int st, unsigned int rodata)
+{
+	struct range lin[2 * MB_MAX_BANKS + 1];
+	unsigned int flags = main_flags_for(st, rodata);
+	int n = linear_ranges(l, flags, lin);
+	uint64_t bad = 0, pages = 0, first = 0, got = 0, want = 0;
+	uint64_t po = phys_offset(l);
+
+	if (!(flags & NO_BLOCK_MAPPINGS))
+		return;		/* the guest's model walk covers blocks */
+	for (int i = 0; i < n; i++) {
+		uint64_t prot = i == n - 1 ? PAGE_KERNEL : PAGE_KERNEL_TAGGED;
+
+		if (lin[i].blocks && full(lin[i].s, lin[i].e, 2 * M))
+			continue;	/* block-mapped alias: digest covers it */
+		for (uint64_t v = lin[i].s; v < lin[i].e; v += 4096) {
 			int level = 0;
-			uint64_t d = sim_walk(va, &level);
-			uint64_t exp = pa | prot;
+			uint64_t d = sim_walk(PAGE_OFFSET + v, &level);
+			uint64_t exp = (v + po) | prot;
 
 			pages++;
 			if (level != 3 || d != exp) {
 				if (!bad++) {
-					first = va;
-					fdesc = d;
-					fexp = exp;
+					first = v;
+					got = d;
+					want = exp;
 				}
 			}
 		}
 	}
-	check(!bad, name, "%" PRIu64 "/%" PRIu64 " pages wrong; first VA "
-	      "0x%" PRIx64 " desc 0x%" PRIx64 " expected 0x%" PRIx64,
-	      bad, pages, first, fdesc, fexp);
+	check(!bad, name, "%" PRIu64 "/%" PRIu64 " pages wrong; first +0x%"
+	      PRIx64 " desc 0x%" PRIx64 " expected 0x%" PRIx64, bad, pages,
+	      first, got, want);
 }
 
-static void check_tables(const char *name, const struct env *e)
+static uint64_t run_case(const struct layout *l, unsigned int st,
+			 unsigned int rodata, struct mb_counts *got)
 {
-	uint64_t root = SWAPPER_PA, bad = 0, nt = 0;
-	uint64_t want = PMD_TYPE_TABLE | PMD_TABLE_UXN | PMD_TABLE_PXN;
+	struct simenv e;
+	const char *why = simenv_init(&e, l->b, l->nr, st, rodata, l->ks,
+				      l->ke, 0);
 
-	/* L0 .. L2 table descriptors of the linear-map half */
-	for (int i0 = 0; i0 < 256; i0++) {
-		uint64_t d0 = *sim_phys(root + i0 * 8);
+	if (why) {
+		fprintf(stderr, "%s: %s\n", l->name, why);
+		exit(2);
+	}
+	if (simenv_map_mem(&e))
+		return 0;
+	*got = mb_counters;
+	return simenv_digest();
+}
 
-		if (!d0)
-			continue;
-		nt++;
-		bad += (d0 & ~PTE_ADDR_MASK) != want;
-		for (int i1 = 0; i1 < 512; i1++) {
-			uint64_t *p1 = sim_phys((d0 & PTE_ADDR_MASK) + i1 * 8);
-			uint64_t d1 = p1 ? *p1 : 0;
+static void test_layout(const struct layout *l)
+{
+	static const char *const rname[] = { "full", "on", "off" };
 
-			if (!d1)
-				continue;
-			nt++;
-			bad += (d1 & ~PTE_ADDR_MASK) != want;
-			for (int i2 = 0; i2 < 512; i2++) {
-				uint64_t *p2 = sim_phys((d1 & PTE_ADDR_MASK) +
-							i2 * 8);
+	for (unsigned int rodata = 0; rodata < MB_NR_RODATA; rodata++) {
+		struct mb_counts base_c, got, exp;
+		uint64_t base_d = 0, blocks_d = 0;
 
-				if (!p2 || !*p2)
-					continue;
-				nt++;
-				bad += (*p2 & ~PTE_ADDR_MASK) != want;
+		for (unsigned int st = 0; st < MB_NR_STRATEGIES; st++) {
+			char name[160];
+			uint64_t d;
+
+			snprintf(name, sizeof(name), "%s %s rodata=%s",
+				 l->name, strategy_name(st), rname[rodata]);
+			d = run_case(l, st, rodata, &got);
+			check(d != 0, name, "engine panicked");
+			check(!sim_errors, name, "simulator: %s",
+			      sim_first_error);
+			expect(l, st, rodata, &exp);
+			counts_equal(name, &got, &exp);
+			if (st == MB_STRAT_base) {
+				base_d = d;
+				base_c = got;
 			}
+			if (st == MB_STRAT_bbml2_blocks)
+				blocks_d = d;
+			/* the final map is base's, descriptor for
+			 * descriptor (bbml2-blocks: base's at rodata=on) */
+			if (st != MB_STRAT_bbml2_blocks)
+				check(d == base_d, name, "digest 0x%" PRIx64
+				      " differs from base's 0x%" PRIx64, d,
+				      base_d);
+			if (l->full_check || st == MB_STRAT_base)
+				check_pages(name, l, st, rodata);
 		}
+		(void)base_c;
+		if (rodata == MB_RODATA_ON)
+			check(blocks_d == base_d, l->name,
+			      "bbml2-blocks != base rodata=on");
 	}
-	(void)e;
-	check(!bad && nt, name, "%" PRIu64 " of %" PRIu64
-	      " table descriptors lack UXNTable|PXNTable", bad, nt);
 }
 
-static int run_guarded(struct env *e, int raw, uint64_t pa, uint64_t size)
+/* Per-GiB slopes: 2G minus 1G, against reference 2.6 and the counts
+ * measured on Debian's 6.1 (base) and 6.12 (v6.10) kernels. */
+static void test_slopes(void)
 {
-	if (setjmp(sim_panic_jmp)) {
-		printf("# engine panic: status %u line %u\n", sim_panic_status,
-		       sim_panic_line);
-		return -1;
-	}
-	if (raw)
-		create_mapping_sim(&e->mm, pa, mb_phys_to_virt(&e->mm, pa),
-				   size, PAGE_KERNEL_TAGGED,
-				   NO_EXEC_MAPPINGS | NO_BLOCK_MAPPINGS |
-				   NO_CONT_MAPPINGS);
-	else
-		map_mem_sim(&e->mm);
-	return 0;
-}
-
-/* ---------------------------------------------------------------- */
-/* Cases                                                             */
-
-/* One region [pa, pa+size) through create_mapping, fresh root. */
-static void case_region(const char *name, uint64_t pa, uint64_t size)
-{
-	struct mb_bank b = { MB_RAM_BASE, 64 * G };
-	struct range r = { pa, pa + size, 0 };
-	struct mb_counts exp;
-	struct env e;
-
-	env_init(&e, &b, 1, MB_RODATA_FULL, 0, 0);
-	if (run_guarded(&e, 1, pa, size)) {
-		check(0, name, "engine panicked");
-		return;
-	}
-	exp = expect_base_full(&r, 1, e.mm.phys_offset);
-	counts_equal(name, &mb_counters, &exp);
-	check(!sim_errors, name, "simulator: %s", sim_first_error);
-	check_translation(name, &e, &r, 1);
-}
-
-/* The guest's map_mem(): banks minus the NOMAP alias, then the alias. */
-static void case_map_mem(const char *name, const struct mb_bank *banks,
-			 int nr, uint64_t kstart, uint64_t kend,
-			 const struct mb_counts *literal)
-{
-	struct range r[2 * MB_MAX_BANKS + 1];
-	struct mb_counts exp;
-	struct env e;
-	int n = 0;
-
-	env_init(&e, banks, nr, MB_RODATA_FULL, kstart, kend);
-	for (int i = 0; i < nr; i++) {
-		uint64_t s = banks[i].base, t = s + banks[i].size;
-
-		if (kstart >= s && kend <= t && kend > kstart) {
-			if (kstart > s)
-				r[n++] = (struct range){ s, kstart, 0 };
-			if (t > kend)
-				r[n++] = (struct range){ kend, t, 0 };
-		} else {
-			r[n++] = (struct range){ s, t, 0 };
-		}
-	}
-	r[n++] = (struct range){ kstart, kend, 1 };
-
-	if (run_guarded(&e, 0, 0, 0)) {
-		check(0, name, "engine panicked");
-		return;
-	}
-	exp = expect_base_full(r, n, e.mm.phys_offset);
-	counts_equal(name, &mb_counters, &exp);
-	if (literal)
-		counts_equal(name, &mb_counters, literal);
-	check(!sim_errors, name, "simulator: %s", sim_first_error);
-	check_translation(name, &e, r, n);
-	check_tables(name, &e);
-}
-
-/* The per-GiB slopes of reference 1.7 / the 6.1 kernel measurement. */
-static void case_slope(void)
-{
-	struct mb_bank b1 = { MB_RAM_BASE, 1 * G }, b2 = { MB_RAM_BASE, 2 * G };
-	struct mb_counts c1, c2;
-	struct env e;
-
-	env_init(&e, &b1, 1, MB_RODATA_FULL, IMAGE_PA + 0x10000,
-		 IMAGE_PA + 0x30000);
-	run_guarded(&e, 0, 0, 0);
-	c1 = mb_counters;
-	env_init(&e, &b2, 1, MB_RODATA_FULL, IMAGE_PA + 0x10000,
-		 IMAGE_PA + 0x30000);
-	run_guarded(&e, 0, 0, 0);
-	c2 = mb_counters;
-	check(c2.tlbi_vaale1is - c1.tlbi_vaale1is == 16929, "slope tlbi",
-	      "%" PRIu64, c2.tlbi_vaale1is - c1.tlbi_vaale1is);
-	check(c2.dsb_ishst - c1.dsb_ishst == 296515, "slope dsb ishst",
-	      "%" PRIu64, c2.dsb_ishst - c1.dsb_ishst);
-	check(c2.dsb_ish - c1.dsb_ish == 16929, "slope dsb ish",
-	      "%" PRIu64, c2.dsb_ish - c1.dsb_ish);
-	check(c2.isb - c1.isb == 296515, "slope isb", "%" PRIu64,
-	      c2.isb - c1.isb);
-	check(c2.tables_l3 + c2.tables_l2 - c1.tables_l3 - c1.tables_l2 == 513,
-	      "slope tables", " ");
-	check(c2.fixmap_map - c1.fixmap_map == 16929, "slope fixmap", " ");
-}
-
-int main(void)
-{
-	/* reference 1.7 worked numbers: 1G aligned region, G=1, P=1 */
-	struct mb_counts lit1g = {
-		.tlbi_vaale1is = 16931, .dsb_ishst = 296520, .dsb_ish = 16931,
-		.isb = 296520, .fixmap_map = 16931, .fixmap_unmap = 16931,
-		.tables_l1 = 1, .tables_l2 = 1, .tables_l3 = 512,
-		.bytes_zeroed = 514 * 4096, .leaf_stores = 262144,
-		.table_stores = 514,
+	static const struct {
+		unsigned int st;
+		uint64_t tlbi, ishst, ish, isb;
+	} ref[] = {
+		{ MB_STRAT_base,		16929, 296515, 16929, 296515 },
+		{ MB_STRAT_no_cont_remap,	1026, 264709, 1026, 264709 },
+		{ MB_STRAT_no_alloc_remap,	513, 264196, 513, 263683 },
+		{ MB_STRAT_lazy_unmap,		513, 263716, 33, 263203 },
+		{ MB_STRAT_batch_barriers,	513, 2084, 33, 1571 },
+		{ MB_STRAT_v6_10,		513, 2052, 513, 1539 },
 	};
-	/* 16G: TLBI = 16929*16 + 2 = 270866 (reference worked example) */
-	struct mb_counts lit16g = {
+	struct layout l1 = { "1G", { { MB_RAM_BASE, G } }, 1,
+			     IMG + 0x10000, IMG + 0x30000, 0 };
+	struct layout l2 = { "2G", { { MB_RAM_BASE, 2 * G } }, 1,
+			     IMG + 0x10000, IMG + 0x30000, 0 };
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(ref); i++) {
+		struct mb_counts a, b;
+		char name[64];
+
+		snprintf(name, sizeof(name), "per-GiB slope %s",
+			 strategy_name(ref[i].st));
+		run_case(&l1, ref[i].st, MB_RODATA_FULL, &a);
+		run_case(&l2, ref[i].st, MB_RODATA_FULL, &b);
+		check(b.tlbi_vaale1is - a.tlbi_vaale1is == ref[i].tlbi &&
+		      b.dsb_ishst - a.dsb_ishst == ref[i].ishst &&
+		      b.dsb_ish - a.dsb_ish == ref[i].ish &&
+		      b.isb - a.isb == ref[i].isb &&
+		      b.leaf_stores - a.leaf_stores == 262144 &&
+		      b.tables_l3 + b.tables_l2 - a.tables_l3 - a.tables_l2 ==
+		      513, name,
+		      "tlbi %" PRIu64 " dsb ishst %" PRIu64 " dsb ish %" PRIu64
+		      " isb %" PRIu64, b.tlbi_vaale1is - a.tlbi_vaale1is,
+		      b.dsb_ishst - a.dsb_ishst, b.dsb_ish - a.dsb_ish,
+		      b.isb - a.isb);
+	}
+}
+
+/* Reference 1.7's worked numbers, through the plain walk. */
+static void test_reference_literals(void)
+{
+	struct mb_counts l16 = {
 		.tlbi_vaale1is = 270866, .dsb_ishst = 4744245,
 		.dsb_ish = 270866, .isb = 4744245, .fixmap_map = 270866,
 		.fixmap_unmap = 270866, .tables_l1 = 1, .tables_l2 = 16,
 		.tables_l3 = 8192, .bytes_zeroed = 8209 * 4096,
 		.leaf_stores = 4194304, .table_stores = 8209,
 	};
-	struct mb_bank one_g = { MB_RAM_BASE, 1 * G };
-	struct mb_bank four_g = { MB_RAM_BASE, 4 * G };
-	struct mb_bank two[2] = {
-		{ MB_RAM_BASE, 1 * G },
-		{ MB_RAM_BASE + 3 * G, 2 * G },		/* 2G hole */
+	struct mb_bank b = { MB_RAM_BASE, 64 * G };
+	struct simenv e;
+
+	simenv_init(&e, &b, 1, MB_STRAT_base, MB_RODATA_FULL, 0, 0, 0);
+	if (setjmp(sim_panic_jmp) == 0)
+		create_mapping_sim(&e.mm, MB_RAM_BASE, PAGE_OFFSET, 16 * G,
+				   PAGE_KERNEL_TAGGED, NO_EXEC_MAPPINGS |
+				   NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS);
+	counts_equal("reference 1.7: 16 GiB aligned region", &mb_counters,
+		     &l16);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct layout layouts[] = {
+		{ "1G", { { MB_RAM_BASE, G } }, 1,
+		  IMG + 0x10000, IMG + 0x30000, 1 },
+		{ "4G", { { MB_RAM_BASE, 4 * G } }, 1,
+		  IMG + 0x10000, IMG + 0x20000, 0 },
+		{ "16G", { { MB_RAM_BASE, 16 * G } }, 1,
+		  IMG + 0x10000, IMG + 0x20000, 0 },
+		{ "2 banks + hole", { { MB_RAM_BASE, G },
+				      { MB_RAM_BASE + 3 * G, 2 * G } }, 2,
+		  IMG + 0x10000, IMG + 0x30000, 1 },
+		{ "unaligned bank", { { MB_RAM_BASE, G + 0x1234000 } }, 1,
+		  IMG + 0x10000, IMG + 0x45000, 1 },
+		{ "crossing 512G", { { MB_RAM_BASE, 256 * M },
+				     { MB_RAM_BASE + 511 * G, 2 * G } }, 2,
+		  IMG + 0x10000, IMG + 0x30000, 0 },
+		{ "alias with blocks", { { MB_RAM_BASE, 2 * G } }, 1,
+		  IMG, IMG + 6 * M, 1 },
 	};
-	struct mb_bank odd = { MB_RAM_BASE, 1 * G + 0x1234000 };
-	struct mb_bank cross[2] = {
-		{ MB_RAM_BASE, 256 * M },
-		{ MB_RAM_BASE + 511 * G, 2 * G },	/* crosses 512G VA */
-	};
-	struct mb_counts c;
-	struct env e;
+	int quick = argc > 1 && !strcmp(argv[1], "--quick");
 
-	case_region("region 1G aligned", MB_RAM_BASE, 1 * G);
-	counts_equal("region 1G literal", &mb_counters, &lit1g);
-	case_region("region 4G aligned", MB_RAM_BASE, 4 * G);
-	case_region("region 16G aligned", MB_RAM_BASE, 16 * G);
-	counts_equal("region 16G literal", &mb_counters, &lit16g);
-	case_region("region unaligned", MB_RAM_BASE + 0x3000,
-		    1 * G + 0x2345000);
-	case_region("region crossing 512G", MB_RAM_BASE + 511 * G + 0x7000,
-		    G + 0x10000);
-
-	case_map_mem("map_mem 1G", &one_g, 1, IMAGE_PA + 0x10000,
-		     IMAGE_PA + 0x30000, NULL);
-	case_map_mem("map_mem 4G", &four_g, 1, IMAGE_PA + 0x10000,
-		     IMAGE_PA + 0x30000, NULL);
-	case_map_mem("map_mem 2 banks + hole", two, 2, IMAGE_PA + 0x10000,
-		     IMAGE_PA + 0x30000, NULL);
-	case_map_mem("map_mem unaligned bank", &odd, 1, IMAGE_PA + 0x10000,
-		     IMAGE_PA + 0x45000, NULL);
-	case_map_mem("map_mem crossing 512G", cross, 2, IMAGE_PA + 0x10000,
-		     IMAGE_PA + 0x30000, NULL);
-	case_slope();
-
-	/* rodata=on, 4G aligned: 1G blocks, only the edges below 1G use
-	 * PMD blocks (the first 1G holds the unaligned alias) */
-	env_init(&e, &four_g, 1, MB_RODATA_ON, IMAGE_PA, IMAGE_PA + 2 * M);
-	run_guarded(&e, 0, 0, 0);
-	c = mb_counters;
-	check(!sim_errors, "rodata=on 4G", "simulator: %s", sim_first_error);
-	check(c.tables_l3 == 0 && c.tables_l2 == 1 && c.tables_l1 == 1,
-	      "rodata=on 4G tables", "l1 %" PRIu64 " l2 %" PRIu64 " l3 %"
-	      PRIu64, c.tables_l1, c.tables_l2, c.tables_l3);
-	{
-		int level = 0;
-		uint64_t d = sim_walk(PAGE_OFFSET + 2 * G, &level);
-
-		check(level == 1 && d == ((MB_RAM_BASE + 2 * G) |
-		      sect_prot(PAGE_KERNEL_TAGGED)), "rodata=on 1G block",
-		      "level %d desc 0x%" PRIx64, level, d);
-		d = sim_walk(PAGE_OFFSET + 0x400000, &level);
-		check(level == 2 && d == ((MB_RAM_BASE + 0x400000) |
-		      sect_prot(PAGE_KERNEL_TAGGED)),
-		      "rodata=on 2M block", "level %d desc 0x%" PRIx64,
-		      level, d);
+	test_reference_literals();
+	test_slopes();
+	for (unsigned int i = 0; i < ARRAY_SIZE(layouts); i++) {
+		if (quick && !strcmp(layouts[i].name, "16G"))
+			continue;
+		test_layout(&layouts[i]);
 	}
-
 	printf("test_linear_map: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
