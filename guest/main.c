@@ -120,6 +120,65 @@ static void unmap_linear(const struct mb_mm *mm)
 	isb();
 }
 
+static void pmu_enable(void)
+{
+	/* cycle counter on, counting at EL1; nothing else */
+	write_sysreg(read_sysreg(pmcr_el0) | 1 | 4, pmcr_el0);	/* E, C */
+	write_sysreg(0, pmccfiltr_el0);
+	write_sysreg(1UL << 31, pmcntenset_el0);
+	isb();
+}
+
+/* Back to the state before the first build: no linear map, memblock
+ * as it was, no temporary root. */
+static void reset_build(const struct mb_mm *mm)
+{
+	unmap_linear(mm);
+	clear_tmp_root();
+	mblk = mblk_before;
+}
+
+static void timed_build(struct mb_mm *mm, struct mb_result *r, u32 i)
+{
+	u64 t0, t1, c0 = 0, c1 = 0;
+	int pmu = prm.flags & MB_PF_PMU;
+
+	if (pmu) {
+		isb();
+		c0 = read_sysreg(pmccntr_el0);
+	}
+	/* ---- the timed window: map_mem() and nothing else ---- */
+	t0 = read_cntvct();
+	map_mem_timed(mm);
+	t1 = read_cntvct();
+	/* ---- end of the timed window ---- */
+	if (pmu) {
+		isb();
+		c1 = read_sysreg(pmccntr_el0);
+	}
+	if (i == 0) {
+		r->t_start = t0;
+		r->t_end = t1;
+	}
+	r->iter_ticks[i] = t1 - t0;
+	r->iter_cycles[i] = c1 - c0;
+	r->nr_iters = i + 1;
+	r->pmu = !!pmu;
+}
+
+/*
+ * Counting pass: an exact replay from the same memblock state, with the
+ * counted engine: the same pages, the same path, every op counted.  It
+ * must produce the same map.
+ */
+static void count_pass(struct mb_mm *mm, struct mb_result *r)
+{
+	memset(&mb_counters, 0, sizeof(mb_counters));
+	map_mem_counted(mm);
+	r->counts = mb_counters;
+	r->digest_counted = mb_digest(mm, mm->pgd);
+}
+
 static void __noreturn fail_params(struct mb_result *r, const char *why)
 {
 	mb_printf("mapbench-guest: bad parameters: %s\n", why);
@@ -132,7 +191,7 @@ void __noreturn mb_main(void)
 	struct mb_result *r = mb_result_ptr();
 	struct mb_mm mm;
 	const char *why;
-	u64 t0, t1;
+	u32 iters;
 
 	for (char *p = __bss_start; p < __bss_end; p++)
 		*p = 0;
@@ -149,6 +208,9 @@ void __noreturn mb_main(void)
 	why = check_params(&prm);
 	if (why)
 		fail_params(r, why);
+	iters = prm.iterations ? prm.iterations : 1;
+	if (iters > MB_MAX_ITERS)
+		fail_params(r, "iterations out of range");
 	why = memblock_init(&mblk, prm.banks, prm.nr_banks);
 	if (why)
 		fail_params(r, why);
@@ -191,34 +253,28 @@ void __noreturn mb_main(void)
 			  prm.nr_banks, memblock_end(&mblk));
 
 	mblk_before = mblk;
-
-	/* ---- the timed window: map_mem() and nothing else ---- */
-	t0 = read_cntvct();
-	map_mem_timed(&mm);
-	t1 = read_cntvct();
-	/* ---- end of the timed window ---- */
-
-	r->t_start = t0;
-	r->t_end = t1;
+	if (prm.flags & MB_PF_PMU)
+		pmu_enable();
+	if (prm.flags & MB_PF_PREFAULT) {
+		/* the counting pass first: it touches exactly the pages the
+		 * timed builds will get, so their stage-2 faults are taken
+		 * outside the window */
+		count_pass(&mm, r);
+		reset_build(&mm);
+	}
+	for (u32 i = 0; i < iters; i++) {
+		if (i)
+			reset_build(&mm);
+		timed_build(&mm, r, i);
+	}
 	r->alloc_low = mblk.low;
 	r->alloc_pages = mblk.pages;
 	mb_check_temp(&mm, &r->verify);
-	clear_tmp_root();
-
 	r->digest = mb_digest(&mm, mm.pgd);
-
-	/*
-	 * Counting pass: an exact replay.  Take the linear map down, give
-	 * memblock back its state from before the window, and build again
-	 * with the counted engine: the same pages, the same path, every op
-	 * counted.  It must produce the same map.
-	 */
-	unmap_linear(&mm);
-	mblk = mblk_before;
-	memset(&mb_counters, 0, sizeof(mb_counters));
-	map_mem_counted(&mm);
-	r->counts = mb_counters;
-	r->digest_counted = mb_digest(&mm, mm.pgd);
+	if (!(prm.flags & MB_PF_PREFAULT)) {
+		reset_build(&mm);
+		count_pass(&mm, r);
+	}
 	clear_tmp_root();
 
 	mb_verify_map(&mm, &r->verify, r->image_end, mblk.low);
@@ -228,7 +284,8 @@ void __noreturn mb_main(void)
 	if (!(prm.flags & MB_PF_QUIET))
 		mb_printf("mapbench-guest: map_mem %lu ticks @ %lu Hz, "
 			  "%lu leaves checked, %lu errors, digest 0x%016lx%s\n",
-			  t1 - t0, r->cntfrq, r->verify.leaves_checked,
+			  r->t_end - r->t_start, r->cntfrq,
+			  r->verify.leaves_checked,
 			  r->verify.errors, r->digest,
 			  r->digest == r->digest_counted ? "" :
 			  " (counting pass differs)");

@@ -44,6 +44,7 @@
 #define MB_PSCI_SYSTEM_OFF	0x84000008
 
 #define MB_MAX_BANKS		8
+#define MB_MAX_ITERS		16	/* timed builds in one guest */
 
 #define MB_PARAMS_MAGIC		MB_UL(0x3153524150424d4d)	/* MMBPARS1 */
 #define MB_RESULT_MAGIC		MB_UL(0x31534552424d4d00)	/* \0MMBRES1 */
@@ -55,6 +56,10 @@
 /* Params flags. */
 #define MB_PF_CONSOLE_RECORD	(1u << 0)	/* also print the record */
 #define MB_PF_QUIET		(1u << 1)	/* no progress lines */
+#define MB_PF_PMU		(1u << 2)	/* read PMCCNTR_EL0 too */
+#define MB_PF_PREFAULT		(1u << 3)	/* counting pass first, so
+						 * every table page is
+						 * touched before the window */
 /* Test hooks: the guest misbehaves on purpose, so the host's handling of
  * a faulting, hanging or lying guest is tested for real. */
 #define MB_PF_INJECT_FAULT	(1u << 8)	/* load from an unmapped VA */
@@ -157,7 +162,9 @@ struct mb_params {
 	uint32_t flags;			/* MB_PF_* */
 	uint32_t nr_banks;
 	struct mb_bank banks[MB_MAX_BANKS];
-	uint64_t reserved[8];
+	uint32_t iterations;		/* timed builds, 1..MB_MAX_ITERS */
+	uint32_t pad;
+	uint64_t reserved[7];
 };
 
 struct mb_counts {
@@ -198,10 +205,15 @@ struct mb_result {
 	uint32_t detail;		/* status-specific (e.g. source line) */
 	uint32_t strategy;
 	uint32_t rodata;
-	/* timing: CNTVCT around the map_mem()-equivalent call */
+	/* timing: CNTVCT around the map_mem()-equivalent call; the first
+	 * (cold) build's here, every build's in iter_ticks[] */
 	uint64_t cntfrq;
 	uint64_t t_start;
 	uint64_t t_end;
+	uint32_t nr_iters;		/* entries of iter_ticks[] used */
+	uint32_t pmu;			/* iter_cycles[] valid */
+	uint64_t iter_ticks[MB_MAX_ITERS];
+	uint64_t iter_cycles[MB_MAX_ITERS];	/* PMCCNTR_EL0 deltas */
 	/* the layout the guest actually mapped */
 	uint64_t page_offset;
 	uint64_t phys_offset;
