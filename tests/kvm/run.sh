@@ -57,6 +57,14 @@ run fault --mem 1G --inject fault
 run hang --mem 1G --inject hang --timeout 3
 run badrec --mem 1G --inject bad-record
 run afterall --mem 64M --strategy base
+# Every strategy on real (nested) KVM, rodata=full; and rodata=on.
+strategies="no-cont-remap no-alloc-remap lazy-unmap batch-barriers v6.10
+	idmap idmap-lazy temp-pgtable bbml2-blocks bbml2-repaint"
+for st in $strategies; do
+	run "s-$st" --mem 1G --strategy "$st"
+	run "on-$st" --mem 1G --strategy "$st" --rodata on
+done
+run on-base --mem 1G --strategy base --rodata on
 
 # ---- one L1 boot
 mkdir -p "$out"
@@ -124,6 +132,22 @@ pos base64g 37
 pos off1t 41
 pos afterall 32
 pos verbose 32
+for st in $strategies; do
+	pos "s-$st" 32
+	pos "on-$st" 32
+done
+pos on-base 32
+# every strategy builds base's map (bbml2-blocks: base's rodata=on map)
+for st in $strategies; do
+	want=base1g
+	[ "$st" = bbml2-blocks ] && want=on-base
+	check "s-$st: same map as base" test "$(jq -r .digest \
+		"$(json_of "s-$st")" 2>/dev/null)" = "$(jq -r .digest \
+		"$(json_of "$want")" 2>/dev/null)"
+	check "on-$st: same map as base rodata=on" test "$(jq -r .digest \
+		"$(json_of "on-$st")" 2>/dev/null)" = "$(jq -r .digest \
+		"$(json_of on-base)" 2>/dev/null)"
+done
 check "verbose: -v forwards the guest console" \
 	test "$(grep -c . "$out/cmd-$(idx verbose).out" 2>/dev/null)" -gt 1
 check "L1 had /dev/kvm" grep -qx 'nested_kvm yes' "$out/l1.txt"
