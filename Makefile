@@ -141,7 +141,7 @@ deps:
 	@scripts/deps.sh
 
 run: deps
-	@$(MAKE) --no-print-directory guest host
+	@$(MAKE) --no-print-directory guest $(HOST_BIN)
 	@scripts/run_default.sh $(HOST_BIN) $(GUEST_ELF)
 
 test: deps

@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mb=${1:-build/mapbench}
-sizes=${MB_SIZES:-1G 4G 16G}
-strategies=${MB_STRATEGIES:-base}
+sizes=${MB_SIZES:-1G 16G}
+strategies=${MB_STRATEGIES:-$("$mb" list | awk '{print $1}')}
 out=results/run-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"
 
@@ -18,23 +18,36 @@ if [ $accel = tcg ]; then
 	echo "No usable KVM on this $(uname -m) host: running under QEMU TCG."
 	echo "*** EMULATED: times are QEMU's, not hardware's; op counts are real. ***"
 fi
-printf '%-16s %-6s %6s %12s %10s %12s %10s %8s %s\n' strategy rodata ram \
-	ms ticks tlbi "dsb ishst" "dsb ish" tables verify
-for s in $strategies; do
-	for m in $sizes; do
+fmt='%-15s %-5s %5s %10s %8s %10s %9s %10s %8s %7s %s\n'
+printf "$fmt" strategy rodata ram ms "vs base" ticks tlbi "dsb ishst" \
+	"dsb ish" tables verify
+for m in $sizes; do
+	for s in $strategies; do
 		j=$out/$s-$m.json
-		"$mb" run --accel $accel --mem "$m" --strategy "$s" \
-			--json "$j" > /dev/null
-		jq -r '[.strategy, .rodata, .ram.banks[0].size_h,
-			(.timing.ms * 1000 | round / 1000 | tostring),
-			.timing.ticks, .counts.tlbi_vaale1is,
-			.counts.dsb_ishst, .counts.dsb_ish,
-			(.counts.tables_l1 + .counts.tables_l2 +
-			 .counts.tables_l3),
-			(if .verify.errors == 0 then "ok" else "FAILED" end)]
+		if ! "$mb" run --accel $accel --mem "$m" --strategy "$s" \
+			--json "$j" > /dev/null; then
+			printf "$fmt" "$s" - "$m" FAILED - - - - - - -
+			continue
+		fi
+		base=$out/base-$m.json
+		jq -r --slurpfile b "$base" '
+			(.timing.ticks) as $t |
+			($b[0].timing.ticks) as $bt |
+			[.strategy, .rodata, .ram.banks[0].size_h,
+			 (.timing.ms * 1000 | round / 1000 | tostring),
+			 (if $bt > 0 then (($t / $bt * 1000 | round) / 10 |
+				tostring) + "%" else "-" end),
+			 .timing.ticks,
+			 (.counts.tlbi_vaale1is + .counts.tlbi_vmalle1is +
+			  .counts.tlbi_vmalle1),
+			 .counts.dsb_ishst, .counts.dsb_ish,
+			 (.counts.tables_l1 + .counts.tables_l2 +
+			  .counts.tables_l3),
+			 (if .verify.errors == 0 then "ok" else "FAILED" end)]
 			| @tsv' "$j" |
-		awk -F'\t' '{ printf "%-16s %-6s %6s %12s %10s %12s %10s %8s %s\n",
-			$1, $2, $3, $4, $5, $6, $7, $8, $9 }'
+		while IFS=$'\t' read -r -a f; do
+			printf "$fmt" "${f[@]}"
+		done
 	done
 done
 [ $accel = tcg ] && echo "(accelerator: QEMU TCG -- EMULATED)"
