@@ -39,7 +39,7 @@ void mb_clear_fixmap(unsigned int idx);
 /* The record as the host will read it; finished by mb_result_seal(). */
 struct mb_result *mb_result_ptr(void);
 const struct mb_params *mb_params_ptr(void);
-void mb_result_seal(struct mb_result *r);
+void mb_result_seal(struct mb_result *r, const struct mb_params *p);
 void mb_result_emit(const struct mb_result *r, const struct mb_params *p);
 
 #endif

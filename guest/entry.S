@@ -32,6 +32,13 @@ _entry:
 	cmp	x0, #(1 << 2)
 	b.ne	wrong_el
 
+	/* test hook: an undefined instruction while the MMU is off */
+	ldr	x1, =MB_PARAMS_GPA
+	ldr	w0, [x1, #MB_PARAMS_FLAGS_OFF]
+	tbz	w0, #11, 1f
+	udf	#0x4d42
+1:
+
 	bl	early_setup		/* idmap.c: builds the boot tables */
 
 	ldr	x0, =MAIR_EL1_VALUE

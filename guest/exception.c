@@ -49,7 +49,7 @@ static void report(unsigned int status, u64 vec, u64 esr, u64 far, u64 elr,
 	r->exc.spsr = spsr;
 	r->exc.vector = (u32)vec;
 	r->exc.mmu_on = mmu;
-	mb_result_seal(r);
+	mb_result_seal(r, p);
 	mb_result_emit(r, p);
 }
 

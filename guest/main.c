@@ -28,11 +28,11 @@ const struct mb_params *mb_params_ptr(void)
 	return (const struct mb_params *)fix_to_virt(FIX_PARAMS);
 }
 
-void mb_result_seal(struct mb_result *r)
+void mb_result_seal(struct mb_result *r, const struct mb_params *p)
 {
 	r->checksum = mb_fnv1a(MB_FNV_OFFSET, r,
 			       offsetof(struct mb_result, checksum));
-	if (READ_ONCE(mb_params_ptr()->flags) & MB_PF_INJECT_BADREC)
+	if (READ_ONCE(p->flags) & MB_PF_INJECT_BADREC)
 		r->checksum ^= 1;
 }
 
@@ -61,7 +61,7 @@ void mb_result_emit(const struct mb_result *r, const struct mb_params *p)
 
 static void __noreturn finish(struct mb_result *r)
 {
-	mb_result_seal(r);
+	mb_result_seal(r, mb_params_ptr());
 	mb_result_emit(r, mb_params_ptr());
 	mb_power_off();
 }

@@ -184,9 +184,12 @@ static void parse_run(int argc, char **argv, struct mb_config *cfg)
 				p->flags |= MB_PF_INJECT_HANG;
 			else if (!strcmp(optarg, "bad-record"))
 				p->flags |= MB_PF_INJECT_BADREC;
+			else if (!strcmp(optarg, "early-fault"))
+				p->flags |= MB_PF_INJECT_EARLY;
 			else
-				die_usage("--inject: '%s' is not fault, hang "
-					  "or bad-record", optarg);
+				die_usage("--inject: '%s' is not fault, "
+					  "early-fault, hang or bad-record",
+					  optarg);
 			break;
 		case 'h':
 			fputs(usage_text, stdout);

@@ -65,6 +65,8 @@
 #define MB_PF_INJECT_FAULT	(1u << 8)	/* load from an unmapped VA */
 #define MB_PF_INJECT_HANG	(1u << 9)	/* spin forever */
 #define MB_PF_INJECT_BADREC	(1u << 10)	/* corrupt the record */
+#define MB_PF_INJECT_EARLY	(1u << 11)	/* fault with the MMU off */
+#define MB_PARAMS_FLAGS_OFF	24		/* offsetof(flags), for asm */
 
 /*
  * Strategies: id, CLI name, one-line description.  Ids are ABI.
@@ -257,6 +259,9 @@ static inline uint64_t mb_fnv1a_u64(uint64_t h, uint64_t v)
 	}
 	return h;
 }
+
+_Static_assert(__builtin_offsetof(struct mb_params, flags) ==
+	       MB_PARAMS_FLAGS_OFF, "MB_PARAMS_FLAGS_OFF");
 
 #endif /* !__ASSEMBLER__ */
 #endif /* MAPBENCH_ABI_H */

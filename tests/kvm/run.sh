@@ -54,6 +54,7 @@ queue corrupt "head -c 4000 build/guest/mapbench-guest.elf > /tmp/corrupt.elf &&
 queue x86elf "cp build/guest/mapbench-guest.elf /tmp/x86.elf && printf '\\076' | dd of=/tmp/x86.elf bs=1 seek=18 conv=notrunc 2>/dev/null && mapbench run --accel kvm --mem 1G --guest /tmp/x86.elf --json /tmp/x86elf.json"
 queue nokvm "mv /dev/kvm /dev/kvm.away && { mapbench run --accel kvm --mem 1G --json /tmp/nokvm.json; rc=\$?; mv /dev/kvm.away /dev/kvm; exit \$rc; }"
 run fault --mem 1G --inject fault
+run early --mem 1G --inject early-fault
 run hang --mem 1G --inject hang --timeout 3
 run badrec --mem 1G --inject bad-record
 run afterall --mem 64M --strategy base
@@ -158,6 +159,7 @@ neg corrupt 1 'corrupt.elf'
 neg x86elf 1 'not an aarch64 ELF (e_machine 62)'
 neg nokvm 2 '/dev/kvm'
 neg fault 3 'exception'
+neg early 3 'MMU off'
 neg hang 4 'did not finish in 3 s'
 neg badrec 3 'checksum'
 

@@ -81,6 +81,7 @@ expect_fail "missing qemu" 2 "$j" -- "$MB" run --accel tcg --mem 1G --qemu "$tmp
 if [ ! -e /dev/kvm ]; then
 	expect_fail "no /dev/kvm" 2 "$j" -- "$MB" run --accel kvm --mem 1G --json "$j"
 fi
+expect_fail "guest exception, MMU off" 3 "$j" -- "$MB" run --accel tcg --mem 1G --inject early-fault --json "$j"
 expect_fail "guest exception" 3 "$j" -- "$MB" run --accel tcg --mem 1G --inject fault --json "$j"
 expect_fail "guest hangs" 4 "$j" -- "$MB" run --accel tcg --mem 1G --inject hang --timeout 5 --json "$j"
 expect_fail "guest lies (bad record)" 3 "$j" -- "$MB" run --accel tcg --mem 1G --inject bad-record --json "$j"
