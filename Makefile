@@ -92,7 +92,7 @@ $(BUILD)/guest/%.c.o: guest/%.c $(GUEST_HDRS)
 $(GUEST_ELF): $(GUEST_OBJS) guest/guest.lds
 	@echo "  LD      $@"
 	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) $(GUEST_OBJS) -o $@
-	@scripts/check_guest.sh $@
+	@scripts/check_guest.sh $@ $(BUILD)/guest/linear_map_timed.c.o
 
 $(HOST_BIN): $(HOST_SRCS) $(HOST_HDRS)
 	@mkdir -p $(@D)
