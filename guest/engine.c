@@ -593,12 +593,12 @@ static unsigned int main_flags(const struct mb_mm *mm)
 static __always_inline void map_mem_tmpl(const struct strat *s,
 					 struct mb_mm *mm, unsigned int flags)
 {
-	struct mb_bank r[2 * MB_MAX_BANKS];
+	struct mb_bank r[3 * MB_MAX_BANKS], nomap[2];
 	unsigned int i, n;
 
 	mm->lazy_next = FIX_PTE_BEGIN;
-	n = memblock_map_ranges(mm->mblk, mm->kernel_start, mm->kernel_end,
-				r, ARRAY_SIZE(r));
+	n = memblock_map_ranges(mm->mblk, nomap, mb_nomap(mm, nomap), r,
+				ARRAY_SIZE(r));
 	for (i = 0; i < n; i++)
 		create_tmpl(s, mm, r[i].base, mb_phys_to_virt(mm, r[i].base),
 			    r[i].size, PAGE_KERNEL_TAGGED, flags);
@@ -607,6 +607,12 @@ static __always_inline void map_mem_tmpl(const struct strat *s,
 			    mb_phys_to_virt(mm, mm->kernel_start),
 			    mm->kernel_end - mm->kernel_start, PAGE_KERNEL,
 			    NO_CONT_MAPPINGS);
+	/* the KFENCE pool: page granular whatever rodata says */
+	if (mm->kfence_size)
+		create_tmpl(s, mm, mm->kfence_start,
+			    mb_phys_to_virt(mm, mm->kfence_start),
+			    mm->kfence_size, PAGE_KERNEL_TAGGED,
+			    NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS);
 }
 
 /* The plain walk, exported for the unit tier's closed-form cases. */
@@ -925,6 +931,14 @@ static void map_mem_bbml2(struct mb_mm *mm, int repaint)
 
 void ENGINE(map_mem)(struct mb_mm *mm)
 {
+	if (mm->kfence_size) {
+		/* arm64_kfence_alloc_pool(), first thing in map_mem(): one
+		 * memblock allocation, NOMAP while the main loop runs */
+		mm->kfence_start = memblock_alloc_range(mm->mblk,
+							mm->kfence_size);
+		if (!mm->kfence_start)
+			mb_panic(MB_ST_NOMEM, __LINE__);
+	}
 	switch (mm->strategy) {
 	case MB_STRAT_base:
 		map_mem_tmpl(&S_BASE, mm, main_flags(mm));

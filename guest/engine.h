@@ -19,6 +19,8 @@ struct mb_mm {
 	unsigned int rodata;	/* enum mb_rodata */
 	u64 kernel_start;	/* the image's text+rodata alias, NOMAP */
 	u64 kernel_end;
+	u64 kfence_size;	/* early KFENCE pool to allocate, 0: none */
+	u64 kfence_start;	/* where map_mem() put it */
 	/* TTBR values and static roots the strategies switch between */
 	u64 swapper_pa;		/* TTBR1 while map_mem() runs */
 	u64 reserved_pa;	/* reserved_pg_dir: TTBR0 while it runs */
@@ -42,6 +44,24 @@ void __noreturn mb_panic(unsigned int status, unsigned int line);
 static inline u64 mb_phys_to_virt(const struct mb_mm *mm, u64 pa)
 {
 	return (pa - mm->phys_offset) | 0xffff000000000000UL;
+}
+
+/* map_mem()'s NOMAP ranges while the main loop runs, in address order. */
+static inline unsigned int mb_nomap(const struct mb_mm *mm,
+				    struct mb_bank out[2])
+{
+	struct mb_bank k = { mm->kernel_start,
+			     mm->kernel_end - mm->kernel_start };
+	struct mb_bank f = { mm->kfence_start, mm->kfence_size };
+	unsigned int n = 0;
+
+	if (!mm->kfence_size || mm->kfence_start > mm->kernel_start)
+		out[n++] = k;
+	if (mm->kfence_size)
+		out[n++] = f;
+	if (mm->kfence_size && mm->kfence_start < mm->kernel_start)
+		out[n++] = k;
+	return n;
 }
 
 /* The TTBR1 switch of idmap_cpu_replace_ttbr1(): must run from TTBR0. */

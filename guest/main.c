@@ -89,6 +89,8 @@ static const char *check_params(const struct mb_params *p)
 		return "bank count out of range";
 	if (p->banks[0].base != MB_RAM_BASE || p->banks[0].size < MB_MIN_RAM)
 		return "first bank must start at RAM base, >= 64M";
+	if (p->kfence_size & ~PAGE_MASK || p->kfence_size > (1UL << 30))
+		return "KFENCE pool size not page aligned or over 1G";
 	return 0;
 }
 
@@ -236,6 +238,7 @@ void __noreturn mb_main(void)
 		.tmp_root = (u64)tmp_pg_dir,
 		.tmp_root_pa = kimg_to_phys(tmp_pg_dir),
 		.tramp_pa = kimg_to_phys(mb_idmap_replace_ttbr1),
+		.kfence_size = prm.kfence_size,
 	};
 	r->cntfrq = read_sysreg(cntfrq_el0);
 	r->page_offset = PAGE_OFFSET;
@@ -269,6 +272,8 @@ void __noreturn mb_main(void)
 	}
 	r->alloc_low = mblk.low;
 	r->alloc_pages = mblk.pages;
+	r->kfence_start = mm.kfence_start;
+	r->kfence_end = mm.kfence_start + mm.kfence_size;
 	mb_check_temp(&mm, &r->verify);
 	r->digest = mb_digest(&mm, mm.pgd);
 	if (!(prm.flags & MB_PF_PREFAULT)) {

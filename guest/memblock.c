@@ -97,22 +97,57 @@ u64 memblock_alloc_page(struct mb_memblock *m)
 	return 0;
 }
 
-unsigned int memblock_map_ranges(const struct mb_memblock *m, u64 ns, u64 ne,
+u64 memblock_alloc_range(struct mb_memblock *m, u64 size)
+{
+	size = (size + PAGE_SIZE - 1) & PAGE_MASK;
+	while (m->cur >= 0) {
+		const struct mb_bank *b = &m->mem[m->cur];
+		const struct mb_bank *r = 0;
+		u64 lo = m->top - size;
+
+		if (m->top - b->base < size) {
+			if (--m->cur >= 0)
+				m->top = m->mem[m->cur].base +
+					 m->mem[m->cur].size;
+			continue;
+		}
+		for (unsigned int i = 0; i < m->nr_rsv; i++)
+			if (m->rsv[i].base < m->top &&
+			    m->rsv[i].base + m->rsv[i].size > lo)
+				r = &m->rsv[i];
+		if (r) {
+			m->top = r->base > b->base ? r->base : b->base;
+			continue;
+		}
+		m->top = lo;
+		m->pages += size >> PAGE_SHIFT;
+		if (lo < m->low)
+			m->low = lo;
+		return lo;
+	}
+	return 0;
+}
+
+unsigned int memblock_map_ranges(const struct mb_memblock *m,
+				 const struct mb_bank *nomap, unsigned int nn,
 				 struct mb_bank *out, unsigned int max)
 {
-	unsigned int i, n = 0;
+	unsigned int i, j, n = 0;
 
 	for (i = 0; i < m->nr_mem; i++) {
 		u64 s = m->mem[i].base, e = s + m->mem[i].size;
 
-		if (ne > ns && ns < e && ne > s) {
+		for (j = 0; j < nn && s < e; j++) {
+			u64 ns = nomap[j].base, ne = ns + nomap[j].size;
+
+			if (!nomap[j].size || ne <= s || ns >= e)
+				continue;
 			if (ns > s && n < max)
 				out[n++] = (struct mb_bank){ s, ns - s };
-			if (ne < e && n < max)
-				out[n++] = (struct mb_bank){ ne, e - ne };
-		} else if (n < max) {
-			out[n++] = (struct mb_bank){ s, e - s };
+			s = ne;
 		}
+		if (s < e && n < max)
+			out[n++] = (struct mb_bank){ s, e - s };
 	}
 	return n;
 }

@@ -35,9 +35,12 @@ u64 memblock_alloc_page(struct mb_memblock *m);	/* 0 when exhausted */
 /* Give a page back; the next allocations reuse freed pages first, as a
  * top-down memblock would find them again at the top. */
 void memblock_free_page(struct mb_memblock *m, u64 pa);
-/* The pieces of RAM outside the NOMAP range [ns, ne), in address order
- * (for_each_mem_range() while the kernel alias is marked NOMAP). */
-unsigned int memblock_map_ranges(const struct mb_memblock *m, u64 ns, u64 ne,
+/* memblock_phys_alloc(size, PAGE_SIZE): contiguous, top-down; 0 if none */
+u64 memblock_alloc_range(struct mb_memblock *m, u64 size);
+/* The pieces of RAM outside the NOMAP ranges (sorted, disjoint), in
+ * address order: for_each_mem_range() while they are marked NOMAP. */
+unsigned int memblock_map_ranges(const struct mb_memblock *m,
+				 const struct mb_bank *nomap, unsigned int nn,
 				 struct mb_bank *out, unsigned int max);
 u64 memblock_start(const struct mb_memblock *m);
 u64 memblock_end(const struct mb_memblock *m);

@@ -173,11 +173,11 @@ static unsigned int effective_flags(const struct mb_mm *mm)
 void mb_verify_map(const struct mb_mm *mm, struct mb_verify *v,
 		   u64 free_lo, u64 free_hi)
 {
-	struct mb_bank r[2 * MB_MAX_BANKS];
+	struct mb_bank r[3 * MB_MAX_BANKS], nomap[2];
 	unsigned int i, n, flags = effective_flags(mm);
 
-	n = memblock_map_ranges(mm->mblk, mm->kernel_start, mm->kernel_end,
-				r, ARRAY_SIZE(r));
+	n = memblock_map_ranges(mm->mblk, nomap, mb_nomap(mm, nomap), r,
+				ARRAY_SIZE(r));
 	for (i = 0; i < n; i++) {
 		check_range(mm, v, r[i].base, r[i].base + r[i].size,
 			    PAGE_KERNEL_TAGGED, flags);
@@ -187,6 +187,13 @@ void mb_verify_map(const struct mb_mm *mm, struct mb_verify *v,
 		check_range(mm, v, mm->kernel_start, mm->kernel_end,
 			    PAGE_KERNEL, NO_CONT_MAPPINGS);
 		at_sample(mm, v, mm->kernel_start, mm->kernel_end);
+	}
+	if (mm->kfence_size) {
+		u64 ks = mm->kfence_start, ke = ks + mm->kfence_size;
+
+		check_range(mm, v, ks, ke, PAGE_KERNEL_TAGGED,
+			    NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS);
+		at_sample(mm, v, ks, ke);
 	}
 	rw_sample(mm, v, free_lo, free_hi);
 }

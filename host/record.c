@@ -122,6 +122,10 @@ static const char *check_done(const struct mb_result *r,
 	    !in_ram(p, r->kernel_end) || r->image_start > r->image_end ||
 	    !in_ram(p, r->image_start) || !in_ram(p, r->image_end))
 		return "result record layout outside guest RAM";
+	if (r->kfence_end - r->kfence_start != p->kfence_size ||
+	    (p->kfence_size && (!in_ram(p, r->kfence_start) ||
+				!in_ram(p, r->kfence_end))))
+		return "result record KFENCE pool does not match the request";
 	if (r->alloc_low < p->banks[0].base || r->alloc_low > ram_top(p) ||
 	    r->alloc_pages > (ram_top(p) - p->banks[0].base) / 4096)
 		return "result record allocator state out of range";

@@ -17,7 +17,7 @@
 #define MB_UL(x)	x##UL
 #endif
 
-#define MB_ABI_VERSION		2
+#define MB_ABI_VERSION		3
 
 /*
  * Guest-physical memory map (the QEMU "virt" machine's, so the same ELF
@@ -166,7 +166,8 @@ struct mb_params {
 	struct mb_bank banks[MB_MAX_BANKS];
 	uint32_t iterations;		/* timed builds, 1..MB_MAX_ITERS */
 	uint32_t pad;
-	uint64_t reserved[7];
+	uint64_t kfence_size;		/* early KFENCE pool, 0 = none */
+	uint64_t reserved[6];
 };
 
 struct mb_counts {
@@ -223,6 +224,8 @@ struct mb_result {
 	uint64_t kernel_end;
 	uint64_t image_start;		/* whole image, PA */
 	uint64_t image_end;
+	uint64_t kfence_start;		/* the KFENCE pool, if any */
+	uint64_t kfence_end;
 	uint64_t alloc_low;		/* lowest PA handed out (timed pass) */
 	uint64_t alloc_pages;		/* pages handed out (timed pass) */
 	uint32_t nr_banks;

@@ -51,6 +51,7 @@ same_as_unit() {
 	args+=(--kernel "$(jq -r '"\(.layout.kernel_start):\(.layout.kernel_end)"' "$json")")
 	args+=(--image "$(jq -r '"\(.layout.image_start):\(.layout.image_end)"' "$json")")
 	args+=(--rodata "$(jq -r .rodata "$json")" --strategy "$(jq -r .strategy "$json")")
+	args+=(--kfence "$(jq -r '.layout.kfence_size // 0' "$json")")
 	"$sim" "${args[@]}" > "$json.unit" || return 1
 	[ "$(jq -cS .counts "$json")" = "$(jq -cS .counts "$json.unit")" ] &&
 	[ "$(jq -r .digest "$json")" = "$(jq -r .digest "$json.unit")" ]

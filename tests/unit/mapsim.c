@@ -5,7 +5,8 @@
  * can assert that the real guest did exactly what the unit tier did.
  *
  *   mapsim --bank BASE:SIZE [--bank ...] --kernel START:END
- *          [--image START:END] [--rodata full|on|off] [--strategy NAME]
+ *          [--image START:END] [--kfence SIZE] [--rodata full|on|off]
+ *          [--strategy NAME]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,7 +45,7 @@ int main(int argc, char **argv)
 {
 	struct mb_bank banks[MB_MAX_BANKS];
 	struct simenv e;
-	uint64_t ks = 0, ke = 0, is = 0, ie = 0;
+	uint64_t ks = 0, ke = 0, is = 0, ie = 0, kf = 0;
 	unsigned int nr = 0, rodata = MB_RODATA_FULL;
 	int strategy = MB_STRAT_base;
 	const char *why;
@@ -57,6 +58,8 @@ int main(int argc, char **argv)
 			nr++;
 		} else if (!strcmp(argv[i], "--kernel") && i + 1 < argc) {
 			pair(argv[++i], &ks, &ke);
+		} else if (!strcmp(argv[i], "--kfence") && i + 1 < argc) {
+			kf = strtoull(argv[++i], NULL, 0);
 		} else if (!strcmp(argv[i], "--image") && i + 1 < argc) {
 			pair(argv[++i], &is, &ie);
 		} else if (!strcmp(argv[i], "--rodata") && i + 1 < argc) {
@@ -78,7 +81,7 @@ int main(int argc, char **argv)
 		}
 	}
 	why = nr ? simenv_init(&e, banks, nr, strategy, rodata, ks, ke,
-				       ie) :
+				       ie, kf) :
 		   "no --bank";
 	if (why) {
 		fprintf(stderr, "mapsim: %s\n", why);

@@ -29,7 +29,7 @@ static uint64_t kva(uint64_t pa)
 const char *simenv_init(struct simenv *e, const struct mb_bank *banks,
 			unsigned int nr, unsigned int strategy,
 			unsigned int rodata, uint64_t kstart, uint64_t kend,
-			uint64_t image_end)
+			uint64_t image_end, uint64_t kfence_size)
 {
 	struct sim_layout l = {
 		.image_pa = SIM_IMAGE_PA,
@@ -61,6 +61,7 @@ const char *simenv_init(struct simenv *e, const struct mb_bank *banks,
 		.boot_idmap_pa = SIM_IDMAP_PA,
 		.tmp_root = kva(SIM_TMP_PA),
 		.tmp_root_pa = SIM_TMP_PA,
+		.kfence_size = kfence_size,
 	};
 	sim_write_ttbr(0, SIM_RESERVED_PA);
 	memset(&mb_counters, 0, sizeof(mb_counters));

@@ -298,6 +298,7 @@ struct layout {
 	unsigned int nr;
 	uint64_t ks, ke;	/* kernel alias (PA) */
 	int full_check;		/* walk every page */
+	uint64_t kfence;	/* early KFENCE pool size, 0: none */
 };
 
 static uint64_t phys_offset(const struct layout *l)
@@ -309,26 +310,45 @@ static uint64_t phys_offset(const struct layout *l)
 static int linear_ranges(const struct layout *l, unsigned int flags,
 			 struct range *r)
 {
-	uint64_t po = phys_offset(l);
-	int n = 0, blk = !(flags & NO_BLOCK_MAPPINGS);
+	const struct mb_bank *top = &l->b[l->nr - 1];
+	uint64_t po = phys_offset(l), holes[2][2];
+	int n = 0, nh = 0, blk = !(flags & NO_BLOCK_MAPPINGS);
 	int cont = !(flags & NO_CONT_MAPPINGS);
+	uint64_t kf = top->base + top->size - l->kfence;
 
+	/* NOMAP while the main loop runs: the alias, and the KFENCE pool
+	 * (memblock's first, top-down allocation in map_mem()) */
+	holes[nh][0] = l->ks;
+	holes[nh++][1] = l->ke;
+	if (l->kfence) {
+		holes[nh][0] = kf;
+		holes[nh++][1] = kf + l->kfence;
+	}
 	for (unsigned int i = 0; i < l->nr; i++) {
 		uint64_t s = l->b[i].base, e = s + l->b[i].size;
 
-		if (l->ks >= s && l->ke <= e) {
-			if (l->ks > s)
-				r[n++] = (struct range){ s - po, l->ks - po,
+		for (int h = 0; h < nh; h++) {
+			if (holes[h][1] <= s || holes[h][0] >= e)
+				continue;
+			if (holes[h][0] > s)
+				r[n++] = (struct range){ s - po,
+							 holes[h][0] - po,
 							 blk, cont };
-			if (e > l->ke)
-				r[n++] = (struct range){ l->ke - po, e - po,
-							 blk, cont };
-		} else {
-			r[n++] = (struct range){ s - po, e - po, blk, cont };
+			s = holes[h][1];
 		}
+		if (s < e)
+			r[n++] = (struct range){ s - po, e - po, blk, cont };
 	}
 	r[n++] = (struct range){ l->ks - po, l->ke - po, 1, 0 };
+	if (l->kfence)
+		r[n++] = (struct range){ kf - po, kf + l->kfence - po, 0, 0 };
 	return n;
+}
+
+/* linear_ranges() puts the alias last, or before the KFENCE pool. */
+static int alias_index(const struct layout *l, int n)
+{
+	return n - 1 - (l->kfence ? 1 : 0);
 }
 
 static int bank_ranges(const struct layout *l, uint64_t shift,
@@ -378,7 +398,7 @@ static int lazy_windows(const struct layout *l, struct range *r, int max)
 static void expect(const struct layout *l, unsigned int st,
 		   unsigned int rodata, struct mb_counts *c)
 {
-	struct range lin[2 * MB_MAX_BANKS + 1], aux[64];
+	struct range lin[3 * MB_MAX_BANKS], aux[64];
 	struct model ml, ma;
 	unsigned int flags = main_flags_for(st, rodata);
 	int n = linear_ranges(l, flags, lin), na;
@@ -413,18 +433,22 @@ static void expect(const struct layout *l, unsigned int st,
 		if (rodata == MB_RODATA_FULL) {
 			/* split all but the alias (the last range) */
 			struct model mm, lo, hi;
-			struct range below[2 * MB_MAX_BANKS];
-			struct range above[2 * MB_MAX_BANKS];
+			struct range below[3 * MB_MAX_BANKS];
+			struct range above[3 * MB_MAX_BANKS];
+			struct range rest[3 * MB_MAX_BANKS];
 			uint64_t pmdb, ks = l->ks - phys_offset(l);
-			int nb = 0, nh = 0;
+			int nb = 0, nh = 0, nr = 0;
 
-			for (int i = 0; i < n - 1; i++) {
+			for (int i = 0; i < n; i++) {
+				if (i == alias_index(l, n))
+					continue;
+				rest[nr++] = lin[i];
 				if (lin[i].e <= ks)
 					below[nb++] = lin[i];
 				else
 					above[nh++] = lin[i];
 			}
-			model(lin, n - 1, &mm);
+			model(rest, nr, &mm);
 			model(below, nb, &lo);
 			model(above, nh, &hi);
 			pmdb = 512 * mm.b1 + mm.b2;
@@ -463,7 +487,7 @@ static void expect(const struct layout *l, unsigned int st,
 static void check_pages(const char *name, const struct layout *l,
 			unsigned int st, unsigned int rodata)
 {
-	struct range lin[2 * MB_MAX_BANKS + 1];
+	struct range lin[3 * MB_MAX_BANKS];
 	unsigned int flags = main_flags_for(st, rodata);
 	int n = linear_ranges(l, flags, lin);
 	uint64_t bad = 0, pages = 0, first = 0, got = 0, want = 0;
@@ -472,7 +496,8 @@ static void check_pages(const char *name, const struct layout *l,
 	if (!(flags & NO_BLOCK_MAPPINGS))
 		return;		/* the guest's model walk covers blocks */
 	for (int i = 0; i < n; i++) {
-		uint64_t prot = i == n - 1 ? PAGE_KERNEL : PAGE_KERNEL_TAGGED;
+		uint64_t prot = i == alias_index(l, n) ? PAGE_KERNEL :
+			PAGE_KERNEL_TAGGED;
 
 		if (lin[i].blocks && full(lin[i].s, lin[i].e, 2 * M))
 			continue;	/* block-mapped alias: digest covers it */
@@ -501,7 +526,7 @@ static uint64_t run_case(const struct layout *l, unsigned int st,
 {
 	struct simenv e;
 	const char *why = simenv_init(&e, l->b, l->nr, st, rodata, l->ks,
-				      l->ke, 0);
+				      l->ke, 0, l->kfence);
 
 	if (why) {
 		fprintf(stderr, "%s: %s\n", l->name, why);
@@ -571,9 +596,9 @@ static void test_slopes(void)
 		{ MB_STRAT_v6_10,		513, 2052, 513, 1539 },
 	};
 	struct layout l1 = { "1G", { { MB_RAM_BASE, G } }, 1,
-			     IMG + 0x10000, IMG + 0x30000, 0 };
+			     IMG + 0x10000, IMG + 0x30000, 0, 0 };
 	struct layout l2 = { "2G", { { MB_RAM_BASE, 2 * G } }, 1,
-			     IMG + 0x10000, IMG + 0x30000, 0 };
+			     IMG + 0x10000, IMG + 0x30000, 0, 0 };
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(ref); i++) {
 		struct mb_counts a, b;
@@ -610,7 +635,7 @@ static void test_reference_literals(void)
 	struct mb_bank b = { MB_RAM_BASE, 64 * G };
 	struct simenv e;
 
-	simenv_init(&e, &b, 1, MB_STRAT_base, MB_RODATA_FULL, 0, 0, 0);
+	simenv_init(&e, &b, 1, MB_STRAT_base, MB_RODATA_FULL, 0, 0, 0, 0);
 	if (setjmp(sim_panic_jmp) == 0)
 		create_mapping_sim(&e.mm, MB_RAM_BASE, PAGE_OFFSET, 16 * G,
 				   PAGE_KERNEL_TAGGED, NO_EXEC_MAPPINGS |
@@ -623,21 +648,26 @@ int main(int argc, char **argv)
 {
 	static const struct layout layouts[] = {
 		{ "1G", { { MB_RAM_BASE, G } }, 1,
-		  IMG + 0x10000, IMG + 0x30000, 1 },
+		  IMG + 0x10000, IMG + 0x30000, 1, 0 },
 		{ "4G", { { MB_RAM_BASE, 4 * G } }, 1,
-		  IMG + 0x10000, IMG + 0x20000, 0 },
+		  IMG + 0x10000, IMG + 0x20000, 0, 0 },
 		{ "16G", { { MB_RAM_BASE, 16 * G } }, 1,
-		  IMG + 0x10000, IMG + 0x20000, 0 },
+		  IMG + 0x10000, IMG + 0x20000, 0, 0 },
 		{ "2 banks + hole", { { MB_RAM_BASE, G },
 				      { MB_RAM_BASE + 3 * G, 2 * G } }, 2,
-		  IMG + 0x10000, IMG + 0x30000, 1 },
+		  IMG + 0x10000, IMG + 0x30000, 1, 0 },
 		{ "unaligned bank", { { MB_RAM_BASE, G + 0x1234000 } }, 1,
-		  IMG + 0x10000, IMG + 0x45000, 1 },
+		  IMG + 0x10000, IMG + 0x45000, 1, 0 },
 		{ "crossing 512G", { { MB_RAM_BASE, 256 * M },
 				     { MB_RAM_BASE + 511 * G, 2 * G } }, 2,
-		  IMG + 0x10000, IMG + 0x30000, 0 },
+		  IMG + 0x10000, IMG + 0x30000, 0, 0 },
 		{ "alias with blocks", { { MB_RAM_BASE, 2 * G } }, 1,
-		  IMG, IMG + 6 * M, 1 },
+		  IMG, IMG + 6 * M, 1, 0 },
+		{ "KFENCE pool", { { MB_RAM_BASE, 2 * G } }, 1,
+		  IMG + 0x10000, IMG + 0x30000, 1, 2 * M },
+		{ "KFENCE pool, 2 banks", { { MB_RAM_BASE, G },
+					    { MB_RAM_BASE + 2 * G, G + 3 * M } },
+		  2, IMG + 0x10000, IMG + 0x30000, 1, 5 * M },
 	};
 	int quick = argc > 1 && !strcmp(argv[1], "--quick");
 
