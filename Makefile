@@ -45,6 +45,15 @@ GUEST_CFLAGS	:= -std=gnu11 -O2 -g $(WARN) -Iinclude -Iguest \
 		   -fno-asynchronous-unwind-tables -fno-unwind-tables \
 		   -mno-outline-atomics -fno-tree-loop-distribute-patterns \
 		   -DMB_GUEST -MMD -MP
+# Test-only variants (e.g. -DMB_INJECT_EXTRA_DSB), always in their own
+# BUILD directory: see the inject-guest target.
+GUEST_EXTRA_CFLAGS ?=
+ifneq ($(GUEST_EXTRA_CFLAGS),)
+ifeq ($(BUILD),build)
+$(error GUEST_EXTRA_CFLAGS needs its own BUILD=dir, not build/)
+endif
+GUEST_CFLAGS	+= $(GUEST_EXTRA_CFLAGS)
+endif
 GUEST_LDFLAGS	:= -nostdlib -static -Wl,--no-pie -Wl,-T,guest/guest.lds \
 		   -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
 		   -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
@@ -136,6 +145,13 @@ $(BUILD)/unit/test_host: tests/unit/test_host.c $(filter-out host/main.c,$(HOST_
 	@echo "  CC      $@"
 	$(Q)$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) -DMB_UNIT_TEST tests/unit/test_host.c \
 		$(filter-out host/main.c,$(HOST_SRCS)) -o $@ $(HOST_LIBS)
+
+# The guest with one extra dsb ishst per PTE: a known regression for the
+# deterministic gate (tests/tcg/matrix.sh).
+.PHONY: inject-guest
+inject-guest:
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/inject \
+		GUEST_EXTRA_CFLAGS=-DMB_INJECT_EXTRA_DSB guest
 
 deps:
 	@scripts/deps.sh

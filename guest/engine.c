@@ -370,6 +370,9 @@ static __always_inline void init_pte(const struct strat *s, u64 ptep,
 		else
 			pt_wr(ptep, phys | prot);	/* __set_pte_nosync() */
 		CNT(leaf_stores, 1);
+#ifdef MB_INJECT_EXTRA_DSB	/* test-only regression: mapbench compare */
+		op_dsb_ishst();
+#endif
 		MB_BUG_ON(!pgattr_change_is_safe(old, pt_rd(ptep)));
 		phys += PAGE_SIZE;
 	} while (ptep += DESC, addr += PAGE_SIZE, addr != end);

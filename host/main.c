@@ -20,6 +20,7 @@ static const char usage_text[] =
 "usage: mapbench run --mem SIZE [--strategy NAME] [--rodata full|on|off]\n"
 "                    [--accel kvm|tcg] [--json FILE] [--guest ELF]\n"
 "                    [--timeout SECONDS] [--qemu PATH] [-v]\n"
+"                    [--deterministic]\n"
 "       mapbench list\n"
 "       mapbench version\n";
 
@@ -120,6 +121,7 @@ static void parse_run(int argc, char **argv, struct mb_config *cfg)
 		{ "qemu", required_argument, 0, 'q' },
 		{ "verbose", no_argument, 0, 'v' },
 		{ "inject", required_argument, 0, 'i' },	/* tests */
+		{ "deterministic", no_argument, 0, 'D' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};
@@ -191,6 +193,9 @@ static void parse_run(int argc, char **argv, struct mb_config *cfg)
 					  "early-fault, hang or bad-record",
 					  optarg);
 			break;
+		case 'D':
+			cfg->deterministic = 1;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			exit(MB_EXIT_OK);
@@ -218,7 +223,11 @@ static void parse_run(int argc, char **argv, struct mb_config *cfg)
 		p->flags |= MB_PF_QUIET;
 	mb_params_finish(p);
 
-	if (!accel_set)
+	if (cfg->deterministic && accel_set && cfg->accel != MB_ACCEL_TCG)
+		die_usage("--deterministic needs --accel tcg (QEMU icount)");
+	if (cfg->deterministic)
+		cfg->accel = MB_ACCEL_TCG;
+	if (!accel_set && !cfg->deterministic)
 		cfg->accel = mb_kvm_usable() ? MB_ACCEL_KVM : MB_ACCEL_TCG;
 	if (!cfg->guest_elf)
 		cfg->guest_elf = default_guest();

@@ -37,6 +37,7 @@ struct mb_config {
 	const char *json_path;		/* NULL: no JSON file */
 	const char *qemu;		/* qemu-system-aarch64 to use (tcg) */
 	int verbose;
+	int deterministic;		/* tcg -icount: same ticks each run */
 };
 
 struct mb_outcome {

@@ -274,6 +274,7 @@ static json_t *build(const struct mb_config *cfg,
 	put_str(c, root, "rodata", mb_rodata_name(p->rodata));
 	put_str(c, root, "accel", tcg ? "tcg" : "kvm");
 	put(c, root, "emulated", json_boolean(tcg));
+	put(c, root, "deterministic", json_boolean(cfg->deterministic));
 	put_str(c, root, "accel_desc", out->accel_desc);
 
 	o = sub(c, root, "ram");
@@ -439,7 +440,8 @@ void mb_report_line(FILE *f, const struct mb_config *cfg,
 	mb_format_size(total, size, sizeof(size));
 	fprintf(f, "%s rodata=%s %s [%s]: ", mb_strategy_name(p->strategy),
 		mb_rodata_name(p->rodata), size,
-		cfg->accel == MB_ACCEL_TCG ? "tcg, EMULATED" : "kvm");
+		cfg->accel == MB_ACCEL_KVM ? "kvm" : cfg->deterministic ?
+		"tcg, EMULATED, deterministic" : "tcg, EMULATED");
 	if (!out->have_record) {
 		fprintf(f, "no result: %s\n", out->err[0] ? out->err :
 			"unknown error");

@@ -34,9 +34,9 @@
 #define TERM_GRACE_MS		2000		/* SIGTERM -> SIGKILL */
 
 /*
- * How QEMU is run, beyond what struct mb_config says.  Only the default
- * is used today; icount (instruction-counted virtual time, so CNTVCT
- * deltas are reproducible) is the planned deterministic mode.
+ * How QEMU is run, beyond what struct mb_config says.  icount
+ * (instruction-counted virtual time, so CNTVCT deltas are the same run
+ * to run) is --deterministic.
  */
 struct tcg_mode {
 	bool icount;		/* -icount shift=0,sleep=off */
@@ -44,6 +44,10 @@ struct tcg_mode {
 
 static const struct tcg_mode tcg_default_mode = {
 	.icount = false,
+};
+
+static const struct tcg_mode tcg_deterministic_mode = {
+	.icount = true,
 };
 
 /* One line into err; long paths are cut, which is fine for a message. */
@@ -693,5 +697,6 @@ done:
 
 int mb_tcg_run(const struct mb_config *cfg, struct mb_outcome *out)
 {
-	return tcg_run(cfg, &tcg_default_mode, out);
+	return tcg_run(cfg, cfg->deterministic ? &tcg_deterministic_mode :
+		       &tcg_default_mode, out);
 }
