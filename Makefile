@@ -67,6 +67,9 @@ GUEST_OBJS	:= $(patsubst guest/%,$(BUILD)/guest/%.o,$(GUEST_SRCS))
 
 HOST_SRCS	:= host/main.c host/vmm.c host/memslots.c host/loader.c \
 		   host/tcg.c host/record.c host/report.c host/util.c
+# analysis: matrix configs and runner, statistics, report, plot, compare
+HOST_SRCS	+= host/config.c host/matrix.c host/results.c host/stats.c \
+		   host/table.c host/plot.c host/compare.c host/autil.c
 HOST_BIN	:= $(BUILD)/mapbench
 HOST_ASAN	:= $(BUILD)/asan/mapbench
 CROSS_BIN	:= $(BUILD)/aarch64/mapbench

@@ -15,12 +15,19 @@
 #include <unistd.h>
 
 #include "mapbench.h"
+#include "analysis.h"
 
 static const char usage_text[] =
 "usage: mapbench run --mem SIZE [--strategy NAME] [--rodata full|on|off]\n"
 "                    [--accel kvm|tcg] [--json FILE] [--guest ELF]\n"
 "                    [--timeout SECONDS] [--qemu PATH] [-v]\n"
 "                    [--deterministic]\n"
+"       mapbench matrix CONFIG OUTDIR [--label NAME] [--dry-run] ...\n"
+"       mapbench report FILES... [--format text|markdown|csv|json]\n"
+"                    [--baseline STRATEGY] [-o FILE]\n"
+"       mapbench plot FILES... -o OUT.png|OUT.svg\n"
+"       mapbench compare BASELINE CURRENT [--threshold 5%] [--alpha 0.01]\n"
+"                    [--junit FILE] [--tap]\n"
 "       mapbench list\n"
 "       mapbench version\n";
 
@@ -277,6 +284,14 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "list"))
 		return cmd_list();
+	if (!strcmp(argv[1], "matrix"))
+		return mb_cmd_matrix(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "report"))
+		return mb_cmd_report(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "plot"))
+		return mb_cmd_plot(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "compare"))
+		return mb_cmd_compare(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
 		printf("mapbench %s\n", MB_VERSION);
 		return MB_EXIT_OK;

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The analysis side of mapbench: matrix configs and the runner, result
+ * files read back, statistics, the cover-letter table, plots and the
+ * regression gate.  None of it touches a VM: the runner starts
+ * `mapbench run` children, everything else reads their JSON.
+ */
+#ifndef MAPBENCH_ANALYSIS_H
+#define MAPBENCH_ANALYSIS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "mapbench.h"
+
+/* ---- stats.c --------------------------------------------------------- */
+
+#define MB_BOOT_RESAMPLES	10000
+#define MB_BOOT_SEED		0x6d617062656e6368ULL	/* "mapbench" */
+
+struct mb_stats {
+	size_t n;
+	double median, min, max, p90, mad, mean, sd, cv;
+	double ci_lo, ci_hi;		/* 95% bootstrap CI of the median */
+};
+
+/* splitmix64: tiny, and trivially reproduced by the fixture generator. */
+uint64_t mb_rng_next(uint64_t *state);
+/* Linear interpolation between order statistics (numpy's default). */
+double mb_quantile(const double *sorted, size_t n, double q);
+double mb_median_sorted(const double *sorted, size_t n);
+/* Percentile bootstrap of the median; deterministic for a given seed. */
+int mb_bootstrap_ci(const double *x, size_t n, unsigned int resamples,
+		    uint64_t seed, double level, double *lo, double *hi);
+/* Everything in struct mb_stats; x need not be sorted.  -1: no memory. */
+int mb_stats_compute(const double *x, size_t n, struct mb_stats *st);
+
+struct mb_mwu {
+	double u;			/* U of the first sample */
+	double p;			/* two-sided p-value */
+	bool exact;			/* exact distribution, else normal */
+};
+/* Mann-Whitney U test, as scipy.stats.mannwhitneyu(two-sided). */
+int mb_mannwhitney(const double *x, size_t nx, const double *y, size_t ny,
+		   struct mb_mwu *res);
+
+/* ---- results.c: result files ----------------------------------------- */
+
+
+enum mb_run_outcome {
+	MB_OUT_OK,
+	MB_OUT_FAILED,
+	MB_OUT_SKIPPED,
+};
+
+/* One run as the analysis sees it: the fields it needs, nothing else. */
+struct mb_run {
+	const char *file;		/* owned by the runset */
+	unsigned int line;
+	char host[64];			/* matrix.host, else host.cpu_model */
+	char strategy[32];
+	char rodata[8];
+	char accel[8];			/* kvm | tcg */
+	char opts[128];			/* other run options, "k=v k=v" */
+	char point[256];		/* matrix.point, or "" */
+	char reason[200];		/* failed / skipped: why */
+	uint64_t mem;			/* total guest RAM, bytes */
+	unsigned int nbanks;
+	bool emulated, deterministic, warmup;
+	enum mb_run_outcome outcome;
+	int run_idx;			/* matrix.run, or -1 */
+	double ms;			/* timing.ticks / cntfrq */
+	uint64_t ticks;
+	bool have_counts;
+	uint64_t counts[MB_NR_COUNTERS];
+};
+
+struct mb_runset {
+	struct mb_run *v;
+	size_t n, cap;
+	char **files;
+	size_t nfiles;
+};
+
+extern const char *const mb_counter_names[MB_NR_COUNTERS];
+
+/* Append every record of a JSON-lines file (or one JSON document); a
+ * directory means its results.jsonl. */
+int mb_runs_load(struct mb_runset *set, const char *path, char *err,
+		 size_t errlen);
+void mb_runs_free(struct mb_runset *set);
+/* Fill r from one parsed record (exposed for the matrix runner). */
+struct json_t;
+int mb_run_from_json(struct json_t *o, struct mb_run *r, char *err,
+		     size_t errlen);
+
+/* A point of the comparison: every run with the same key. */
+struct mb_group {
+	const struct mb_run *key;	/* first run: its key fields */
+	double *ms;			/* measured, ok, non-warm-up runs */
+	size_t n, cap;
+	size_t warmups, failed, skipped;
+	const char *why;		/* a failure or skip reason */
+	const struct mb_run *counted;	/* an ok run with counts */
+	struct mb_stats st;
+};
+
+struct mb_groups {
+	struct mb_group *v;
+	size_t n, cap;
+};
+
+enum mb_key_flags {
+	MB_KEY_NO_HOST = 1,		/* compare --ignore-host */
+};
+
+/* Group runs by host x layout x strategy x options. */
+int mb_group_runs(const struct mb_runset *set, unsigned int flags,
+		  struct mb_groups *g);
+void mb_groups_free(struct mb_groups *g);
+bool mb_same_key(const struct mb_run *a, const struct mb_run *b,
+		 unsigned int flags);
+/* "rodata=full tcg EMULATED deterministic backing=thp" */
+void mb_options_label(const struct mb_run *r, char *buf, size_t len);
+/* "16G" or "16G (2 banks)" */
+void mb_layout_label(const struct mb_run *r, char *buf, size_t len);
+/* Sort order of strategies: mapbench list's, unknown names after. */
+int mb_strategy_rank(const char *name);
+
+/* ---- config.c: matrix configs ---------------------------------------- */
+
+#define MB_CFG_MAX_VALUES	32
+#define MB_CFG_MAX_EXTRA	4
+#define MB_CFG_NAMELEN		48
+
+/* A run option of issue #4's kind, passed through as --NAME VALUE. */
+struct mb_cfg_extra {
+	const char *key;		/* config key == run option name */
+	unsigned int n;
+	char val[MB_CFG_MAX_VALUES][32];
+};
+
+struct mb_section {
+	char name[MB_CFG_NAMELEN];
+	unsigned int line;
+	unsigned int set;		/* keys given in this section */
+	unsigned int nstrat, nmem, nrodata;
+	int strat[MB_NR_STRATEGIES];
+	uint64_t mem[MB_CFG_MAX_VALUES];
+	int rodata[MB_NR_RODATA];
+	struct mb_cfg_extra extra[MB_CFG_MAX_EXTRA];
+	unsigned int repeat, warmup, timeout;
+	int accel;			/* -1 auto, else enum mb_accel */
+	bool deterministic;
+};
+
+struct mb_matrix_cfg {
+	char path[256];
+	struct mb_section *sec;
+	unsigned int nsec;
+};
+
+struct mb_point {
+	const struct mb_section *sec;
+	int strategy, rodata;
+	uint64_t mem;
+	const char *extra[MB_CFG_MAX_EXTRA];	/* NULL: axis not used */
+	char key[256];			/* canonical, stable: resume key */
+};
+
+int mb_config_parse(const char *path, struct mb_matrix_cfg *cfg,
+		    char *err, size_t errlen);
+int mb_config_parse_text(const char *name, const char *text,
+			 struct mb_matrix_cfg *cfg, char *err, size_t errlen);
+void mb_config_free(struct mb_matrix_cfg *cfg);
+/* The product of every section's axes, in run order; NULL: err says. */
+struct mb_point *mb_config_points(const struct mb_matrix_cfg *cfg,
+				  size_t *n, char *err, size_t errlen);
+const char *mb_extra_option(unsigned int i);
+
+/* ---- commands -------------------------------------------------------- */
+
+int mb_cmd_matrix(int argc, char **argv);
+int mb_cmd_report(int argc, char **argv);
+int mb_cmd_plot(int argc, char **argv);
+int mb_cmd_compare(int argc, char **argv);
+
+/* ---- autil.c --------------------------------------------------------- */
+
+/* Write len bytes to path via a temp file + rename: all or nothing. */
+int mb_write_atomic(const char *path, const char *buf, size_t len,
+		    char *err, size_t errlen);
+/* A growable string. */
+struct mb_buf {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+void mb_bprintf(struct mb_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void mb_buf_free(struct mb_buf *b);
+/* "42%", "42", "0.5%" -> 0.42 etc.; -1 on junk. */
+int mb_parse_percent(const char *s, double *out);
+/* "mapbench: <msg>" on stderr, exit 1 (bad input). */
+__attribute__((format(printf, 1, 2), noreturn))
+void mb_die(const char *fmt, ...);
+/* "1.25", "12.5", "151" -- the table's ms */
+void mb_format_ms(double ms, char *buf, size_t len);
+
+#endif /* MAPBENCH_ANALYSIS_H */

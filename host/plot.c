@@ -1,0 +1,475 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mapbench plot FILES... -o OUT.png|OUT.svg: one picture for a talk.
+ * Left, map_mem() time against RAM size per strategy, log-log, median
+ * with its 95% CI; right, operations per GiB per strategy (TLBIs, DSBs,
+ * ISBs, fixmap maps) at each strategy's largest size.  Drawn by gnuplot
+ * from data files in a temporary directory; the picture is renamed into
+ * place only when gnuplot succeeded.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "analysis.h"
+
+extern char **environ;
+
+struct series {
+	const struct mb_group **pts;	/* sorted by RAM */
+	size_t n;
+	char title[160];
+};
+
+struct plot {
+	struct mb_groups g;
+	const char *host, *rodata;
+	const struct mb_run *primary;	/* options of the counts panel */
+	struct series *s;
+	size_t ns;
+	bool emulated, many_hosts, many_opts;
+	char dir[64];
+};
+
+static bool same_opts(const struct mb_run *a, const struct mb_run *b)
+{
+	return !strcmp(a->rodata, b->rodata) && !strcmp(a->accel, b->accel) &&
+	       a->emulated == b->emulated &&
+	       a->deterministic == b->deterministic &&
+	       !strcmp(a->opts, b->opts);
+}
+
+static bool wanted(const struct plot *p, const struct mb_group *g)
+{
+	return g->n && (!p->host || !strcmp(g->key->host, p->host)) &&
+	       (!p->rodata || !strcmp(g->key->rodata, p->rodata));
+}
+
+static bool same_series(const struct mb_run *a, const struct mb_run *b)
+{
+	return !strcmp(a->strategy, b->strategy) &&
+	       !strcmp(a->host, b->host) && a->nbanks == b->nbanks &&
+	       same_opts(a, b);
+}
+
+static int cmp_mem(const void *a, const void *b)
+{
+	uint64_t x = (*(const struct mb_group *const *)a)->key->mem;
+	uint64_t y = (*(const struct mb_group *const *)b)->key->mem;
+
+	return (x > y) - (x < y);
+}
+
+static int cmp_series(const void *a, const void *b)
+{
+	const struct mb_run *x = ((const struct series *)a)->pts[0]->key;
+	const struct mb_run *y = ((const struct series *)b)->pts[0]->key;
+	int rx = mb_strategy_rank(x->strategy);
+	int ry = mb_strategy_rank(y->strategy);
+
+	if (rx != ry)
+		return rx - ry;
+	return strcmp(x->strategy, y->strategy) ?:
+	       strcmp(x->host, y->host) ?: strcmp(x->rodata, y->rodata) ?:
+	       strcmp(x->opts, y->opts);
+}
+
+static void build_series(struct plot *p)
+{
+	const struct mb_run *first = NULL;
+	size_t best = 0;
+
+	for (size_t i = 0; i < p->g.n; i++) {
+		const struct mb_group *g = &p->g.v[i];
+		struct series *s = NULL;
+
+		if (!wanted(p, g))
+			continue;
+		if (!first)
+			first = g->key;
+		p->emulated |= g->key->emulated;
+		p->many_hosts |= strcmp(g->key->host, first->host) != 0;
+		p->many_opts |= !same_opts(g->key, first);
+		for (size_t j = 0; j < p->ns && !s; j++)
+			if (same_series(p->s[j].pts[0]->key, g->key))
+				s = &p->s[j];
+		if (!s) {
+			struct series *v = realloc(p->s, (p->ns + 1) *
+						   sizeof(*v));
+
+			if (!v)
+				mb_die("out of memory");
+			p->s = v;
+			s = &p->s[p->ns++];
+			memset(s, 0, sizeof(*s));
+		}
+		s->pts = realloc(s->pts, (s->n + 1) * sizeof(*s->pts));
+		if (!s->pts)
+			mb_die("out of memory");
+		s->pts[s->n++] = g;
+	}
+	for (size_t j = 0; j < p->ns; j++) {
+		struct series *s = &p->s[j];
+		const struct mb_run *k = s->pts[0]->key;
+		char o[160];
+		size_t len;
+
+		qsort(s->pts, s->n, sizeof(*s->pts), cmp_mem);
+		len = snprintf(s->title, sizeof(s->title), "%s", k->strategy);
+		mb_options_label(k, o, sizeof(o));
+		if (p->many_opts && len < sizeof(s->title))
+			len += snprintf(s->title + len, sizeof(s->title) - len,
+					" [%s]", o);
+		if (p->many_hosts && len < sizeof(s->title))
+			snprintf(s->title + len, sizeof(s->title) - len,
+				 " @%s", k->host);
+	}
+	qsort(p->s, p->ns, sizeof(*p->s), cmp_series);
+	/* counts panel: the options with the most series */
+	for (size_t j = 0; j < p->ns; j++) {
+		size_t n = 0;
+
+		for (size_t i = 0; i < p->ns; i++)
+			n += same_opts(p->s[i].pts[0]->key,
+				       p->s[j].pts[0]->key);
+		if (n > best) {
+			best = n;
+			p->primary = p->s[j].pts[0]->key;
+		}
+	}
+}
+
+/* gnuplot single-quoted string: a quote is doubled. */
+static void gq(FILE *f, const char *s)
+{
+	fputc('\'', f);
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputc('\'', f);
+		fputc(*s, f);
+	}
+	fputc('\'', f);
+}
+
+static double gib(uint64_t mem)
+{
+	return (double)mem / (1ULL << 30);
+}
+
+static uint64_t sum(const struct mb_run *r, const char *prefix)
+{
+	uint64_t v = 0;
+
+	for (unsigned int i = 0; i < MB_NR_COUNTERS; i++)
+		if (!strncmp(mb_counter_names[i], prefix, strlen(prefix)))
+			v += r->counts[i];
+	return v;
+}
+
+static void write_data(struct plot *p, FILE *sc, bool *have_counts)
+{
+	char path[128];
+	uint64_t mems[64];
+	size_t nm = 0;
+	FILE *f;
+
+	/* one file per series: GiB median ci_lo ci_hi */
+	for (size_t j = 0; j < p->ns; j++) {
+		snprintf(path, sizeof(path), "%s/s%zu.dat", p->dir, j);
+		f = fopen(path, "w");
+		if (!f)
+			mb_die("cannot write %s: %s", path, strerror(errno));
+		for (size_t i = 0; i < p->s[j].n; i++) {
+			const struct mb_group *g = p->s[j].pts[i];
+			size_t k;
+
+			fprintf(f, "%.9g %.9g %.9g %.9g\n", gib(g->key->mem),
+				g->st.median, g->st.ci_lo, g->st.ci_hi);
+			for (k = 0; k < nm && mems[k] != g->key->mem; k++)
+				;
+			if (k == nm && nm < 64)
+				mems[nm++] = g->key->mem;
+		}
+		if (fclose(f))
+			mb_die("cannot write %s: %s", path, strerror(errno));
+	}
+	fprintf(sc, "set xtics (");
+	for (size_t k = 0; k < nm; k++) {
+		char size[32];
+
+		mb_format_size(mems[k], size, sizeof(size));
+		fprintf(sc, "%s\"%s\" %.9g", k ? ", " : "", size,
+			gib(mems[k]));
+	}
+	fprintf(sc, ")\n");
+
+	/* counts per GiB at each strategy's largest RAM */
+	snprintf(path, sizeof(path), "%s/counts.dat", p->dir);
+	f = fopen(path, "w");
+	if (!f)
+		mb_die("cannot write %s: %s", path, strerror(errno));
+	*have_counts = false;
+	for (size_t j = 0; j < p->ns; j++) {
+		const struct series *s = &p->s[j];
+		const struct mb_group *g = NULL;
+		double v[4], per;
+
+		if (!same_opts(s->pts[0]->key, p->primary) ||
+		    (p->many_hosts &&
+		     strcmp(s->pts[0]->key->host, p->primary->host)))
+			continue;
+		for (size_t i = s->n; i-- > 0 && !g;)
+			if (s->pts[i]->counted)
+				g = s->pts[i];
+		if (!g)
+			continue;
+		per = gib(g->key->mem);
+		v[0] = sum(g->counted, "tlbi") / per;
+		v[1] = sum(g->counted, "dsb") / per;
+		v[2] = sum(g->counted, "isb") / per;
+		v[3] = sum(g->counted, "fixmap_map") / per;
+		fprintf(f, "\"%s\"", s->pts[0]->key->strategy);
+		/* log scale: a zero has no bar */
+		for (int k = 0; k < 4; k++)
+			fprintf(f, v[k] > 0 ? " %.9g" : " NaN", v[k]);
+		fprintf(f, "\n");
+		*have_counts = true;
+	}
+	if (fclose(f))
+		mb_die("cannot write %s: %s", path, strerror(errno));
+}
+
+static const char *const palette[12] = {
+	"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
+	"#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#000000", "#aec7e8",
+};
+
+static void write_script(struct plot *p, FILE *sc, const char *out, bool svg)
+{
+	bool have_counts;
+	char o[160];
+
+	if (svg)
+		fprintf(sc, "set terminal svg size 1600,720 dynamic "
+			"font 'sans,13' noenhanced background '#ffffff'\n");
+	else
+		fprintf(sc, "set terminal pngcairo size 1600,720 "
+			"font 'sans,11' noenhanced\n");
+	fprintf(sc, "set output ");
+	gq(sc, out);
+	fprintf(sc, "\nset encoding utf8\nset datafile missing 'NaN'\n");
+	/* eleven strategies: colours that stay apart, and point shapes */
+	for (int i = 0; i < 12; i++)
+		fprintf(sc, "set linetype %d lc rgb '%s' pt %d\n", i + 1,
+			palette[i], 5 + 2 * (i % 4));
+	fprintf(sc, "set multiplot layout 1,2 title ");
+	mb_options_label(p->primary, o, sizeof(o));
+	{
+		char t[400];
+
+		snprintf(t, sizeof(t), "mapbench: arm64 linear map (map_mem) "
+			 "on %s%s", p->many_hosts ? "several hosts" :
+			 p->primary->host, p->emulated ?
+			 " -- EMULATED (QEMU TCG): shapes, not hardware "
+			 "times" : "");
+		gq(sc, t);
+	}
+	fprintf(sc, " font ',15'\n");
+	fprintf(sc, "set title 'map_mem() time vs RAM (median, 95%% CI)'\n"
+		"set logscale x 2\nset logscale y 10\n"
+		"set xlabel 'guest RAM'\nset ylabel 'ms'\n"
+		"set grid xtics ytics mytics\n"
+		"set key top left box opaque samplen 2\n"
+		"set mytics 10\nset format y '%%g'\n"
+		"set offsets graph 0.05, graph 0.05, 0, 0\n");
+	write_data(p, sc, &have_counts);
+	fprintf(sc, "plot ");
+	for (size_t j = 0; j < p->ns; j++) {
+		fprintf(sc, "%s'%s/s%zu.dat' using 1:2:3:4 with yerrorlines "
+			"lw 2 pt 7 ps 0.8 title ", j ? ", \\\n     " : "",
+			p->dir, j);
+		gq(sc, p->s[j].title);
+	}
+	fprintf(sc, "\n\nunset logscale\nunset offsets\nunset xtics\n"
+		"set xtics nomirror rotate by -35 scale 0\n"
+		"set logscale y 10\nset format y '%%.0s%%c'\n"
+		"set grid ytics\nset ylabel 'per GiB of RAM'\n"
+		"set xlabel ''\nset key top right box opaque\n"
+		"set style data histogram\n"
+		"set style histogram cluster gap 1\n"
+		"set style fill solid 0.85 border -1\nset boxwidth 0.9\n");
+	fprintf(sc, "set title ");
+	{
+		char t[300];
+
+		snprintf(t, sizeof(t), "operations per GiB, %s (largest RAM "
+			 "run; log scale, zero = no bar)", o);
+		gq(sc, t);
+	}
+	fprintf(sc, "\n");
+	if (have_counts)
+		fprintf(sc, "plot '%s/counts.dat' using 2:xtic(1) title 'TLBI',"
+			" '' using 3 title 'DSB', '' using 4 title 'ISB', "
+			"'' using 5 title 'fixmap map'\n", p->dir);
+	else
+		fprintf(sc, "set label 1 'no op counts in the input' at "
+			"graph 0.5, graph 0.5 center\nunset key\n"
+			"plot [0:1] [1:10] NaN notitle\n");
+	fprintf(sc, "unset multiplot\nset output\n");
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag,
+		  struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int run_gnuplot(const char *script, const char *log)
+{
+	char *argv[] = { "gnuplot", (char *)script, NULL };
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int st, r;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT |
+					 O_TRUNC, 0600);
+	posix_spawn_file_actions_adddup2(&fa, 1, 2);
+	r = posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (r) {
+		errno = r;
+		return -1;
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) && !WEXITSTATUS(st) ? 0 : 1;
+}
+
+static const char plot_usage[] =
+"usage: mapbench plot FILES... -o OUT.png|OUT.svg [--host LABEL]\n"
+"                     [--rodata full|on|off]\n";
+
+int mb_cmd_plot(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, 0, 'o' },
+		{ "host", required_argument, 0, 'H' },
+		{ "rodata", required_argument, 0, 'r' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 }
+	};
+	struct plot p = { 0 };
+	struct mb_runset set = { 0 };
+	char err[512], script[128], log[128], *tmp = NULL, line[256] = "";
+	const char *out = NULL, *ext, *slash;
+	FILE *sc;
+	int opt, r;
+	bool svg;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'o':
+			out = optarg;
+			break;
+		case 'H':
+			p.host = optarg;
+			break;
+		case 'r':
+			if (mb_rodata_from_name(optarg) < 0)
+				mb_die("--rodata: '%s' is not full, on or off",
+				       optarg);
+			p.rodata = optarg;
+			break;
+		case 'h':
+			fputs(plot_usage, stdout);
+			return MB_EXIT_OK;
+		default:
+			fputs(plot_usage, stderr);
+			return MB_EXIT_USAGE;
+		}
+	}
+	if (optind == argc || !out) {
+		fputs(plot_usage, stderr);
+		return MB_EXIT_USAGE;
+	}
+	ext = strrchr(out, '.');
+	if (!ext || (strcmp(ext, ".png") && strcmp(ext, ".svg")))
+		mb_die("-o: '%s' must end in .png or .svg", out);
+	svg = !strcmp(ext, ".svg");
+	if (strchr(out, '\'') || strchr(out, '\n'))
+		mb_die("-o: '%s': no quotes or newlines in the name", out);
+	for (int i = optind; i < argc; i++)
+		if (mb_runs_load(&set, argv[i], err, sizeof(err)))
+			mb_die("%s", err);
+	if (mb_group_runs(&set, 0, &p.g))
+		mb_die("out of memory");
+	build_series(&p);
+	if (!p.ns)
+		mb_die("nothing to plot: no ok runs%s%s%s%s", p.host ?
+		       " on host " : "", p.host ? p.host : "",
+		       p.rodata ? " with rodata=" : "",
+		       p.rodata ? p.rodata : "");
+
+	snprintf(p.dir, sizeof(p.dir), "/tmp/mapbench-plot.XXXXXX");
+	if (!mkdtemp(p.dir))
+		mb_die("mkdtemp: %s", strerror(errno));
+	snprintf(script, sizeof(script), "%s/plot.gp", p.dir);
+	snprintf(log, sizeof(log), "%s/gnuplot.log", p.dir);
+	/* the picture goes beside OUT first: rename() into place */
+	slash = strrchr(out, '/');
+	if (asprintf(&tmp, "%.*s.%s.tmp%s", slash ? (int)(slash - out + 1) : 0,
+		     out, slash ? slash + 1 : out, ext) < 0)
+		mb_die("out of memory");
+	sc = fopen(script, "w");
+	if (!sc)
+		mb_die("cannot write %s: %s", script, strerror(errno));
+	write_script(&p, sc, tmp, svg);
+	if (fclose(sc))
+		mb_die("cannot write %s: %s", script, strerror(errno));
+
+	r = run_gnuplot(script, log);
+	if (r < 0) {
+		fprintf(stderr, "mapbench: cannot run gnuplot: %s (install "
+			"gnuplot-nox)\n", strerror(errno));
+	} else if (r) {
+		FILE *f = fopen(log, "r");
+		char buf[256];
+
+		/* gnuplot's last words: the last line that is not blank */
+		while (f && fgets(buf, sizeof(buf), f))
+			if (strspn(buf, " \t\n^") < strlen(buf))
+				memcpy(line, buf, sizeof(line));
+		if (f)
+			fclose(f);
+		line[strcspn(line, "\n")] = '\0';
+		fprintf(stderr, "mapbench: gnuplot failed: %s\n", line);
+	} else if (rename(tmp, out)) {
+		fprintf(stderr, "mapbench: cannot write %s: %s\n", out,
+			strerror(errno));
+		r = 1;
+	}
+	if (r)
+		unlink(tmp);
+	nftw(p.dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	free(tmp);
+	for (size_t j = 0; j < p.ns; j++)
+		free(p.s[j].pts);
+	free(p.s);
+	mb_groups_free(&p.g);
+	mb_runs_free(&set);
+	return r ? MB_EXIT_VMM : MB_EXIT_OK;
+}

@@ -1,0 +1,597 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Result files read back for report, plot and compare: JSON lines from
+ * the matrix runner, or single `mapbench run --json` documents.  Only the
+ * fields listed in docs/ANALYSIS.md are read, so records may grow new
+ * fields freely; a field that is needed but missing or of the wrong type
+ * is an error naming file and line.  Runs are then grouped into points:
+ * host x layout x strategy x options.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "analysis.h"
+
+const char *const mb_counter_names[MB_NR_COUNTERS] = {
+#define MB_CTR_NAME(name) #name,
+	MB_COUNTER_LIST(MB_CTR_NAME)
+#undef MB_CTR_NAME
+};
+
+static __attribute__((format(printf, 3, 4)))
+int bad(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* An optional string field into buf; missing is fine, wrong type is not. */
+static int get_str(json_t *o, const char *key, char *buf, size_t len,
+		   bool need, char *err, size_t errlen)
+{
+	json_t *v = json_object_get(o, key);
+	const char *s;
+
+	if (!v || json_is_null(v)) {
+		if (need)
+			return bad(err, errlen, "record has no '%s'", key);
+		return 0;
+	}
+	if (!json_is_string(v))
+		return bad(err, errlen, "'%s' is not a string", key);
+	s = json_string_value(v);
+	if (strlen(s) >= len || !*s)
+		return bad(err, errlen, "'%s' is %s", key,
+			   *s ? "too long" : "empty");
+	/* printable ASCII only: these strings end up in tables and XML */
+	for (const char *p = s; *p; p++)
+		if (*p < 0x20 || *p > 0x7e)
+			return bad(err, errlen, "'%s' has a control or "
+				   "non-ASCII character", key);
+	strcpy(buf, s);
+	return 0;
+}
+
+static int get_bool(json_t *o, const char *key, bool *out, char *err,
+		    size_t errlen)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (!v)
+		return 0;
+	if (!json_is_boolean(v))
+		return bad(err, errlen, "'%s' is not true or false", key);
+	*out = json_is_true(v);
+	return 0;
+}
+
+static int get_u64(json_t *o, const char *key, uint64_t *out, bool *have,
+		   char *err, size_t errlen)
+{
+	json_t *v = json_object_get(o, key);
+
+	*have = false;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return bad(err, errlen, "'%s' is not a non-negative integer",
+			   key);
+	*out = (uint64_t)json_integer_value(v);
+	*have = true;
+	return 0;
+}
+
+static int get_obj(json_t *o, const char *key, json_t **out, char *err,
+		   size_t errlen)
+{
+	json_t *v = json_object_get(o, key);
+
+	*out = NULL;
+	if (!v)
+		return 0;
+	if (!json_is_object(v))
+		return bad(err, errlen, "'%s' is not an object", key);
+	*out = v;
+	return 0;
+}
+
+static int get_ram(json_t *o, struct mb_run *r, char *err, size_t errlen)
+{
+	json_t *ram, *banks;
+	bool have;
+
+	if (get_obj(o, "ram", &ram, err, errlen))
+		return -1;
+	if (!ram)
+		return bad(err, errlen, "record has no 'ram'");
+	if (get_u64(ram, "total", &r->mem, &have, err, errlen))
+		return -1;
+	if (!have || !r->mem)
+		return bad(err, errlen, "record has no 'ram.total'");
+	r->nbanks = 1;
+	banks = json_object_get(ram, "banks");
+	if (banks) {
+		if (!json_is_array(banks) || !json_array_size(banks))
+			return bad(err, errlen, "'ram.banks' is not a list");
+		r->nbanks = json_array_size(banks);
+	}
+	return 0;
+}
+
+static int get_timing(json_t *o, struct mb_run *r, char *err, size_t errlen)
+{
+	uint64_t frq = 0;
+	bool have_t = false, have_f = false;
+	json_t *t, *ms;
+
+	if (get_obj(o, "timing", &t, err, errlen))
+		return -1;
+	if (!t)
+		return bad(err, errlen, "ok record has no 'timing'");
+	if (get_u64(t, "ticks", &r->ticks, &have_t, err, errlen) ||
+	    get_u64(t, "cntfrq", &frq, &have_f, err, errlen))
+		return -1;
+	/* ticks / CNTFRQ is exact; timing.ms is a rounded copy */
+	if (have_t && have_f && frq) {
+		r->ms = (double)r->ticks * 1e3 / (double)frq;
+		return 0;
+	}
+	ms = json_object_get(t, "ms");
+	if (!ms || !json_is_number(ms))
+		return bad(err, errlen, "ok record has neither 'timing.ticks' "
+			   "with 'timing.cntfrq' nor 'timing.ms'");
+	r->ms = json_number_value(ms);
+	if (!isfinite(r->ms) || r->ms < 0)
+		return bad(err, errlen, "'timing.ms' is not a time");
+	return 0;
+}
+
+static int get_counts(json_t *o, struct mb_run *r, char *err, size_t errlen)
+{
+	json_t *c;
+	bool have;
+
+	if (get_obj(o, "counts", &c, err, errlen))
+		return -1;
+	if (!c)
+		return 0;
+	for (unsigned int i = 0; i < MB_NR_COUNTERS; i++)
+		if (get_u64(c, mb_counter_names[i], &r->counts[i], &have, err,
+			    errlen))
+			return -1;
+	r->have_counts = true;
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* matrix.axes {"backing": "thp", ...} -> "backing=thp ..." sorted by key */
+static int get_axes(json_t *axes, struct mb_run *r, char *err, size_t errlen)
+{
+	const char *keys[16], *k;
+	size_t n = 0, len = 0;
+	json_t *v;
+
+	if (!json_is_object(axes))
+		return bad(err, errlen, "'matrix.axes' is not an object");
+	json_object_foreach(axes, k, v) {
+		if (n == 16 || !json_is_string(v))
+			return bad(err, errlen, "'matrix.axes' must map up to "
+				   "16 names to strings");
+		keys[n++] = k;
+	}
+	qsort(keys, n, sizeof(*keys), cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		const char *s = json_string_value(json_object_get(axes,
+								  keys[i]));
+		int w = snprintf(r->opts + len, sizeof(r->opts) - len, "%s%s=%s",
+				 i ? " " : "", keys[i], s);
+
+		if (w < 0 || (size_t)w >= sizeof(r->opts) - len)
+			return bad(err, errlen, "'matrix.axes' too long");
+		len += w;
+	}
+	return 0;
+}
+
+static int get_matrix(json_t *o, struct mb_run *r, char *err, size_t errlen)
+{
+	char outcome[16] = "";
+	uint64_t idx;
+	bool have;
+	json_t *m, *axes;
+
+	if (get_obj(o, "matrix", &m, err, errlen))
+		return -1;
+	if (!m)
+		return 0;
+	if (get_str(m, "host", r->host, sizeof(r->host), false, err,
+		    errlen) ||
+	    get_str(m, "point", r->point, sizeof(r->point), false, err,
+		    errlen) ||
+	    get_str(m, "reason", r->reason, sizeof(r->reason), false, err,
+		    errlen) ||
+	    get_str(m, "outcome", outcome, sizeof(outcome), false, err,
+		    errlen) ||
+	    get_bool(m, "warmup", &r->warmup, err, errlen) ||
+	    get_u64(m, "run", &idx, &have, err, errlen))
+		return -1;
+	if (have) {
+		if (idx > 100000)
+			return bad(err, errlen, "'matrix.run' out of range");
+		r->run_idx = (int)idx;
+	}
+	if (!strcmp(outcome, "failed"))
+		r->outcome = MB_OUT_FAILED;
+	else if (!strcmp(outcome, "skipped"))
+		r->outcome = MB_OUT_SKIPPED;
+	else if (*outcome && strcmp(outcome, "ok"))
+		return bad(err, errlen, "'matrix.outcome' is not ok, failed "
+			   "or skipped");
+	axes = json_object_get(m, "axes");
+	if (axes && get_axes(axes, r, err, errlen))
+		return -1;
+	return 0;
+}
+
+int mb_run_from_json(json_t *o, struct mb_run *r, char *err, size_t errlen)
+{
+	char status[32] = "";
+	json_t *host;
+
+	memset(r, 0, sizeof(*r));
+	r->run_idx = -1;
+	if (!json_is_object(o))
+		return bad(err, errlen, "record is not a JSON object");
+	if (get_str(o, "strategy", r->strategy, sizeof(r->strategy), true,
+		    err, errlen) ||
+	    get_str(o, "rodata", r->rodata, sizeof(r->rodata), true, err,
+		    errlen) ||
+	    get_str(o, "accel", r->accel, sizeof(r->accel), true, err,
+		    errlen) ||
+	    get_str(o, "status", status, sizeof(status), true, err,
+		    errlen) ||
+	    get_bool(o, "deterministic", &r->deterministic, err, errlen) ||
+	    get_ram(o, r, err, errlen) || get_matrix(o, r, err, errlen))
+		return -1;
+	r->emulated = !strcmp(r->accel, "tcg");
+	if (get_bool(o, "emulated", &r->emulated, err, errlen))
+		return -1;
+	if (!r->host[0]) {
+		/* no label from the runner: the CPU is the next best name */
+		if (get_obj(o, "host", &host, err, errlen))
+			return -1;
+		if (host && get_str(host, "cpu_model", r->host,
+				    sizeof(r->host), false, err, errlen))
+			return -1;
+		if (!r->host[0])
+			strcpy(r->host, "unknown-host");
+	}
+	if (r->outcome == MB_OUT_OK && strcmp(status, "ok")) {
+		r->outcome = MB_OUT_FAILED;
+		if (!r->reason[0] && get_str(o, "error", r->reason,
+					     sizeof(r->reason), false, err,
+					     errlen))
+			return -1;
+		if (!r->reason[0])
+			snprintf(r->reason, sizeof(r->reason), "status %s",
+				 status);
+	}
+	if (r->outcome != MB_OUT_OK)
+		return 0;
+	if (get_timing(o, r, err, errlen) || get_counts(o, r, err, errlen))
+		return -1;
+	return 0;
+}
+
+/* ---- files ----------------------------------------------------------- */
+
+static int push(struct mb_runset *set, const struct mb_run *r)
+{
+	if (set->n == set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 256;
+		struct mb_run *v = realloc(set->v, cap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		set->v = v;
+		set->cap = cap;
+	}
+	set->v[set->n++] = *r;
+	return 0;
+}
+
+static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	size_t cap = 1 << 16, n = 0;
+	char *buf = NULL;
+
+	if (!f) {
+		bad(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	for (;;) {
+		char *p = realloc(buf, cap + 1);
+
+		if (!p)
+			goto oom;
+		buf = p;
+		n += fread(buf + n, 1, cap - n, f);
+		if (n < cap)
+			break;
+		cap *= 2;
+	}
+	if (ferror(f)) {
+		bad(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+oom:
+	bad(err, errlen, "out of memory reading %s", path);
+fail:
+	fclose(f);
+	free(buf);
+	return NULL;
+}
+
+static int add_record(struct mb_runset *set, json_t *o, const char *file,
+		      unsigned int line, char *err, size_t errlen)
+{
+	char why[200];
+	struct mb_run r;
+
+	if (mb_run_from_json(o, &r, why, sizeof(why))) {
+		if (line)
+			return bad(err, errlen, "%s:%u: %s", file, line, why);
+		return bad(err, errlen, "%s: %s", file, why);
+	}
+	r.file = file;
+	r.line = line;
+	if (push(set, &r))
+		return bad(err, errlen, "out of memory");
+	return 0;
+}
+
+/* One record per line; blank lines allowed. */
+static int load_lines(struct mb_runset *set, char *buf, size_t len,
+		      const char *file, char *err, size_t errlen)
+{
+	unsigned int line = 0;
+	char *p = buf, *end = buf + len;
+
+	while (p < end) {
+		char *nl = memchr(p, '\n', end - p);
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		json_error_t je;
+		json_t *o;
+
+		line++;
+		if (strspn(p, " \t\r") >= n) {
+			p += n + 1;
+			continue;
+		}
+		o = json_loadb(p, n, 0, &je);
+		if (!o) {
+			if (!nl)
+				return bad(err, errlen, "%s:%u: incomplete last "
+					   "line (an interrupted write?)",
+					   file, line);
+			return bad(err, errlen, "%s:%u: not JSON: %s", file,
+				   line, je.text);
+		}
+		if (add_record(set, o, file, line, err, errlen)) {
+			json_decref(o);
+			return -1;
+		}
+		json_decref(o);
+		p += n + 1;
+	}
+	return 0;
+}
+
+int mb_runs_load(struct mb_runset *set, const char *arg, char *err,
+		 size_t errlen)
+{
+	size_t len, before = set->n;
+	char **files, *name, *buf, path[4096];
+	json_error_t je;
+	struct stat st;
+	json_t *doc;
+	int ret = -1;
+
+	/* a directory is a matrix OUTDIR: its results.jsonl */
+	if (!stat(arg, &st) && S_ISDIR(st.st_mode))
+		snprintf(path, sizeof(path), "%s/results.jsonl", arg);
+	else
+		snprintf(path, sizeof(path), "%s", arg);
+
+	files = realloc(set->files, (set->nfiles + 1) * sizeof(*files));
+	if (!files)
+		return bad(err, errlen, "out of memory");
+	set->files = files;
+	name = strdup(path);
+	if (!name)
+		return bad(err, errlen, "out of memory");
+	set->files[set->nfiles++] = name;
+
+	buf = slurp(path, &len, err, errlen);
+	if (!buf)
+		return -1;
+	if (memchr(buf, '\0', len)) {
+		bad(err, errlen, "%s: binary data, not JSON", path);
+		goto out;
+	}
+	/* One document (pretty-printed `run --json`), else JSON lines. */
+	doc = json_loadb(buf, len, 0, &je);
+	if (doc) {
+		if (json_is_array(doc)) {
+			size_t i;
+			json_t *o;
+
+			ret = 0;
+			json_array_foreach(doc, i, o)
+				if (add_record(set, o, name, 0, err, errlen)) {
+					ret = -1;
+					break;
+				}
+		} else {
+			ret = add_record(set, doc, name, 0, err, errlen);
+		}
+		json_decref(doc);
+	} else if (strstr(je.text, "end of file expected") ||
+		   je.line <= 1) {
+		ret = load_lines(set, buf, len, name, err, errlen);
+	} else {
+		bad(err, errlen, "%s:%d: not JSON: %s", name, je.line,
+		    je.text);
+	}
+	if (!ret && set->n == before) {
+		bad(err, errlen, "%s: no records", path);
+		ret = -1;
+	}
+out:
+	free(buf);
+	return ret;
+}
+
+void mb_runs_free(struct mb_runset *set)
+{
+	for (size_t i = 0; i < set->nfiles; i++)
+		free(set->files[i]);
+	free(set->files);
+	free(set->v);
+	memset(set, 0, sizeof(*set));
+}
+
+/* ---- grouping -------------------------------------------------------- */
+
+bool mb_same_key(const struct mb_run *a, const struct mb_run *b,
+		 unsigned int flags)
+{
+	return (flags & MB_KEY_NO_HOST || !strcmp(a->host, b->host)) &&
+	       a->mem == b->mem && a->nbanks == b->nbanks &&
+	       !strcmp(a->strategy, b->strategy) &&
+	       !strcmp(a->rodata, b->rodata) &&
+	       !strcmp(a->accel, b->accel) && a->emulated == b->emulated &&
+	       a->deterministic == b->deterministic &&
+	       !strcmp(a->opts, b->opts);
+}
+
+void mb_options_label(const struct mb_run *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "rodata=%s %s%s%s%s%s", r->rodata, r->accel,
+		 r->emulated ? " EMULATED" : "",
+		 r->deterministic ? " deterministic" : "",
+		 r->opts[0] ? " " : "", r->opts);
+}
+
+void mb_layout_label(const struct mb_run *r, char *buf, size_t len)
+{
+	char size[32];
+
+	mb_format_size(r->mem, size, sizeof(size));
+	if (r->nbanks > 1)
+		snprintf(buf, len, "%s (%u banks)", size, r->nbanks);
+	else
+		snprintf(buf, len, "%s", size);
+}
+
+int mb_strategy_rank(const char *name)
+{
+	int id = mb_strategy_from_name(name);
+
+	return id < 0 ? MB_NR_STRATEGIES : id;
+}
+
+static int add_sample(struct mb_group *g, double ms)
+{
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 8;
+		double *v = realloc(g->ms, cap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		g->ms = v;
+		g->cap = cap;
+	}
+	g->ms[g->n++] = ms;
+	return 0;
+}
+
+int mb_group_runs(const struct mb_runset *set, unsigned int flags,
+		  struct mb_groups *gs)
+{
+	memset(gs, 0, sizeof(*gs));
+	for (size_t i = 0; i < set->n; i++) {
+		const struct mb_run *r = &set->v[i];
+		struct mb_group *g = NULL;
+
+		for (size_t j = gs->n; j-- > 0;)
+			if (mb_same_key(gs->v[j].key, r, flags)) {
+				g = &gs->v[j];
+				break;
+			}
+		if (!g) {
+			if (gs->n == gs->cap) {
+				size_t cap = gs->cap ? gs->cap * 2 : 64;
+				struct mb_group *v = realloc(gs->v,
+							     cap * sizeof(*v));
+
+				if (!v)
+					return -1;
+				gs->v = v;
+				gs->cap = cap;
+			}
+			g = &gs->v[gs->n++];
+			memset(g, 0, sizeof(*g));
+			g->key = r;
+		}
+		switch (r->outcome) {
+		case MB_OUT_OK:
+			if (r->have_counts && !g->counted)
+				g->counted = r;
+			if (r->warmup)
+				g->warmups++;
+			else if (add_sample(g, r->ms))
+				return -1;
+			break;
+		case MB_OUT_FAILED:
+			g->failed++;
+			g->why = r->reason;
+			break;
+		case MB_OUT_SKIPPED:
+			g->skipped++;
+			g->why = r->reason;
+			break;
+		}
+	}
+	for (size_t j = 0; j < gs->n; j++)
+		if (mb_stats_compute(gs->v[j].ms, gs->v[j].n, &gs->v[j].st))
+			return -1;
+	return 0;
+}
+
+void mb_groups_free(struct mb_groups *g)
+{
+	for (size_t i = 0; i < g->n; i++)
+		free(g->v[i].ms);
+	free(g->v);
+	memset(g, 0, sizeof(*g));
+}
