@@ -20,10 +20,12 @@ strategies=$("$MB" list | awk '{print $1}')
 # point STRATEGY MEM RODATA: verified, emulated, CNTVCT advanced, and the
 # same op counts and table digest as the unit tier on the same layout.
 point() {
-	local st=$1 mem=$2 rodata=$3 j=$tmp/run-$1-$2-$3.json
-	local name="$st $mem rodata=$rodata"
+	local st=$1 mem=$2 rodata=$3 j=$tmp/run-$1-$2-$3${4:-}.json
+	local name="$st $mem rodata=$rodata${4:+ $4}"
+	shift 3
 	if ! "$MB" run --accel tcg --mem "$mem" --strategy "$st" \
-		--rodata "$rodata" --json "$j" > "$tmp/out" 2> "$tmp/err"; then
+		--rodata "$rodata" --json "$j" "$@" > "$tmp/out" \
+		2> "$tmp/err"; then
 		not_ok "$name runs: $(head -1 "$tmp/err")"
 		return
 	fi
@@ -67,6 +69,15 @@ for st in $strategies; do
 done
 point base 16G on
 same_map_as_base 16G full
+# an early KFENCE pool: page-mapped inside a block-mapped linear map
+for st in base v6.10 idmap temp-pgtable bbml2-repaint; do
+	point "$st" 1G on --kfence
+	point "$st" 1G full --kfence=4M
+done
+check "KFENCE pool: at the top of RAM, page-mapped" json_is \
+	"$tmp/run-base-1G-on--kfence.json" \
+	'.layout.kfence_end == "0x80000000" and .layout.kfence_size == 2097152
+	 and .counts.tables_l3 >= 1'
 
 j=$tmp/neg.json
 head -c 4000 "$GUEST" > "$tmp/corrupt.elf"
