@@ -201,6 +201,15 @@ static void pfmt(const struct row *r, char *buf, size_t len)
 		snprintf(buf, len, "%.4f", r->p);
 }
 
+/* "+20.2%", "-0.8%", and "0.0%" rather than "-0.0%" */
+static void change(double delta, char *buf, size_t len)
+{
+	if (fabs(delta) < 0.0005)
+		snprintf(buf, len, "0.0%%");
+	else
+		snprintf(buf, len, "%+.1f%%", delta * 100);
+}
+
 static bool compared(const struct row *r)
 {
 	return r->b && r->c && r->c->n;
@@ -225,7 +234,7 @@ static void summary(struct cmp *c, const char *bname, const char *cname)
 		if (!compared(r))
 			continue;
 		pfmt(r, p, sizeof(p));
-		snprintf(d, sizeof(d), "%+.1f%%", r->delta * 100);
+		change(r->delta, d, sizeof(d));
 		printf("%-10s  %-*s  %12.3f  %12.3f  %8s  %s\n", vname[r->v],
 		       (int)w, r->name, r->b->st.median, r->c->st.median, d,
 		       p);
@@ -260,7 +269,7 @@ static void summary(struct cmp *c, const char *bname, const char *cname)
 
 static void tap(struct cmp *c)
 {
-	char p[32];
+	char p[32], d[32];
 
 	printf("TAP version 13\n1..%zu\n", c->nrows);
 	for (size_t i = 0; i < c->nrows; i++) {
@@ -279,7 +288,8 @@ static void tap(struct cmp *c)
 			continue;
 		}
 		pfmt(r, p, sizeof(p));
-		printf(" # %s %+.1f%% p=%s\n", vname[r->v], r->delta * 100, p);
+		change(r->delta, d, sizeof(d));
+		printf(" # %s %s p=%s\n", vname[r->v], d, p);
 	}
 }
 

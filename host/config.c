@@ -352,19 +352,21 @@ static void section_defaults(struct mb_section *s)
 
 static int finish_section(struct parser *ps, struct mb_section *s)
 {
+	/* line 0: the file's only, unnamed matrix */
+	const char *name = s->line ? s->name : "";
+
 	ps->line = s->line;
 	if (!s->nmem)
 		return perr(ps, "%s%s%sno 'mem' sizes given",
-			    s->name[0] ? "[" : "", s->name,
-			    s->name[0] ? "]: " : "");
+			    name[0] ? "[" : "", name, name[0] ? "]: " : "");
 	if (!s->nstrat)
 		s->strat[s->nstrat++] = MB_STRAT_base;
 	if (!s->nrodata)
 		s->rodata[s->nrodata++] = MB_RODATA_FULL;
 	if (s->deterministic && s->accel == MB_ACCEL_KVM)
 		return perr(ps, "%s%s%sdeterministic needs accel tcg (QEMU "
-			    "icount), not kvm", s->name[0] ? "[" : "",
-			    s->name, s->name[0] ? "]: " : "");
+			    "icount), not kvm", name[0] ? "[" : "", name,
+			    name[0] ? "]: " : "");
 	return 0;
 }
 

@@ -131,6 +131,8 @@ static void build_series(struct plot *p)
 			snprintf(s->title + len, sizeof(s->title) - len,
 				 " @%s", k->host);
 	}
+	if (!p->ns)
+		return;
 	qsort(p->s, p->ns, sizeof(*p->s), cmp_series);
 	/* counts panel: the options with the most series */
 	for (size_t j = 0; j < p->ns; j++) {

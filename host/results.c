@@ -452,7 +452,8 @@ int mb_runs_load(struct mb_runset *set, const char *arg, char *err,
 					break;
 				}
 		} else {
-			ret = add_record(set, doc, name, 0, err, errlen);
+			/* one record, starting on line 1 */
+			ret = add_record(set, doc, name, 1, err, errlen);
 		}
 		json_decref(doc);
 	} else if (strstr(je.text, "end of file expected") ||

@@ -267,11 +267,12 @@ static void title(struct rep *r, const struct table *t)
 		snprintf(n, sizeof(n), "%zu", lo);
 	else
 		snprintf(n, sizeof(n), "%zu-%zu", lo, hi);
-	mb_bprintf(&r->out, "%smap_mem() in ms, median of %s runs%s%s%s; "
+	mb_bprintf(&r->out, "%smap_mem() in ms, median of %s runs%s%s%s%s"
 		   "%s%s\n", r->fmt == F_MARKDOWN ? "**" : "", n,
 		   r->have_baseline ? " (% vs " : "",
 		   r->have_baseline ? r->baseline : "",
-		   r->have_baseline ? ")" : "", o,
+		   r->have_baseline ? ")" : "",
+		   r->fmt == F_MARKDOWN ? "; " : "\n", o,
 		   r->fmt == F_MARKDOWN ? "**" : "");
 }
 
@@ -386,18 +387,19 @@ static void notes(struct rep *r, const struct table *t)
 {
 	const char *li = r->fmt == F_MARKDOWN ? "- " : "";
 	const char *ind = r->fmt == F_MARKDOWN ? "  - " : "    ";
+	const char *cont = "  ";	/* a wrapped line */
 	bool head = false;
 	char w[160], a[32], b[32];
 
 	mb_bprintf(&r->out, "\n");
 	if (t->key->emulated)
-		mb_bprintf(&r->out, "%sEMULATED: QEMU TCG, not hardware: the "
-			   "times are QEMU's; op counts and shapes compare, "
-			   "absolute times do not.\n", li);
+		mb_bprintf(&r->out, "%sEMULATED: QEMU TCG, not hardware: op "
+			   "counts and shapes compare,\n%sabsolute times do "
+			   "not.\n", li, cont);
 	if (t->key->deterministic)
 		mb_bprintf(&r->out, "%sdeterministic: QEMU -icount, CNTVCT "
-			   "counts guest instructions (same run to run).\n",
-			   li);
+			   "counts guest instructions:\n%sthe same ticks run "
+			   "to run.\n", li, cont);
 	for (size_t c = 0; c < t->ncols; c++)
 		for (size_t s = 0; s < t->nrows; s++) {
 			const struct mb_group *g = cell(r, t, c, t->rows[s]);
@@ -406,10 +408,10 @@ static void notes(struct rep *r, const struct table *t)
 				continue;
 			if (!head)
 				mb_bprintf(&r->out, "%s%s noisy: fewer than 3 "
-					   "runs, or the 95%% CI of the median "
-					   "is wider than %g%% of it:\n", li,
+					   "runs, or a 95%% CI of the median\n"
+					   "%swider than %g%% of it:\n", li,
 					   r->fmt == F_MARKDOWN ? "\\*" : "*",
-					   r->max_ci * 100);
+					   cont, r->max_ci * 100);
 			head = true;
 			where(g, w, sizeof(w));
 			snprintf(a, sizeof(a), "%.3f", g->st.ci_lo);
@@ -435,19 +437,21 @@ static void notes(struct rep *r, const struct table *t)
 			   "deltas.\n", li, r->baseline);
 }
 
+/* Four significant digits or so: the noise is never finer. */
+static void stat_num(double v, char *buf, size_t len)
+{
+	double a = fabs(v);
+
+	snprintf(buf, len, a >= 1000 ? "%.0f" : a >= 100 ? "%.1f" :
+		 a >= 10 ? "%.2f" : "%.3f", v);
+}
+
 static void stats_block(struct rep *r, const struct table *t)
 {
 	bool md = r->fmt == F_MARKDOWN;
-	size_t wh = 4, wl = 3, ws = 8, warm = 0;
-	char lay[48], v[8][32];
+	size_t ws = 14, warm = 0;
+	char lay[48], v[6][32];
 
-	for (size_t c = 0; c < t->ncols; c++) {
-		mb_layout_label(t->cols[c]->key, lay, sizeof(lay));
-		if (strlen(t->cols[c]->key->host) > wh)
-			wh = strlen(t->cols[c]->key->host);
-		if (strlen(lay) > wl)
-			wl = strlen(lay);
-	}
 	for (size_t s = 0; s < t->nrows; s++)
 		if (strlen(t->rows[s]) > ws)
 			ws = strlen(t->rows[s]);
@@ -458,51 +462,62 @@ static void stats_block(struct rep *r, const struct table *t)
 			if (g && g->warmups > warm)
 				warm = g->warmups;
 		}
-	mb_bprintf(&r->out, "\nStatistics in ms (");
+	mb_bprintf(&r->out, "\nStatistics, ms (");
 	if (warm)
 		mb_bprintf(&r->out, "%zu warm-up run%s per point excluded; ",
 			   warm, warm > 1 ? "s" : "");
-	mb_bprintf(&r->out, "95%% CI of the median: bootstrap, %d "
-		   "resamples, fixed seed):\n\n", MB_BOOT_RESAMPLES);
+	mb_bprintf(&r->out, "CI: 95%% of the median,\nbootstrap, %d "
+		   "resamples, fixed seed; CV: sd / mean):\n",
+		   MB_BOOT_RESAMPLES);
 	if (md)
-		mb_bprintf(&r->out, "| host | RAM | strategy | n | median | "
-			   "min | p90 | MAD | 95%% CI | CV |\n"
+		mb_bprintf(&r->out, "\n| host | RAM | strategy | n | median | "
+			   "min | p90 | MAD | CI | CV |\n"
 			   "|---|---|---|---|---|---|---|---|---|---|\n");
-	else
-		mb_bprintf(&r->out, "%-*s  %-*s  %-*s  %3s  %10s  %10s  %10s  "
-			   "%9s  %-23s  %6s\n", (int)wh, "host", (int)wl, "RAM",
-			   (int)ws, "strategy", "n", "median", "min", "p90",
-			   "MAD", "95% CI", "CV");
-	for (size_t c = 0; c < t->ncols; c++)
+	for (size_t c = 0; c < t->ncols; c++) {
+		size_t n = 0;
+
+		for (size_t s = 0; s < t->nrows; s++) {
+			const struct mb_group *g = cell(r, t, c, t->rows[s]);
+
+			n += g && g->n;
+		}
+		if (!n)
+			continue;	/* only failed or skipped: see notes */
+		mb_layout_label(t->cols[c]->key, lay, sizeof(lay));
+		if (!md)
+			mb_bprintf(&r->out, "\n%s, %s:\n  %-*s %3s %9s %9s "
+				   "%9s %8s  %-19s %5s\n",
+				   t->cols[c]->key->host, lay, (int)ws,
+				   "strategy", "n", "median", "min", "p90",
+				   "MAD", "CI", "CV");
 		for (size_t s = 0; s < t->nrows; s++) {
 			const struct mb_group *g = cell(r, t, c, t->rows[s]);
 			const struct mb_stats *st;
-			char ci[64];
+			char ci[72];
 
 			if (!g || !g->n)
 				continue;
 			st = &g->st;
-			mb_layout_label(g->key, lay, sizeof(lay));
-			snprintf(v[0], sizeof(v[0]), "%.3f", st->median);
-			snprintf(v[1], sizeof(v[1]), "%.3f", st->min);
-			snprintf(v[2], sizeof(v[2]), "%.3f", st->p90);
-			snprintf(v[3], sizeof(v[3]), "%.3f", st->mad);
-			snprintf(v[4], sizeof(v[4]), "%.1f%%", st->cv * 100);
-			snprintf(ci, sizeof(ci), "[%.3f, %.3f]", st->ci_lo,
-				 st->ci_hi);
+			stat_num(st->median, v[0], sizeof(v[0]));
+			stat_num(st->min, v[1], sizeof(v[1]));
+			stat_num(st->p90, v[2], sizeof(v[2]));
+			stat_num(st->mad, v[3], sizeof(v[3]));
+			stat_num(st->ci_lo, v[4], sizeof(v[4]));
+			stat_num(st->ci_hi, v[5], sizeof(v[5]));
+			snprintf(ci, sizeof(ci), "%s..%s", v[4], v[5]);
 			if (md)
 				mb_bprintf(&r->out, "| %s | %s | %s | %zu | %s "
-					   "| %s | %s | %s | %s | %s |\n",
+					   "| %s | %s | %s | %s | %.1f%% |\n",
 					   g->key->host, lay, t->rows[s], g->n,
-					   v[0], v[1], v[2], v[3], ci, v[4]);
+					   v[0], v[1], v[2], v[3], ci,
+					   st->cv * 100);
 			else
-				mb_bprintf(&r->out, "%-*s  %-*s  %-*s  %3zu  "
-					   "%10s  %10s  %10s  %9s  %-23s  "
-					   "%6s\n", (int)wh, g->key->host,
-					   (int)wl, lay, (int)ws, t->rows[s],
-					   g->n, v[0], v[1], v[2], v[3], ci,
-					   v[4]);
+				mb_bprintf(&r->out, "  %-*s %3zu %9s %9s %9s "
+					   "%8s  %-19s %4.1f%%\n", (int)ws,
+					   t->rows[s], g->n, v[0], v[1], v[2],
+					   v[3], ci, st->cv * 100);
 		}
+	}
 }
 
 /* ---- csv and json ---------------------------------------------------- */
@@ -683,8 +698,8 @@ int mb_cmd_report(int argc, char **argv)
 	struct mb_runset set = { 0 };
 	const char *out = NULL;
 	bool base_given = false;
+	int opt, ret = MB_EXIT_OK;
 	char err[512];
-	int opt;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "f:b:o:h", opts, NULL)) != -1) {
@@ -739,18 +754,14 @@ int mb_cmd_report(int argc, char **argv)
 	emit(&r);
 	if (r.out.oom)
 		mb_die("out of memory");
-	if (out) {
-		if (mb_write_atomic(out, r.out.p, r.out.len, err,
-				    sizeof(err))) {
-			fprintf(stderr, "mapbench: %s\n", err);
-			return MB_EXIT_VMM;
-		}
-	} else {
-		fwrite(r.out.p, 1, r.out.len, stdout);
-		if (fflush(stdout)) {
-			fprintf(stderr, "mapbench: writing the report failed\n");
-			return MB_EXIT_VMM;
-		}
+	if (out && mb_write_atomic(out, r.out.p, r.out.len, err,
+				   sizeof(err))) {
+		fprintf(stderr, "mapbench: %s\n", err);
+		ret = MB_EXIT_VMM;
+	} else if (!out && (fwrite(r.out.p, 1, r.out.len, stdout) != r.out.len
+			    || fflush(stdout))) {
+		fprintf(stderr, "mapbench: writing the report failed\n");
+		ret = MB_EXIT_VMM;
 	}
 	for (size_t i = 0; i < r.nt; i++) {
 		free(r.t[i].cols);
@@ -760,5 +771,5 @@ int mb_cmd_report(int argc, char **argv)
 	mb_buf_free(&r.out);
 	mb_groups_free(&r.g);
 	mb_runs_free(&set);
-	return MB_EXIT_OK;
+	return ret;
 }
