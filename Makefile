@@ -76,6 +76,7 @@ CROSS_BIN	:= $(BUILD)/aarch64/mapbench
 
 UNIT_BIN	:= $(BUILD)/unit/test_linear_map $(BUILD)/unit/test_host \
 		   $(BUILD)/unit/mapsim
+UNIT_BIN	+= $(BUILD)/unit/test_analysis
 
 -include $(GUEST_OBJS:.o=.d)
 
@@ -156,6 +157,15 @@ inject-guest:
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/inject \
 		GUEST_EXTRA_CFLAGS=-DMB_INJECT_EXTRA_DSB guest
 
+# Statistics, configs and result files; run from the source tree (it
+# reads tests/fixtures/).
+$(BUILD)/unit/test_analysis: tests/unit/test_analysis.c \
+			     $(filter-out host/main.c,$(HOST_SRCS)) $(HOST_HDRS)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) tests/unit/test_analysis.c \
+		$(filter-out host/main.c,$(HOST_SRCS)) -o $@ $(HOST_LIBS)
+
 deps:
 	@scripts/deps.sh
 
@@ -167,7 +177,7 @@ test: deps
 	@$(MAKE) --no-print-directory all cross
 	@scripts/test_all.sh
 
-test-unit: unit
+test-unit: unit host
 	@tests/unit/run.sh
 
 test-tcg: guest host

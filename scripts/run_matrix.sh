@@ -1,53 +1,33 @@
 #!/bin/bash
-# run_matrix.sh CONFIG [OUTDIR]: run every point of CONFIG (the product
-# of its strategy/mem/rodata/repeat values) with a fresh VM per run and
-# append one JSON record per run to OUTDIR/results.jsonl.
+# run_matrix.sh CONFIG [OUTDIR] [--label NAME] [--deterministic] ...
 #
-# Minimal first form: the resumable runner with statistics comes later.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-conf=${1:?usage: run_matrix.sh CONFIG [OUTDIR]}
-out=${2:-results/matrix-$(date +%Y%m%d-%H%M%S)}
-mb=${MAPBENCH:-build/mapbench}
-[ -r "$conf" ] || { echo "run_matrix: cannot read $conf" >&2; exit 1; }
-
-declare -A val=([strategy]=base [mem]=1G [rodata]=full [repeat]=1)
-lineno=0
-while IFS= read -r line || [ -n "$line" ]; do
-	lineno=$((lineno + 1))
-	line=${line%%#*}
-	[[ $line =~ ^[[:space:]]*$ ]] && continue
-	if [[ ! $line =~ ^[[:space:]]*([a-z]+)[[:space:]]*=[[:space:]]*(.+)$ ]]; then
-		echo "run_matrix: $conf:$lineno: expected 'key = values'" >&2
-		exit 1
-	fi
-	key=${BASH_REMATCH[1]}
-	case $key in
-	strategy|mem|rodata|repeat) val[$key]=${BASH_REMATCH[2]} ;;
-	*) echo "run_matrix: $conf:$lineno: unknown key '$key'" >&2; exit 1 ;;
-	esac
-done < "$conf"
-[[ ${val[repeat]} =~ ^[0-9]+$ ]] && [ "${val[repeat]}" -ge 1 ] || {
-	echo "run_matrix: $conf: repeat must be a positive number" >&2; exit 1; }
-
-mkdir -p "$out"
-total=0 done_=0 failed=0
-for s in ${val[strategy]}; do for m in ${val[mem]}; do
-	for r in ${val[rodata]}; do total=$((total + val[repeat])); done
-done; done
-for s in ${val[strategy]}; do for m in ${val[mem]}; do for r in ${val[rodata]}; do
-	for ((i = 0; i < val[repeat]; i++)); do
-		tmp=$out/.point.json
-		if "$mb" run --mem "$m" --strategy "$s" --rodata "$r" \
-			--json "$tmp" > /dev/null; then
-			jq -c . "$tmp" >> "$out/results.jsonl"
-		else
-			failed=$((failed + 1))
-		fi
-		rm -f "$tmp"
-		done_=$((done_ + 1))
-		printf '[%d/%d] %s %s rodata=%s\n' "$done_" "$total" "$s" "$m" "$r" >&2
-	done
-done; done; done
-echo "results: $out/results.jsonl ($((total - failed)) runs, $failed failed)"
-[ "$failed" -eq 0 ]
+# Run a matrix config (docs/CONFIG.md).  `mapbench matrix` does the work:
+# a fresh VM per run, one JSON record per run appended to
+# OUTDIR/results.jsonl, progress and an ETA on a terminal, resumable.
+# OUTDIR defaults to results/<config name>, so the same command again
+# resumes an interrupted matrix.  Exit: 0 all points ran or were skipped
+# (host limits), 1 bad config, 2 I/O, 3 some point failed, 128+N signal.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+if [ $# -lt 1 ] || [ "${1#-}" != "$1" ]; then
+	echo "usage: scripts/run_matrix.sh CONFIG [OUTDIR] [mapbench matrix options]" >&2
+	exit 1
+fi
+conf=$1
+shift
+out=results/$(basename "$conf" .conf)
+if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
+	out=$1
+	shift
+fi
+mb=${MAPBENCH:-$root/build/mapbench}
+if [ ! -x "$mb" ]; then
+	make -C "$root" --no-print-directory guest host >&2 || exit 2
+fi
+"$mb" matrix "$conf" "$out" "$@"
+rc=$?
+if [ $rc -eq 0 ] || [ $rc -eq 3 ]; then
+	echo "next: $mb report $out"
+	echo "      $mb plot $out -o $out/plot.png"
+fi
+exit $rc

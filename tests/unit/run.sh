@@ -17,6 +17,11 @@ if [ -x "$B/unit/test_host" ]; then
 	run "host (test_host)" "$B/unit/test_host"
 fi
 
+# Analysis: statistics against scipy's answers, configs, result files;
+# then report / compare / plot through the CLI against golden files.
+run "analysis (test_analysis)" "$B/unit/test_analysis"
+run "analysis CLI (tests/unit/analysis.sh)" tests/unit/analysis.sh
+
 # Mutation check: a lost TLBI and a wrong descriptor bit, each in a
 # test-only build, must be caught.
 for m in 1 2; do

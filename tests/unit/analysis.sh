@@ -1,0 +1,190 @@
+#!/bin/bash
+# Unit tier, analysis side through the CLI: report tables against golden
+# files (tests/fixtures/report/*), compare on synthetic data (regression,
+# improvement, noise, unmatched, failures, too few runs: exit codes and
+# golden summaries), config errors, and plot output with the series names.
+# No VM runs here.  UPDATE_GOLDEN=1 rewrites the golden files (review the
+# diff before committing it).
+set -u
+cd "$(dirname "$0")/../.."
+B=${BUILD:-build}
+MB=${MAPBENCH:-$B/asan/mapbench}
+R=tests/fixtures/report
+C=tests/fixtures/compare
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+. tests/lib/assert.sh
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+
+# golden NAME FILE CMD...: CMD's stdout must equal FILE
+golden() {
+	local name=$1 want=$2
+	shift 2
+	"$@" > "$tmp/out" 2> "$tmp/err"
+	echo $? > "$tmp/rc"
+	if [ -n "${UPDATE_GOLDEN:-}" ]; then
+		cp "$tmp/out" "$want"
+	fi
+	if cmp -s "$tmp/out" "$want"; then
+		ok "$name"
+	else
+		not_ok "$name: differs from $want"
+		diff -u "$want" "$tmp/out" | head -20 | sed 's/^/#   /'
+	fi
+}
+
+# exits NAME RC CMD...: CMD exits RC with nothing on stderr
+exits() {
+	local name=$1 want=$2 rc
+	shift 2
+	"$@" > "$tmp/out" 2> "$tmp/err"
+	rc=$?
+	if [ "$rc" = "$want" ] && [ ! -s "$tmp/err" ]; then
+		ok "$name: exit $rc"
+	else
+		not_ok "$name: exit $rc (want $want)"
+		head -3 "$tmp/err" | sed 's/^/#   /'
+	fi
+}
+
+# one_error NAME RC MESSAGE CMD...: exit RC and exactly that one line
+one_error() {
+	local name=$1 want=$2 msg=$3 rc
+	shift 3
+	"$@" > "$tmp/out" 2> "$tmp/err"
+	rc=$?
+	if [ "$rc" = "$want" ] && [ "$(cat "$tmp/err")" = "$msg" ]; then
+		ok "$name: exit $rc: $msg"
+	else
+		not_ok "$name: exit $rc (want $want): $(head -2 "$tmp/err")"
+		echo "#   want: $msg"
+	fi
+}
+
+# ---- report ------------------------------------------------------------
+golden "report: the seed's table, text" $R/seed.txt "$MB" report $R/seed.jsonl
+check "report: text is plain ASCII, no tabs" \
+	bash -c "! LC_ALL=C grep -q '[^ -~]' $R/seed.txt"
+golden "report: markdown" $R/seed.md "$MB" report --format markdown $R/seed.jsonl
+golden "report: csv" $R/seed.csv "$MB" report --format csv $R/seed.jsonl
+golden "report: edge cases (rodata modes, EMULATED, noisy, failed, skipped)" \
+	$R/edge.txt "$MB" report $R/edge.jsonl
+golden "report: edge cases, json" $R/edge.json "$MB" report --format json $R/edge.jsonl
+golden "report: other baseline, merged files" $R/merged.txt \
+	"$MB" report --baseline batch-barriers $R/edge.jsonl $R/seed.jsonl
+check "report: json parses, EMULATED point flagged" \
+	json_is $R/edge.json '[.points[] | select(.host == "ci-runner")] |
+		length == 2 and all(.emulated and .deterministic)'
+"$MB" report $R/seed.jsonl -o "$tmp/r.txt"
+check "report -o FILE writes the same as stdout" cmp -s "$tmp/r.txt" $R/seed.txt
+printf '{"strategy":"base"}\n' > "$tmp/bad.jsonl"
+one_error "report: a record without rodata" 1 \
+	"mapbench: $tmp/bad.jsonl:1: record has no 'rodata'" \
+	"$MB" report $R/seed.jsonl "$tmp/bad.jsonl"
+head -c 300 $R/seed.jsonl > "$tmp/cut.jsonl"
+one_error "report: a cut last line" 1 \
+	"mapbench: $tmp/cut.jsonl:1: incomplete last line (an interrupted write?)" \
+	"$MB" report "$tmp/cut.jsonl"
+one_error "report: missing file" 1 \
+	"mapbench: cannot read $tmp/none.jsonl: No such file or directory" \
+	"$MB" report "$tmp/none.jsonl"
+one_error "report: unknown baseline" 1 \
+	"mapbench: --baseline: no runs of strategy 'v9' in the input" \
+	"$MB" report --baseline v9 $R/seed.jsonl
+one_error "report: unknown format" 1 \
+	"mapbench: --format: 'xml' is not text, markdown, csv or json" \
+	"$MB" report --format xml $R/seed.jsonl
+one_error "report -o into a missing directory" 2 \
+	"mapbench: cannot write $tmp/no/r.txt: No such file or directory" \
+	"$MB" report $R/seed.jsonl -o "$tmp/no/r.txt"
+
+# ---- compare -------------------------------------------------------------
+golden "compare: noise only" $C/noise.out "$MB" compare $C/baseline.jsonl $C/noise.jsonl
+check "compare: noise only exits 0" [ "$(cat "$tmp/rc")" = 0 ]
+golden "compare: a regression" $C/regress.out "$MB" compare $C/baseline.jsonl $C/regress.jsonl
+check "compare: a regression exits 1" [ "$(cat "$tmp/rc")" = 1 ]
+golden "compare: an improvement" $C/improve.out "$MB" compare $C/baseline.jsonl $C/improve.jsonl
+check "compare: an improvement exits 0" [ "$(cat "$tmp/rc")" = 0 ]
+golden "compare: unmatched points listed" $C/unmatched.out \
+	"$MB" compare $C/baseline.jsonl $C/unmatched.jsonl
+check "compare: unmatched exits 0" [ "$(cat "$tmp/rc")" = 0 ]
+golden "compare: a point that fails now" $C/failed.out \
+	"$MB" compare $C/baseline.jsonl $C/failed.jsonl
+check "compare: a failing point exits 1" [ "$(cat "$tmp/rc")" = 1 ]
+golden "compare: too few runs to judge" $C/few.out \
+	"$MB" compare $C/few-base.jsonl $C/few.jsonl
+golden "compare: regression as TAP" $C/regress.tap \
+	"$MB" compare --tap $C/baseline.jsonl $C/regress.jsonl
+golden "compare: regression, threshold 25%: none" $C/regress-25.out \
+	"$MB" compare --threshold 25% $C/baseline.jsonl $C/regress.jsonl
+check "compare: threshold 25% exits 0" [ "$(cat "$tmp/rc")" = 0 ]
+exits "compare --junit" 1 "$MB" compare --junit "$tmp/j.xml" $C/baseline.jsonl $C/regress.jsonl
+check "compare: JUnit XML has 4 cases, 1 failure, skips none" \
+	grep -q '<testsuite name="mapbench compare" tests="4" failures="1" errors="0" skipped="0">' "$tmp/j.xml"
+check "compare: JUnit XML names the regressed point" \
+	grep -q 'name="v6.10 4G" time="[0-9.]*">$' "$tmp/j.xml"
+check "compare: JUnit XML is balanced" \
+	[ "$(grep -c '<testcase' "$tmp/j.xml")" = "$(grep -c '</testcase>\|<testcase[^>]*/>' "$tmp/j.xml")" ]
+one_error "compare: other host, nothing matches" 2 \
+	"mapbench: no point of $C/baseline.jsonl matches one of $C/otherhost.jsonl (different hosts? try --ignore-host)" \
+	"$MB" compare $C/baseline.jsonl $C/otherhost.jsonl
+exits "compare --ignore-host" 0 "$MB" compare --ignore-host $C/baseline.jsonl $C/otherhost.jsonl
+one_error "compare: unusable input" 2 \
+	"mapbench: $tmp/bad.jsonl:1: record has no 'rodata'" \
+	"$MB" compare $C/baseline.jsonl "$tmp/bad.jsonl"
+one_error "compare: bad threshold" 2 \
+	"mapbench: --threshold: 'five' is not a percentage (e.g. 5%)" \
+	"$MB" compare --threshold five $C/baseline.jsonl $C/noise.jsonl
+one_error "compare: bad alpha" 2 \
+	"mapbench: --alpha: '1.5' is not a probability in (0, 1)" \
+	"$MB" compare --alpha 1.5 $C/baseline.jsonl $C/noise.jsonl
+
+# ---- configs -------------------------------------------------------------
+for c in smoke seed full; do
+	exits "configs/$c.conf parses" 0 "$MB" matrix configs/$c.conf --dry-run
+	echo "# $c: $(tail -1 "$tmp/out")"
+done
+check "smoke: every strategy at 1G and 4G, 1+3 runs each" \
+	[ "$("$MB" matrix configs/smoke.conf --dry-run | grep -c 'runs=1+3')" = \
+	  $(( 2 * $("$MB" list | wc -l) )) ]
+check "seed: the seed's 6 strategies x 4 sizes" \
+	[ "$("$MB" matrix configs/seed.conf --dry-run | tail -1)" = "24 points, 144 runs" ]
+printf 'mem = 1G\nstrategy = base\n  v6.10 nope\n' > "$tmp/bad.conf"
+one_error "matrix: a bad config names file:line" 1 \
+	"mapbench: $tmp/bad.conf:3: unknown strategy 'nope' (mapbench list shows them)" \
+	"$MB" matrix "$tmp/bad.conf" "$tmp/out-dir"
+check "matrix: a bad config leaves no OUTDIR" [ ! -e "$tmp/out-dir" ]
+one_error "matrix: missing config" 1 \
+	"mapbench: cannot read config $tmp/none.conf: No such file or directory" \
+	"$MB" matrix "$tmp/none.conf" "$tmp/out-dir"
+one_error "matrix: deterministic on kvm" 1 \
+	"mapbench: --deterministic needs tcg (QEMU icount), not kvm" \
+	"$MB" matrix configs/smoke.conf "$tmp/out-dir" --deterministic --accel kvm
+printf '{"not":"a matrix record"}\n' > "$tmp/foreign.jsonl"
+mkdir -p "$tmp/foreign" && cp "$tmp/foreign.jsonl" "$tmp/foreign/results.jsonl"
+one_error "matrix: OUTDIR with foreign records" 1 \
+	"mapbench: $tmp/foreign/results.jsonl:1: not a matrix record (no matrix.host/point/outcome); use another OUTDIR" \
+	"$MB" matrix configs/smoke.conf "$tmp/foreign"
+
+# ---- plot ----------------------------------------------------------------
+exits "plot: SVG" 0 "$MB" plot $R/seed.jsonl -o "$tmp/p.svg"
+check "plot: the SVG is an SVG" grep -q '<svg' "$tmp/p.svg"
+for s in base no-cont-remap no-alloc-remap lazy-unmap batch-barriers \
+	 TLBI DSB ISB 'fixmap map' 'guest RAM' 512G; do
+	check "plot: the SVG shows '$s'" grep -q ">$s<" "$tmp/p.svg"
+done
+exits "plot: PNG" 0 "$MB" plot $R/seed.jsonl $R/edge.jsonl -o "$tmp/p.png"
+check "plot: a 1600x720 PNG" \
+	[ "$(od -An -tx1 -N24 "$tmp/p.png" | tr -d ' \n')" = \
+	  89504e470d0a1a0a0000000d4948445200000640000002d0 ]
+check "plot: nothing else left beside it" \
+	[ "$(ls -A "$tmp" | grep -c '^\.p\.')" = 0 ]
+one_error "plot: wrong extension" 1 \
+	"mapbench: -o: '$tmp/p.jpg' must end in .png or .svg" \
+	"$MB" plot $R/seed.jsonl -o "$tmp/p.jpg"
+one_error "plot: nothing to plot" 1 \
+	"mapbench: nothing to plot: no ok runs on host nowhere" \
+	"$MB" plot $R/seed.jsonl --host nowhere -o "$tmp/q.png"
+check "plot: a failed plot leaves no file" [ ! -e "$tmp/q.png" ]
+
+tier_done analysis
