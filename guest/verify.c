@@ -131,6 +131,15 @@ static void at_sample(const struct mb_mm *mm, struct mb_verify *v,
 	}
 }
 
+/* Holes between banks are not RAM and not in the linear map. */
+static int is_ram(const struct mb_memblock *m, u64 pa)
+{
+	for (unsigned int i = 0; i < m->nr_mem; i++)
+		if (pa >= m->mem[i].base && pa - m->mem[i].base < m->mem[i].size)
+			return 1;
+	return 0;
+}
+
 /* Pages nobody uses: between the image and the lowest table page. */
 static void rw_sample(const struct mb_mm *mm, struct mb_verify *v,
 		      u64 free_lo, u64 free_hi)
@@ -145,6 +154,8 @@ static void rw_sample(const struct mb_mm *mm, struct mb_verify *v,
 		u64 lva = mb_phys_to_virt(mm, pa), fva;
 		u64 pat = 0x6d61706265ULL ^ pa, back;
 
+		if (!is_ram(mm->mblk, pa))
+			continue;
 		str64(lva, pat);
 		dsb(ish);
 		fva = mb_set_fixmap(FIX_VERIFY, pa, FIXMAP_PAGE_NORMAL);
