@@ -17,6 +17,7 @@ Q := @
 endif
 HOST_ARCH	:= $(shell uname -m)
 VERSION		:= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+GIT_REV		:= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 
 ifeq ($(HOST_ARCH),aarch64)
 GUEST_CC	?= gcc
@@ -29,7 +30,8 @@ CC		?= gcc
 
 WARN		:= -Wall -Wextra -Werror
 HOST_CFLAGS	:= -std=gnu11 -O2 -g $(WARN) -Iinclude -Ihost \
-		   -DMB_VERSION='"$(VERSION)"' -D_GNU_SOURCE
+		   -DMB_VERSION='"$(VERSION)"' -DMB_GIT_REV='"$(GIT_REV)"' \
+		   -D_GNU_SOURCE
 HOST_LIBS	:= -lelf -ljansson -lm
 SAN_FLAGS	:= -fsanitize=address,undefined -fno-omit-frame-pointer \
 		   -fno-sanitize-recover=all
@@ -70,12 +72,15 @@ HOST_SRCS	:= host/main.c host/vmm.c host/memslots.c host/loader.c \
 # analysis: matrix configs and runner, statistics, report, plot, compare
 HOST_SRCS	+= host/config.c host/matrix.c host/results.c host/stats.c \
 		   host/table.c host/plot.c host/compare.c host/autil.c
+# the VMM's host side: layouts, backing, stats, the run driver
+HOST_SRCS	+= host/layout.c host/options.c host/hostinfo.c \
+		   host/kvmstats.c host/esr.c host/run.c
 HOST_BIN	:= $(BUILD)/mapbench
 HOST_ASAN	:= $(BUILD)/asan/mapbench
 CROSS_BIN	:= $(BUILD)/aarch64/mapbench
 
 UNIT_BIN	:= $(BUILD)/unit/test_linear_map $(BUILD)/unit/test_host \
-		   $(BUILD)/unit/mapsim
+		   $(BUILD)/unit/mapsim $(BUILD)/unit/test_vmm
 UNIT_BIN	+= $(BUILD)/unit/test_analysis
 
 -include $(GUEST_OBJS:.o=.d)
@@ -164,6 +169,12 @@ $(BUILD)/unit/test_analysis: tests/unit/test_analysis.c \
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) tests/unit/test_analysis.c \
+		$(filter-out host/main.c,$(HOST_SRCS)) -o $@ $(HOST_LIBS)
+
+$(BUILD)/unit/test_vmm: tests/unit/test_vmm.c $(filter-out host/main.c,$(HOST_SRCS)) $(HOST_HDRS)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) -DMB_UNIT_TEST tests/unit/test_vmm.c \
 		$(filter-out host/main.c,$(HOST_SRCS)) -o $@ $(HOST_LIBS)
 
 deps:

@@ -22,6 +22,10 @@ static const char usage_text[] =
 "                    [--accel kvm|tcg] [--json FILE] [--guest ELF]\n"
 "                    [--timeout SECONDS] [--qemu PATH] [-v]\n"
 "                    [--deterministic]\n"
+"                    [--layout SPEC|PRESET|FILE]\n"
+"                    [--backing anon|thp|hugetlb[:SIZE]]\n"
+"                    [--prefault none|host|guest] [--cpu N] [--pmu]\n"
+"                    [--repeat N] [--iterations K]\n"
 "       mapbench matrix CONFIG OUTDIR [--label NAME] [--dry-run] ...\n"
 "       mapbench report FILES... [--format text|markdown|csv|json]\n"
 "                    [--baseline STRATEGY] [-o FILE]\n"
@@ -47,6 +51,30 @@ static void __attribute__((format(printf, 1, 2))) die_usage(const char *fmt,
 static int file_exists(const char *p)
 {
 	return access(p, R_OK) == 0;
+}
+
+/* Layout presets: $MAPBENCH_LAYOUTS, else configs/layouts of the tree
+ * the binary was built in, else ./configs/layouts. */
+static const char *preset_dir(void)
+{
+	static char buf[PATH_MAX + 64];
+	static const char *const rel[] = {
+		"../configs/layouts", "../../configs/layouts",
+	};
+	const char *env = getenv("MAPBENCH_LAYOUTS");
+	char self[PATH_MAX];
+	ssize_t n;
+
+	if (env && *env)
+		return env;
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	for (size_t i = 0; n > 0 && i < sizeof(rel) / sizeof(rel[0]); i++) {
+		self[n] = 0;
+		snprintf(buf, sizeof(buf), "%s/%s", dirname(self), rel[i]);
+		if (!access(buf, X_OK))
+			return buf;
+	}
+	return "configs/layouts";
 }
 
 /* The guest ELF: $MAPBENCH_GUEST, else beside the binary as built. */
@@ -129,10 +157,20 @@ static void parse_run(int argc, char **argv, struct mb_config *cfg)
 		{ "verbose", no_argument, 0, 'v' },
 		{ "inject", required_argument, 0, 'i' },	/* tests */
 		{ "deterministic", no_argument, 0, 'D' },
+		{ "layout", required_argument, 0, 'L' },
+		{ "backing", required_argument, 0, 'B' },
+		{ "prefault", required_argument, 0, 'P' },
+		{ "cpu", required_argument, 0, 'c' },
+		{ "pmu", no_argument, 0, 'p' },
+		{ "repeat", required_argument, 0, 'R' },
+		{ "iterations", required_argument, 0, 'I' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};
 	struct mb_params *p = &cfg->params;
+	const char *layout = NULL;
+	char err[MB_ERRLEN];
+	unsigned long n;
 	uint64_t mem = 0;
 	int c, v, accel_set = 0;
 
@@ -203,6 +241,40 @@ static void parse_run(int argc, char **argv, struct mb_config *cfg)
 		case 'D':
 			cfg->deterministic = 1;
 			break;
+		case 'L':
+			layout = optarg;
+			break;
+		case 'B':
+			if (mb_parse_backing(optarg, cfg, err, sizeof(err)))
+				die_usage("%s", err);
+			break;
+		case 'P':
+			if (mb_parse_prefault(optarg, cfg, err, sizeof(err)))
+				die_usage("%s", err);
+			break;
+		case 'c':
+			if (mb_parse_uint(optarg, 0, 4095, &n))
+				die_usage("--cpu: '%s' is not a CPU number",
+					  optarg);
+			cfg->cpu = (int)n;
+			cfg->set |= MB_SET_CPU;
+			break;
+		case 'p':
+			cfg->pmu = 1;
+			p->flags |= MB_PF_PMU;
+			break;
+		case 'R':
+			if (mb_parse_uint(optarg, 1, 1000, &n))
+				die_usage("--repeat: '%s' is not 1..1000",
+					  optarg);
+			cfg->repeat = (unsigned int)n;
+			break;
+		case 'I':
+			if (mb_parse_uint(optarg, 1, MB_MAX_ITERS, &n))
+				die_usage("--iterations: '%s' is not 1..%d",
+					  optarg, MB_MAX_ITERS);
+			p->iterations = (uint32_t)n;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			exit(MB_EXIT_OK);
@@ -213,19 +285,28 @@ static void parse_run(int argc, char **argv, struct mb_config *cfg)
 	}
 	if (optind < argc)
 		die_usage("unexpected argument '%s'", argv[optind]);
-	if (!mem)
-		die_usage("run needs --mem SIZE");
-	if (mem < MB_MIN_RAM)
-		die_usage("--mem: %" PRIu64 " MiB is below the 64 MiB minimum",
-			  mem >> 20);
-	if (mem & 0xfff)
-		die_usage("--mem: size must be a multiple of 4 KiB");
-	if (mem > (1ULL << 48) - MB_RAM_BASE)
-		die_usage("--mem: RAM beyond a 48-bit physical address space");
-
-	p->nr_banks = 1;
-	p->banks[0].base = MB_RAM_BASE;
-	p->banks[0].size = mem;
+	if (mem && layout)
+		die_usage("--mem and --layout exclude each other (a layout "
+			  "gives the sizes)");
+	if (!mem && !layout)
+		die_usage("run needs --mem SIZE or --layout");
+	if (layout) {
+		if (mb_layout_resolve(layout, preset_dir(), p->banks,
+				      &p->nr_banks, err, sizeof(err)))
+			die_usage("--layout: %s", err);
+		snprintf(cfg->layout, sizeof(cfg->layout), "%s", layout);
+	} else {
+		if (mem < MB_MIN_RAM)
+			die_usage("--mem: %" PRIu64 " MiB is below the 64 MiB "
+				  "minimum", mem >> 20);
+		p->nr_banks = 1;
+		p->banks[0].base = MB_RAM_BASE;
+		p->banks[0].size = mem;
+		if (mb_layout_check(p->banks, p->nr_banks, err, sizeof(err)))
+			die_usage("--mem: %s", err);
+	}
+	if (cfg->prefault == MB_PREFAULT_GUEST)
+		p->flags |= MB_PF_PREFAULT;
 	if (!cfg->verbose)
 		p->flags |= MB_PF_QUIET;
 	mb_params_finish(p);
@@ -243,35 +324,20 @@ static void parse_run(int argc, char **argv, struct mb_config *cfg)
 			  cfg->guest_elf);
 	if (!cfg->timeout_s)
 		cfg->timeout_s = 900;
+	v = mb_config_check(cfg, err, sizeof(err));
+	if (v) {
+		fprintf(stderr, "mapbench: %s\n", err);
+		exit(v);
+	}
 	check_guest_elf(cfg);
 }
 
 static int cmd_run(int argc, char **argv)
 {
-	struct mb_config cfg = { 0 };
-	struct mb_outcome out = { 0 };
-	char err[MB_ERRLEN];
-	int rc;
+	struct mb_config cfg = { .cpu = -1 };
 
 	parse_run(argc, argv, &cfg);
-	if (cfg.accel == MB_ACCEL_TCG && cfg.verbose)
-		fprintf(stderr, "mapbench: no KVM here: running under QEMU "
-			"TCG -- EMULATED, times are not hardware times\n");
-
-	rc = cfg.accel == MB_ACCEL_KVM ? mb_kvm_run(&cfg, &out) :
-					 mb_tcg_run(&cfg, &out);
-	if (rc != MB_EXIT_OK) {
-		fprintf(stderr, "mapbench: %s\n",
-			out.err[0] ? out.err : "run failed");
-		return rc;
-	}
-	if (cfg.json_path &&
-	    mb_report_json(cfg.json_path, &cfg, &out, err, sizeof(err))) {
-		fprintf(stderr, "mapbench: %s\n", err);
-		return MB_EXIT_VMM;
-	}
-	mb_report_line(stdout, &cfg, &out);
-	return MB_EXIT_OK;
+	return mb_run(&cfg);
 }
 
 int main(int argc, char **argv)

@@ -7,12 +7,16 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 
 #include <mapbench/abi.h>
 
 #ifndef MB_VERSION
 #define MB_VERSION "0.0-unknown"
+#endif
+#ifndef MB_GIT_REV
+#define MB_GIT_REV "unknown"
 #endif
 
 /* Exit codes of the mapbench binary (documented in README). */
@@ -21,12 +25,27 @@
 #define MB_EXIT_VMM	2	/* host/VMM failure: KVM, QEMU, I/O */
 #define MB_EXIT_GUEST	3	/* guest failure: exception, verify, record */
 #define MB_EXIT_TIMEOUT	4	/* guest did not finish in --timeout */
+#define MB_EXIT_HOST	5	/* this host cannot run the point: IPA
+				 * limit, no huge pages, no vPMU */
+#define MB_EXIT_SIGNAL	128	/* + signal number: SIGINT 130, SIGTERM 143 */
 
 #define MB_ERRLEN	256
 
 enum mb_accel {
 	MB_ACCEL_KVM,
 	MB_ACCEL_TCG,
+};
+
+enum mb_backing {
+	MB_BACKING_ANON,		/* MADV_NOHUGEPAGE: host base pages */
+	MB_BACKING_THP,			/* MADV_HUGEPAGE */
+	MB_BACKING_HUGETLB,		/* MAP_HUGETLB, size in hugepage */
+};
+
+enum mb_prefault {
+	MB_PREFAULT_NONE,
+	MB_PREFAULT_HOST,		/* MADV_POPULATE_WRITE, table region */
+	MB_PREFAULT_GUEST,		/* MB_PF_PREFAULT: first touch untimed */
 };
 
 struct mb_config {
@@ -38,6 +57,47 @@ struct mb_config {
 	const char *qemu;		/* qemu-system-aarch64 to use (tcg) */
 	int verbose;
 	int deterministic;		/* tcg -icount: same ticks each run */
+	/* host side of the run (options.c) */
+	char layout[96];		/* preset name or spec as given */
+	enum mb_backing backing;
+	uint64_t hugepage;		/* hugetlb page size, 0: host default */
+	enum mb_prefault prefault;
+	int cpu;			/* pin the vCPU thread; -1: no */
+	int pmu;			/* vPMU, guest reads PMCCNTR_EL0 */
+	unsigned int repeat;		/* fresh VMs, one record each */
+	unsigned int set;		/* MB_SET_*: options given */
+};
+
+/* Options given explicitly (some are KVM-only). */
+#define MB_SET_BACKING	(1u << 0)
+#define MB_SET_PREFAULT	(1u << 1)
+#define MB_SET_CPU	(1u << 2)
+#define MB_SET_LAYOUT	(1u << 3)
+#define MB_SET_MEM	(1u << 4)
+
+/* KVM binary statistics (kvmstats.c), decoded by descriptor name. */
+#define MB_KSTAT_NAME	64
+#define MB_KSTAT_MAX	128
+
+struct mb_kstat {
+	char name[MB_KSTAT_NAME];
+	uint32_t flags;			/* KVM_STATS_TYPE/UNIT/BASE bits */
+	int16_t exponent;
+	uint16_t size;			/* > 1: a histogram, buckets summed */
+	uint64_t value;
+};
+
+struct mb_kstats {
+	char id[MB_KSTAT_NAME];
+	unsigned int nr;
+	struct mb_kstat s[MB_KSTAT_MAX];
+};
+
+/* What the host backed guest RAM with (smaps), summed over a range. */
+struct mb_memuse {
+	uint64_t rss_kb;		/* base and THP pages */
+	uint64_t anon_huge_kb;		/* of which THP */
+	uint64_t hugetlb_kb;		/* hugetlbfs pages (not in Rss) */
 };
 
 struct mb_outcome {
@@ -49,6 +109,32 @@ struct mb_outcome {
 	char accel_desc[128];		/* e.g. "kvm" or "qemu 7.2.22 tcg" */
 	double wall_s;			/* host wall time of the whole run */
 	char err[MB_ERRLEN];		/* one line, set when returning != 0 */
+	/* host timeline (mb_now()); t_start is set by the caller */
+	double t_start;			/* process start, or the run's start */
+	double t_entry;			/* first KVM_RUN / QEMU started */
+	double t_exit;			/* last KVM_RUN returned / QEMU gone */
+	double t_done;			/* VM and RAM torn down */
+	/* memory the host actually gave the guest, read before teardown */
+	int have_mem;
+	uint64_t backing_page;		/* bytes: base, THP or hugetlb page */
+	struct mb_memuse mem[MB_MAX_BANKS];
+	struct mb_memuse mem_total;
+	uint64_t vm_hwm_kb;		/* process peak RSS during this run */
+	int hwm_reset;			/* VmHWM was reset at the run start */
+	/* --prefault host */
+	uint64_t pf_bytes;
+	unsigned int pf_threads, pf_nr;
+	double pf_s;
+	struct mb_bank pf_ranges[MB_MAX_BANKS + 1];
+	/* the host CPU and vPMU */
+	int host_cpu;			/* vCPU thread's CPU at exit, -1 */
+	uint64_t host_midr;
+	int have_midr;
+	uint64_t host_cntfrq;		/* 0: not readable here */
+	const char *pmu_irqchip;	/* vPMU set up: "none" or "vgic-v3" */
+	/* KVM_GET_STATS_FD deltas over the run (kvm only) */
+	int have_kstats;
+	struct mb_kstats kvm_vm, kvm_vcpu;
 };
 
 /* vmm.c: run the guest on /dev/kvm.  Returns an MB_EXIT_* code. */
@@ -67,9 +153,14 @@ struct mb_ram {
 	void *map;			/* what munmap() takes */
 	size_t map_len;
 };
+/* Returns 0 or an MB_EXIT_* code; page: the backing's page size. */
 int mb_ram_alloc(struct mb_ram *ram, uint64_t gpa, uint64_t size,
-		 char *err, size_t errlen);
+		 enum mb_backing backing, uint64_t page, char *err,
+		 size_t errlen);
 void mb_ram_free(struct mb_ram *ram);
+int mb_ram_populate(const struct mb_ram *ram, unsigned int nr_ram,
+		    const struct mb_bank *ranges, unsigned int nr_ranges,
+		    unsigned int *threads, char *err, size_t errlen);
 
 /* loader.c: load the guest ELF's PT_LOAD segments into RAM. */
 int mb_elf_load(const char *path, const struct mb_ram *ram,
@@ -85,9 +176,12 @@ const char *mb_rodata_name(unsigned int id);
 int mb_rodata_from_name(const char *name);
 const char *mb_status_name(unsigned int st);
 
-/* report.c */
+/* report.c: one JSON record per run, one per line (JSON Lines). */
 int mb_report_json(const char *path, const struct mb_config *cfg,
 		   const struct mb_outcome *out, char *err, size_t errlen);
+int mb_report_jsonl(const char *path, const struct mb_config *cfg,
+		    const struct mb_outcome *outs, unsigned int n,
+		    char *err, size_t errlen);
 void mb_report_line(FILE *f, const struct mb_config *cfg,
 		    const struct mb_outcome *out);
 
@@ -95,6 +189,77 @@ void mb_report_line(FILE *f, const struct mb_config *cfg,
 int mb_parse_size(const char *s, uint64_t *out);
 void mb_format_size(uint64_t v, char *buf, size_t len);
 double mb_now(void);
+
+/* layout.c: --layout / --mem, presets, and the arithmetic on banks. */
+int mb_layout_parse(const char *spec, struct mb_bank *b, unsigned int *nr,
+		    char *err, size_t errlen);
+int mb_layout_check(const struct mb_bank *b, unsigned int nr, char *err,
+		    size_t errlen);
+int mb_layout_resolve(const char *arg, const char *preset_dir,
+		      struct mb_bank *b, unsigned int *nr, char *err,
+		      size_t errlen);
+int mb_layout_from_text(const char *text, char *spec, size_t len,
+			char *err, size_t errlen);
+void mb_layout_format(const struct mb_bank *b, unsigned int nr, char *buf,
+		      size_t len);
+uint64_t mb_layout_top(const struct mb_bank *b, unsigned int nr);
+int mb_ipa_bits(uint64_t top);
+uint64_t mb_table_bytes(const struct mb_params *p);
+unsigned int mb_topdown_ranges(const struct mb_bank *b, unsigned int nr,
+			       uint64_t bytes, uint64_t align,
+			       struct mb_bank *out, unsigned int max);
+
+/* options.c: values of the run options; 0 or -1 with err set. */
+int mb_parse_backing(const char *s, struct mb_config *cfg, char *err,
+		     size_t errlen);
+int mb_parse_prefault(const char *s, struct mb_config *cfg, char *err,
+		      size_t errlen);
+int mb_parse_uint(const char *s, unsigned long min, unsigned long max,
+		  unsigned long *out);
+int mb_config_check(const struct mb_config *cfg, char *err, size_t errlen);
+const char *mb_backing_name(const struct mb_config *cfg, char *buf,
+			    size_t len);
+const char *mb_prefault_name(enum mb_prefault pf);
+
+/* hostinfo.c: facts about the host, from /proc and /sys. */
+int mb_bracketed(const char *text, char *out, size_t len);
+int mb_thp_mode(char *buf, size_t len);
+uint64_t mb_thp_pmd_size(void);
+unsigned int mb_hugetlb_sizes(uint64_t *sizes, unsigned int max);
+uint64_t mb_hugetlb_default(void);
+int mb_hugetlb_free(uint64_t size, uint64_t *free_pages);
+int mb_smaps_parse(const char *text, uint64_t start, uint64_t end,
+		   struct mb_memuse *out);
+int mb_smaps_read(uint64_t start, uint64_t end, struct mb_memuse *out);
+int mb_status_kb(const char *key, uint64_t *kb);
+int mb_reset_hwm(void);
+uint64_t mb_host_cntfrq(void);
+int mb_cpu_midr(int cpu, uint64_t *midr);
+double mb_process_start(void);
+
+/* kvmstats.c: KVM_GET_STATS_FD contents (header, names, descriptors,
+ * data) decoded by name; the decoder sees bytes only, so captured files
+ * test it. */
+int mb_kstats_decode(const void *blob, size_t len, struct mb_kstats *out,
+		     char *err, size_t errlen);
+int mb_kstats_delta(const struct mb_kstats *before,
+		    const struct mb_kstats *after, struct mb_kstats *delta,
+		    char *err, size_t errlen);
+int mb_kstats_read(int fd, void **blob, size_t *len);
+const struct mb_kstat *mb_kstats_get(const struct mb_kstats *k,
+				     const char *name);
+
+/* record.c: the ESR, decoded for people. */
+const char *mb_esr_class(unsigned int ec);
+void mb_esr_describe(uint64_t esr, char *buf, size_t len);
+const char *mb_vector_name(unsigned int vector);
+
+/* run.c: `mapbench run` after parsing: repeats, signals, JSON. */
+int mb_run(struct mb_config *cfg);
+/* SIGINT / SIGTERM seen (the signal number), and a vCPU to kick. */
+extern volatile sig_atomic_t mb_stop_signal;
+void mb_signals_install(void);
+void mb_signals_kick(volatile uint8_t *immediate_exit);
 
 /*
  * tcg.c: picking the result record out of the guest's console stream

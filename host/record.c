@@ -109,6 +109,28 @@ static const char *check_shape(const struct mb_result *r,
 	return NULL;
 }
 
+/* --iterations and --pmu: as many builds as asked, the first one being
+ * the window in t_start/t_end, nothing beyond nr_iters. */
+static const char *check_iters(const struct mb_result *r,
+			       const struct mb_params *p)
+{
+	uint32_t want = p->iterations ? p->iterations : 1;
+
+	if (r->nr_iters != want)
+		return "result record has another number of iterations";
+	if (r->iter_ticks[0] != r->t_end - r->t_start)
+		return "result record's first iteration is not its window";
+	if (r->pmu != !!(p->flags & MB_PF_PMU))
+		return "result record's PMU flag is not what was asked";
+	for (uint32_t i = want; i < MB_MAX_ITERS; i++)
+		if (r->iter_ticks[i] || r->iter_cycles[i])
+			return "result record has data beyond its iterations";
+	for (uint32_t i = 0; !r->pmu && i < want; i++)
+		if (r->iter_cycles[i])
+			return "result record has cycles without the PMU";
+	return NULL;
+}
+
 /* Consistency of a completed record with what the host asked for. */
 static const char *check_done(const struct mb_result *r,
 			      const struct mb_params *p)
@@ -131,7 +153,7 @@ static const char *check_done(const struct mb_result *r,
 		return "result record allocator state out of range";
 	if (r->verify.pages_checked > (ram_top(p) - p->banks[0].base) / 4096)
 		return "result record verify counts out of range";
-	return NULL;
+	return check_iters(r, p);
 }
 
 int mb_record_check(const void *raw, size_t len, const struct mb_params *p,
@@ -139,6 +161,7 @@ int mb_record_check(const void *raw, size_t len, const struct mb_params *p,
 {
 	const struct mb_result *r = out;
 	const char *why;
+	char esr[128];
 
 	if (len < sizeof(*out)) {
 		snprintf(err, errlen, "result record truncated (%zu bytes)",
@@ -178,11 +201,13 @@ int mb_record_check(const void *raw, size_t len, const struct mb_params *p,
 				 r->verify.first_expected);
 		return MB_EXIT_GUEST;
 	case MB_ST_EXCEPTION:
-		snprintf(err, errlen, "guest took an exception: vector %u ESR "
-			 "0x%" PRIx64 " (EC 0x%" PRIx64 ") FAR 0x%" PRIx64
-			 " ELR 0x%" PRIx64 " MMU %s", r->exc.vector & 15,
-			 r->exc.esr, (r->exc.esr >> 26) & 0x3f, r->exc.far,
-			 r->exc.elr, r->exc.mmu_on ? "on" : "off");
+		mb_esr_describe(r->exc.esr, esr, sizeof(esr));
+		snprintf(err, errlen, "guest took an exception: %s; ESR 0x%"
+			 PRIx64 " FAR 0x%" PRIx64 " ELR 0x%" PRIx64 " SPSR 0x%"
+			 PRIx64 ", vector %u (%s), MMU %s", esr, r->exc.esr,
+			 r->exc.far, r->exc.elr, r->exc.spsr,
+			 r->exc.vector & 15, mb_vector_name(r->exc.vector),
+			 r->exc.mmu_on ? "on" : "off");
 		return MB_EXIT_GUEST;
 	case MB_ST_RUNNING:
 		snprintf(err, errlen, "guest stopped before finishing "

@@ -136,10 +136,11 @@ static bool cpuinfo_field(const char *key, char *val, size_t len)
 	return found;
 }
 
-static void put_host(struct jctx *c, json_t *root)
+static void put_host(struct jctx *c, json_t *root,
+		     const struct mb_outcome *out)
 {
 	json_t *h = sub(c, root, "host");
-	char model[256], impl[32], part[32], midr[64];
+	char model[256], impl[32], part[32], midr[64], thp[32];
 	struct utsname u;
 	FILE *f;
 
@@ -157,7 +158,14 @@ static void put_host(struct jctx *c, json_t *root)
 			 part);
 		put_str(c, h, "cpu_model", model);
 	}
-	f = fopen(MIDR_PATH, "r");
+	/* the CPU the vCPU ran on, else cpu0 */
+	if (out->host_cpu >= 0)
+		put(c, h, "cpu", json_integer(out->host_cpu));
+	else
+		put(c, h, "cpu", json_null());
+	f = out->have_midr ? NULL : fopen(MIDR_PATH, "r");
+	if (out->have_midr)
+		put_hex(c, h, "midr", out->host_midr);
 	if (f) {
 		unsigned long long v;
 		char *end;
@@ -172,9 +180,122 @@ static void put_host(struct jctx *c, json_t *root)
 	}
 	put(c, h, "page_size", json_integer(sysconf(_SC_PAGESIZE)));
 	put(c, h, "ncpus", json_integer(sysconf(_SC_NPROCESSORS_ONLN)));
+	if (!mb_thp_mode(thp, sizeof(thp)))
+		put_str(c, h, "thp_enabled", thp);
+	else
+		put(c, h, "thp_enabled", json_null());
+	if (out->host_cntfrq)
+		put_u64(c, h, "cntfrq", out->host_cntfrq);
+	else
+		put(c, h, "cntfrq", json_null());
+	if (out->vm_hwm_kb)
+		put_u64(c, h, "vm_hwm_kb", out->vm_hwm_kb);
 }
 
 /* ---- the record ------------------------------------------------------ */
+
+/* ticks in ns as a JSON value: null without a counter frequency. */
+static json_t *ns_json(uint64_t ticks, uint64_t frq)
+{
+	unsigned __int128 ns;
+
+	if (!frq)
+		return json_null();
+	ns = (unsigned __int128)ticks * 1000000000u / frq;
+	return json_integer(ns > INT64_MAX ? INT64_MAX : (json_int_t)ns);
+}
+
+/* Builds [from, to): ticks, ns and (vPMU) cycles, as arrays under o. */
+static void put_iter_arrays(struct jctx *c, json_t *o,
+			    const struct mb_result *r, unsigned int from,
+			    unsigned int to)
+{
+	json_t *t = json_array(), *n = json_array(), *y = json_array();
+
+	if (!t || !n || !y) {
+		json_decref(t);
+		json_decref(n);
+		json_decref(y);
+		fail(c, MB_EXIT_VMM, NOMEM);
+		return;
+	}
+	for (unsigned int i = from; i < to; i++) {
+		if (r->iter_ticks[i] > INT64_MAX ||
+		    r->iter_cycles[i] > INT64_MAX)
+			fail(c, MB_EXIT_GUEST,
+			     "iteration %u does not fit a JSON integer", i);
+		else if (json_array_append_new(t,
+					       json_integer(r->iter_ticks[i])) ||
+			 json_array_append_new(y,
+					       json_integer(r->iter_cycles[i])))
+			fail(c, MB_EXIT_VMM, NOMEM);
+		if (json_array_append_new(n, ns_json(r->iter_ticks[i],
+						     r->cntfrq)))
+			fail(c, MB_EXIT_VMM, NOMEM);
+	}
+	put(c, o, "ticks", t);
+	put(c, o, "ns", n);
+	if (r->pmu)
+		put(c, o, "cycles", y);
+	else
+		json_decref(y);
+}
+
+/* The median of the warm builds (sorted copy; n <= MB_MAX_ITERS). */
+static uint64_t median_ticks(const uint64_t *v, unsigned int n)
+{
+	uint64_t s[MB_MAX_ITERS];
+
+	memcpy(s, v, n * sizeof(*v));
+	for (unsigned int i = 1; i < n; i++)
+		for (unsigned int j = i; j && s[j - 1] > s[j]; j--) {
+			uint64_t t = s[j];
+
+			s[j] = s[j - 1];
+			s[j - 1] = t;
+		}
+	return n & 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+/*
+ * --iterations K: the first build (cold: its stage-2 faults, cache and
+ * TLB misses) is timing.ticks as always and timing.cold; the K-1 later
+ * builds over the same pages (warm) are in timing.warm.
+ */
+static void put_iters(struct jctx *c, json_t *timing,
+		      const struct mb_result *r)
+{
+	unsigned int n = r->nr_iters;
+	json_t *o;
+
+	if (!n || n > MB_MAX_ITERS) {
+		fail(c, MB_EXIT_GUEST, "record has %u iterations", n);
+		return;
+	}
+	put(c, timing, "iterations", json_integer(n));
+	o = sub(c, timing, "cold");
+	if (o) {
+		put_u64(c, o, "ticks", r->iter_ticks[0]);
+		put(c, o, "ns", ns_json(r->iter_ticks[0], r->cntfrq));
+		if (r->pmu)
+			put_u64(c, o, "cycles", r->iter_cycles[0]);
+	}
+	o = sub(c, timing, "warm");
+	if (o) {
+		put(c, o, "n", json_integer(n - 1));
+		put_iter_arrays(c, o, r, 1, n);
+		if (n > 1) {
+			uint64_t min = r->iter_ticks[1];
+
+			for (unsigned int i = 2; i < n; i++)
+				if (r->iter_ticks[i] < min)
+					min = r->iter_ticks[i];
+			put_u64(c, o, "min_ticks", min);
+			put_u64(c, o, "median_ticks",
+				median_ticks(r->iter_ticks + 1, n - 1));
+		}
+	}
+}
 
 static void put_record(struct jctx *c, json_t *root, const struct mb_result *r)
 {
@@ -212,6 +333,7 @@ static void put_record(struct jctx *c, json_t *root, const struct mb_result *r)
 			put(c, o, "ns", json_null());
 			put(c, o, "ms", json_null());
 		}
+		put_iters(c, o, r);
 	}
 
 	o = sub(c, root, "counts");
@@ -255,8 +377,168 @@ static void put_record(struct jctx *c, json_t *root, const struct mb_result *r)
 	}
 }
 
+/* ---- the host side of the run --------------------------------------- */
+
+static void put_options(struct jctx *c, json_t *root,
+			const struct mb_config *cfg, unsigned int idx,
+			unsigned int n)
+{
+	json_t *o = sub(c, root, "run");
+	char buf[32];
+
+	if (o) {
+		put(c, o, "index", json_integer(idx));
+		put(c, o, "repeat", json_integer(n));
+	}
+	o = sub(c, root, "options");
+	if (!o)
+		return;
+	put_str(c, o, "layout", cfg->layout[0] ? cfg->layout : "mem");
+	put_str(c, o, "backing", mb_backing_name(cfg, buf, sizeof(buf)));
+	put_str(c, o, "prefault", mb_prefault_name(cfg->prefault));
+	put(c, o, "pmu", json_boolean(cfg->pmu));
+	if (cfg->set & MB_SET_CPU)
+		put(c, o, "cpu", json_integer(cfg->cpu));
+	else
+		put(c, o, "cpu", json_null());
+	put(c, o, "iterations", json_integer(cfg->params.iterations ?
+					     cfg->params.iterations : 1));
+}
+
+static void put_memuse(struct jctx *c, json_t *o, const struct mb_memuse *m)
+{
+	put_u64(c, o, "rss_kb", m->rss_kb);
+	put_u64(c, o, "anon_huge_kb", m->anon_huge_kb);
+	put_u64(c, o, "hugetlb_kb", m->hugetlb_kb);
+}
+
+/* What the host backed guest RAM with, and the peak RSS. */
+static void put_memory(struct jctx *c, json_t *root,
+		       const struct mb_config *cfg,
+		       const struct mb_outcome *out)
+{
+	json_t *o, *a;
+	char buf[32];
+
+	if (!out->have_mem)
+		return;
+	o = sub(c, root, "memory");
+	if (!o)
+		return;
+	put_str(c, o, "backing", mb_backing_name(cfg, buf, sizeof(buf)));
+	put_u64(c, o, "page_size", out->backing_page);
+	put_memuse(c, o, &out->mem_total);
+	if (out->have_record)
+		put_u64(c, o, "table_bytes", out->rec.alloc_pages * 4096);
+	put_u64(c, o, "vm_hwm_kb", out->vm_hwm_kb);
+	put(c, o, "vm_hwm_reset", json_boolean(out->hwm_reset));
+	a = json_array();
+	if (!a) {
+		fail(c, MB_EXIT_VMM, NOMEM);
+		return;
+	}
+	put(c, o, "banks", a);
+	for (unsigned int i = 0; i < cfg->params.nr_banks &&
+	     i < MB_MAX_BANKS; i++) {
+		json_t *b = json_object();
+
+		if (!b || json_array_append_new(a, b)) {
+			fail(c, MB_EXIT_VMM, NOMEM);
+			return;
+		}
+		put_memuse(c, b, &out->mem[i]);
+	}
+}
+
+static void put_prefault(struct jctx *c, json_t *root,
+			 const struct mb_config *cfg,
+			 const struct mb_outcome *out)
+{
+	json_t *o = sub(c, root, "prefault"), *a;
+
+	if (!o)
+		return;
+	put_str(c, o, "mode", mb_prefault_name(cfg->prefault));
+	if (cfg->prefault != MB_PREFAULT_HOST)
+		return;
+	put_u64(c, o, "bytes", out->pf_bytes);
+	put(c, o, "threads", json_integer(out->pf_threads));
+	put(c, o, "s", json_real(out->pf_s));
+	a = json_array();
+	if (!a) {
+		fail(c, MB_EXIT_VMM, NOMEM);
+		return;
+	}
+	put(c, o, "ranges", a);
+	for (unsigned int i = 0; i < out->pf_nr && i <= MB_MAX_BANKS; i++) {
+		json_t *b = json_object();
+
+		if (!b || json_array_append_new(a, b)) {
+			fail(c, MB_EXIT_VMM, NOMEM);
+			return;
+		}
+		put_hex(c, b, "base", out->pf_ranges[i].base);
+		put_u64(c, b, "size", out->pf_ranges[i].size);
+	}
+}
+
+/* Deltas (counters) or final values (instant, peak), by name. */
+static void put_kstats(struct jctx *c, json_t *o, const char *key,
+		       const struct mb_kstats *k)
+{
+	json_t *s = sub(c, o, key);
+
+	for (unsigned int i = 0; s && i < k->nr && i < MB_KSTAT_MAX; i++)
+		put_u64(c, s, k->s[i].name, k->s[i].value);
+}
+
+static void put_kvm(struct jctx *c, json_t *root,
+		    const struct mb_config *cfg, const struct mb_outcome *out)
+{
+	json_t *o = sub(c, root, "kvm"), *s;
+
+	if (!o)
+		return;
+	put(c, o, "ipa_bits", json_integer(out->ipa_bits));
+	put(c, o, "ipa_limit", json_integer(out->ipa_limit));
+	if (cfg->pmu && out->pmu_irqchip)
+		put_str(c, o, "pmu_irqchip", out->pmu_irqchip);
+	if (!out->have_kstats) {
+		put(c, o, "stats", json_null());
+		return;
+	}
+	s = sub(c, o, "stats");
+	if (!s)
+		return;
+	put_kstats(c, s, "vm", &out->kvm_vm);
+	put_kstats(c, s, "vcpu", &out->kvm_vcpu);
+}
+
+/*
+ * Host time outside the guest: process (or previous run's) end to the
+ * first KVM_RUN, and the last exit to VM and RAM gone.  Writing the JSON
+ * comes after every run and cannot time itself: -v prints it.
+ */
+static void put_overhead(struct jctx *c, json_t *root,
+			 const struct mb_outcome *out)
+{
+	json_t *o;
+
+	if (!out->t_entry || !out->t_done)
+		return;
+	o = sub(c, root, "overhead");
+	if (!o)
+		return;
+	put(c, o, "setup_s", json_real(out->t_entry - out->t_start));
+	put(c, o, "guest_s", json_real(out->t_exit - out->t_entry));
+	put(c, o, "teardown_s", json_real(out->t_done - out->t_exit));
+	put(c, o, "outside_s", json_real(out->t_entry - out->t_start +
+					 out->t_done - out->t_exit));
+}
+
 static json_t *build(const struct mb_config *cfg,
-		     const struct mb_outcome *out, struct jctx *c)
+		     const struct mb_outcome *out, unsigned int idx,
+		     unsigned int n, struct jctx *c)
 {
 	const struct mb_params *p = &cfg->params;
 	const struct mb_result *r = &out->rec;
@@ -276,6 +558,8 @@ static json_t *build(const struct mb_config *cfg,
 	put(c, root, "emulated", json_boolean(tcg));
 	put(c, root, "deterministic", json_boolean(cfg->deterministic));
 	put_str(c, root, "accel_desc", out->accel_desc);
+	put_str(c, root, "git_rev", MB_GIT_REV);
+	put_options(c, root, cfg, idx, n);
 
 	o = sub(c, root, "ram");
 	banks = json_array();
@@ -310,14 +594,12 @@ static json_t *build(const struct mb_config *cfg,
 	}
 	if (out->err[0])
 		put_str(c, root, "error", out->err);
-	put_host(c, root);
-	if (!tcg) {
-		o = sub(c, root, "kvm");
-		if (o) {
-			put(c, o, "ipa_bits", json_integer(out->ipa_bits));
-			put(c, o, "ipa_limit", json_integer(out->ipa_limit));
-		}
-	}
+	put_host(c, root, out);
+	if (!tcg)
+		put_kvm(c, root, cfg, out);
+	put_memory(c, root, cfg, out);
+	put_prefault(c, root, cfg, out);
+	put_overhead(c, root, out);
 	put(c, root, "wall_s", json_real(out->wall_s));
 
 	if (c->code) {
@@ -344,13 +626,57 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
+/* n records, one compact JSON object a line. */
+static char *build_lines(const struct mb_config *cfg,
+			 const struct mb_outcome *outs, unsigned int n,
+			 struct jctx *c)
+{
+	char *text = NULL;
+	size_t len = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		json_t *root = build(cfg, &outs[i], i, n, c);
+		char *line, *nt;
+		size_t l;
+
+		if (!root) {
+			free(text);
+			return NULL;
+		}
+		line = json_dumps(root, JSON_COMPACT |
+				  JSON_REAL_PRECISION(12));
+		json_decref(root);
+		l = line ? strlen(line) : 0;
+		nt = line ? realloc(text, len + l + 2) : NULL;
+		if (!nt) {
+			free(line);
+			free(text);
+			fail(c, MB_EXIT_VMM, NOMEM);
+			return NULL;
+		}
+		text = nt;
+		memcpy(text + len, line, l);
+		text[len + l] = '\n';
+		text[len + l + 1] = '\0';
+		len += l + 1;
+		free(line);
+	}
+	return text;
+}
+
 int mb_report_json(const char *path, const struct mb_config *cfg,
 		   const struct mb_outcome *out, char *err, size_t errlen)
+{
+	return mb_report_jsonl(path, cfg, out, 1, err, errlen);
+}
+
+int mb_report_jsonl(const char *path, const struct mb_config *cfg,
+		    const struct mb_outcome *outs, unsigned int n,
+		    char *err, size_t errlen)
 {
 	struct jctx c = { .err = err, .errlen = errlen };
 	const char *slash, *base;
 	char *text = NULL, *tmp = NULL, *dir = NULL;
-	json_t *root;
 	mode_t mask;
 	int fd = -1, dfd;
 
@@ -358,15 +684,9 @@ int mb_report_json(const char *path, const struct mb_config *cfg,
 		snprintf(err, errlen, "empty JSON report path");
 		return MB_EXIT_USAGE;
 	}
-	root = build(cfg, out, &c);
-	if (!root)
+	text = build_lines(cfg, outs, n, &c);
+	if (!text)
 		return c.code;
-	text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
-	json_decref(root);
-	if (!text) {
-		snprintf(err, errlen, "out of memory writing the JSON report");
-		return MB_EXIT_VMM;
-	}
 
 	/* The temp file must be in the same directory for rename(). */
 	slash = strrchr(path, '/');
@@ -390,8 +710,7 @@ int mb_report_json(const char *path, const struct mb_config *cfg,
 	}
 	mask = umask(0);
 	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) ||
-	    write_all(fd, text, strlen(text)) || write_all(fd, "\n", 1) ||
+	if (fchmod(fd, 0666 & ~mask) || write_all(fd, text, strlen(text)) ||
 	    fsync(fd))
 		goto fail_errno;
 	if (close(fd)) {
@@ -399,6 +718,17 @@ int mb_report_json(const char *path, const struct mb_config *cfg,
 		goto fail_errno;
 	}
 	fd = -1;
+	/* interrupted while writing: the temp file goes, nothing appears */
+	if (mb_stop_signal) {
+		snprintf(err, errlen, "interrupted by %s; %s not written",
+			 mb_stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
+			 path);
+		unlink(tmp);
+		free(tmp);
+		free(dir);
+		free(text);
+		return MB_EXIT_SIGNAL + mb_stop_signal;
+	}
 	if (rename(tmp, path))
 		goto fail_errno;
 	/* Best effort: make the rename itself durable. */

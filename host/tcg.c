@@ -360,6 +360,7 @@ struct run_io {
 	struct mb_console qerr;		/* QEMU's own stderr */
 	bool timed_out;
 	bool flooded;
+	bool stopped;			/* SIGINT / SIGTERM */
 	int status;
 };
 
@@ -381,6 +382,11 @@ static int pump(pid_t pid, int out_fd, int err_fd, double deadline,
 	while (open) {
 		int ms = 1000;
 
+		/* a signal landing just before poll() waits at most 1 s */
+		if (mb_stop_signal) {
+			io->stopped = true;
+			break;
+		}
 		if (deadline > 0) {
 			double left = deadline - mb_now();
 
@@ -426,7 +432,7 @@ static int pump(pid_t pid, int out_fd, int err_fd, double deadline,
 			close(pfd[i].fd);
 
 	io->status = -1;	/* if somebody else reaped it */
-	if (ret || io->timed_out || io->flooded) {
+	if (ret || io->timed_out || io->flooded || io->stopped) {
 		kill_child(pid, &io->status);
 	} else if (!reap(pid, &io->status, deadline)) {
 		/* closed its output but kept running */
@@ -575,6 +581,13 @@ static int verdict(const struct mb_config *cfg, struct run_io *io,
 	size_t errlen = sizeof(out->err);
 	int st = io->status, ret;
 
+	/* before anything else: QEMU may have died of the same ^C */
+	if (io->stopped || mb_stop_signal) {
+		errf(err, errlen, "interrupted by %s",
+		     mb_stop_signal == SIGTERM ? "SIGTERM" : "SIGINT");
+		return MB_EXIT_SIGNAL + (mb_stop_signal ? mb_stop_signal :
+					 SIGINT);
+	}
 	if (io->timed_out) {
 		errf(err, errlen, "guest did not finish in %u s (qemu tcg)",
 		     cfg->timeout_s);
@@ -624,13 +637,16 @@ static int tcg_run(const struct mb_config *cfg, const struct tcg_mode *mode,
 	char params[PATH_MAX] = "";
 	struct qemu_args *args = NULL;
 	struct run_io *io = NULL;
-	double t0 = mb_now(), deadline;
+	double t0 = mb_now(), start, deadline;
 	struct mb_ram img = { 0 };
 	int out_fd, err_fd, ret;
 	uint64_t mib, entry;
 	pid_t pid;
 
+	start = out->t_start;
 	memset(out, 0, sizeof(*out));
+	out->t_start = start ? start : t0;
+	out->host_cpu = -1;
 	if (!cfg->guest_elf || access(cfg->guest_elf, R_OK)) {
 		errf(out->err, sizeof(out->err), "cannot read guest ELF %s: %s",
 		     cfg->guest_elf ? cfg->guest_elf : "(none)",
@@ -677,6 +693,7 @@ static int tcg_run(const struct mb_config *cfg, const struct tcg_mode *mode,
 	}
 	mb_console_init(&io->con);
 	mb_console_init(&io->qerr);
+	out->t_entry = mb_now();
 	ret = spawn(args->argv, &pid, &out_fd, &err_fd, out->err,
 		    sizeof(out->err));
 	if (ret)
@@ -684,6 +701,7 @@ static int tcg_run(const struct mb_config *cfg, const struct tcg_mode *mode,
 	deadline = cfg->timeout_s ? mb_now() + cfg->timeout_s : 0;
 	ret = pump(pid, out_fd, err_fd, deadline, cfg->verbose, io, out->err,
 		   sizeof(out->err));
+	out->t_exit = mb_now();
 	if (!ret)
 		ret = verdict(cfg, io, out);
 done:
@@ -691,7 +709,8 @@ done:
 		unlink(params);
 	free(args);
 	free(io);
-	out->wall_s = mb_now() - t0;
+	out->t_done = mb_now();
+	out->wall_s = out->t_done - t0;
 	return ret;
 }
 

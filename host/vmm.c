@@ -2,12 +2,19 @@
 /*
  * The KVM backend: VM and vCPU life cycle and the exits of one run.
  *
- * One vCPU, no irqchip, no devices: the guest polls CNTVCT, prints with
- * byte stores to the PL011 data register (MMIO exits we turn into
- * console bytes), leaves its record in guest RAM and ends with PSCI
- * SYSTEM_OFF, which KVM turns into a SHUTDOWN system event.  Everything
- * the guest hands us (MMIO addresses, data, registers, the record) is
- * untrusted.
+ * One vCPU, no irqchip (unless the vPMU needs one), no devices: the guest
+ * polls CNTVCT, prints with byte stores to the PL011 data register (MMIO
+ * exits we turn into console bytes), leaves its record in guest RAM and
+ * ends with PSCI SYSTEM_OFF, which KVM turns into a SHUTDOWN system
+ * event.  Everything the guest hands us (MMIO addresses, data,
+ * registers, the record) is untrusted.
+ *
+ * Around the run: RAM backed as asked and checked against smaps, an
+ * optional host prefault of the region the guest's tables will occupy,
+ * the vCPU created in the (optionally pinned) thread that runs it, and
+ * KVM's binary stats read before the first KVM_RUN and after the last.
+ * Nothing here touches or walks guest RAM the guest did not touch, so
+ * set-up and teardown cost the same at 1G and at 1T.
  */
 #include <string.h>
 
@@ -17,9 +24,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -51,15 +60,33 @@
 /* EL1h with D, A, I and F masked, as Linux is entered. */
 #define MB_BOOT_PSTATE	0x3c5
 
+/* Only when the vPMU needs an in-kernel GIC: QEMU virt's addresses, clear
+ * of RAM and the UART; PPI 7 as QEMU and crosvm wire the PMU. */
+#define MB_GICD_GPA	0x08000000ULL
+#define MB_GICR_GPA	0x080a0000ULL
+#define MB_PMU_PPI	23
+
+/* Guest pages outside the tables: the params/record/image block at the
+ * RAM base, and verify's read/write samples (at most 17 pages). */
+#define MB_LOW_AREA	(MB_IMAGE_GPA + MB_IMAGE_MAX - MB_RAM_BASE)
+#define MB_RW_SAMPLES	17
+
 struct mb_vm {
 	const struct mb_config *cfg;
 	struct mb_outcome *out;
-	int kvm, vm, vcpu;
+	int kvm, vm, vcpu, vgic;
 	struct kvm_run *run;
 	size_t run_len;
 	struct mb_ram ram[MB_MAX_BANKS];
 	unsigned int nr_ram;
 	uint64_t entry;
+	uint64_t page;			/* backing page size */
+	/* pinning: the thread's mask before --cpu */
+	cpu_set_t old_cpus;
+	int pinned;
+	/* KVM_GET_STATS_FD */
+	int vm_stats, vcpu_stats;
+	struct mb_kstats *before;	/* [0] vm, [1] vcpu */
 	/* timeout */
 	timer_t timer;
 	int have_timer, have_sigaction, have_sigmask;
@@ -164,41 +191,24 @@ static void *gpa_to_hva(struct mb_vm *v, uint64_t gpa, uint64_t len)
 	return r ? r->hva + (gpa - r->gpa) : NULL;
 }
 
-static int fls64(uint64_t x)
-{
-	return x ? 64 - __builtin_clzll(x) : 0;
-}
-
 /* Checks the banks the caller put in the params; returns the RAM top. */
 static int check_banks(struct mb_vm *v, uint64_t *top)
 {
 	const struct mb_params *p = &v->cfg->params;
 	uint64_t psz = sysconf(_SC_PAGESIZE);
-	unsigned int i, j;
+	char why[MB_ERRLEN];
 
-	if (!p->nr_banks || p->nr_banks > MB_MAX_BANKS)
-		return vm_err(v, MB_EXIT_USAGE, "bad number of RAM banks: %u",
-			      p->nr_banks);
-	*top = 0;
-	for (i = 0; i < p->nr_banks; i++) {
-		const struct mb_bank *b = &p->banks[i];
-
-		if (!b->size || ((b->base | b->size) & (psz - 1)) ||
-		    b->base < MB_RAM_BASE || b->base + b->size < b->base)
-			return vm_err(v, MB_EXIT_USAGE,
-				      "RAM bank %u at 0x%llx+0x%llx is not page aligned RAM above 0x%lx",
-				      i, (unsigned long long)b->base,
-				      (unsigned long long)b->size,
-				      (unsigned long)MB_RAM_BASE);
-		for (j = 0; j < i; j++)
-			if (b->base < p->banks[j].base + p->banks[j].size &&
-			    p->banks[j].base < b->base + b->size)
-				return vm_err(v, MB_EXIT_USAGE,
-					      "RAM banks %u and %u overlap",
-					      j, i);
-		if (b->base + b->size > *top)
-			*top = b->base + b->size;
-	}
+	if (mb_layout_check(p->banks, p->nr_banks, why, sizeof(why)))
+		return vm_err(v, MB_EXIT_USAGE, "%s", why);
+	/* 16K and 64K hosts: memslots are whole host pages */
+	for (unsigned int i = 0; i < p->nr_banks; i++)
+		if ((p->banks[i].base | p->banks[i].size) & (psz - 1))
+			return vm_err(v, MB_EXIT_HOST,
+				      "RAM bank %u at 0x%llx+0x%llx is not a multiple of this host's %llu KiB pages",
+				      i, (unsigned long long)p->banks[i].base,
+				      (unsigned long long)p->banks[i].size,
+				      (unsigned long long)(psz >> 10));
+	*top = mb_layout_top(p->banks, p->nr_banks);
 	return 0;
 }
 
@@ -221,6 +231,13 @@ static int open_kvm(struct mb_vm *v)
 	return 0;
 }
 
+static int stats_fd(struct mb_vm *v, int fd)
+{
+	if (ioctl(v->kvm, KVM_CHECK_EXTENSION, KVM_CAP_BINARY_STATS_FD) <= 0)
+		return -1;
+	return ioctl(fd, KVM_GET_STATS_FD, NULL);
+}
+
 static int create_vm(struct mb_vm *v)
 {
 	uint64_t top = 0;
@@ -232,14 +249,12 @@ static int create_vm(struct mb_vm *v)
 		return ret;
 	cap = ioctl(v->kvm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_VM_IPA_SIZE);
 	v->out->ipa_limit = cap > 0 ? cap : MB_IPA_DEFAULT;
-	bits = fls64(top - 1);
-	if (bits < 32)
-		bits = 32;
+	bits = mb_ipa_bits(top);
 	v->out->ipa_bits = bits;
 	if (bits > v->out->ipa_limit) {
 		uint64_t max = (1ULL << v->out->ipa_limit) - MB_RAM_BASE;
 
-		return vm_err(v, MB_EXIT_USAGE,
+		return vm_err(v, MB_EXIT_HOST,
 			      "guest RAM top 0x%llx needs a %d-bit IPA; this host's KVM allows %d bits (at most %llu GiB of RAM at 0x%lx)",
 			      (unsigned long long)top, bits, v->out->ipa_limit,
 			      (unsigned long long)(max >> 30),
@@ -263,6 +278,80 @@ static int create_vm(struct mb_vm *v)
 
 		ioctl(v->vm, KVM_ENABLE_CAP, &ec);
 	}
+	v->vm_stats = stats_fd(v, v->vm);
+	return 0;
+}
+
+/*
+ * What --backing asks for must be possible here, or the run is refused
+ * before any RAM exists: THP not disabled, the huge page size offered,
+ * and enough free huge pages for every page the guest can touch.
+ */
+static int prepare_backing(struct mb_vm *v)
+{
+	const struct mb_config *cfg = v->cfg;
+	uint64_t sizes[16], need, free_pages, pmd = mb_thp_pmd_size();
+	char mode[32], sz[32], list[160];
+	unsigned int n, i;
+	size_t o = 0;
+
+	v->page = sysconf(_SC_PAGESIZE);
+	switch (cfg->backing) {
+	case MB_BACKING_ANON:
+		break;
+	case MB_BACKING_THP:
+		if (mb_thp_mode(mode, sizeof(mode)) || !pmd)
+			return vm_err(v, MB_EXIT_HOST,
+				      "--backing thp: this kernel has no transparent huge pages (no /sys/kernel/mm/transparent_hugepage)");
+		if (!strcmp(mode, "never"))
+			return vm_err(v, MB_EXIT_HOST,
+				      "--backing thp: transparent huge pages are disabled here (/sys/kernel/mm/transparent_hugepage/enabled is [never])");
+		v->page = pmd;
+		break;
+	case MB_BACKING_HUGETLB:
+		v->page = cfg->hugepage ? cfg->hugepage : mb_hugetlb_default();
+		n = mb_hugetlb_sizes(sizes, 16);
+		for (i = 0; i < n; i++) {
+			mb_format_size(sizes[i], sz, sizeof(sz));
+			o += snprintf(list + o, sizeof(list) - o, "%s%s",
+				      i ? " " : "", sz);
+			if (o >= sizeof(list))
+				break;
+		}
+		for (i = 0; i < n && sizes[i] != v->page; i++)
+			;
+		mb_format_size(v->page, sz, sizeof(sz));
+		if (!v->page || i == n)
+			return vm_err(v, MB_EXIT_HOST,
+				      "--backing hugetlb%s%s: this host offers no such huge pages (sizes: %s)",
+				      cfg->hugepage ? ":" : "",
+				      cfg->hugepage ? sz : "",
+				      n ? list : "none");
+		for (i = 0; i < cfg->params.nr_banks; i++)
+			if ((cfg->params.banks[i].base |
+			     cfg->params.banks[i].size) & (v->page - 1))
+				return vm_err(v, MB_EXIT_USAGE,
+					      "--backing hugetlb:%s: RAM bank %u at 0x%llx is not a whole number of %s pages",
+					      sz, i,
+					      (unsigned long long)
+					      cfg->params.banks[i].base, sz);
+		/* tables, the low area, verify's samples: one page each at
+		 * worst, as MAP_NORESERVE takes pages from the pool lazily */
+		need = (mb_table_bytes(&cfg->params) + v->page - 1) / v->page +
+		       (MB_LOW_AREA + v->page - 1) / v->page + MB_RW_SAMPLES +
+		       cfg->params.nr_banks;
+		if (mb_hugetlb_free(v->page, &free_pages))
+			free_pages = 0;
+		if (free_pages < need)
+			return vm_err(v, MB_EXIT_HOST,
+				      "--backing hugetlb:%s: %llu free %s pages, this run may need %llu (echo %llu > /sys/kernel/mm/hugepages/hugepages-%llukB/nr_hugepages)",
+				      sz, (unsigned long long)free_pages, sz,
+				      (unsigned long long)need,
+				      (unsigned long long)need,
+				      (unsigned long long)(v->page >> 10));
+		break;
+	}
+	v->out->backing_page = v->page;
 	return 0;
 }
 
@@ -271,14 +360,16 @@ static int map_ram(struct mb_vm *v)
 	const struct mb_params *p = &v->cfg->params;
 	char err[MB_ERRLEN];
 	unsigned int i;
+	int ret;
 
 	for (i = 0; i < p->nr_banks; i++) {
 		struct mb_ram *r = &v->ram[i];
 		struct kvm_userspace_memory_region mr;
 
-		if (mb_ram_alloc(r, p->banks[i].base, p->banks[i].size, err,
-				 sizeof(err)))
-			return vm_err(v, MB_EXIT_VMM, "%s", err);
+		ret = mb_ram_alloc(r, p->banks[i].base, p->banks[i].size,
+				   v->cfg->backing, v->page, err, sizeof(err));
+		if (ret)
+			return vm_err(v, ret, "%s", err);
 		v->nr_ram++;
 		mr = (struct kvm_userspace_memory_region){
 			.slot = i,
@@ -293,6 +384,51 @@ static int map_ram(struct mb_vm *v)
 				      (unsigned long long)r->gpa,
 				      strerror(errno));
 	}
+	return 0;
+}
+
+/*
+ * --prefault host: populate only what the guest will touch first -- the
+ * params/record/image block and the top of RAM where its top-down
+ * allocator puts the page tables (mb_table_bytes(), an upper bound) --
+ * never the rest: a 1 TiB NORESERVE guest stays cheap.  Stage 2 is still
+ * built lazily by KVM on the guest's first access (no arm64
+ * KVM_PRE_FAULT_MEMORY here); only the host half of each fault goes.
+ */
+static int prefault_host(struct mb_vm *v)
+{
+	struct mb_outcome *out = v->out;
+	const struct mb_params *p = &v->cfg->params;
+	uint64_t tables = mb_table_bytes(p) + (UINT64_C(2) << 20);
+	double t0 = mb_now();
+	char err[MB_ERRLEN];
+	int ret;
+
+	out->pf_ranges[0].base = MB_RAM_BASE;
+	out->pf_ranges[0].size = MB_LOW_AREA;
+	out->pf_nr = 1 + mb_topdown_ranges(p->banks, p->nr_banks, tables,
+					   v->page, out->pf_ranges + 1,
+					   MB_MAX_BANKS);
+	/* a small guest: the table region may reach down into the low area */
+	for (unsigned int i = 1; i < out->pf_nr; i++) {
+		struct mb_bank *r = &out->pf_ranges[i];
+
+		if (r->base < MB_RAM_BASE + MB_LOW_AREA &&
+		    r->base + r->size > MB_RAM_BASE) {
+			uint64_t end = r->base + r->size;
+
+			r->base = MB_RAM_BASE + MB_LOW_AREA;
+			r->size = end > r->base ? end - r->base : 0;
+		}
+	}
+	out->pf_bytes = 0;
+	for (unsigned int i = 0; i < out->pf_nr; i++)
+		out->pf_bytes += out->pf_ranges[i].size;
+	ret = mb_ram_populate(v->ram, v->nr_ram, out->pf_ranges, out->pf_nr,
+			      &out->pf_threads, err, sizeof(err));
+	out->pf_s = mb_now() - t0;
+	if (ret)
+		return vm_err(v, ret, "%s", err);
 	return 0;
 }
 
@@ -315,11 +451,115 @@ static int load_guest(struct mb_vm *v)
 	return 0;
 }
 
+/*
+ * --cpu: this thread is the vCPU thread; it is pinned before the vCPU is
+ * created, so KVM never sees the vCPU on another CPU (api.rst: vCPU
+ * ioctls belong to the thread that created the vCPU).
+ */
+static int pin_cpu(struct mb_vm *v)
+{
+	cpu_set_t set;
+
+	if (!(v->cfg->set & MB_SET_CPU))
+		return 0;
+	if (sched_getaffinity(0, sizeof(v->old_cpus), &v->old_cpus))
+		return vm_err(v, MB_EXIT_VMM, "sched_getaffinity: %s",
+			      strerror(errno));
+	CPU_ZERO(&set);
+	CPU_SET(v->cfg->cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		return vm_err(v, MB_EXIT_USAGE, "--cpu %d: %s", v->cfg->cpu,
+			      strerror(errno));
+	v->pinned = 1;
+	return 0;
+}
+
+static int dev_attr(int fd, unsigned long req, uint32_t group,
+		    uint64_t attr, void *addr)
+{
+	struct kvm_device_attr a = {
+		.group = group, .attr = attr, .addr = (uintptr_t)addr,
+	};
+
+	return ioctl(fd, req, &a);
+}
+
+/* An in-kernel GICv3 for one vCPU, only for a vPMU that needs one. */
+static int create_vgic(struct mb_vm *v)
+{
+	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
+	uint64_t dist = MB_GICD_GPA, redist = MB_GICR_GPA;
+
+	if (ioctl(v->vm, KVM_CREATE_DEVICE, &cd))
+		return vm_err(v, MB_EXIT_HOST,
+			      "--pmu: this KVM needs an in-kernel GICv3 for the vPMU and cannot create one: %s",
+			      strerror(errno));
+	v->vgic = cd.fd;
+	if (dev_attr(v->vgic, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR,
+		     KVM_VGIC_V3_ADDR_TYPE_DIST, &dist) ||
+	    dev_attr(v->vgic, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR,
+		     KVM_VGIC_V3_ADDR_TYPE_REDIST, &redist))
+		return vm_err(v, MB_EXIT_VMM, "vGICv3 addresses: %s",
+			      strerror(errno));
+	return 0;
+}
+
+/*
+ * The vPMU.  KVM accepts a PMU with no in-kernel irqchip and no IRQ
+ * (pmu-emul.c: "or to not have an in-kernel GIC and not set an IRQ"),
+ * which is all a guest that only reads PMCCNTR_EL0 needs.  A KVM that
+ * refuses that gets a vGICv3 and PPI 7.  MAPBENCH_PMU_IRQCHIP=vgic-v3
+ * takes the second path directly (the kvm tier tests both).
+ */
+static int init_pmu(struct mb_vm *v)
+{
+	const char *force = getenv("MAPBENCH_PMU_IRQCHIP");
+	int irq = MB_PMU_PPI, ret;
+
+	if (!force || strcmp(force, "vgic-v3")) {
+		if (!dev_attr(v->vcpu, KVM_SET_DEVICE_ATTR,
+			      KVM_ARM_VCPU_PMU_V3_CTRL,
+			      KVM_ARM_VCPU_PMU_V3_INIT, NULL)) {
+			v->out->pmu_irqchip = "none";
+			return 0;
+		}
+		if (errno != ENODEV && errno != ENXIO && errno != EINVAL)
+			return vm_err(v, MB_EXIT_HOST,
+				      "--pmu: KVM_ARM_VCPU_PMU_V3_INIT: %s",
+				      strerror(errno));
+	}
+	ret = create_vgic(v);
+	if (ret)
+		return ret;
+	if (dev_attr(v->vcpu, KVM_SET_DEVICE_ATTR, KVM_ARM_VCPU_PMU_V3_CTRL,
+		     KVM_ARM_VCPU_PMU_V3_IRQ, &irq))
+		return vm_err(v, MB_EXIT_HOST, "--pmu: PMU IRQ %d: %s", irq,
+			      strerror(errno));
+	if (dev_attr(v->vgic, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CTRL,
+		     KVM_DEV_ARM_VGIC_CTRL_INIT, NULL))
+		return vm_err(v, MB_EXIT_VMM, "vGICv3 init: %s",
+			      strerror(errno));
+	if (dev_attr(v->vcpu, KVM_SET_DEVICE_ATTR, KVM_ARM_VCPU_PMU_V3_CTRL,
+		     KVM_ARM_VCPU_PMU_V3_INIT, NULL))
+		return vm_err(v, MB_EXIT_HOST,
+			      "--pmu: KVM_ARM_VCPU_PMU_V3_INIT with a vGICv3: %s",
+			      strerror(errno));
+	v->out->pmu_irqchip = "vgic-v3";
+	return 0;
+}
+
 static int create_vcpu(struct mb_vm *v)
 {
 	struct kvm_vcpu_init init;
-	int len;
+	int len, ret;
 
+	if (v->cfg->pmu &&
+	    ioctl(v->kvm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_PMU_V3) <= 0)
+		return vm_err(v, MB_EXIT_HOST,
+			      "--pmu: this host's KVM has no vPMU (KVM_CAP_ARM_PMU_V3 is 0: no PMU driver, or not exposed)");
+	ret = pin_cpu(v);
+	if (ret)
+		return ret;
 	v->vcpu = ioctl(v->vm, KVM_CREATE_VCPU, 0);
 	if (v->vcpu < 0)
 		return vm_err(v, MB_EXIT_VMM, "KVM_CREATE_VCPU: %s",
@@ -341,17 +581,107 @@ static int create_vcpu(struct mb_vm *v)
 	if (ioctl(v->vm, KVM_ARM_PREFERRED_TARGET, &init))
 		return vm_err(v, MB_EXIT_VMM, "KVM_ARM_PREFERRED_TARGET: %s",
 			      strerror(errno));
-	/* PSCI 0.2 only: no SVE, ptrauth or PMU state to vary the timing. */
+	/* PSCI 0.2 (+ PMU if asked): no SVE or ptrauth state to vary the
+	 * timing. */
 	memset(init.features, 0, sizeof(init.features));
 	init.features[0] = 1u << KVM_ARM_VCPU_PSCI_0_2;
+	if (v->cfg->pmu)
+		init.features[0] |= 1u << KVM_ARM_VCPU_PMU_V3;
 	if (ioctl(v->vcpu, KVM_ARM_VCPU_INIT, &init))
 		return vm_err(v, MB_EXIT_VMM, "KVM_ARM_VCPU_INIT: %s",
 			      strerror(errno));
+	if (v->cfg->pmu) {
+		ret = init_pmu(v);
+		if (ret)
+			return ret;
+	}
 	if (set_reg(v, REG_PSTATE, MB_BOOT_PSTATE) ||
 	    set_reg(v, REG_PC, v->entry))
 		return vm_err(v, MB_EXIT_VMM, "KVM_SET_ONE_REG: %s",
 			      strerror(errno));
+	v->vcpu_stats = stats_fd(v, v->vcpu);
 	return 0;
+}
+
+/* ---- KVM binary stats ---- */
+
+/* MAPBENCH_KVM_STATS_DUMP=DIR keeps the raw files (unit-tier fixtures). */
+static void stats_dump(const char *name, const void *blob, size_t len)
+{
+	const char *dir = getenv("MAPBENCH_KVM_STATS_DUMP");
+	char path[4096];
+	FILE *f;
+
+	if (!dir || !*dir ||
+	    (size_t)snprintf(path, sizeof(path), "%s/%s.bin", dir, name) >=
+	    sizeof(path))
+		return;
+	f = fopen(path, "we");
+	if (!f)
+		return;
+	fwrite(blob, 1, len, f);
+	fclose(f);
+}
+
+/* Decode one stats fd now; 0 or -1 with err set. */
+static int stats_snap(int fd, const char *name, struct mb_kstats *k,
+		      char *err, size_t errlen)
+{
+	void *blob;
+	size_t len;
+	int ret;
+
+	if (mb_kstats_read(fd, &blob, &len)) {
+		snprintf(err, errlen, "reading KVM stats: %s", strerror(errno));
+		return -1;
+	}
+	stats_dump(name, blob, len);
+	ret = mb_kstats_decode(blob, len, k, err, errlen);
+	free(blob);
+	return ret;
+}
+
+static int stats_before(struct mb_vm *v)
+{
+	char err[MB_ERRLEN];
+
+	if (v->vm_stats < 0 || v->vcpu_stats < 0)
+		return 0;	/* kernels before 5.14: no stats, said in JSON */
+	v->before = calloc(2, sizeof(*v->before));
+	if (!v->before)
+		return vm_err(v, MB_EXIT_VMM, "out of memory");
+	if (stats_snap(v->vm_stats, "vm-before", &v->before[0], err,
+		       sizeof(err)) ||
+	    stats_snap(v->vcpu_stats, "vcpu-before", &v->before[1], err,
+		       sizeof(err)))
+		return vm_err(v, MB_EXIT_VMM, "%s", err);
+	return 0;
+}
+
+static int stats_after(struct mb_vm *v)
+{
+	struct mb_kstats *after;
+	char err[MB_ERRLEN];
+	int ret = 0;
+
+	if (!v->before)
+		return 0;
+	after = calloc(2, sizeof(*after));
+	if (!after)
+		return vm_err(v, MB_EXIT_VMM, "out of memory");
+	if (stats_snap(v->vm_stats, "vm-after", &after[0], err,
+		       sizeof(err)) ||
+	    stats_snap(v->vcpu_stats, "vcpu-after", &after[1], err,
+		       sizeof(err)) ||
+	    mb_kstats_delta(&v->before[0], &after[0], &v->out->kvm_vm, err,
+			    sizeof(err)) ||
+	    mb_kstats_delta(&v->before[1], &after[1], &v->out->kvm_vcpu, err,
+			    sizeof(err)))
+		ret = vm_err(v, MB_EXIT_VMM, "%s", err);
+	else
+		v->out->have_kstats = 1;
+	free(after);
+	return ret;
 }
 
 /* ---- timeout ---- */
@@ -374,6 +704,7 @@ static int arm_timer(struct mb_vm *v)
 	struct sigaction sa = { .sa_handler = on_timer };
 	sigset_t set;
 
+	mb_signals_kick(&v->run->immediate_exit);
 	if (!v->cfg->timeout_s)
 		return 0;
 	mb_timed_out = 0;
@@ -410,6 +741,7 @@ static void disarm_timer(struct mb_vm *v)
 		sigaction(MB_TIMER_SIG, &v->old_sa, NULL);
 	v->have_timer = v->have_sigmask = v->have_sigaction = 0;
 	mb_sig_run = NULL;
+	mb_signals_kick(NULL);
 }
 
 /* ---- exits ---- */
@@ -516,14 +848,23 @@ static int timed_out(struct mb_vm *v)
 		      v->cfg->timeout_s, regs);
 }
 
-static int run_vcpu(struct mb_vm *v)
+static const char *sig_name(int sig)
 {
-	int done = 0, ret;
+	return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" :
+	       "a signal";
+}
 
-	ret = arm_timer(v);
+static int run_loop(struct mb_vm *v)
+{
+	int done = 0, ret = 0;
+
 	while (!ret && !done) {
 		/* Clear before testing, so a late signal is never lost. */
 		v->run->immediate_exit = 0;
+		if (mb_stop_signal)
+			return vm_err(v, MB_EXIT_SIGNAL + mb_stop_signal,
+				      "interrupted by %s",
+				      sig_name(mb_stop_signal));
 		if (mb_timed_out)
 			return timed_out(v);
 		if (ioctl(v->vcpu, KVM_RUN, 0) < 0) {
@@ -531,11 +872,38 @@ static int run_vcpu(struct mb_vm *v)
 				continue;
 			if (errno == ENOSYS)
 				return guest_fail(v, "guest MMIO by an instruction KVM cannot emulate");
+			/* a page the host could not give (hugetlb pool) */
+			if (errno == EFAULT)
+				return vm_err(v, MB_EXIT_HOST,
+					      "KVM_RUN: %s: the host could not back a guest page (--backing %s)",
+					      strerror(errno),
+					      v->cfg->backing ==
+					      MB_BACKING_HUGETLB ? "hugetlb: pool exhausted?" :
+					      v->cfg->backing == MB_BACKING_THP ?
+					      "thp" : "anon");
 			return vm_err(v, MB_EXIT_VMM, "KVM_RUN: %s",
 				      strerror(errno));
 		}
 		ret = handle_exit(v, &done);
 	}
+	return ret;
+}
+
+static int run_vcpu(struct mb_vm *v)
+{
+	int ret;
+
+	ret = arm_timer(v);
+	if (!ret)
+		ret = stats_before(v);
+	if (ret)
+		return ret;
+	v->out->t_entry = mb_now();
+	ret = run_loop(v);
+	v->out->t_exit = mb_now();
+	v->out->host_cpu = sched_getcpu();
+	if (!ret)
+		ret = stats_after(v);
 	return ret;
 }
 
@@ -567,6 +935,91 @@ static int collect(struct mb_vm *v)
 	return ret;
 }
 
+/* What the host really backed the guest with, read before teardown. */
+static void read_memuse(struct mb_vm *v)
+{
+	struct mb_outcome *out = v->out;
+	struct mb_memuse *t = &out->mem_total;
+
+	memset(t, 0, sizeof(*t));
+	out->have_mem = 1;
+	for (unsigned int i = 0; i < v->nr_ram; i++) {
+		struct mb_memuse *m = &out->mem[i];
+		uintptr_t a = (uintptr_t)v->ram[i].map;
+
+		if (mb_smaps_read(a, a + v->ram[i].map_len, m)) {
+			out->have_mem = 0;
+			continue;
+		}
+		t->rss_kb += m->rss_kb;
+		t->anon_huge_kb += m->anon_huge_kb;
+		t->hugetlb_kb += m->hugetlb_kb;
+	}
+	if (mb_status_kb("VmHWM", &out->vm_hwm_kb))
+		out->vm_hwm_kb = 0;
+}
+
+/* The backing asked for is the backing the guest got. */
+static int check_backing(struct mb_vm *v)
+{
+	const struct mb_memuse *t = &v->out->mem_total;
+
+	if (!v->out->have_mem)
+		return vm_err(v, MB_EXIT_VMM,
+			      "cannot read /proc/self/smaps to verify the guest RAM backing");
+	switch (v->cfg->backing) {
+	case MB_BACKING_THP:
+		if (!t->anon_huge_kb)
+			return vm_err(v, MB_EXIT_HOST,
+				      "--backing thp: the host backed none of the guest's %llu KiB with huge pages (AnonHugePages 0 kB; see /sys/kernel/mm/transparent_hugepage/defrag)",
+				      (unsigned long long)t->rss_kb);
+		break;
+	case MB_BACKING_HUGETLB:
+		if (!t->hugetlb_kb || t->rss_kb)
+			return vm_err(v, MB_EXIT_HOST,
+				      "--backing hugetlb: smaps shows %llu KiB of hugetlb and %llu KiB of other pages",
+				      (unsigned long long)t->hugetlb_kb,
+				      (unsigned long long)t->rss_kb);
+		break;
+	case MB_BACKING_ANON:
+		if (t->anon_huge_kb)
+			return vm_err(v, MB_EXIT_HOST,
+				      "--backing anon: %llu KiB of guest RAM came as THP despite MADV_NOHUGEPAGE",
+				      (unsigned long long)t->anon_huge_kb);
+		break;
+	}
+	return 0;
+}
+
+/* --prefault host covered every table page the guest handed out. */
+static int check_prefault(struct mb_vm *v)
+{
+	const struct mb_outcome *out = v->out;
+	const struct mb_bank *low = &out->pf_ranges[out->pf_nr - 1];
+
+	if (v->cfg->prefault != MB_PREFAULT_HOST || out->pf_nr < 2 ||
+	    !out->rec.alloc_pages || out->rec.alloc_low >= low->base)
+		return 0;
+	return vm_err(v, MB_EXIT_VMM,
+		      "--prefault host populated down to 0x%llx but the guest allocated tables down to 0x%llx: the table estimate is short (a mapbench bug)",
+		      (unsigned long long)low->base,
+		      (unsigned long long)out->rec.alloc_low);
+}
+
+static int after_run(struct mb_vm *v)
+{
+	struct mb_outcome *out = v->out;
+	int ret;
+
+	read_memuse(v);
+	out->have_midr = !mb_cpu_midr(out->host_cpu, &out->host_midr);
+	out->host_cntfrq = mb_host_cntfrq();
+	ret = check_backing(v);
+	if (!ret)
+		ret = check_prefault(v);
+	return ret;
+}
+
 static void teardown(struct mb_vm *v)
 {
 	unsigned int i;
@@ -576,31 +1029,49 @@ static void teardown(struct mb_vm *v)
 		fflush(stdout);
 	if (v->run)
 		munmap(v->run, v->run_len);
+	if (v->vcpu_stats >= 0)
+		close(v->vcpu_stats);
+	if (v->vm_stats >= 0)
+		close(v->vm_stats);
+	free(v->before);
 	if (v->vcpu >= 0)
 		close(v->vcpu);
+	if (v->vgic >= 0)
+		close(v->vgic);
 	if (v->vm >= 0)
 		close(v->vm);
+	/* munmap of a NORESERVE mapping frees only what was touched */
 	for (i = 0; i < v->nr_ram; i++)
 		mb_ram_free(&v->ram[i]);
 	if (v->kvm >= 0)
 		close(v->kvm);
+	if (v->pinned)
+		sched_setaffinity(0, sizeof(v->old_cpus), &v->old_cpus);
 }
 
 int mb_kvm_run(const struct mb_config *cfg, struct mb_outcome *out)
 {
 	struct mb_vm v = { .cfg = cfg, .out = out, .kvm = -1, .vm = -1,
-			   .vcpu = -1 };
-	double t0 = mb_now();
+			   .vcpu = -1, .vgic = -1, .vm_stats = -1,
+			   .vcpu_stats = -1 };
+	double t0 = mb_now(), start = out->t_start;
 	int ret;
 
 	memset(out, 0, sizeof(*out));
+	out->t_start = start ? start : t0;
+	out->host_cpu = -1;
 	snprintf(out->accel_desc, sizeof(out->accel_desc), "kvm");
+	out->hwm_reset = !mb_reset_hwm();
 
 	ret = open_kvm(&v);
 	if (!ret)
 		ret = create_vm(&v);
 	if (!ret)
+		ret = prepare_backing(&v);
+	if (!ret)
 		ret = map_ram(&v);
+	if (!ret && cfg->prefault == MB_PREFAULT_HOST)
+		ret = prefault_host(&v);
 	if (!ret)
 		ret = load_guest(&v);
 	if (!ret)
@@ -609,8 +1080,14 @@ int mb_kvm_run(const struct mb_config *cfg, struct mb_outcome *out)
 		ret = run_vcpu(&v);
 	if (!ret)
 		ret = collect(&v);
+	if (!ret)
+		ret = after_run(&v);
 	teardown(&v);
-	out->wall_s = mb_now() - t0;
+	out->t_done = mb_now();
+	out->wall_s = out->t_done - t0;
+	if (!ret && mb_stop_signal)
+		ret = vm_err(&v, MB_EXIT_SIGNAL + mb_stop_signal,
+			     "interrupted by %s", sig_name(mb_stop_signal));
 	return ret;
 }
 
@@ -631,8 +1108,12 @@ int mb_kvm_usable(void)
 
 int mb_kvm_run(const struct mb_config *cfg, struct mb_outcome *out)
 {
+	double start = out->t_start;
+
 	(void)cfg;
 	memset(out, 0, sizeof(*out));
+	out->t_start = start;
+	out->host_cpu = -1;
 	snprintf(out->accel_desc, sizeof(out->accel_desc), "kvm");
 	snprintf(out->err, sizeof(out->err),
 		 "KVM backend needs an arm64 host");

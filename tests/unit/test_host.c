@@ -188,6 +188,8 @@ static void fake_record(struct mb_result *r, const struct mb_params *p)
 	r->cntfrq = 62500000;
 	r->t_start = 1000;
 	r->t_end = 1000 + 7716000;
+	r->nr_iters = 1;
+	r->iter_ticks[0] = 7716000;
 	r->page_offset = 0xffff000000000000ULL;
 	r->phys_offset = MB_RAM_BASE;
 	r->kernel_start = MB_IMAGE_GPA;

@@ -1,0 +1,683 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Unit tests of the VMM's host side that need no KVM: the layout syntax
+ * and its checks, IPA and table-region arithmetic, option values, smaps
+ * parsing, the KVM binary-stats decoder (fed files captured from the
+ * nested-KVM tier's Linux 6.1), ESR decoding, and the record checks of
+ * --iterations / --pmu.  Run from the top of the tree.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <linux/kvm.h>
+
+#include "mapbench.h"
+
+#define G	(UINT64_C(1) << 30)
+#define M	(UINT64_C(1) << 20)
+
+static int nr_tests, nr_failed;
+
+static void check(int ok, const char *name, int line)
+{
+	nr_tests++;
+	if (ok) {
+		printf("ok %d - %s\n", nr_tests, name);
+	} else {
+		nr_failed++;
+		printf("not ok %d - %s (line %d)\n", nr_tests, name, line);
+	}
+}
+
+#define CHECK(cond, name)	check(!!(cond), name, __LINE__)
+
+static char tmpdir[256];
+
+/* ---- layouts --------------------------------------------------------- */
+
+struct lcase {
+	const char *spec;
+	unsigned int nr;
+	struct mb_bank b[MB_MAX_BANKS];
+};
+
+static const struct lcase good[] = {
+	{ "64G", 1, { { 0x40000000, 64 * G } } },
+	{ "1x64G", 1, { { 0x40000000, 64 * G } } },
+	{ "2x64G@gap=64G", 2, { { 0x40000000, 64 * G },
+				{ 0x40000000 + 128 * G, 64 * G } } },
+	{ "3x1G", 3, { { 0x40000000, G }, { 0x80000000, G },
+		       { 0xc0000000, G } } },
+	{ "2x1G@gap=0", 2, { { 0x40000000, G }, { 0x80000000, G } } },
+	{ "0x40000000:64G,0x2000000000:64G", 2,
+	  { { 0x40000000, 64 * G }, { 0x2000000000, 64 * G } } },
+	{ "1G:1G,4G:2G", 2, { { G, G }, { 4 * G, 2 * G } } },
+	{ "0x40000000:1G,2x512M@gap=1G", 3,
+	  { { 0x40000000, G }, { 0xc0000000, 512 * M },
+	    { 0x120000000, 512 * M } } },
+	{ "0X40000000:0x4000000", 1, { { 0x40000000, 64 * M } } },
+	{ "2x0x40000000", 2, { { 0x40000000, G }, { 0x80000000, G } } },
+	{ "0x40000000", 1, { { 0x40000000, G } } },
+	{ "0x40000000:1G,0x800000000000:1G", 2,
+	  { { 0x40000000, G }, { 0x800000000000, G } } },
+};
+
+static const struct {
+	const char *spec, *msg;
+} bad[] = {
+	{ "", "empty layout" },
+	{ "12Q", "'12Q' is not a size" },
+	{ "2x1G@gap", "the only option after '@' is gap=SIZE" },
+	{ "2x1G@foo=1G", "the only option after '@' is gap=SIZE" },
+	{ "2x1G@gap=x", "'x' is not a gap size" },
+	{ "0x1:1G", "the first bank starts at 0x1" },
+	{ "0x50000000:1G", "it must start at 0x40000000" },
+	{ "1G,0x40000000:1G", "bank 1 (0x40000000:1G) overlaps or lies below bank 0" },
+	{ "0x40000000:1G,0x60000000:1G", "overlaps or lies below bank 0" },
+	{ "9x1G", "the bank count must be 1..8" },
+	{ "0x", NULL },
+	{ "x1G", "the bank count must be 1..8" },
+	{ "0x40000000:1G,,1G", "empty item" },
+	{ "0x40000000:1G,", "empty item" },
+	{ "32M", "it needs at least 64M" },
+	{ "0x40000000:1G,0x80000001:1G", "is empty or not 4K aligned" },
+	{ "0x40000000:1G,0xffffffffffff0000:1G", "runs past 2^64" },
+	{ "0x40000000:1G,0xffffc0000000:2G", "beyond the 48-bit physical address space" },
+	{ "0x40000000:1G,0x800040000000:1G", "the 48-bit linear map holds 128T" },
+	{ "5x1G,4x1G", "more than 8 RAM banks" },
+	{ "1\nG", "'1?G' is not a size" },
+	{ "0x40000000:1G,0x40000000:1G:1G", NULL },
+	{ "0x40000000:1G@gap=1G", NULL },
+	{ "0x10000000000000000:1G", NULL },
+};
+
+static void test_layout_parse(void)
+{
+	struct mb_bank b[MB_MAX_BANKS], b2[MB_MAX_BANKS];
+	char err[MB_ERRLEN], name[800], text[512];
+	unsigned int nr, nr2;
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		int ok;
+
+		memset(b, 0xa5, sizeof(b));
+		err[0] = 0;
+		ok = !mb_layout_parse(good[i].spec, b, &nr, err, sizeof(err)) &&
+		     nr == good[i].nr &&
+		     !memcmp(b, good[i].b, nr * sizeof(b[0]));
+		snprintf(name, sizeof(name), "layout '%s' -> %u banks %s",
+			 good[i].spec, good[i].nr, ok ? "" : err);
+		CHECK(ok, name);
+		/* formatting gives a spec that parses to the same banks */
+		mb_layout_format(b, nr, text, sizeof(text));
+		ok = !mb_layout_parse(text, b2, &nr2, err, sizeof(err)) &&
+		     nr2 == nr && !memcmp(b, b2, nr * sizeof(b[0]));
+		snprintf(name, sizeof(name), "layout '%s' round trip via '%s'",
+			 good[i].spec, text);
+		CHECK(ok, name);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int rc;
+
+		err[0] = 0;
+		rc = mb_layout_parse(bad[i].spec, b, &nr, err, sizeof(err));
+		snprintf(name, sizeof(name), "layout '%s' rejected: %s",
+			 bad[i].spec, err);
+		CHECK(rc && err[0] && !strchr(err, '\n') &&
+		      (!bad[i].msg || strstr(err, bad[i].msg)), name);
+	}
+	mb_layout_parse("0x40000000:64G,0x80000000000:2G", b, &nr, err,
+			sizeof(err));
+	mb_layout_format(b, nr, text, sizeof(text));
+	CHECK(!strcmp(text, "0x40000000:64G,0x80000000000:2G"),
+	      "layout format: hex base, largest exact unit");
+}
+
+static int write_text(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+static void test_layout_files(void)
+{
+	struct mb_bank b[MB_MAX_BANKS];
+	char err[MB_ERRLEN], spec[256], dir[300], path[400];
+	unsigned int nr;
+	int rc;
+
+	rc = mb_layout_from_text("# a comment\n\n  0x40000000:1G   # bank 0\n"
+				 "\t0x100000000:2G\r\n# end", spec,
+				 sizeof(spec), err, sizeof(err));
+	CHECK(!rc && !strcmp(spec, "0x40000000:1G,0x100000000:2G"),
+	      "layout text: comments, blanks and CRs dropped, lines joined");
+	rc = mb_layout_from_text("# nothing\n\n", spec, sizeof(spec), err,
+				 sizeof(err));
+	CHECK(rc && strstr(err, "no banks"), "layout text: no banks");
+	rc = mb_layout_from_text("1G\n\x01\n", spec, sizeof(spec), err,
+				 sizeof(err));
+	CHECK(rc && strstr(err, "line 2"), "layout text: control byte");
+	rc = mb_layout_from_text("0x40000000:1G\n0x100000000:2G\n", spec, 16,
+				 err, sizeof(err));
+	CHECK(rc && strstr(err, "longer than 15 bytes"),
+	      "layout text: too long for the buffer");
+
+	snprintf(dir, sizeof(dir), "%s/layouts", tmpdir);
+	mkdir(dir, 0755);
+	snprintf(path, sizeof(path), "%s/two.layout", dir);
+	write_text(path, "# two banks\n0x40000000:1G\n0x100000000:1G\n");
+	rc = mb_layout_resolve("two", dir, b, &nr, err, sizeof(err));
+	CHECK(!rc && nr == 2 && b[1].base == 0x100000000ULL && b[1].size == G,
+	      "layout preset by name");
+	rc = mb_layout_resolve(path, NULL, b, &nr, err, sizeof(err));
+	CHECK(!rc && nr == 2, "layout file by path");
+	snprintf(path, sizeof(path), "%s/broken.layout", dir);
+	write_text(path, "0x40000000:1G\n0x20000000:1G\n");
+	rc = mb_layout_resolve("broken", dir, b, &nr, err, sizeof(err));
+	CHECK(rc && strstr(err, "broken.layout: bank 1"),
+	      "layout preset: a bad bank names the file");
+	rc = mb_layout_resolve("nope", dir, b, &nr, err, sizeof(err));
+	CHECK(rc && strstr(err, "no preset 'nope' (presets: ") &&
+	      strstr(err, "two") && strstr(err, "broken"),
+	      "layout preset: unknown name lists the presets");
+	rc = mb_layout_resolve("../x", dir, b, &nr, err, sizeof(err));
+	CHECK(rc, "layout preset: a path is not a name");
+	rc = mb_layout_resolve("a..b", dir, b, &nr, err, sizeof(err));
+	CHECK(rc && strstr(err, "neither a layout"),
+	      "layout preset: '..' refused");
+	rc = mb_layout_resolve("/nonexistent/x.layout", dir, b, &nr, err,
+			       sizeof(err));
+	CHECK(rc && strstr(err, "No such file"), "layout file: missing");
+	rc = mb_layout_resolve("2x1G@gap=1G", dir, b, &nr, err, sizeof(err));
+	CHECK(!rc && nr == 2, "layout resolve: a spec is a spec");
+
+	/* the shipped presets parse, with the documented shapes */
+	rc = mb_layout_resolve("altra-2s", "configs/layouts", b, &nr, err,
+			       sizeof(err));
+	CHECK(!rc && nr == 8 && b[7].base == 0x400100000000ULL &&
+	      b[7].size == 252 * G &&
+	      mb_ipa_bits(mb_layout_top(b, nr)) == 47,
+	      "preset altra-2s: 8 banks, socket 1 at 64T, 47-bit IPA");
+	rc = mb_layout_resolve("m2-vm", "configs/layouts", b, &nr, err,
+			       sizeof(err));
+	CHECK(!rc && nr == 1 && b[0].size == 16 * G &&
+	      mb_ipa_bits(mb_layout_top(b, nr)) == 35,
+	      "preset m2-vm: 16G, 35-bit IPA");
+	rc = mb_layout_resolve("qemu-virt", "configs/layouts", b, &nr, err,
+			       sizeof(err));
+	CHECK(!rc && nr == 1 && b[0].size == 64 * G, "preset qemu-virt: 64G");
+}
+
+static void test_ipa(void)
+{
+	CHECK(mb_ipa_bits(MB_RAM_BASE + 64 * M) == 32, "IPA: 64M -> 32 bits");
+	CHECK(mb_ipa_bits(1ULL << 32) == 32, "IPA: top 4G -> 32 bits");
+	CHECK(mb_ipa_bits((1ULL << 32) + 4096) == 33, "IPA: above 4G -> 33");
+	CHECK(mb_ipa_bits(MB_RAM_BASE + 64 * G) == 37, "IPA: 64G -> 37 bits");
+	CHECK(mb_ipa_bits(MB_RAM_BASE + 512 * G) == 40, "IPA: 512G -> 40");
+	CHECK(mb_ipa_bits(MB_RAM_BASE + 1024 * G) == 41, "IPA: 1T -> 41 bits");
+	CHECK(mb_ipa_bits(1ULL << 48) == 48, "IPA: top 2^48 -> 48 bits");
+}
+
+static void test_table_region(void)
+{
+	struct mb_params p = { .nr_banks = 1, .rodata = MB_RODATA_FULL,
+			       .strategy = MB_STRAT_base };
+	struct mb_bank b[2] = { { 0x40000000, G }, { 0xc0000000, G } };
+	struct mb_bank r[4];
+	unsigned int n;
+
+	p.banks[0] = b[0];
+	/* 16 + L3 (512 + 2) + L2 (1 + 2) + L1 (1 + 2) + temp (1 + 2) */
+	CHECK(mb_table_bytes(&p) == 539 * 4096,
+	      "tables: 1G rodata=full bound is 539 pages (base uses 514)");
+	p.rodata = MB_RODATA_ON;
+	CHECK(mb_table_bytes(&p) == 25 * 4096,
+	      "tables: 1G rodata=on bound is 25 pages");
+	p.banks[0].size = 1024 * G;
+	CHECK(mb_table_bytes(&p) == (16 + 1026 + 4 + 1026) * 4096,
+	      "tables: 1T rodata=on bound is 2072 pages");
+	p.rodata = MB_RODATA_FULL;
+	p.strategy = MB_STRAT_bbml2_blocks;
+	CHECK(mb_table_bytes(&p) == (16 + 1026 + 4 + 1026) * 4096,
+	      "tables: bbml2-blocks maps blocks even with rodata=full");
+
+	n = mb_topdown_ranges(b, 2, 3 * G / 2, 2 * M, r, 4);
+	CHECK(n == 2 && r[0].base == 0xc0000000 && r[0].size == G &&
+	      r[1].base == 0x60000000 && r[1].size == G / 2,
+	      "top-down: highest bank first, then the next below the hole");
+	n = mb_topdown_ranges(b, 2, 4096 * 3, 2 * M, r, 4);
+	CHECK(n == 1 && r[0].base == 0x100000000 - 2 * M &&
+	      r[0].size == 2 * M, "top-down: widened down to the page size");
+	n = mb_topdown_ranges(b, 2, 8 * G, 2 * M, r, 4);
+	CHECK(n == 2 && r[1].base == 0x40000000 && r[1].size == G,
+	      "top-down: never below a bank");
+	n = mb_topdown_ranges(b, 2, 3 * G / 2, 2 * M, r, 1);
+	CHECK(n == 1, "top-down: at most max ranges");
+}
+
+/* ---- options --------------------------------------------------------- */
+
+static void test_options(void)
+{
+	struct mb_config cfg = { .cpu = -1 };
+	char err[MB_ERRLEN], buf[32];
+	unsigned long v;
+
+	CHECK(!mb_parse_backing("anon", &cfg, err, sizeof(err)) &&
+	      cfg.backing == MB_BACKING_ANON && (cfg.set & MB_SET_BACKING),
+	      "backing anon");
+	CHECK(!mb_parse_backing("thp", &cfg, err, sizeof(err)) &&
+	      cfg.backing == MB_BACKING_THP, "backing thp");
+	CHECK(!mb_parse_backing("hugetlb", &cfg, err, sizeof(err)) &&
+	      cfg.backing == MB_BACKING_HUGETLB && !cfg.hugepage &&
+	      !strcmp(mb_backing_name(&cfg, buf, sizeof(buf)), "hugetlb"),
+	      "backing hugetlb: the host's default size");
+	CHECK(!mb_parse_backing("hugetlb:32M", &cfg, err, sizeof(err)) &&
+	      cfg.hugepage == 32 * M &&
+	      !strcmp(mb_backing_name(&cfg, buf, sizeof(buf)), "hugetlb:32M"),
+	      "backing hugetlb:32M");
+	CHECK(!mb_parse_backing("hugetlb:1G", &cfg, err, sizeof(err)) &&
+	      cfg.hugepage == G, "backing hugetlb:1G");
+	CHECK(mb_parse_backing("hugetlb:3M", &cfg, err, sizeof(err)) &&
+	      strstr(err, "'3M' is not a huge page size"),
+	      "backing hugetlb:3M refused");
+	CHECK(mb_parse_backing("hugetlb:4K", &cfg, err, sizeof(err)),
+	      "backing hugetlb:4K refused");
+	CHECK(mb_parse_backing("huge", &cfg, err, sizeof(err)) &&
+	      !strcmp(err, "--backing: 'huge' is not anon, thp or hugetlb[:SIZE]"),
+	      "backing: unknown, exact message");
+	CHECK(mb_parse_backing("huge\npage", &cfg, err, sizeof(err)) &&
+	      !strcmp(err, "--backing: 'huge?page' is not anon, thp or hugetlb[:SIZE]"),
+	      "backing: a newline in the value stays out of the message");
+	CHECK(!mb_parse_prefault("guest", &cfg, err, sizeof(err)) &&
+	      cfg.prefault == MB_PREFAULT_GUEST &&
+	      !strcmp(mb_prefault_name(cfg.prefault), "guest"),
+	      "prefault guest");
+	CHECK(mb_parse_prefault("all", &cfg, err, sizeof(err)) &&
+	      !strcmp(err, "--prefault: 'all' is not none, host or guest"),
+	      "prefault: unknown, exact message");
+	CHECK(!mb_parse_uint("16", 1, 16, &v) && v == 16 &&
+	      mb_parse_uint("17", 1, 16, &v) && mb_parse_uint("0", 1, 16, &v) &&
+	      mb_parse_uint("-1", 0, 16, &v) && mb_parse_uint("", 0, 16, &v) &&
+	      mb_parse_uint("1x", 0, 16, &v) &&
+	      mb_parse_uint("99999999999999999999999", 0, ~0UL, &v),
+	      "uint: range, digits only, no overflow");
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.accel = MB_ACCEL_TCG;
+	cfg.params.nr_banks = 1;
+	cfg.params.banks[0] = (struct mb_bank){ MB_RAM_BASE, G };
+	mb_parse_backing("thp", &cfg, err, sizeof(err));
+	CHECK(mb_config_check(&cfg, err, sizeof(err)) == MB_EXIT_USAGE &&
+	      !strcmp(err, "--backing is KVM-only: under TCG, QEMU allocates guest RAM itself"),
+	      "tcg: --backing refused");
+	cfg.set = MB_SET_CPU;
+	CHECK(mb_config_check(&cfg, err, sizeof(err)) == MB_EXIT_USAGE &&
+	      strstr(err, "--cpu is KVM-only"), "tcg: --cpu refused");
+	cfg.set = 0;
+	cfg.prefault = MB_PREFAULT_HOST;
+	CHECK(mb_config_check(&cfg, err, sizeof(err)) == MB_EXIT_USAGE &&
+	      strstr(err, "--prefault host is KVM-only"),
+	      "tcg: --prefault host refused");
+	cfg.prefault = MB_PREFAULT_GUEST;
+	cfg.pmu = 1;
+	CHECK(!mb_config_check(&cfg, err, sizeof(err)),
+	      "tcg: --prefault guest and --pmu are fine");
+	cfg.accel = MB_ACCEL_KVM;
+	cfg.backing = MB_BACKING_HUGETLB;
+	cfg.hugepage = G;
+	cfg.params.banks[0].size = 3 * G / 2;
+	CHECK(mb_config_check(&cfg, err, sizeof(err)) == MB_EXIT_USAGE &&
+	      strstr(err, "RAM bank 0 at 0x40000000+0x60000000 is not 1G aligned"),
+	      "kvm: hugetlb:1G needs 1G-aligned banks");
+	cfg.backing = MB_BACKING_ANON;
+	cfg.set = MB_SET_CPU;
+	cfg.cpu = 4000;
+	CHECK(mb_config_check(&cfg, err, sizeof(err)) == MB_EXIT_USAGE &&
+	      strstr(err, "--cpu 4000: this process may run on CPUs 0"),
+	      "kvm: --cpu not in the affinity mask");
+	cfg.cpu = 0;
+	CHECK(!mb_config_check(&cfg, err, sizeof(err)), "kvm: --cpu 0 fine");
+}
+
+/* ---- host facts ------------------------------------------------------ */
+
+/* The shape of /proc/self/smaps on Linux 6.1, bank split by madvise. */
+static const char smaps[] =
+"00400000-00401000 r-xp 00000000 fe:01 123 /usr/bin/mapbench\n"
+"Size:                  4 kB\n"
+"Rss:                   4 kB\n"
+"AnonHugePages:         0 kB\n"
+"7f0000000000-7f0000001000 rw-p 00000000 00:00 0 \n"
+"Size:                  4 kB\n"
+"Rss:                   4 kB\n"
+"AnonHugePages:         0 kB\n"
+"Private_Hugetlb:       0 kB\n"
+"7f0000001000-7f0040001000 rw-p 00000000 00:00 0 \n"
+"Size:            1048576 kB\n"
+"KernelPageSize:        4 kB\n"
+"Rss:               38912 kB\n"
+"Pss:               38912 kB\n"
+"AnonHugePages:     36864 kB\n"
+"Shared_Hugetlb:        0 kB\n"
+"Private_Hugetlb:    4096 kB\n"
+"VmFlags: rd wr mr mw me ac sd hg\n"
+"7f0040001000-7f0040200000 rw-p 00000000 00:00 0 \n"
+"Rss:                   8 kB\n"
+"AnonHugePages:         0 kB\n"
+"7fff00000000-7fff00021000 rw-p 00000000 00:00 0 [stack]\n"
+"Rss:                 100 kB\n";
+
+static void test_hostinfo(void)
+{
+	struct mb_memuse m;
+	char buf[32];
+
+	CHECK(!mb_smaps_parse(smaps, 0x7f0000001000ULL, 0x7f0040200000ULL,
+			      &m) &&
+	      m.rss_kb == 38920 && m.anon_huge_kb == 36864 &&
+	      m.hugetlb_kb == 4096,
+	      "smaps: the VMAs of one bank summed, others not");
+	CHECK(mb_smaps_parse(smaps, 0x1000, 0x2000, &m) && !m.rss_kb,
+	      "smaps: no VMA in range");
+	CHECK(mb_smaps_parse("", 0, ~0ULL, &m), "smaps: empty");
+	CHECK(!mb_bracketed("always [madvise] never\n", buf, sizeof(buf)) &&
+	      !strcmp(buf, "madvise"), "THP mode: the bracketed word");
+	CHECK(mb_bracketed("always madvise never", buf, sizeof(buf)) &&
+	      mb_bracketed("[]", buf, sizeof(buf)) &&
+	      mb_bracketed("[toolongforthebuffer]", buf, 8),
+	      "THP mode: no or bad brackets");
+}
+
+/* ---- KVM binary stats ------------------------------------------------ */
+
+static void *load(const char *name, size_t *len)
+{
+	char path[256];
+	struct stat st;
+	void *buf;
+	int fd;
+
+	snprintf(path, sizeof(path), "tests/unit/data/%s", name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0 || fstat(fd, &st))
+		return NULL;
+	buf = malloc(st.st_size);
+	if (!buf || read(fd, buf, st.st_size) != st.st_size) {
+		free(buf);
+		buf = NULL;
+	}
+	close(fd);
+	*len = st.st_size;
+	return buf;
+}
+
+static const char *const vcpu_names[] = {
+	"halt_successful_poll", "halt_attempted_poll", "halt_poll_invalid",
+	"halt_wakeup", "halt_poll_success_ns", "halt_poll_fail_ns",
+	"halt_wait_ns", "halt_poll_success_hist", "halt_poll_fail_hist",
+	"halt_wait_hist", "blocking", "hvc_exit_stat", "wfe_exit_stat",
+	"wfi_exit_stat", "mmio_exit_user", "mmio_exit_kernel",
+	"signal_exits", "exits",
+};
+
+static void test_kstats(void)
+{
+	struct mb_kstats *k = calloc(4, sizeof(*k));
+	size_t lb, la, lvb, lva;
+	void *b = load("kvm-6.1-vcpu-before.bin", &lb);
+	void *a = load("kvm-6.1-vcpu-after.bin", &la);
+	void *vb = load("kvm-6.1-vm-before.bin", &lvb);
+	void *va = load("kvm-6.1-vm-after.bin", &lva);
+	char err[MB_ERRLEN];
+	const struct mb_kstat *s;
+	int all = 1, rc;
+
+	if (!k || !a || !b || !va || !vb) {
+		CHECK(0, "kstats: fixtures in tests/unit/data");
+		goto out;
+	}
+	rc = mb_kstats_decode(b, lb, &k[0], err, sizeof(err));
+	CHECK(!rc && k[0].nr == 18 && !strcmp(k[0].id, "kvm-111/vcpu-0"),
+	      "kstats: Linux 6.1 vCPU file: 18 stats, id kvm-111/vcpu-0");
+	for (unsigned int i = 0; i < 18; i++)
+		all &= !strcmp(k[0].s[i].name, vcpu_names[i]);
+	CHECK(all, "kstats: vCPU stat names enumerated in order");
+	s = mb_kstats_get(&k[0], "halt_wait_hist");
+	CHECK(s && (s->flags & KVM_STATS_TYPE_MASK) == KVM_STATS_TYPE_LOG_HIST &&
+	      s->size == 32, "kstats: halt_wait_hist is a 32-bucket log hist");
+	s = mb_kstats_get(&k[0], "blocking");
+	CHECK(s && (s->flags & KVM_STATS_TYPE_MASK) == KVM_STATS_TYPE_INSTANT,
+	      "kstats: blocking is an instant value");
+	rc = mb_kstats_decode(a, la, &k[1], err, sizeof(err));
+	CHECK(!rc, "kstats: vCPU file after the run decodes");
+	rc = mb_kstats_delta(&k[0], &k[1], &k[2], err, sizeof(err));
+	CHECK(!rc && mb_kstats_get(&k[2], "exits")->value == 103 &&
+	      mb_kstats_get(&k[2], "hvc_exit_stat")->value == 1 &&
+	      mb_kstats_get(&k[2], "mmio_exit_user")->value == 0,
+	      "kstats: the 64M run's deltas: 103 exits, 1 HVC (PSCI off)");
+	CHECK(!mb_kstats_decode(vb, lvb, &k[0], err, sizeof(err)) &&
+	      !mb_kstats_decode(va, lva, &k[1], err, sizeof(err)) &&
+	      k[0].nr == 2 && !strcmp(k[0].id, "kvm-111") &&
+	      !strcmp(k[0].s[0].name, "remote_tlb_flush") &&
+	      !strcmp(k[0].s[1].name, "remote_tlb_flush_requests") &&
+	      !mb_kstats_delta(&k[0], &k[1], &k[2], err, sizeof(err)),
+	      "kstats: VM file: remote_tlb_flush(_requests)");
+
+	/* malformed files: every one refused, nothing read out of bounds */
+	rc = mb_kstats_decode(b, 10, &k[0], err, sizeof(err));
+	CHECK(rc && strstr(err, "no header"), "kstats: truncated header");
+	rc = mb_kstats_decode(b, lb - 8, &k[0], err, sizeof(err));
+	CHECK(rc && strstr(err, "data beyond"), "kstats: truncated data");
+	rc = mb_kstats_decode(b, 200, &k[0], err, sizeof(err));
+	CHECK(rc && strstr(err, "descriptors beyond"),
+	      "kstats: truncated descriptors");
+	{
+		struct kvm_stats_header h;
+		uint8_t *c = malloc(lb);
+
+		memcpy(c, b, lb);
+		memcpy(&h, c, sizeof(h));
+		h.num_desc = 100000;
+		memcpy(c, &h, sizeof(h));
+		CHECK(mb_kstats_decode(c, lb, &k[0], err, sizeof(err)) &&
+		      strstr(err, "100000 descriptors"),
+		      "kstats: absurd descriptor count");
+		memcpy(c, b, lb);
+		h.num_desc = 18;
+		h.name_size = 0;
+		memcpy(c, &h, sizeof(h));
+		CHECK(mb_kstats_decode(c, lb, &k[0], err, sizeof(err)),
+		      "kstats: name size 0");
+		memcpy(c, b, lb);
+		/* the second name made equal to the first */
+		memcpy(&h, c, sizeof(h));
+		memcpy(c + h.desc_offset + sizeof(struct kvm_stats_desc) +
+		       (sizeof(struct kvm_stats_desc) + h.name_size),
+		       c + h.desc_offset + sizeof(struct kvm_stats_desc),
+		       h.name_size);
+		CHECK(mb_kstats_decode(c, lb, &k[0], err, sizeof(err)) &&
+		      strstr(err, "appears twice"), "kstats: duplicate name");
+		memcpy(c, b, lb);
+		c[h.id_offset + h.name_size - 1] = 'x';
+		memset(c + h.id_offset, 'x', h.name_size);
+		CHECK(mb_kstats_decode(c, lb, &k[0], err, sizeof(err)) &&
+		      strstr(err, "bad id"), "kstats: unterminated id");
+		free(c);
+	}
+	mb_kstats_decode(a, la, &k[0], err, sizeof(err));
+	mb_kstats_decode(b, lb, &k[1], err, sizeof(err));
+	CHECK(mb_kstats_delta(&k[0], &k[1], &k[2], err, sizeof(err)) &&
+	      strstr(err, "went backwards"), "kstats: counters never go back");
+out:
+	free(a);
+	free(b);
+	free(va);
+	free(vb);
+	free(k);
+}
+
+/* ---- ESR ------------------------------------------------------------- */
+
+static void test_esr(void)
+{
+	char buf[128];
+
+	mb_esr_describe(0x96000004, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "data abort (EC 0x25): translation fault, level 0, on a read"),
+	      "ESR 0x96000004: the injected fault");
+	mb_esr_describe(0x96000045, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "data abort (EC 0x25): translation fault, level 1, on a write"),
+	      "ESR 0x96000045: write, level 1");
+	mb_esr_describe(0x8600000f, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "instruction abort (EC 0x21): permission fault, level 3"),
+	      "ESR 0x8600000f: instruction permission fault");
+	mb_esr_describe(0x96000021, buf, sizeof(buf));
+	CHECK(strstr(buf, "alignment fault"), "ESR: alignment fault");
+	mb_esr_describe(0xf2000000ULL | 0x800, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "BRK (EC 0x3c)"), "ESR: BRK");
+	mb_esr_describe(0x0a000000, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "reserved EC (EC 0x02)"), "ESR: reserved class");
+	mb_esr_describe(~0ULL, buf, sizeof(buf));
+	CHECK(strstr(buf, "EC 0x3f"), "ESR: all ones still decodes");
+	CHECK(!strcmp(mb_vector_name(4), "sync, current EL, SPx") &&
+	      !strcmp(mb_vector_name(0x17), "SError, current EL, SPx"),
+	      "vector names (masked to 16)");
+}
+
+/* ---- record checks: --iterations and --pmu --------------------------- */
+
+static void seal(struct mb_result *r)
+{
+	r->checksum = mb_fnv1a(MB_FNV_OFFSET, r,
+			       offsetof(struct mb_result, checksum));
+}
+
+static void good_record(struct mb_result *r, const struct mb_params *p)
+{
+	memset(r, 0, sizeof(*r));
+	r->magic = MB_RESULT_MAGIC;
+	r->abi_version = MB_ABI_VERSION;
+	r->size = sizeof(*r);
+	r->strategy = p->strategy;
+	r->rodata = p->rodata;
+	r->cntfrq = 62500000;
+	r->t_start = 100;
+	r->t_end = 1100;
+	r->nr_iters = p->iterations ? p->iterations : 1;
+	for (unsigned int i = 0; i < r->nr_iters; i++)
+		r->iter_ticks[i] = 1000 - i;
+	r->pmu = !!(p->flags & MB_PF_PMU);
+	for (unsigned int i = 0; r->pmu && i < r->nr_iters; i++)
+		r->iter_cycles[i] = 5000 + i;
+	r->kernel_start = r->kernel_end = MB_IMAGE_GPA;
+	r->image_start = MB_IMAGE_GPA;
+	r->image_end = MB_IMAGE_GPA + 0x20000;
+	r->alloc_low = MB_RAM_BASE + G - 0x1000;
+	r->alloc_pages = 1;
+	r->nr_banks = p->nr_banks;
+	memcpy(r->banks, p->banks, sizeof(r->banks));
+	seal(r);
+}
+
+static void test_record_iters(void)
+{
+	struct mb_params p = { .nr_banks = 1, .iterations = 3,
+			       .flags = MB_PF_PMU };
+	struct mb_result r, out;
+	char err[MB_ERRLEN];
+
+	p.banks[0] = (struct mb_bank){ MB_RAM_BASE, G };
+	good_record(&r, &p);
+	CHECK(!mb_record_check(&r, sizeof(r), &p, &out, err, sizeof(err)),
+	      "record: 3 iterations with cycles accepted");
+	good_record(&r, &p);
+	r.nr_iters = 2;
+	seal(&r);
+	CHECK(mb_record_check(&r, sizeof(r), &p, &out, err, sizeof(err)) ==
+	      MB_EXIT_GUEST && strstr(err, "another number of iterations"),
+	      "record: wrong iteration count");
+	good_record(&r, &p);
+	r.iter_ticks[0] = 7;
+	seal(&r);
+	CHECK(mb_record_check(&r, sizeof(r), &p, &out, err, sizeof(err)) &&
+	      strstr(err, "first iteration is not its window"),
+	      "record: first iteration must be the window");
+	good_record(&r, &p);
+	r.iter_ticks[5] = 1;
+	seal(&r);
+	CHECK(mb_record_check(&r, sizeof(r), &p, &out, err, sizeof(err)) &&
+	      strstr(err, "beyond its iterations"),
+	      "record: data beyond nr_iters");
+	good_record(&r, &p);
+	r.pmu = 0;
+	seal(&r);
+	CHECK(mb_record_check(&r, sizeof(r), &p, &out, err, sizeof(err)) &&
+	      strstr(err, "PMU flag"), "record: PMU flag must match");
+	p.flags = 0;
+	good_record(&r, &p);
+	r.iter_cycles[1] = 3;
+	seal(&r);
+	CHECK(mb_record_check(&r, sizeof(r), &p, &out, err, sizeof(err)) &&
+	      strstr(err, "cycles without the PMU"),
+	      "record: cycles without the PMU");
+	p.iterations = 0;
+	good_record(&r, &p);
+	CHECK(!mb_record_check(&r, sizeof(r), &p, &out, err, sizeof(err)) &&
+	      out.nr_iters == 1, "record: iterations 0 means 1");
+	good_record(&r, &p);
+	r.status = MB_ST_EXCEPTION;
+	r.exc.esr = 0x96000004;
+	r.exc.far = 0xffff7ffffffff000ULL;
+	r.exc.elr = 0xffff800080011418ULL;
+	r.exc.spsr = 0x800003c5;
+	r.exc.vector = 4;
+	r.exc.mmu_on = 1;
+	seal(&r);
+	CHECK(mb_record_check(&r, sizeof(r), &p, &out, err, sizeof(err)) ==
+	      MB_EXIT_GUEST &&
+	      !strcmp(err, "guest took an exception: data abort (EC 0x25): translation fault, level 0, on a read; ESR 0x96000004 FAR 0xffff7ffffffff000 ELR 0xffff800080011418 SPSR 0x800003c5, vector 4 (sync, current EL, SPx), MMU on"),
+	      "record: exception message, exact");
+}
+
+int main(void)
+{
+	const char *base = getenv("TMPDIR");
+	char cmd[400];
+
+	snprintf(tmpdir, sizeof(tmpdir), "%s/mb-test-vmm-XXXXXX",
+		 base && *base ? base : "/tmp");
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	test_layout_parse();
+	test_layout_files();
+	test_ipa();
+	test_table_region();
+	test_options();
+	test_hostinfo();
+	test_kstats();
+	test_esr();
+	test_record_iters();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	if (system(cmd))
+		printf("# could not remove %s\n", tmpdir);
+
+	printf("test_vmm: %d passed, %d failed\n", nr_tests - nr_failed,
+	       nr_failed);
+	return nr_failed ? 1 : 0;
+}
