@@ -177,6 +177,37 @@ $(BUILD)/unit/test_vmm: tests/unit/test_vmm.c $(filter-out host/main.c,$(HOST_SR
 	$(Q)$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) -DMB_UNIT_TEST tests/unit/test_vmm.c \
 		$(filter-out host/main.c,$(HOST_SRCS)) -o $@ $(HOST_LIBS)
 
+# libFuzzer harnesses (clang): the ELF loader, the result-record
+# decoder, the option/layout parsers, the KVM stats decoder.
+# tests/fuzz/run.sh runs each for a few seconds in the unit tier;
+# `make fuzz` for FUZZ_TIME seconds each (default 300).
+FUZZ_CC		?= clang
+FUZZ_CFLAGS	:= -std=gnu11 -g -O1 $(WARN) -Iinclude -Ihost -D_GNU_SOURCE \
+		   -DMB_VERSION='"$(VERSION)"' \
+		   -fsanitize=fuzzer,address,undefined \
+		   -fno-sanitize-recover=all
+FUZZ_BIN	:= $(addprefix $(BUILD)/fuzz/,fuzz_elf fuzz_record fuzz_cli \
+		   fuzz_kstats)
+FUZZ_TIME	?= 300
+
+$(BUILD)/fuzz/fuzz_elf: tests/fuzz/fuzz_elf.c host/loader.c $(HOST_HDRS)
+$(BUILD)/fuzz/fuzz_record: tests/fuzz/fuzz_record.c host/record.c \
+			   host/esr.c $(HOST_HDRS)
+$(BUILD)/fuzz/fuzz_cli: tests/fuzz/fuzz_cli.c host/layout.c host/options.c \
+			host/util.c $(HOST_HDRS)
+$(BUILD)/fuzz/fuzz_kstats: tests/fuzz/fuzz_kstats.c host/kvmstats.c \
+			   $(HOST_HDRS)
+$(FUZZ_BIN):
+	@mkdir -p $(@D)
+	@echo "  FUZZCC  $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@ -lelf
+
+.PHONY: fuzz fuzz-bin
+fuzz-bin: $(FUZZ_BIN)
+
+fuzz: fuzz-bin
+	@tests/fuzz/run.sh $(FUZZ_TIME)
+
 deps:
 	@scripts/deps.sh
 

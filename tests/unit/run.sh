@@ -38,5 +38,12 @@ for m in 1 2; do
 	fi
 done
 
+# libFuzzer harnesses, a few seconds each (longer: make fuzz).
+if tests/fuzz/run.sh "${FUZZ_SECONDS:-8}"; then
+	run "fuzz harnesses (tests/fuzz/run.sh)" true
+else
+	run "fuzz harnesses (tests/fuzz/run.sh)" false
+fi
+
 echo "unit: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
