@@ -66,13 +66,16 @@ for st in $strategies; do
 	run "on-$st" --mem 1G --strategy "$st" --rodata on
 done
 run on-base --mem 1G --strategy base --rodata on
+# The VMM's host side: layouts, backing, prefault, vPMU, stats, signals.
+. tests/kvm/vmm.sh
+vmm_queue
 
 # ---- one L1 boot
 mkdir -p "$out"
 start=$(date +%s)
 if ! scripts/kvm_l1.sh -o "$out" -t "${KVM_L1_TIMEOUT:-1800}" -T 900 \
 	"$tmp/cmds" "$MB:/mapbench/build/aarch64/mapbench" \
-	"$GUEST:/mapbench/build/guest/mapbench-guest.elf"; then
+	"$GUEST:/mapbench/build/guest/mapbench-guest.elf" "${VMM_FILES[@]}"; then
 	not_ok "L1 ran all commands (see ${KVM_KEEP:-KVM_KEEP=DIR} console.log)"
 	tail -n 5 "$out/console.log" 2>/dev/null | sed 's/^/#   /'
 fi
@@ -162,5 +165,7 @@ neg fault 3 'exception'
 neg early 3 'MMU off'
 neg hang 4 'did not finish in 3 s'
 neg badrec 3 'checksum'
+
+vmm_checks
 
 tier_done kvm
