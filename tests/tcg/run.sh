@@ -98,4 +98,7 @@ expect_fail "guest hangs" 4 "$j" -- "$MB" run --accel tcg --mem 1G --inject hang
 expect_fail "guest lies (bad record)" 3 "$j" -- "$MB" run --accel tcg --mem 1G --inject bad-record --json "$j"
 expect_fail "json into a missing directory" 2 "$tmp/no/such/dir.json" -- "$MB" run --accel tcg --mem 64M --json "$tmp/no/such/dir.json"
 
+. tests/tcg/vmm.sh
+vmm_tcg
+
 tier_done tcg
