@@ -72,8 +72,6 @@ struct mb_config {
 #define MB_SET_BACKING	(1u << 0)
 #define MB_SET_PREFAULT	(1u << 1)
 #define MB_SET_CPU	(1u << 2)
-#define MB_SET_LAYOUT	(1u << 3)
-#define MB_SET_MEM	(1u << 4)
 
 /* KVM binary statistics (kvmstats.c), decoded by descriptor name. */
 #define MB_KSTAT_NAME	64

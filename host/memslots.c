@@ -69,7 +69,8 @@ int mb_ram_alloc(struct mb_ram *ram, uint64_t gpa, uint64_t size,
 		return MB_EXIT_USAGE;
 	}
 	if (backing == MB_BACKING_HUGETLB) {
-		if (!page || (page & (page - 1)) || ((gpa | size) & (page - 1))) {
+		if (!page || (page & (page - 1)) ||
+		    ((gpa | size) & (page - 1))) {
 			snprintf(err, errlen,
 				 "guest RAM 0x%llx+0x%llx is not a whole number of %llu KiB huge pages",
 				 (unsigned long long)gpa,

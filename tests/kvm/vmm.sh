@@ -5,7 +5,10 @@
 # are asserted, never speed.
 
 # Extra files the L1 needs: the preset the altra-2s run names.
-VMM_FILES=("configs/layouts/altra-2s.layout:/mapbench/configs/layouts/altra-2s.layout")
+VMM_FILES=()
+for f in altra-2s m2-vm; do
+	VMM_FILES+=("configs/layouts/$f.layout:/mapbench/configs/layouts/$f.layout")
+done
 
 vmm_queue() {
 	# Host cost does not grow with RAM: the same rodata=on map at
@@ -17,6 +20,9 @@ vmm_queue() {
 	# Layouts: two banks with a hole, the 8-bank 47-bit Altra preset.
 	run v-2bank --layout 2x1G@gap=1G
 	run v-altra --layout altra-2s --rodata on
+	# An Apple-like 36-bit IPA limit (test hook): m2-vm fits, 64G not.
+	queue v-m2 "MAPBENCH_KVM_IPA_LIMIT=36 mapbench run --accel kvm --layout m2-vm --rodata on --json /tmp/v-m2.json"
+	queue v-ipa "MAPBENCH_KVM_IPA_LIMIT=36 mapbench run --accel kvm --mem 64G --json /tmp/v-ipa.json"
 	# Backing: THP, hugetlb 2M from a pool set up here, 1G without one.
 	run v-thp --mem 1G --backing thp
 	queue v-pool "echo 48 > /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages && cat /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages"
@@ -110,6 +116,11 @@ vmm_checks() {
 		[ -x "$SIM" ] && check "v-altra: counts and digest equal the unit tier" \
 			same_as_unit "$(json_of v-altra)" "$SIM"
 	fi
+
+	vok v-m2 && check "v-m2: 16G in a 35-bit IPA under a 36-bit limit" \
+		vjson v-m2 '.kvm.ipa_bits == 35 and .kvm.ipa_limit == 36 and
+			.ram.total == 17179869184'
+	neg v-ipa 5 "needs a 37-bit IPA; this host's KVM allows 36 bits (at most 63 GiB of RAM at 0x40000000)"
 
 	# ---- backing
 	if vok v-thp; then
