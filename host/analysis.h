@@ -63,7 +63,8 @@ struct mb_run {
 	char strategy[32];
 	char rodata[8];
 	char accel[8];			/* kvm | tcg */
-	char opts[128];			/* other run options, "k=v k=v" */
+	char layout[48];		/* --layout name or spec, or "" */
+	char opts[160];			/* other run options, "k=v k=v" */
 	char point[256];		/* matrix.point, or "" */
 	char reason[200];		/* failed / skipped: why */
 	uint64_t mem;			/* total guest RAM, bytes */

@@ -45,7 +45,7 @@ struct row {
 	double delta, p;
 	bool exact_const;		/* both sides constant */
 	bool underpowered;		/* alpha out of reach for these n */
-	char name[320];
+	char name[480];
 	char counts[160];		/* op counts that changed */
 };
 
@@ -61,7 +61,7 @@ struct cmp {
 static void point_name(const struct mb_group *g, unsigned int flags,
 		       char *buf, size_t len)
 {
-	char lay[48], o[160];
+	char lay[80], o[160];
 
 	mb_layout_label(g->key, lay, sizeof(lay));
 	mb_options_label(g->key, o, sizeof(o));
@@ -336,7 +336,7 @@ static int junit(struct cmp *c, const char *path)
 	for (size_t i = 0; i < c->nrows; i++) {
 		const struct row *r = &c->rows[i];
 		const struct mb_group *g = r->c ? r->c : r->b;
-		char o[160], lay[48];
+		char o[256], lay[80];
 
 		mb_options_label(g->key, o, sizeof(o));
 		mb_layout_label(g->key, lay, sizeof(lay));

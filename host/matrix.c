@@ -814,24 +814,25 @@ int mb_cmd_matrix(int argc, char **argv)
 	    snprintf(c.runjson, sizeof(c.runjson), "%s/%s", c.outdir,
 		     RUN_JSON) >= (int)sizeof(c.runjson))
 		mb_die("OUTDIR path too long");
+	ret = MB_EXIT_VMM;
 	if (mkdir_p(c.outdir)) {
 		fprintf(stderr, "mapbench: cannot create %s: %s\n", c.outdir,
 			strerror(errno));
-		return MB_EXIT_VMM;
+		goto out;
 	}
 	c.fd = open(c.results, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
 	if (c.fd < 0) {
 		fprintf(stderr, "mapbench: cannot open %s: %s\n", c.results,
 			strerror(errno));
-		return MB_EXIT_VMM;
+		goto out;
 	}
 	if (flock(c.fd, LOCK_EX | LOCK_NB)) {
 		fprintf(stderr, "mapbench: %s: another matrix is writing to "
 			"it\n", c.results);
-		return MB_EXIT_VMM;
+		goto out;
 	}
 	if (load_done(&c))
-		return MB_EXIT_VMM;
+		goto out;
 	c.auto_accel = mb_kvm_usable() ? MB_ACCEL_KVM : MB_ACCEL_TCG;
 	c.tty = isatty(STDERR_FILENO);
 
@@ -840,7 +841,9 @@ int mb_cmd_matrix(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	ret = run_matrix(&c, pts, n);
 	unlink(c.runjson);
-	close(c.fd);
+out:
+	if (c.fd >= 0)
+		close(c.fd);
 	free(c.done);
 	free(pts);
 	mb_config_free(&cfg);

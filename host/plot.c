@@ -25,7 +25,7 @@ extern char **environ;
 struct series {
 	const struct mb_group **pts;	/* sorted by RAM */
 	size_t n;
-	char title[160];
+	char title[320];
 };
 
 struct plot {
@@ -56,6 +56,7 @@ static bool same_series(const struct mb_run *a, const struct mb_run *b)
 {
 	return !strcmp(a->strategy, b->strategy) &&
 	       !strcmp(a->host, b->host) && a->nbanks == b->nbanks &&
+	       !strcmp(a->layout, b->layout) &&
 	       same_opts(a, b);
 }
 
@@ -118,7 +119,7 @@ static void build_series(struct plot *p)
 	for (size_t j = 0; j < p->ns; j++) {
 		struct series *s = &p->s[j];
 		const struct mb_run *k = s->pts[0]->key;
-		char o[160];
+		char o[256];
 		size_t len;
 
 		qsort(s->pts, s->n, sizeof(*s->pts), cmp_mem);
@@ -256,7 +257,7 @@ static const char *const palette[12] = {
 static void write_script(struct plot *p, FILE *sc, const char *out, bool svg)
 {
 	bool have_counts;
-	char o[160];
+	char o[256];
 
 	if (svg)
 		fprintf(sc, "set terminal svg size 1600,720 dynamic "
@@ -309,7 +310,7 @@ static void write_script(struct plot *p, FILE *sc, const char *out, bool svg)
 		"set style fill solid 0.85 border -1\nset boxwidth 0.9\n");
 	fprintf(sc, "set title ");
 	{
-		char t[300];
+		char t[400];
 
 		snprintf(t, sizeof(t), "operations per GiB, %s (largest RAM "
 			 "run; log scale, zero = no bar)", o);

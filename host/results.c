@@ -173,38 +173,160 @@ static int get_counts(json_t *o, struct mb_run *r, char *err, size_t errlen)
 	return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
+/*
+ * Run options that make a point different: the record's "options" as
+ * `mapbench run` writes them (defaults left out, so records from before
+ * an option existed still match), a KFENCE pool, and the matrix's axes.
+ * Unknown options are kept: a new one shows up in the tables rather
+ * than mixing two conditions silently.
+ */
+struct optset {
+	const char *k[16];
+	char v[16][48];
+	size_t n;
+};
+
+static int opt_add(struct optset *s, const char *k, const char *v,
+		   char *err, size_t errlen)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	for (size_t i = 0; i < s->n; i++) {
+		if (strcmp(s->k[i], k))
+			continue;
+		if (strcmp(s->v[i], v))
+			return bad(err, errlen, "option '%s' is '%s' in one "
+				   "place and '%s' in another", k, s->v[i], v);
+		return 0;
+	}
+	if (s->n == 16 || strlen(v) >= sizeof(s->v[0]) ||
+	    strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		   "0123456789:._,@=+-") != strlen(v))
+		return bad(err, errlen, "option '%s' is not a short word", k);
+	s->k[s->n] = k;
+	strcpy(s->v[s->n++], v);
+	return 0;
 }
 
-/* matrix.axes {"backing": "thp", ...} -> "backing=thp ..." sorted by key */
-static int get_axes(json_t *axes, struct mb_run *r, char *err, size_t errlen)
+static bool is_default(const char *k, const char *v)
 {
-	const char *keys[16], *k;
-	size_t n = 0, len = 0;
+	static const char *const def[][2] = {
+		{ "layout", "mem" }, { "backing", "anon" },
+		{ "prefault", "none" }, { "pmu", "no" }, { "iterations", "1" },
+	};
+
+	for (size_t i = 0; i < sizeof(def) / sizeof(def[0]); i++)
+		if (!strcmp(k, def[i][0]))
+			return !strcmp(v, def[i][1]);
+	return false;
+}
+
+static int get_options(json_t *opts, struct optset *s, char *err,
+		       size_t errlen)
+{
+	const char *k;
+	json_t *v;
+	char buf[48];
+
+	if (!json_is_object(opts))
+		return bad(err, errlen, "'options' is not an object");
+	json_object_foreach(opts, k, v) {
+		if (json_is_null(v))
+			continue;
+		if (json_is_string(v))
+			snprintf(buf, sizeof(buf), "%s", json_string_value(v));
+		else if (json_is_boolean(v))
+			snprintf(buf, sizeof(buf), "%s", json_is_true(v) ?
+				 "yes" : "no");
+		else if (json_is_integer(v))
+			snprintf(buf, sizeof(buf), "%lld",
+				 (long long)json_integer_value(v));
+		else
+			return bad(err, errlen, "'options.%s' is not a string, "
+				   "number or boolean", k);
+		if (opt_add(s, k, buf, err, errlen))
+			return -1;
+	}
+	return 0;
+}
+
+static int get_axes(json_t *axes, struct optset *s, char *err,
+		    size_t errlen)
+{
+	const char *k;
 	json_t *v;
 
 	if (!json_is_object(axes))
 		return bad(err, errlen, "'matrix.axes' is not an object");
 	json_object_foreach(axes, k, v) {
-		if (n == 16 || !json_is_string(v))
-			return bad(err, errlen, "'matrix.axes' must map up to "
-				   "16 names to strings");
-		keys[n++] = k;
+		if (!json_is_string(v))
+			return bad(err, errlen, "'matrix.axes.%s' is not a "
+				   "string", k);
+		if (opt_add(s, k, json_string_value(v), err, errlen))
+			return -1;
 	}
-	qsort(keys, n, sizeof(*keys), cmp_str);
-	for (size_t i = 0; i < n; i++) {
-		const char *s = json_string_value(json_object_get(axes,
-								  keys[i]));
-		int w = snprintf(r->opts + len, sizeof(r->opts) - len, "%s%s=%s",
-				 i ? " " : "", keys[i], s);
+	return 0;
+}
 
+/* The layout goes into the column; the rest, sorted, into r->opts. */
+static int put_opts(struct optset *s, struct mb_run *r, char *err,
+		    size_t errlen)
+{
+	size_t len = 0;
+
+	/* sort by key: insertion sort, n <= 16 */
+	for (size_t i = 1; i < s->n; i++)
+		for (size_t j = i; j > 0 && strcmp(s->k[j - 1], s->k[j]) > 0;
+		     j--) {
+			const char *tk = s->k[j];
+			char tv[48];
+
+			memcpy(tv, s->v[j], sizeof(tv));
+			s->k[j] = s->k[j - 1];
+			memcpy(s->v[j], s->v[j - 1], sizeof(tv));
+			s->k[j - 1] = tk;
+			memcpy(s->v[j - 1], tv, sizeof(tv));
+		}
+	for (size_t i = 0; i < s->n; i++) {
+		int w;
+
+		if (is_default(s->k[i], s->v[i]))
+			continue;
+		if (!strcmp(s->k[i], "layout")) {
+			snprintf(r->layout, sizeof(r->layout), "%s", s->v[i]);
+			continue;
+		}
+		w = snprintf(r->opts + len, sizeof(r->opts) - len, "%s%s=%s",
+			     len ? " " : "", s->k[i], s->v[i]);
 		if (w < 0 || (size_t)w >= sizeof(r->opts) - len)
-			return bad(err, errlen, "'matrix.axes' too long");
+			return bad(err, errlen, "too many run options");
 		len += w;
 	}
 	return 0;
+}
+
+static int get_all_options(json_t *o, struct mb_run *r, char *err,
+			   size_t errlen)
+{
+	struct optset s = { .n = 0 };
+	json_t *opts = json_object_get(o, "options"), *m, *lay, *kf;
+	char size[32];
+
+	if (opts && get_options(opts, &s, err, errlen))
+		return -1;
+	lay = json_object_get(o, "layout");
+	kf = json_is_object(lay) ? json_object_get(lay, "kfence_size") : NULL;
+	if (kf) {
+		if (!json_is_integer(kf) || json_integer_value(kf) <= 0)
+			return bad(err, errlen, "'layout.kfence_size' is not "
+				   "a size");
+		mb_format_size(json_integer_value(kf), size, sizeof(size));
+		if (opt_add(&s, "kfence", size, err, errlen))
+			return -1;
+	}
+	m = json_object_get(o, "matrix");
+	if (json_is_object(m) && json_object_get(m, "axes") &&
+	    get_axes(json_object_get(m, "axes"), &s, err, errlen))
+		return -1;
+	return put_opts(&s, r, err, errlen);
 }
 
 static int get_matrix(json_t *o, struct mb_run *r, char *err, size_t errlen)
@@ -212,7 +334,7 @@ static int get_matrix(json_t *o, struct mb_run *r, char *err, size_t errlen)
 	char outcome[16] = "";
 	uint64_t idx;
 	bool have;
-	json_t *m, *axes;
+	json_t *m;
 
 	if (get_obj(o, "matrix", &m, err, errlen))
 		return -1;
@@ -241,9 +363,6 @@ static int get_matrix(json_t *o, struct mb_run *r, char *err, size_t errlen)
 	else if (*outcome && strcmp(outcome, "ok"))
 		return bad(err, errlen, "'matrix.outcome' is not ok, failed "
 			   "or skipped");
-	axes = json_object_get(m, "axes");
-	if (axes && get_axes(axes, r, err, errlen))
-		return -1;
 	return 0;
 }
 
@@ -265,7 +384,8 @@ int mb_run_from_json(json_t *o, struct mb_run *r, char *err, size_t errlen)
 	    get_str(o, "status", status, sizeof(status), true, err,
 		    errlen) ||
 	    get_bool(o, "deterministic", &r->deterministic, err, errlen) ||
-	    get_ram(o, r, err, errlen) || get_matrix(o, r, err, errlen))
+	    get_ram(o, r, err, errlen) || get_matrix(o, r, err, errlen) ||
+	    get_all_options(o, r, err, errlen))
 		return -1;
 	r->emulated = !strcmp(r->accel, "tcg");
 	if (get_bool(o, "emulated", &r->emulated, err, errlen))
@@ -488,6 +608,7 @@ bool mb_same_key(const struct mb_run *a, const struct mb_run *b,
 {
 	return (flags & MB_KEY_NO_HOST || !strcmp(a->host, b->host)) &&
 	       a->mem == b->mem && a->nbanks == b->nbanks &&
+	       !strcmp(a->layout, b->layout) &&
 	       !strcmp(a->strategy, b->strategy) &&
 	       !strcmp(a->rodata, b->rodata) &&
 	       !strcmp(a->accel, b->accel) && a->emulated == b->emulated &&
@@ -508,7 +629,9 @@ void mb_layout_label(const struct mb_run *r, char *buf, size_t len)
 	char size[32];
 
 	mb_format_size(r->mem, size, sizeof(size));
-	if (r->nbanks > 1)
+	if (r->layout[0])
+		snprintf(buf, len, "%s %s", r->layout, size);
+	else if (r->nbanks > 1)
 		snprintf(buf, len, "%s (%u banks)", size, r->nbanks);
 	else
 		snprintf(buf, len, "%s", size);

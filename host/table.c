@@ -47,7 +47,7 @@ static bool same_opts(const struct mb_run *a, const struct mb_run *b)
 static bool same_col(const struct mb_run *a, const struct mb_run *b)
 {
 	return !strcmp(a->host, b->host) && a->mem == b->mem &&
-	       a->nbanks == b->nbanks;
+	       a->nbanks == b->nbanks && !strcmp(a->layout, b->layout);
 }
 
 static const struct mb_group *cell(const struct rep *r,
@@ -87,7 +87,9 @@ static int cmp_col(const void *a, const void *b)
 		return hx < hy ? -1 : 1;
 	if (x->mem != y->mem)
 		return x->mem < y->mem ? -1 : 1;
-	return (x->nbanks > y->nbanks) - (x->nbanks < y->nbanks);
+	if (x->nbanks != y->nbanks)
+		return x->nbanks < y->nbanks ? -1 : 1;
+	return strcmp(x->layout, y->layout);
 }
 
 static int cmp_strategy(const void *a, const void *b)
@@ -218,7 +220,7 @@ static void cell_text(const struct rep *r, const struct table *t,
 static void col_head(const struct mb_group *g, const struct table *t,
 		     int line, char *buf, size_t len)
 {
-	char lay[48];
+	char lay[80];
 
 	if (!line) {
 		snprintf(buf, len, "%s", g->key->host);
@@ -258,7 +260,7 @@ static void runs_range(const struct rep *r, const struct table *t,
 
 static void title(struct rep *r, const struct table *t)
 {
-	char o[200], n[32];
+	char o[256], n[32];
 	size_t lo, hi;
 
 	title_opts(t->key, o, sizeof(o));
@@ -376,7 +378,7 @@ static void md_table(struct rep *r, const struct table *t)
 
 static void where(const struct mb_group *g, char *buf, size_t len)
 {
-	char lay[48];
+	char lay[80];
 
 	mb_layout_label(g->key, lay, sizeof(lay));
 	snprintf(buf, len, "%s %s on %s", g->key->strategy, lay,
@@ -389,7 +391,7 @@ static void notes(struct rep *r, const struct table *t)
 	const char *ind = r->fmt == F_MARKDOWN ? "  - " : "    ";
 	const char *cont = "  ";	/* a wrapped line */
 	bool head = false;
-	char w[160], a[32], b[32];
+	char w[256], a[32], b[32];
 
 	mb_bprintf(&r->out, "\n");
 	if (t->key->emulated)
@@ -450,7 +452,7 @@ static void stats_block(struct rep *r, const struct table *t)
 {
 	bool md = r->fmt == F_MARKDOWN;
 	size_t ws = 14, warm = 0;
-	char lay[48], v[6][32];
+	char lay[80], v[6][32];
 
 	for (size_t s = 0; s < t->nrows; s++)
 		if (strlen(t->rows[s]) > ws)
@@ -541,7 +543,7 @@ static void csv_point(struct rep *r, const struct table *t, size_t c,
 {
 	const struct mb_run *k = g->key;
 	const struct mb_stats *st = &g->st;
-	char lay[48];
+	char lay[80];
 	double pct;
 
 	mb_layout_label(k, lay, sizeof(lay));
@@ -576,7 +578,7 @@ static json_t *json_point(struct rep *r, const struct table *t, size_t c,
 	const struct mb_run *k = g->key;
 	const struct mb_stats *st = &g->st;
 	json_t *o = json_object();
-	char lay[48];
+	char lay[80];
 	double pct;
 
 	if (!o)
@@ -586,6 +588,7 @@ static json_t *json_point(struct rep *r, const struct table *t, size_t c,
 	json_object_set_new(o, "ram", json_string(lay));
 	json_object_set_new(o, "mem", json_integer(k->mem));
 	json_object_set_new(o, "banks", json_integer(k->nbanks));
+	json_object_set_new(o, "layout", json_string(k->layout));
 	json_object_set_new(o, "strategy", json_string(k->strategy));
 	json_object_set_new(o, "rodata", json_string(k->rodata));
 	json_object_set_new(o, "accel", json_string(k->accel));

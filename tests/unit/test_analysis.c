@@ -361,7 +361,31 @@ static void test_results(void)
 	      set.v[1].line == 3, "records with unknown fields load; blank "
 	      "lines are skipped");
 	mb_runs_free(&set);
+
+	/* run options: defaults left out, layout to the column, KFENCE in */
+	f = fopen(path, "w");
+	if (f) {
+		fputs(REC(",\"options\":{\"layout\":\"altra-2s\","
+			  "\"backing\":\"thp\",\"prefault\":\"none\","
+			  "\"pmu\":false,\"cpu\":null,\"iterations\":1}")
+		      REC(",\"options\":{\"layout\":\"mem\",\"pmu\":true,"
+			  "\"cpu\":3},\"layout\":{\"kfence_size\":2097152},"
+			  "\"matrix\":{\"axes\":{\"backing\":\"anon\","
+			  "\"prefault\":\"guest\"}}"), f);
+		fclose(f);
+	}
+	CHECK(!mb_runs_load(&set, path, err, sizeof(err)) && set.n == 2 &&
+	      !strcmp(set.v[0].layout, "altra-2s") &&
+	      !strcmp(set.v[0].opts, "backing=thp") && !set.v[1].layout[0] &&
+	      !strcmp(set.v[1].opts, "cpu=3 kfence=2M pmu=yes prefault=guest"),
+	      "run options: non-defaults sorted, the layout apart");
+	mb_runs_free(&set);
 	unlink(path);
+	load_bad("axes against options",
+		 REC(",\"options\":{\"backing\":\"thp\"},\"matrix\":"
+		     "{\"axes\":{\"backing\":\"anon\"}}"),
+		 ":1: option 'backing' is 'thp' in one place and 'anon' in "
+		 "another");
 }
 
 int main(void)
