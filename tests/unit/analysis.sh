@@ -166,6 +166,54 @@ one_error "matrix: OUTDIR with foreign records" 1 \
 	"mapbench: $tmp/foreign/results.jsonl:1: not a matrix record (no matrix.host/point/outcome); use another OUTDIR" \
 	"$MB" matrix configs/smoke.conf "$tmp/foreign"
 
+# ---- the matrix runner, with a stand-in for `mapbench run` -------------
+export MAPBENCH_MATRIX_RUN=tests/unit/fake-run.sh FAKE_LOG=$tmp/fake.log
+printf 'strategy = base idmap v6.10 lazy-unmap\nmem = 1G 2G\nrepeat = 2\nwarmup = 1\n' \
+	> "$tmp/fake.conf"
+"$MB" matrix "$tmp/fake.conf" "$tmp/fm" --label fake -q > "$tmp/fm.out" 2>&1
+rc=$?
+check "matrix: a failed point makes exit 3" [ $rc = 3 ]
+check "matrix: 4 points ran, 2 skipped (exit 5), 2 failed" \
+	grep -q '^matrix: 8 points: 4 ran ok, 0 done before, 2 skipped, 2 failed' "$tmp/fm.out"
+FM=$tmp/fm/results.jsonl
+check "matrix: 1+2 records per ok point, warm-up first" \
+	[ "$(jq -s 'map(select(.matrix.outcome == "ok")) | length == 12 and
+		(map(select(.matrix.warmup)) | map(.matrix.run) | unique == [0])' "$FM")" = true ]
+check "matrix: a run's exit 5 is a skip, with its message" \
+	[ "$(jq -s 'map(select(.matrix.outcome == "skipped")) | length == 2 and
+		all(.matrix.reason == "RAM up to 0x10040000000 needs 41 IPA bits, this host'"'"'s KVM allows 40" and
+		    .exit_code == 5)' "$FM")" = true ]
+check "matrix: a failure is recorded once per point, with the last stderr line" \
+	[ "$(jq -s 'map(select(.matrix.outcome == "failed")) | length == 2 and
+		all(.error == "guest exception: EC 0x25 at 0xffff800080001234" and
+		    .exit_code == 3 and .status == "failed")' "$FM")" = true ]
+: > "$FAKE_LOG"
+"$MB" matrix "$tmp/fake.conf" "$tmp/fm" --label fake -q > "$tmp/fm.out" 2>&1
+check "matrix rerun: done points and skips are not run again, failures are" \
+	bash -c "grep -q '0 ran ok, 4 done before, 2 skipped, 2 failed' '$tmp/fm.out' &&
+		[ \"\$(cut -d' ' -f1 '$FAKE_LOG' | sort -u)\" = v6.10 ]"
+check "matrix rerun: the skips are not recorded twice" \
+	[ "$(jq -s 'map(select(.matrix.outcome == "skipped")) | length' "$FM")" = 2 ]
+"$MB" matrix "$tmp/fake.conf" "$tmp/fm" --label other -q > /dev/null 2>&1
+check "matrix: another --label is another host: its points run" \
+	[ "$(jq -s 'map(select(.matrix.host == "other" and .matrix.outcome == "ok")) | length' "$FM")" = 12 ]
+printf 'strategy = base temp-pgtable\nmem = 1G\n' > "$tmp/hang.conf"
+: > "$FAKE_LOG"
+"$MB" matrix "$tmp/hang.conf" "$tmp/hm" -q > "$tmp/hm.out" 2> "$tmp/hm.err" &
+pid=$!
+for _ in $(seq 100); do grep -q temp-pgtable "$FAKE_LOG" && break; sleep 0.1; done
+child=$(awk '$1 == "temp-pgtable" { print $3 }' "$FAKE_LOG")
+kill -INT $pid
+wait $pid
+rc=$?
+check "matrix: SIGINT stops it: exit 130, resume hint" \
+	bash -c "[ $rc = 130 ] && grep -q 'interrupted (Interrupt): 1 of 2 points recorded; run again to resume' '$tmp/hm.err'"
+sleep 0.2
+check "matrix: the running child is gone, its point not recorded" \
+	bash -c "! kill -0 ${child:-1} 2> /dev/null && [ \$(wc -l < '$tmp/hm/results.jsonl') = 1 ] &&
+		[ ! -e '$tmp/hm/.run.json' ]"
+unset MAPBENCH_MATRIX_RUN FAKE_LOG
+
 # ---- plot ----------------------------------------------------------------
 exits "plot: SVG" 0 "$MB" plot $R/seed.jsonl -o "$tmp/p.svg"
 check "plot: the SVG is an SVG" grep -q '<svg' "$tmp/p.svg"
