@@ -101,4 +101,7 @@ expect_fail "json into a missing directory" 2 "$tmp/no/such/dir.json" -- "$MB" r
 . tests/tcg/vmm.sh
 vmm_tcg
 
+# matrix -> report -> plot -> compare end to end, resume, the gate
+check "matrix end to end (tests/tcg/matrix.sh)" tests/tcg/matrix.sh
+
 tier_done tcg
