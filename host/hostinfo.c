@@ -311,3 +311,74 @@ int mb_cpu_midr(int cpu, uint64_t *midr)
 	*midr = v;
 	return 0;
 }
+
+/* Is cpu in a sysfs CPU list ("0-3,8,10-11\n")? -1 if it does not parse. */
+int mb_cpulist_has(const char *list, int cpu)
+{
+	const char *p = list;
+	int found = 0;
+
+	while (*p && *p != '\n') {
+		char *end;
+		long a, b;
+
+		errno = 0;
+		a = strtol(p, &end, 10);
+		if (errno || end == p || a < 0)
+			return -1;
+		b = a;
+		p = end;
+		if (*p == '-') {
+			b = strtol(p + 1, &end, 10);
+			if (errno || end == p + 1 || b < a)
+				return -1;
+			p = end;
+		}
+		if (cpu >= a && cpu <= b)
+			found = 1;
+		if (*p == ',')
+			p++;
+		else if (*p && *p != '\n')
+			return -1;
+	}
+	return found;
+}
+
+/*
+ * The perf PMU covering cpu: an event source with a "cpus" list (the
+ * Arm core PMUs have one, uncore ones a "cpumask") holding it.
+ */
+int mb_pmu_for_cpu(int cpu, int *type, char *name, size_t len)
+{
+	DIR *d = opendir("/sys/bus/event_source/devices");
+	struct dirent *e;
+	int ret = -1;
+
+	if (!d)
+		return -1;
+	while (ret && (e = readdir(d))) {
+		char path[512], text[512], *end;
+		long t;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path),
+			 "/sys/bus/event_source/devices/%s/cpus", e->d_name);
+		if (read_small(path, text, sizeof(text)) ||
+		    mb_cpulist_has(text, cpu) != 1)
+			continue;
+		snprintf(path, sizeof(path),
+			 "/sys/bus/event_source/devices/%s/type", e->d_name);
+		if (read_small(path, text, sizeof(text)))
+			continue;
+		errno = 0;
+		t = strtol(text, &end, 10);
+		if (errno || end == text || t < 0 || t > INT32_MAX)
+			continue;
+		*type = (int)t;
+		snprintf(name, len, "%s", e->d_name);
+		ret = 0;
+	}
+	closedir(d);
+	return ret;
+}

@@ -130,6 +130,7 @@ struct mb_outcome {
 	int have_midr;
 	uint64_t host_cntfrq;		/* 0: not readable here */
 	const char *pmu_irqchip;	/* vPMU set up: "none" or "vgic-v3" */
+	char pmu_name[48];		/* --cpu: the host PMU asked for */
 	/* KVM_GET_STATS_FD deltas over the run (kvm only) */
 	int have_kstats;
 	struct mb_kstats kvm_vm, kvm_vcpu;
@@ -233,6 +234,8 @@ int mb_status_kb(const char *key, uint64_t *kb);
 int mb_reset_hwm(void);
 uint64_t mb_host_cntfrq(void);
 int mb_cpu_midr(int cpu, uint64_t *midr);
+int mb_cpulist_has(const char *list, int cpu);
+int mb_pmu_for_cpu(int cpu, int *type, char *name, size_t len);
 double mb_process_start(void);
 
 /* kvmstats.c: KVM_GET_STATS_FD contents (header, names, descriptors,

@@ -503,6 +503,8 @@ static void put_kvm(struct jctx *c, json_t *root,
 	put(c, o, "ipa_limit", json_integer(out->ipa_limit));
 	if (cfg->pmu && out->pmu_irqchip)
 		put_str(c, o, "pmu_irqchip", out->pmu_irqchip);
+	if (cfg->pmu && out->pmu_name[0])
+		put_str(c, o, "pmu_host", out->pmu_name);
 	if (!out->have_kstats) {
 		put(c, o, "stats", json_null());
 		return;

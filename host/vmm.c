@@ -510,6 +510,25 @@ static int create_vgic(struct mb_vm *v)
 }
 
 /*
+ * Hosts with two CPU types have a PMU each, and KVM runs a vPMU only on
+ * the CPUs of the one backing it: with --cpu, ask for the PMU whose
+ * "cpus" list holds that CPU.  Kernels before SET_PMU keep the default.
+ */
+static void set_pmu(struct mb_vm *v)
+{
+	int type;
+
+	v->out->pmu_name[0] = '\0';
+	if (!(v->cfg->set & MB_SET_CPU) ||
+	    mb_pmu_for_cpu(v->cfg->cpu, &type, v->out->pmu_name,
+			   sizeof(v->out->pmu_name)))
+		return;
+	if (dev_attr(v->vcpu, KVM_SET_DEVICE_ATTR, KVM_ARM_VCPU_PMU_V3_CTRL,
+		     KVM_ARM_VCPU_PMU_V3_SET_PMU, &type))
+		v->out->pmu_name[0] = '\0';
+}
+
+/*
  * The vPMU.  KVM accepts a PMU with no in-kernel irqchip and no IRQ
  * (pmu-emul.c: "or to not have an in-kernel GIC and not set an IRQ"),
  * which is all a guest that only reads PMCCNTR_EL0 needs.  A KVM that
@@ -521,6 +540,7 @@ static int init_pmu(struct mb_vm *v)
 	const char *force = getenv("MAPBENCH_PMU_IRQCHIP");
 	int irq = MB_PMU_PPI, ret;
 
+	set_pmu(v);
 	if (!force || strcmp(force, "vgic-v3")) {
 		if (!dev_attr(v->vcpu, KVM_SET_DEVICE_ATTR,
 			      KVM_ARM_VCPU_PMU_V3_CTRL,
@@ -829,6 +849,12 @@ static int handle_exit(struct mb_vm *v, int *done)
 		return guest_fail(v, "guest MMIO at 0x%llx by an instruction KVM cannot emulate",
 				  (unsigned long long)r->arm_nisv.fault_ipa);
 	case KVM_EXIT_FAIL_ENTRY:
+		/* the vPMU's host PMU does not cover this CPU (big.LITTLE) */
+		if (r->fail_entry.hardware_entry_failure_reason &
+		    KVM_EXIT_FAIL_ENTRY_CPU_UNSUPPORTED)
+			return vm_err(v, MB_EXIT_HOST,
+				      "--pmu: the vCPU ran on CPU %u, which the vPMU's host PMU does not cover (pin it with --cpu)",
+				      r->fail_entry.cpu);
 		/* On arm64 mostly an illegal exception return by the guest. */
 		return guest_fail(v, "KVM could not enter the guest (reason 0x%llx)",
 				  (unsigned long long)

@@ -394,6 +394,17 @@ static void test_hostinfo(void)
 	CHECK(mb_smaps_parse(smaps, 0x1000, 0x2000, &m) && !m.rss_kb,
 	      "smaps: no VMA in range");
 	CHECK(mb_smaps_parse("", 0, ~0ULL, &m), "smaps: empty");
+	CHECK(mb_cpulist_has("0-3,8,10-11\n", 0) == 1 &&
+	      mb_cpulist_has("0-3,8,10-11\n", 3) == 1 &&
+	      mb_cpulist_has("0-3,8,10-11\n", 8) == 1 &&
+	      mb_cpulist_has("0-3,8,10-11\n", 11) == 1 &&
+	      mb_cpulist_has("0-3,8,10-11\n", 9) == 0 &&
+	      mb_cpulist_has("0-3,8,10-11\n", 12) == 0 &&
+	      mb_cpulist_has("5", 5) == 1 && mb_cpulist_has("", 0) == 0,
+	      "cpu lists: ranges and singles");
+	CHECK(mb_cpulist_has("3-1", 2) == -1 && mb_cpulist_has("a", 0) == -1 &&
+	      mb_cpulist_has("1,,2", 1) == -1 && mb_cpulist_has("1 2", 1) == -1,
+	      "cpu lists: malformed");
 	CHECK(!mb_bracketed("always [madvise] never\n", buf, sizeof(buf)) &&
 	      !strcmp(buf, "madvise"), "THP mode: the bracketed word");
 	CHECK(mb_bracketed("always madvise never", buf, sizeof(buf)) &&
