@@ -18,7 +18,8 @@
 /* ---- stats.c --------------------------------------------------------- */
 
 #define MB_BOOT_RESAMPLES	10000
-#define MB_BOOT_SEED		0x6d617062656e6368ULL	/* "mapbench" */
+/* "mapbench" in ASCII */
+#define MB_BOOT_SEED		0x6d617062656e6368ULL
 
 struct mb_stats {
 	size_t n;
@@ -57,14 +58,14 @@ enum mb_run_outcome {
 
 /* One run as the analysis sees it: the fields it needs, nothing else. */
 struct mb_run {
-	const char *file;		/* owned by the runset */
+	const char *file;		/* the runset owns it */
 	unsigned int line;
-	char host[64];			/* matrix.host, else host.cpu_model */
+	char host[64];			/* matrix.host or cpu_model */
 	char strategy[32];
 	char rodata[8];
 	char accel[8];			/* kvm | tcg */
-	char layout[48];		/* --layout name or spec, or "" */
-	char opts[160];			/* other run options, "k=v k=v" */
+	char layout[48];		/* --layout as given, or "" */
+	char opts[160];			/* other options, "k=v k=v" */
 	char point[256];		/* matrix.point, or "" */
 	char reason[200];		/* failed / skipped: why */
 	uint64_t mem;			/* total guest RAM, bytes */
@@ -168,7 +169,7 @@ struct mb_point {
 	int strategy, rodata;
 	uint64_t mem;
 	const char *extra[MB_CFG_MAX_EXTRA];	/* NULL: axis not used */
-	char key[256];			/* canonical, stable: resume key */
+	char key[256];			/* canonical: the resume key */
 };
 
 int mb_config_parse(const char *path, struct mb_matrix_cfg *cfg,

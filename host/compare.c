@@ -425,8 +425,9 @@ int mb_cmd_compare(int argc, char **argv)
 		case 't':
 			if (mb_parse_percent(optarg, &c.threshold) ||
 			    c.threshold > 10) {
-				fprintf(stderr, "mapbench: --threshold: '%s' is "
-					"not a percentage (e.g. 5%%)\n", optarg);
+				fprintf(stderr, "mapbench: --threshold: '%s' "
+					"is not a percentage (e.g. 5%%)\n",
+					optarg);
 				return EXIT_UNUSABLE;
 			}
 			break;
@@ -434,8 +435,9 @@ int mb_cmd_compare(int argc, char **argv)
 			c.alpha = strtod(optarg, &end);
 			if (*end || end == optarg || !(c.alpha > 0) ||
 			    c.alpha >= 1) {
-				fprintf(stderr, "mapbench: --alpha: '%s' is not "
-					"a probability in (0, 1)\n", optarg);
+				fprintf(stderr, "mapbench: --alpha: '%s' is "
+					"not a probability in (0, 1)\n",
+					optarg);
 				return EXIT_UNUSABLE;
 			}
 			break;

@@ -510,8 +510,8 @@ static int load_lines(struct mb_runset *set, char *buf, size_t len,
 		o = json_loadb(p, n, 0, &je);
 		if (!o) {
 			if (!nl)
-				return bad(err, errlen, "%s:%u: incomplete last "
-					   "line (an interrupted write?)",
+				return bad(err, errlen, "%s:%u: incomplete "
+					   "last line (an interrupted write?)",
 					   file, line);
 			return bad(err, errlen, "%s:%u: not JSON: %s", file,
 				   line, je.text);

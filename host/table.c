@@ -19,7 +19,7 @@ enum fmt { F_TEXT, F_MARKDOWN, F_CSV, F_JSON };
 
 struct table {
 	const struct mb_run *key;	/* its options */
-	const struct mb_group **cols;	/* one group per column: host, RAM */
+	const struct mb_group **cols;	/* a group per column: host, RAM */
 	size_t ncols;
 	const char **rows;		/* strategies */
 	size_t nrows;
