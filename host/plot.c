@@ -289,7 +289,7 @@ static void write_script(struct plot *p, FILE *sc, const char *out, bool svg)
 		"set logscale x 2\nset logscale y 10\n"
 		"set xlabel 'guest RAM'\nset ylabel 'ms'\n"
 		"set grid xtics ytics mytics\n"
-		"set key top left box opaque samplen 2\n"
+		"set key outside right top box samplen 2\n"
 		"set mytics 10\nset format y '%%g'\n"
 		"set offsets graph 0.05, graph 0.05, 0, 0\n");
 	write_data(p, sc, &have_counts);
@@ -302,7 +302,9 @@ static void write_script(struct plot *p, FILE *sc, const char *out, bool svg)
 	}
 	fprintf(sc, "\n\nunset logscale\nunset offsets\nunset xtics\n"
 		"set xtics nomirror rotate by -35 scale 0\n"
-		"set logscale y 10\nset format y '%%.0s%%c'\n"
+		"set logscale y 10\n"
+		"set ytics ('0.1' 0.1, '1' 1, '10' 10, '100' 100, '1k' 1e3, "
+		"'10k' 1e4, '100k' 1e5, '1M' 1e6, '10M' 1e7, '100M' 1e8)\n"
 		"set grid ytics\nset ylabel 'per GiB of RAM'\n"
 		"set xlabel ''\nset key top right box opaque\n"
 		"set style data histogram\n"
