@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ftw.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -861,6 +862,15 @@ static void test_tcg(void)
 	unlink(path);
 }
 
+static int rm_entry(const char *p, const struct stat *st, int type,
+		    struct FTW *f)
+{
+	(void)st;
+	(void)type;
+	(void)f;
+	return remove(p);
+}
+
 int main(void)
 {
 	const char *base = getenv("TMPDIR");
@@ -871,6 +881,17 @@ int main(void)
 		perror("mkdtemp");
 		return 1;
 	}
+	/* a private TMPDIR: "nothing left behind" must not see other
+	 * processes' files */
+	{
+		static char priv[sizeof(tmpdir) + 8];
+
+		snprintf(priv, sizeof(priv), "%s/tmp", tmpdir);
+		if (mkdir(priv, 0700) || setenv("TMPDIR", priv, 1)) {
+			perror(priv);
+			return 1;
+		}
+	}
 	test_parse_size();
 	test_format_size();
 	test_hex_decode();
@@ -878,7 +899,7 @@ int main(void)
 	test_report_json();
 	test_report_line();
 	test_tcg();
-	rmdir(tmpdir);
+	nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 
 	printf("test_host: %d passed, %d failed\n", nr_tests - nr_failed,
 	       nr_failed);
