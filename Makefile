@@ -74,7 +74,7 @@ HOST_SRCS	+= host/config.c host/matrix.c host/results.c host/stats.c \
 		   host/table.c host/plot.c host/compare.c host/autil.c
 # the VMM's host side: layouts, backing, stats, the run driver
 HOST_SRCS	+= host/layout.c host/options.c host/hostinfo.c \
-		   host/kvmstats.c host/esr.c host/run.c
+		   host/kvmstats.c host/esr.c host/run.c host/winexits.c
 HOST_BIN	:= $(BUILD)/mapbench
 HOST_ASAN	:= $(BUILD)/asan/mapbench
 CROSS_BIN	:= $(BUILD)/aarch64/mapbench
@@ -227,6 +227,11 @@ test-tcg: guest host
 
 test-kvm: guest cross
 	@tests/kvm/run.sh
+
+# Benchmarks (minutes to hours; not part of make test): docs/bench/.
+bench: deps
+	@$(MAKE) --no-print-directory guest $(HOST_BIN)
+	@scripts/bench.sh
 
 clean:
 	rm -rf $(BUILD)
