@@ -118,6 +118,7 @@ int mb_kstats_decode(const void *blob, size_t len, struct mb_kstats *out,
 		s->exponent = desc.exponent;
 		s->size = desc.size;
 		s->value = sum;
+		s->at = at;
 		out->nr++;
 	}
 	return 0;

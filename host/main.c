@@ -25,7 +25,7 @@ static const char usage_text[] =
 "                    [--layout SPEC|PRESET|FILE]\n"
 "                    [--backing anon|thp|hugetlb[:SIZE]]\n"
 "                    [--prefault none|host|guest] [--cpu N] [--pmu]\n"
-"                    [--repeat N] [--iterations K]\n"
+"                    [--repeat N] [--iterations K] [--window-exits]\n"
 "       mapbench matrix CONFIG OUTDIR [--label NAME] [--dry-run] ...\n"
 "       mapbench report FILES... [--format text|markdown|csv|json]\n"
 "                    [--baseline STRATEGY] [-o FILE]\n"
@@ -164,6 +164,7 @@ static void parse_run(int argc, char **argv, struct mb_config *cfg)
 		{ "pmu", no_argument, 0, 'p' },
 		{ "repeat", required_argument, 0, 'R' },
 		{ "iterations", required_argument, 0, 'I' },
+		{ "window-exits", no_argument, 0, 'W' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};
@@ -274,6 +275,9 @@ static void parse_run(int argc, char **argv, struct mb_config *cfg)
 				die_usage("--iterations: '%s' is not 1..%d",
 					  optarg, MB_MAX_ITERS);
 			p->iterations = (uint32_t)n;
+			break;
+		case 'W':
+			cfg->window_exits = 1;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);

@@ -65,6 +65,7 @@ struct mb_config {
 	int cpu;			/* pin the vCPU thread; -1: no */
 	int pmu;			/* vPMU, guest reads PMCCNTR_EL0 */
 	unsigned int repeat;		/* fresh VMs, one record each */
+	int window_exits;		/* sample exits during the run */
 	unsigned int set;		/* MB_SET_*: options given */
 };
 
@@ -83,6 +84,7 @@ struct mb_kstat {
 	int16_t exponent;
 	uint16_t size;			/* > 1: a histogram, buckets summed */
 	uint64_t value;
+	uint64_t at;			/* offset of its data in the file */
 };
 
 struct mb_kstats {
@@ -131,6 +133,10 @@ struct mb_outcome {
 	uint64_t host_cntfrq;		/* 0: not readable here */
 	const char *pmu_irqchip;	/* vPMU set up: "none" or "vgic-v3" */
 	char pmu_name[48];		/* --cpu: the host PMU asked for */
+	/* --window-exits: exits inside the cold window, a range */
+	int have_wx;
+	unsigned int wx_samples;
+	uint64_t wx_min, wx_max, wx_slack;
 	/* KVM_GET_STATS_FD deltas over the run (kvm only) */
 	int have_kstats;
 	struct mb_kstats kvm_vm, kvm_vcpu;
@@ -249,6 +255,20 @@ int mb_kstats_delta(const struct mb_kstats *before,
 int mb_kstats_read(int fd, void **blob, size_t *len);
 const struct mb_kstat *mb_kstats_get(const struct mb_kstats *k,
 				     const char *name);
+
+/* winexits.c: --window-exits, exits sampled from a second thread. */
+struct mb_wx_sample {
+	uint64_t lo, hi;		/* host CNTVCT around the read */
+	uint64_t exits;
+};
+struct mb_wx;
+uint64_t mb_host_cntvct(void);
+struct mb_wx *mb_wx_start(int fd, uint64_t at, const void *cpus);
+unsigned int mb_wx_stop(struct mb_wx *w, const struct mb_wx_sample **s);
+void mb_wx_free(struct mb_wx *w);
+int mb_wx_count(const struct mb_wx_sample *s, unsigned int n,
+		uint64_t start, uint64_t end, uint64_t slack, uint64_t *min,
+		uint64_t *max);
 
 /* record.c: the ESR, decoded for people. */
 const char *mb_esr_class(unsigned int ec);

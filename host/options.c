@@ -171,6 +171,9 @@ int mb_config_check(const struct mb_config *cfg, char *err, size_t errlen)
 		if (cfg->set & MB_SET_CPU)
 			return oerr(MB_EXIT_USAGE, err, errlen,
 				    "--cpu is KVM-only: under TCG the vCPU is a QEMU thread");
+		if (cfg->window_exits)
+			return oerr(MB_EXIT_USAGE, err, errlen,
+				    "--window-exits is KVM-only: it samples KVM's exit counter");
 		if (cfg->prefault == MB_PREFAULT_HOST)
 			return oerr(MB_EXIT_USAGE, err, errlen,
 				    "--prefault host is KVM-only: under TCG, QEMU owns guest RAM (--prefault guest works)");

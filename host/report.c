@@ -505,6 +505,21 @@ static void put_kvm(struct jctx *c, json_t *root,
 		put_str(c, o, "pmu_irqchip", out->pmu_irqchip);
 	if (cfg->pmu && out->pmu_name[0])
 		put_str(c, o, "pmu_host", out->pmu_name);
+	if (cfg->window_exits) {
+		json_t *w = sub(c, o, "window_exits");
+
+		if (w && out->have_wx) {
+			put_u64(c, w, "min", out->wx_min);
+			put_u64(c, w, "max", out->wx_max);
+		} else if (w) {
+			put(c, w, "min", json_null());
+			put(c, w, "max", json_null());
+		}
+		if (w) {
+			put(c, w, "samples", json_integer(out->wx_samples));
+			put_u64(c, w, "offset_slack_ticks", out->wx_slack);
+		}
+	}
 	if (!out->have_kstats) {
 		put(c, o, "stats", json_null());
 		return;

@@ -87,6 +87,10 @@ struct mb_vm {
 	/* KVM_GET_STATS_FD */
 	int vm_stats, vcpu_stats;
 	struct mb_kstats *before;	/* [0] vm, [1] vcpu */
+	/* --window-exits */
+	struct mb_wx *wx;
+	const struct mb_wx_sample *wx_s;
+	uint64_t wx_off;		/* host CNTVCT - guest CNTVCT */
 	/* timeout */
 	timer_t timer;
 	int have_timer, have_sigaction, have_sigmask;
@@ -918,6 +922,45 @@ static int run_loop(struct mb_vm *v)
 	return ret;
 }
 
+/*
+ * --window-exits: the guest's CNTVCT is the host's minus an offset KVM
+ * set at vCPU creation; read both around KVM_REG_ARM_TIMER_CNT (the
+ * guest's count, by its historically swapped name) to learn it, to
+ * within half the time the read took.
+ */
+static int start_wx(struct mb_vm *v)
+{
+	const struct mb_kstat *e;
+	uint64_t h0, h1, g;
+
+	if (!v->cfg->window_exits)
+		return 0;
+	e = v->before ? mb_kstats_get(&v->before[1], "exits") : NULL;
+	if (!e || e->size != 1)
+		return vm_err(v, MB_EXIT_HOST,
+			      "--window-exits: this KVM has no vCPU 'exits' statistic");
+	h0 = mb_host_cntvct();
+	if (get_reg(v, KVM_REG_ARM_TIMER_CNT, &g))
+		return vm_err(v, MB_EXIT_VMM, "reading the guest counter: %s",
+			      strerror(errno));
+	h1 = mb_host_cntvct();
+	v->wx_off = h0 + (h1 - h0) / 2 - g;
+	v->out->wx_slack = (h1 - h0) / 2 + 1;
+	if (v->pinned) {
+		cpu_set_t others = v->old_cpus;
+
+		CPU_CLR(v->cfg->cpu, &others);
+		v->wx = mb_wx_start(v->vcpu_stats, e->at,
+				    CPU_COUNT(&others) ? &others : NULL);
+	} else {
+		v->wx = mb_wx_start(v->vcpu_stats, e->at, NULL);
+	}
+	if (!v->wx)
+		return vm_err(v, MB_EXIT_VMM, "--window-exits sampler: %s",
+			      strerror(errno));
+	return 0;
+}
+
 static int run_vcpu(struct mb_vm *v)
 {
 	int ret;
@@ -925,11 +968,14 @@ static int run_vcpu(struct mb_vm *v)
 	ret = arm_timer(v);
 	if (!ret)
 		ret = stats_before(v);
+	if (!ret)
+		ret = start_wx(v);
 	if (ret)
 		return ret;
 	v->out->t_entry = mb_now();
 	ret = run_loop(v);
 	v->out->t_exit = mb_now();
+	v->out->wx_samples = mb_wx_stop(v->wx, &v->wx_s);
 	v->out->host_cpu = sched_getcpu();
 	if (!ret)
 		ret = stats_after(v);
@@ -1041,6 +1087,12 @@ static int after_run(struct mb_vm *v)
 	int ret;
 
 	read_memuse(v);
+	if (v->wx_s)
+		out->have_wx = !mb_wx_count(v->wx_s, out->wx_samples,
+					    out->rec.t_start + v->wx_off,
+					    out->rec.t_end + v->wx_off,
+					    out->wx_slack, &out->wx_min,
+					    &out->wx_max);
 	out->have_midr = !mb_cpu_midr(out->host_cpu, &out->host_midr);
 	out->host_cntfrq = mb_host_cntfrq();
 	ret = check_backing(v);
@@ -1054,6 +1106,9 @@ static void teardown(struct mb_vm *v)
 	unsigned int i;
 
 	disarm_timer(v);
+	if (v->wx && !v->wx_s)
+		mb_wx_stop(v->wx, &v->wx_s);
+	mb_wx_free(v->wx);
 	if (v->cfg->verbose)
 		fflush(stdout);
 	if (v->run)

@@ -31,6 +31,9 @@ vmm_queue() {
 	# Prefault: the cold build against the warm ones, none vs guest.
 	run v-pfnone --mem 1G --iterations 3
 	run v-pfguest --mem 1G --iterations 3 --prefault guest
+	# ... and the exits inside the window, sampled (--window-exits).
+	run v-wxnone --mem 1G --window-exits
+	run v-wxguest --mem 1G --window-exits --prefault guest --cpu 1
 	run v-pfhost --mem 1G --prefault host
 	run v-pfhost1t --mem 1T --rodata on --prefault host
 	# vCPU pinning, vPMU (no irqchip, and the vGICv3 path), repeats.
@@ -154,6 +157,15 @@ vmm_checks() {
 			vjson v-pfnone '.timing.cold.ticks > 1.5 * .timing.warm.median_ticks'
 		check "prefault guest: they left the window (cold < 1.5 x warm)" \
 			vjson v-pfguest '.timing.cold.ticks < 1.5 * .timing.warm.median_ticks'
+	fi
+	if vok v-wxnone && vok v-wxguest; then
+		echo "# window exits, prefault none:  $(vnum v-wxnone '"\(.kvm.window_exits.min)..\(.kvm.window_exits.max) (\(.kvm.window_exits.samples) samples), run \(.kvm.stats.vcpu.exits), table pages \(.layout.alloc_pages)"')"
+		echo "# window exits, prefault guest: $(vnum v-wxguest '"\(.kvm.window_exits.min)..\(.kvm.window_exits.max) (\(.kvm.window_exits.samples) samples), run \(.kvm.stats.vcpu.exits), table pages \(.layout.alloc_pages)"')"
+		check "prefault none: every table page's stage-2 fault is in the window" \
+			vjson v-wxnone '.kvm.window_exits.min >= .layout.alloc_pages'
+		check "prefault guest: none of them are (window exits < tables / 4)" \
+			vjson v-wxguest '.kvm.window_exits.max < .layout.alloc_pages / 4 and
+				.kvm.stats.vcpu.exits > .layout.alloc_pages'
 	fi
 	if vok v-pfhost; then
 		check "v-pfhost: image block + table region populated, guest inside it" \

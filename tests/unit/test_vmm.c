@@ -91,7 +91,7 @@ static const struct {
 	{ "0x40000000:1G,0xffffc0000000:2G", "beyond the 48-bit physical address space" },
 	{ "0x40000000:1G,0x800040000000:1G", "the 48-bit linear map holds 128T" },
 	{ "5x1G,4x1G", "more than 8 RAM banks" },
-	{ "1\nG", "'1?G' is not a size" },
+	{ "1\tG", "'1?G' is not a size" },
 	{ "0x40000000:1G,0x40000000:1G:1G", NULL },
 	{ "0x40000000:1G@gap=1G", NULL },
 	{ "0x10000000000000000:1G", NULL },
@@ -541,6 +541,41 @@ out:
 	free(k);
 }
 
+/* ---- --window-exits -------------------------------------------------- */
+
+static void test_window_exits(void)
+{
+	/* a sample every 100 ticks, each read taking 10; one exit per 10
+	 * ticks between 1000 and 2000, none elsewhere */
+	struct mb_wx_sample s[40];
+	uint64_t min, max;
+
+	for (unsigned int i = 0; i < 40; i++) {
+		uint64_t t = 100 * i + 5, e;
+
+		s[i].lo = t - 5;
+		s[i].hi = t + 5;
+		e = t < 1000 ? 0 : t > 2000 ? 100 : (t - 1000) / 10;
+		s[i].exits = 7 + e;
+	}
+	CHECK(!mb_wx_count(s, 40, 1000, 2000, 0, &min, &max) &&
+	      min == 90 && max == 100,
+	      "window exits: 90..100 for 100 exits in the window");
+	CHECK(!mb_wx_count(s, 40, 1000, 2000, 50, &min, &max) &&
+	      min == 80 && max == 100,
+	      "window exits: the offset's slack widens the range");
+	CHECK(!mb_wx_count(s, 40, 2500, 2600, 0, &min, &max) &&
+	      min == 0 && max == 0, "window exits: none outside");
+	CHECK(!mb_wx_count(s, 40, 1020, 1030, 0, &min, &max) &&
+	      min == 0 && max == 10,
+	      "window exits: a window between two samples");
+	CHECK(mb_wx_count(s, 40, 3900, 4500, 0, &min, &max),
+	      "window exits: samples must surround the window");
+	CHECK(mb_wx_count(s, 40, 2000, 1000, 0, &min, &max) &&
+	      mb_wx_count(s, 0, 1000, 2000, 0, &min, &max),
+	      "window exits: backwards window, no samples");
+}
+
 /* ---- ESR ------------------------------------------------------------- */
 
 static void test_esr(void)
@@ -683,6 +718,7 @@ int main(void)
 	test_hostinfo();
 	test_kstats();
 	test_esr();
+	test_window_exits();
 	test_record_iters();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd))
