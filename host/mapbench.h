@@ -165,7 +165,8 @@ int mb_ram_alloc(struct mb_ram *ram, uint64_t gpa, uint64_t size,
 void mb_ram_free(struct mb_ram *ram);
 int mb_ram_populate(const struct mb_ram *ram, unsigned int nr_ram,
 		    const struct mb_bank *ranges, unsigned int nr_ranges,
-		    unsigned int *threads, char *err, size_t errlen);
+		    uint64_t page, unsigned int *threads, char *err,
+		    size_t errlen);
 
 /* loader.c: load the guest ELF's PT_LOAD segments into RAM. */
 int mb_elf_load(const char *path, const struct mb_ram *ram,

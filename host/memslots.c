@@ -178,13 +178,17 @@ static void *pf_worker(void *arg)
 
 /*
  * Populate [gpa, gpa + len) of each range with MADV_POPULATE_WRITE, in
- * 64 MiB chunks over up to 16 threads (one per 256 MiB, at most one per
+ * 64 MiB chunks (or one backing page, if larger; ranges are in whole
+ * backing pages) over up to 16 threads (one per 256 MiB, at most one per
  * CPU).  The threads block the signals the vCPU thread handles.
  */
 int mb_ram_populate(const struct mb_ram *ram, unsigned int nr_ram,
 		    const struct mb_bank *ranges, unsigned int nr_ranges,
-		    unsigned int *threads, char *err, size_t errlen)
+		    uint64_t page, unsigned int *threads, char *err,
+		    size_t errlen)
 {
+	/* chunks of whole backing pages (1G hugetlb pages: one each) */
+	uint64_t chunk = page > PF_CHUNK ? page : PF_CHUNK;
 	pthread_t tid[PF_MAX_THREADS];
 	struct pf_job job = { 0 };
 	uint64_t total = 0;
@@ -194,7 +198,7 @@ int mb_ram_populate(const struct mb_ram *ram, unsigned int nr_ram,
 
 	*threads = 0;
 	for (unsigned int i = 0; i < nr_ranges; i++)
-		cap += ranges[i].size / PF_CHUNK + 1;
+		cap += ranges[i].size / chunk + 1;
 	job.chunks = calloc(cap ? cap : 1, sizeof(*job.chunks));
 	if (!job.chunks) {
 		snprintf(err, errlen, "out of memory");
@@ -215,8 +219,8 @@ int mb_ram_populate(const struct mb_ram *ram, unsigned int nr_ram,
 				 (unsigned long long)ranges[i].size);
 			return MB_EXIT_VMM;
 		}
-		for (; at < end; at += PF_CHUNK) {
-			uint64_t n = end - at < PF_CHUNK ? end - at : PF_CHUNK;
+		for (; at < end; at += chunk) {
+			uint64_t n = end - at < chunk ? end - at : chunk;
 
 			job.chunks[job.nr].hva = r->hva + (at - r->gpa);
 			job.chunks[job.nr].len = n;

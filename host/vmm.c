@@ -409,12 +409,14 @@ static int prefault_host(struct mb_vm *v)
 	struct mb_outcome *out = v->out;
 	const struct mb_params *p = &v->cfg->params;
 	uint64_t tables = mb_table_bytes(p) + (UINT64_C(2) << 20);
+	/* whole backing pages: madvise() on hugetlb wants them */
+	uint64_t low = (MB_LOW_AREA + v->page - 1) & ~(v->page - 1);
 	double t0 = mb_now();
 	char err[MB_ERRLEN];
 	int ret;
 
 	out->pf_ranges[0].base = MB_RAM_BASE;
-	out->pf_ranges[0].size = MB_LOW_AREA;
+	out->pf_ranges[0].size = low;
 	out->pf_nr = 1 + mb_topdown_ranges(p->banks, p->nr_banks, tables,
 					   v->page, out->pf_ranges + 1,
 					   MB_MAX_BANKS);
@@ -422,11 +424,11 @@ static int prefault_host(struct mb_vm *v)
 	for (unsigned int i = 1; i < out->pf_nr; i++) {
 		struct mb_bank *r = &out->pf_ranges[i];
 
-		if (r->base < MB_RAM_BASE + MB_LOW_AREA &&
+		if (r->base < MB_RAM_BASE + low &&
 		    r->base + r->size > MB_RAM_BASE) {
 			uint64_t end = r->base + r->size;
 
-			r->base = MB_RAM_BASE + MB_LOW_AREA;
+			r->base = MB_RAM_BASE + low;
 			r->size = end > r->base ? end - r->base : 0;
 		}
 	}
@@ -434,7 +436,7 @@ static int prefault_host(struct mb_vm *v)
 	for (unsigned int i = 0; i < out->pf_nr; i++)
 		out->pf_bytes += out->pf_ranges[i].size;
 	ret = mb_ram_populate(v->ram, v->nr_ram, out->pf_ranges, out->pf_nr,
-			      &out->pf_threads, err, sizeof(err));
+			      v->page, &out->pf_threads, err, sizeof(err));
 	out->pf_s = mb_now() - t0;
 	if (ret)
 		return vm_err(v, ret, "%s", err);

@@ -27,6 +27,7 @@ vmm_queue() {
 	run v-thp --mem 1G --backing thp
 	queue v-pool "echo 48 > /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages && cat /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages"
 	run v-huge2m --mem 1G --backing hugetlb:2M
+	run v-hugepf --mem 1G --backing hugetlb:2M --prefault host
 	run v-huge1g --mem 1G --backing hugetlb:1G
 	# Prefault: the cold build against the warm ones, none vs guest.
 	run v-pfnone --mem 1G --iterations 3
@@ -137,6 +138,10 @@ vmm_checks() {
 			'.memory.backing == "hugetlb:2M" and .memory.hugetlb_kb > 0 and
 			 .memory.hugetlb_kb % 2048 == 0 and .memory.rss_kb == 0'
 	fi
+	vok v-hugepf && check "v-hugepf: prefault host in whole 2M hugetlb pages" \
+		vjson v-hugepf '.prefault.bytes % 2097152 == 0 and
+			.memory.hugetlb_kb * 1024 >= .prefault.bytes and
+			.memory.rss_kb == 0'
 	check "v-pool: 48 free 2M pages" test "$(cat "$out/cmd-$(idx v-pool).out")" = 48
 	neg v-huge1g 5 '0 free 1G pages, this run may need'
 	vjson v-on1g '.memory.backing == "anon" and .memory.anon_huge_kb == 0' &&
