@@ -105,6 +105,12 @@ struct mb_wx *mb_wx_start(int fd, uint64_t at, const void *cpus)
 		errno = ret;
 		return NULL;
 	}
+	/* a sample before the guest starts, or the window has no "before" */
+	for (int i = 0; i < 10000 && !atomic_load(&w->n); i++) {
+		struct timespec ts = { 0, 50000 };
+
+		nanosleep(&ts, NULL);
+	}
 	return w;
 }
 

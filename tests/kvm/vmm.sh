@@ -33,7 +33,7 @@ vmm_queue() {
 	run v-pfnone --mem 1G --iterations 3
 	run v-pfguest --mem 1G --iterations 3 --prefault guest
 	# ... and the exits inside the window, sampled (--window-exits).
-	run v-wxnone --mem 1G --window-exits
+	run v-wxnone --mem 1G --window-exits --cpu 1
 	run v-wxguest --mem 1G --window-exits --prefault guest --cpu 1
 	run v-pfhost --mem 1G --prefault host
 	run v-pfhost1t --mem 1T --rodata on --prefault host
