@@ -20,7 +20,8 @@
 static const char usage_text[] =
 "usage: mapbench run --mem SIZE [--strategy NAME] [--rodata full|on|off]\n"
 "                    [--accel kvm|tcg] [--json FILE] [--guest ELF]\n"
-"                    [--timeout SECONDS] [--qemu PATH] [-v]\n"
+"                    [--timeout SECONDS] [--qemu PATH] [--kfence[=SIZE]]\n"
+"                    [-v]\n"
 "                    [--deterministic]\n"
 "                    [--layout SPEC|PRESET|FILE]\n"
 "                    [--backing anon|thp|hugetlb[:SIZE]]\n"
@@ -156,6 +157,7 @@ static void parse_run(int argc, char **argv, struct mb_config *cfg)
 		{ "qemu", required_argument, 0, 'q' },
 		{ "verbose", no_argument, 0, 'v' },
 		{ "inject", required_argument, 0, 'i' },	/* tests */
+		{ "kfence", optional_argument, 0, 'K' },
 		{ "deterministic", no_argument, 0, 'D' },
 		{ "layout", required_argument, 0, 'L' },
 		{ "backing", required_argument, 0, 'B' },
@@ -224,6 +226,16 @@ static void parse_run(int argc, char **argv, struct mb_config *cfg)
 			break;
 		case 'v':
 			cfg->verbose = 1;
+			break;
+		case 'K':
+			/* an early KFENCE pool: 2 MiB by default (255
+			 * objects), as CONFIG_KFENCE_NUM_OBJECTS=255 gives */
+			p->kfence_size = 2ULL << 20;
+			if (optarg && (mb_parse_size(optarg, &p->kfence_size) ||
+				       p->kfence_size & 0xfff ||
+				       p->kfence_size > (1ULL << 30)))
+				die_usage("--kfence: '%s' is not a page-aligned "
+					  "size up to 1G", optarg);
 			break;
 		case 'i':
 			if (!strcmp(optarg, "fault"))

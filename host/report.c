@@ -310,6 +310,12 @@ static void put_record(struct jctx *c, json_t *root, const struct mb_result *r)
 		put_hex(c, o, "kernel_end", r->kernel_end);
 		put_hex(c, o, "image_start", r->image_start);
 		put_hex(c, o, "image_end", r->image_end);
+		if (r->kfence_end > r->kfence_start) {
+			put_hex(c, o, "kfence_start", r->kfence_start);
+			put_hex(c, o, "kfence_end", r->kfence_end);
+			put_u64(c, o, "kfence_size",
+				r->kfence_end - r->kfence_start);
+		}
 		put_hex(c, o, "alloc_low", r->alloc_low);
 		put_u64(c, o, "alloc_pages", r->alloc_pages);
 	}
