@@ -68,21 +68,6 @@ void mb_buf_free(struct mb_buf *b)
 	memset(b, 0, sizeof(*b));
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t r = write(fd, p, len);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		p += r;
-		len -= r;
-	}
-	return 0;
-}
-
 int mb_write_atomic(const char *path, const char *buf, size_t len,
 		    char *err, size_t errlen)
 {
@@ -106,7 +91,7 @@ int mb_write_atomic(const char *path, const char *buf, size_t len,
 		goto fail;
 	mask = umask(0);
 	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) || write_all(fd, buf, len) || fsync(fd))
+	if (fchmod(fd, 0666 & ~mask) || mb_write_all(fd, buf, len) || fsync(fd))
 		goto fail_fd;
 	if (close(fd)) {
 		fd = -1;

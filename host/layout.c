@@ -50,9 +50,8 @@ int lerr(char *err, size_t errlen, const char *fmt, ...)
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
 	/* user text is quoted in these: keep the message one line */
-	for (char *e = err; errlen && *e; e++)
-		if ((unsigned char)*e < 0x20 || (unsigned char)*e >= 0x7f)
-			*e = '?';
+	if (errlen)
+		mb_one_line(err);
 	return -1;
 }
 

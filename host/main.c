@@ -36,19 +36,6 @@ static const char usage_text[] =
 "       mapbench list\n"
 "       mapbench version\n";
 
-static void __attribute__((format(printf, 1, 2))) die_usage(const char *fmt,
-							    ...)
-{
-	va_list ap;
-
-	fputs("mapbench: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(MB_EXIT_USAGE);
-}
-
 static int file_exists(const char *p)
 {
 	return access(p, R_OK) == 0;
@@ -123,7 +110,7 @@ static unsigned int parse_timeout(const char *s)
 	errno = 0;
 	v = strtoul(s, &end, 10);
 	if (errno || *end || !*s || v == 0 || v > 86400 || *s == '-')
-		die_usage("--timeout: '%s' is not a number of seconds "
+		mb_die("--timeout: '%s' is not a number of seconds "
 			  "(1..86400)", s);
 	return (unsigned int)v;
 }
@@ -141,7 +128,7 @@ static void check_guest_elf(const struct mb_config *cfg)
 	uint64_t entry;
 
 	if (mb_elf_load(cfg->guest_elf, &ram, &entry, err, sizeof(err)))
-		die_usage("%s", err);
+		mb_die("%s", err);
 }
 
 static void parse_run(int argc, char **argv, struct mb_config *cfg)
@@ -185,20 +172,20 @@ static void parse_run(int argc, char **argv, struct mb_config *cfg)
 		switch (c) {
 		case 'm':
 			if (mb_parse_size(optarg, &mem))
-				die_usage("--mem: '%s' is not a size (e.g. 1G, "
+				mb_die("--mem: '%s' is not a size (e.g. 1G, "
 					  "512M, 1T)", optarg);
 			break;
 		case 's':
 			v = mb_strategy_from_name(optarg);
 			if (v < 0)
-				die_usage("unknown strategy '%s' (mapbench "
+				mb_die("unknown strategy '%s' (mapbench "
 					  "list shows them)", optarg);
 			p->strategy = (uint32_t)v;
 			break;
 		case 'r':
 			v = mb_rodata_from_name(optarg);
 			if (v < 0)
-				die_usage("--rodata: '%s' is not full, on or "
+				mb_die("--rodata: '%s' is not full, on or "
 					  "off", optarg);
 			p->rodata = (uint32_t)v;
 			break;
@@ -208,7 +195,7 @@ static void parse_run(int argc, char **argv, struct mb_config *cfg)
 			else if (!strcmp(optarg, "tcg"))
 				cfg->accel = MB_ACCEL_TCG;
 			else
-				die_usage("--accel: '%s' is not kvm or tcg",
+				mb_die("--accel: '%s' is not kvm or tcg",
 					  optarg);
 			accel_set = 1;
 			break;
@@ -234,7 +221,7 @@ static void parse_run(int argc, char **argv, struct mb_config *cfg)
 			if (optarg && (mb_parse_size(optarg, &p->kfence_size) ||
 				       p->kfence_size & 0xfff ||
 				       p->kfence_size > (1ULL << 30)))
-				die_usage("--kfence: '%s' is not a page-aligned "
+				mb_die("--kfence: '%s' is not a page-aligned "
 					  "size up to 1G", optarg);
 			break;
 		case 'i':
@@ -247,7 +234,7 @@ static void parse_run(int argc, char **argv, struct mb_config *cfg)
 			else if (!strcmp(optarg, "early-fault"))
 				p->flags |= MB_PF_INJECT_EARLY;
 			else
-				die_usage("--inject: '%s' is not fault, "
+				mb_die("--inject: '%s' is not fault, "
 					  "early-fault, hang or bad-record",
 					  optarg);
 			break;
@@ -259,15 +246,15 @@ static void parse_run(int argc, char **argv, struct mb_config *cfg)
 			break;
 		case 'B':
 			if (mb_parse_backing(optarg, cfg, err, sizeof(err)))
-				die_usage("%s", err);
+				mb_die("%s", err);
 			break;
 		case 'P':
 			if (mb_parse_prefault(optarg, cfg, err, sizeof(err)))
-				die_usage("%s", err);
+				mb_die("%s", err);
 			break;
 		case 'c':
 			if (mb_parse_uint(optarg, 0, 4095, &n))
-				die_usage("--cpu: '%s' is not a CPU number",
+				mb_die("--cpu: '%s' is not a CPU number",
 					  optarg);
 			cfg->cpu = (int)n;
 			cfg->set |= MB_SET_CPU;
@@ -278,13 +265,13 @@ static void parse_run(int argc, char **argv, struct mb_config *cfg)
 			break;
 		case 'R':
 			if (mb_parse_uint(optarg, 1, 1000, &n))
-				die_usage("--repeat: '%s' is not 1..1000",
+				mb_die("--repeat: '%s' is not 1..1000",
 					  optarg);
 			cfg->repeat = (unsigned int)n;
 			break;
 		case 'I':
 			if (mb_parse_uint(optarg, 1, MB_MAX_ITERS, &n))
-				die_usage("--iterations: '%s' is not 1..%d",
+				mb_die("--iterations: '%s' is not 1..%d",
 					  optarg, MB_MAX_ITERS);
 			p->iterations = (uint32_t)n;
 			break;
@@ -300,26 +287,26 @@ static void parse_run(int argc, char **argv, struct mb_config *cfg)
 		}
 	}
 	if (optind < argc)
-		die_usage("unexpected argument '%s'", argv[optind]);
+		mb_die("unexpected argument '%s'", argv[optind]);
 	if (mem && layout)
-		die_usage("--mem and --layout exclude each other (a layout "
+		mb_die("--mem and --layout exclude each other (a layout "
 			  "gives the sizes)");
 	if (!mem && !layout)
-		die_usage("run needs --mem SIZE or --layout");
+		mb_die("run needs --mem SIZE or --layout");
 	if (layout) {
 		if (mb_layout_resolve(layout, preset_dir(), p->banks,
 				      &p->nr_banks, err, sizeof(err)))
-			die_usage("--layout: %s", err);
+			mb_die("--layout: %s", err);
 		snprintf(cfg->layout, sizeof(cfg->layout), "%s", layout);
 	} else {
 		if (mem < MB_MIN_RAM)
-			die_usage("--mem: %" PRIu64 " MiB is below the 64 MiB "
+			mb_die("--mem: %" PRIu64 " MiB is below the 64 MiB "
 				  "minimum", mem >> 20);
 		p->nr_banks = 1;
 		p->banks[0].base = MB_RAM_BASE;
 		p->banks[0].size = mem;
 		if (mb_layout_check(p->banks, p->nr_banks, err, sizeof(err)))
-			die_usage("--mem: %s", err);
+			mb_die("--mem: %s", err);
 	}
 	if (cfg->prefault == MB_PREFAULT_GUEST)
 		p->flags |= MB_PF_PREFAULT;
@@ -328,7 +315,7 @@ static void parse_run(int argc, char **argv, struct mb_config *cfg)
 	mb_params_finish(p);
 
 	if (cfg->deterministic && accel_set && cfg->accel != MB_ACCEL_TCG)
-		die_usage("--deterministic needs --accel tcg (QEMU icount)");
+		mb_die("--deterministic needs --accel tcg (QEMU icount)");
 	if (cfg->deterministic)
 		cfg->accel = MB_ACCEL_TCG;
 	if (!accel_set && !cfg->deterministic)
@@ -336,7 +323,7 @@ static void parse_run(int argc, char **argv, struct mb_config *cfg)
 	if (!cfg->guest_elf)
 		cfg->guest_elf = default_guest();
 	if (!file_exists(cfg->guest_elf))
-		die_usage("guest ELF '%s' not found (build it with make)",
+		mb_die("guest ELF '%s' not found (build it with make)",
 			  cfg->guest_elf);
 	if (!cfg->timeout_s)
 		cfg->timeout_s = 900;
@@ -383,5 +370,5 @@ int main(int argc, char **argv)
 		fputs(usage_text, stdout);
 		return MB_EXIT_OK;
 	}
-	die_usage("unknown command '%s'", argv[1]);
+	mb_die("unknown command '%s'", argv[1]);
 }

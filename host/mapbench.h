@@ -195,6 +195,8 @@ void mb_report_line(FILE *f, const struct mb_config *cfg,
 int mb_parse_size(const char *s, uint64_t *out);
 void mb_format_size(uint64_t v, char *buf, size_t len);
 double mb_now(void);
+int mb_write_all(int fd, const void *buf, size_t len);
+void mb_one_line(char *s);
 
 /* layout.c: --layout / --mem, presets, and the arithmetic on banks. */
 int mb_layout_parse(const char *spec, struct mb_bank *b, unsigned int *nr,

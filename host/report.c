@@ -634,21 +634,6 @@ static json_t *build(const struct mb_config *cfg,
 
 /* ---- writing --------------------------------------------------------- */
 
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t r = write(fd, p, len);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		p += r;
-		len -= r;
-	}
-	return 0;
-}
-
 /* n records, one compact JSON object a line. */
 static char *build_lines(const struct mb_config *cfg,
 			 const struct mb_outcome *outs, unsigned int n,
@@ -733,7 +718,7 @@ int mb_report_jsonl(const char *path, const struct mb_config *cfg,
 	}
 	mask = umask(0);
 	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) || write_all(fd, text, strlen(text)) ||
+	if (fchmod(fd, 0666 & ~mask) || mb_write_all(fd, text, strlen(text)) ||
 	    fsync(fd))
 		goto fail_errno;
 	if (close(fd)) {

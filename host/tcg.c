@@ -205,23 +205,6 @@ static const char *tmp_dir(void)
 	return d && *d ? d : "/tmp";
 }
 
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len) {
-		ssize_t r = write(fd, p, len);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		p += r;
-		len -= r;
-	}
-	return 0;
-}
-
 /* The params the guest gets, in a temp file for QEMU's loader device. */
 static int write_params(const struct mb_params *p, char *path, size_t plen,
 			char *err, size_t errlen)
@@ -241,7 +224,7 @@ static int write_params(const struct mb_params *p, char *path, size_t plen,
 		path[0] = '\0';
 		return MB_EXIT_VMM;
 	}
-	bad = write_all(fd, p, sizeof(*p));
+	bad = mb_write_all(fd, p, sizeof(*p));
 	if (close(fd))
 		bad = 1;
 	if (bad) {

@@ -16,20 +16,7 @@
 
 #define FIXTURE	"tests/fixtures/stats.json"
 
-static int nr_tests, nr_failed;
-
-static void check(int ok, const char *name, int line)
-{
-	nr_tests++;
-	if (ok) {
-		printf("ok %d - %s\n", nr_tests, name);
-	} else {
-		nr_failed++;
-		printf("not ok %d - %s (line %d)\n", nr_tests, name, line);
-	}
-}
-
-#define CHECK(cond, name)	check(!!(cond), name, __LINE__)
+#include "tap.h"
 
 /* Relative 1e-9: numpy interpolates in another order than we do. */
 static bool close_to(double got, double want)

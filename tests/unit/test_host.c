@@ -20,20 +20,7 @@
 
 #include "mapbench.h"
 
-static int nr_tests, nr_failed;
-
-static void check(int ok, const char *name, int line)
-{
-	nr_tests++;
-	if (ok) {
-		printf("ok %d - %s\n", nr_tests, name);
-	} else {
-		nr_failed++;
-		printf("not ok %d - %s (line %d)\n", nr_tests, name, line);
-	}
-}
-
-#define CHECK(cond, name)	check(!!(cond), name, __LINE__)
+#include "tap.h"
 
 static char tmpdir[256];		/* short: paths built from it fit */
 

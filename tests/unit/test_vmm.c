@@ -22,20 +22,7 @@
 #define G	(UINT64_C(1) << 30)
 #define M	(UINT64_C(1) << 20)
 
-static int nr_tests, nr_failed;
-
-static void check(int ok, const char *name, int line)
-{
-	nr_tests++;
-	if (ok) {
-		printf("ok %d - %s\n", nr_tests, name);
-	} else {
-		nr_failed++;
-		printf("not ok %d - %s (line %d)\n", nr_tests, name, line);
-	}
-}
-
-#define CHECK(cond, name)	check(!!(cond), name, __LINE__)
+#include "tap.h"
 
 static char tmpdir[256];
 
