@@ -15,7 +15,7 @@
 set -euo pipefail
 
 pkgs=(make gcc qemu-system-arm libelf-dev libjansson-dev cpio gnuplot-nox
-      jq clang)
+      jq clang libclang-rt-dev)
 foreign=
 if [ "$(dpkg --print-architecture)" = arm64 ]; then
 	pkgs+=(zlib1g-dev)
