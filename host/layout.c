@@ -41,19 +41,8 @@
 #define ITEM_MAX	64
 #define LAYOUT_FILE_MAX	16384
 
-static __attribute__((format(printf, 3, 4)))
-int lerr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	/* user text is quoted in these: keep the message one line */
-	if (errlen)
-		mb_one_line(err);
-	return -1;
-}
+/* The message into err, one line; -1. */
+#define lerr(err, errlen, ...) mb_errf(-1, err, errlen, __VA_ARGS__)
 
 /* "0x40000000:64G", for messages. */
 static void bank_str(const struct mb_bank *b, char *buf, size_t len)

@@ -197,6 +197,8 @@ void mb_format_size(uint64_t v, char *buf, size_t len);
 double mb_now(void);
 int mb_write_all(int fd, const void *buf, size_t len);
 void mb_one_line(char *s);
+__attribute__((format(printf, 4, 5)))
+int mb_errf(int code, char *err, size_t errlen, const char *fmt, ...);
 
 /* layout.c: --layout / --mem, presets, and the arithmetic on banks. */
 int mb_layout_parse(const char *spec, struct mb_bank *b, unsigned int *nr,

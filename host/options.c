@@ -15,21 +15,6 @@
 
 #include "mapbench.h"
 
-/* The message into err; returns code (-1 for the parsers). */
-static __attribute__((format(printf, 4, 5)))
-int oerr(int code, char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	/* user text is quoted in these: keep the message one line */
-	if (errlen)
-		mb_one_line(err);
-	return code;
-}
-
 /* Decimal digits only, min..max. */
 int mb_parse_uint(const char *s, unsigned long min, unsigned long max,
 		  unsigned long *out)
@@ -68,13 +53,13 @@ int mb_parse_backing(const char *s, struct mb_config *cfg, char *err,
 		/* any power of two a kernel offers: 64K .. 16G */
 		if (mb_parse_size(s + 8, &sz) || (sz & (sz - 1)) ||
 		    sz < (UINT64_C(64) << 10) || sz > (UINT64_C(16) << 30))
-			return oerr(-1, err, errlen,
+			return mb_errf(-1, err, errlen,
 				    "--backing: '%.32s' is not a huge page size (2M, 32M, 1G, ...)",
 				    s + 8);
 		cfg->backing = MB_BACKING_HUGETLB;
 		cfg->hugepage = sz;
 	} else {
-		return oerr(-1, err, errlen,
+		return mb_errf(-1, err, errlen,
 			    "--backing: '%.32s' is not anon, thp or hugetlb[:SIZE]",
 			    s);
 	}
@@ -92,7 +77,7 @@ int mb_parse_prefault(const char *s, struct mb_config *cfg, char *err,
 	else if (!strcmp(s, "guest"))
 		cfg->prefault = MB_PREFAULT_GUEST;
 	else
-		return oerr(-1, err, errlen,
+		return mb_errf(-1, err, errlen,
 			    "--prefault: '%.32s' is not none, host or guest", s);
 	cfg->set |= MB_SET_PREFAULT;
 	return 0;
@@ -165,16 +150,16 @@ int mb_config_check(const struct mb_config *cfg, char *err, size_t errlen)
 
 	if (cfg->accel == MB_ACCEL_TCG) {
 		if (cfg->set & MB_SET_BACKING)
-			return oerr(MB_EXIT_USAGE, err, errlen,
+			return mb_errf(MB_EXIT_USAGE, err, errlen,
 				    "--backing is KVM-only: under TCG, QEMU allocates guest RAM itself");
 		if (cfg->set & MB_SET_CPU)
-			return oerr(MB_EXIT_USAGE, err, errlen,
+			return mb_errf(MB_EXIT_USAGE, err, errlen,
 				    "--cpu is KVM-only: under TCG the vCPU is a QEMU thread");
 		if (cfg->window_exits)
-			return oerr(MB_EXIT_USAGE, err, errlen,
+			return mb_errf(MB_EXIT_USAGE, err, errlen,
 				    "--window-exits is KVM-only: it samples KVM's exit counter");
 		if (cfg->prefault == MB_PREFAULT_HOST)
-			return oerr(MB_EXIT_USAGE, err, errlen,
+			return mb_errf(MB_EXIT_USAGE, err, errlen,
 				    "--prefault host is KVM-only: under TCG, QEMU owns guest RAM (--prefault guest works)");
 	}
 	if (cfg->backing == MB_BACKING_HUGETLB && cfg->hugepage) {
@@ -184,7 +169,7 @@ int mb_config_check(const struct mb_config *cfg, char *err, size_t errlen)
 
 			if ((b->base | b->size) & (cfg->hugepage - 1)) {
 				mb_format_size(cfg->hugepage, sz, sizeof(sz));
-				return oerr(MB_EXIT_USAGE, err, errlen,
+				return mb_errf(MB_EXIT_USAGE, err, errlen,
 					    "--backing hugetlb:%s: RAM bank %u at 0x%llx+0x%llx is not %s aligned",
 					    sz, i,
 					    (unsigned long long)b->base,
@@ -198,13 +183,13 @@ int mb_config_check(const struct mb_config *cfg, char *err, size_t errlen)
 
 		CPU_ZERO(&set);
 		if (sched_getaffinity(0, sizeof(set), &set))
-			return oerr(MB_EXIT_VMM, err, errlen,
+			return mb_errf(MB_EXIT_VMM, err, errlen,
 				    "sched_getaffinity: %s",
 				    strerror(errno));
 		if (cfg->cpu < 0 || cfg->cpu >= CPU_SETSIZE ||
 		    !CPU_ISSET(cfg->cpu, &set)) {
 			cpus_str(&set, cpus, sizeof(cpus));
-			return oerr(MB_EXIT_USAGE, err, errlen,
+			return mb_errf(MB_EXIT_USAGE, err, errlen,
 				    "--cpu %d: this process may run on CPUs %s only",
 				    cfg->cpu, cpus);
 		}

@@ -3,6 +3,7 @@
  * Small host helpers: sizes as the CLI spells them, a monotonic clock.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
@@ -101,6 +102,20 @@ int mb_write_all(int fd, const void *buf, size_t len)
 		len -= r;
 	}
 	return 0;
+}
+
+/* The message into err, kept one line (it quotes user input); returns
+ * code, so parsers can `return mb_errf(-1, err, len, ...)`. */
+int mb_errf(int code, char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	if (errlen)
+		mb_one_line(err);
+	return code;
 }
 
 /* Error text quotes user input: keep it one printable line. */
