@@ -67,26 +67,54 @@ GUEST_SRCS	:= guest/entry.S guest/main.c guest/console.c \
 		   guest/idmap.c guest/verify.c guest/string.c
 GUEST_OBJS	:= $(patsubst guest/%,$(BUILD)/guest/%.o,$(GUEST_SRCS))
 
-HOST_SRCS	:= host/main.c host/vmm.c host/memslots.c host/loader.c \
-		   host/tcg.c host/record.c host/report.c host/util.c
-# analysis: matrix configs and runner, statistics, report, plot, compare
-HOST_SRCS	+= host/config.c host/matrix.c host/results.c host/stats.c \
-		   host/table.c host/plot.c host/compare.c host/autil.c
-# the VMM's host side: layouts, backing, stats, the run driver
-HOST_SRCS	+= host/layout.c host/options.c host/hostinfo.c \
-		   host/kvmstats.c host/esr.c host/run.c host/winexits.c
+# ---- host sources, by layer (docs/ARCHITECTURE.md draws the includes) ---
+# base: helpers every layer uses (no mapbench types)
+HOST_BASE_SRCS	:= host/util.c host/signals.c
+# run side: one `mapbench run` -- options settled once, then the KVM or
+# TCG backend and the JSON record
+HOST_RUN_SRCS	:= host/layout.c host/loader.c host/record.c host/esr.c \
+		   host/hostinfo.c host/kvmstats.c host/winexits.c \
+		   host/options.c host/console.c host/report.c \
+		   host/memslots.c host/pmu.c host/vmm.c host/tcg.c \
+		   host/run.c
+# analysis: matrix configs and runner, result files, statistics, report,
+# plot, compare
+HOST_ANALYSIS_SRCS := host/analysis/units.c host/analysis/config.c \
+		   host/analysis/results.c host/analysis/stats.c \
+		   host/analysis/table.c host/analysis/plot.c \
+		   host/analysis/compare.c host/analysis/matrix.c
+# the command line on top of both
+HOST_CLI_SRCS	:= host/cli.c host/main.c
+# ---- additions of other work in progress go here ----------------------
+# (more run-side or analysis sources: add them to the lists above; a new
+#  command's sources, e.g. kernel-check, as HOST_<NAME>_SRCS added to
+#  HOST_LIB_SRCS; guest sources to GUEST_SRCS; mutant builds below the
+#  unit tier's rules)
+# -----------------------------------------------------------------------
+HOST_LIB_SRCS	:= $(HOST_BASE_SRCS) $(HOST_RUN_SRCS) $(HOST_ANALYSIS_SRCS)
+HOST_SRCS	:= $(HOST_LIB_SRCS) $(HOST_CLI_SRCS)
+
+# Objects per flavour: build/host (native), build/asan (sanitizers, for
+# the tests), build/aarch64 (static, for the nested-KVM tier).  The test
+# programs link the library archive of their flavour: only what they use.
+host_objs	= $(patsubst host/%.c,$(BUILD)/$(1)/%.o,$(2))
+HOST_OBJS	:= $(call host_objs,host,$(HOST_SRCS))
+ASAN_OBJS	:= $(call host_objs,asan,$(HOST_SRCS))
+CROSS_OBJS	:= $(call host_objs,aarch64,$(HOST_SRCS))
+ASAN_LIB	:= $(BUILD)/asan/libmapbench.a
 HOST_BIN	:= $(BUILD)/mapbench
 HOST_ASAN	:= $(BUILD)/asan/mapbench
 CROSS_BIN	:= $(BUILD)/aarch64/mapbench
 
-UNIT_BIN	:= $(BUILD)/unit/test_linear_map $(BUILD)/unit/test_host \
-		   $(BUILD)/unit/mapsim $(BUILD)/unit/test_vmm
-UNIT_BIN	+= $(BUILD)/unit/test_analysis
+UNIT_BIN	:= $(BUILD)/unit/test_linear_map $(BUILD)/unit/mapsim
+UNIT_BIN	+= $(BUILD)/unit/test_host $(BUILD)/unit/test_runside \
+		   $(BUILD)/unit/test_analysis
 
 -include $(GUEST_OBJS:.o=.d)
+-include $(HOST_OBJS:.o=.d) $(ASAN_OBJS:.o=.d) $(CROSS_OBJS:.o=.d)
 
 .PHONY: all guest host cross unit run test test-unit test-tcg test-kvm \
-	deps clean bench
+	deps clean bench FORCE
 all: guest host unit
 
 guest: $(GUEST_ELF)
@@ -95,7 +123,6 @@ cross: $(CROSS_BIN)
 unit: $(UNIT_BIN)
 
 GUEST_HDRS := $(wildcard guest/*.h) $(wildcard include/mapbench/*.h)
-HOST_HDRS := $(wildcard host/*.h) $(wildcard include/mapbench/*.h)
 
 $(BUILD)/guest/%.S.o: guest/%.S $(GUEST_HDRS)
 	@mkdir -p $(@D)
@@ -112,23 +139,48 @@ $(GUEST_ELF): $(GUEST_OBJS) guest/guest.lds
 	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) $(GUEST_OBJS) -o $@
 	@scripts/check_guest.sh $@ $(BUILD)/guest/linear_map_timed.c.o
 
-$(HOST_BIN): $(HOST_SRCS) $(HOST_HDRS)
+# The version is in the objects that print or record it; they are rebuilt
+# when it changes (the stamp is rewritten only then).
+VERSION_STAMP	:= $(BUILD)/version.txt
+$(VERSION_STAMP): FORCE
 	@mkdir -p $(@D)
-	@echo "  CC      $@"
-	$(Q)$(CC) $(HOST_CFLAGS) $(HOST_SRCS) -o $@ $(HOST_LIBS)
+	@echo '$(VERSION) $(GIT_REV)' | cmp -s - $@ || \
+		echo '$(VERSION) $(GIT_REV)' > $@
+$(foreach f,host asan aarch64,$(BUILD)/$(f)/main.o $(BUILD)/$(f)/report.o \
+	$(BUILD)/$(f)/analysis/matrix.o): $(VERSION_STAMP)
 
-$(HOST_ASAN): $(HOST_SRCS) $(HOST_HDRS)
+$(BUILD)/host/%.o: host/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(HOST_SRCS) -o $@ $(HOST_LIBS)
+	$(Q)$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/asan/%.o: host/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/aarch64/%.o: host/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CROSS_CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(HOST_BIN): $(HOST_OBJS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(HOST_OBJS) -o $@ $(HOST_LIBS)
+
+$(HOST_ASAN): $(ASAN_OBJS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(SAN_FLAGS) $(ASAN_OBJS) -o $@ $(HOST_LIBS)
+
+$(ASAN_LIB): $(call host_objs,asan,$(HOST_LIB_SRCS))
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 # Static aarch64 build for the nested-KVM tier (and arm64 lab hosts that
 # want one binary to copy around).
-$(CROSS_BIN): $(HOST_SRCS) $(HOST_HDRS)
-	@mkdir -p $(@D)
-	@echo "  CC      $@"
-	$(Q)$(CROSS_CC) $(HOST_CFLAGS) -static $(HOST_SRCS) -o $@ \
-		$(HOST_LIBS) -lz
+$(CROSS_BIN): $(CROSS_OBJS)
+	@echo "  LD      $@"
+	$(Q)$(CROSS_CC) -static $(CROSS_OBJS) -o $@ $(HOST_LIBS) -lz
 
 # Unit tier: the guest's page-table engine built natively with simulated
 # arch operations, under ASan/UBSan.
@@ -149,11 +201,20 @@ $(BUILD)/unit/mapsim: tests/unit/mapsim.c $(SIM_DEPS)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(UNIT_CFLAGS) $< $(SIM_SRCS) -o $@
 
-$(BUILD)/unit/test_host: tests/unit/test_host.c $(filter-out host/main.c,$(HOST_SRCS)) $(HOST_HDRS)
+# Host unit tests, under ASan/UBSan, linked against the asan library:
+# test_host (report, console, TCG backend), test_runside (layouts,
+# options, host facts, KVM stats, records), test_analysis (statistics,
+# configs, result files; run from the source tree: tests/fixtures/).
+HOST_TESTS	:= test_host test_runside test_analysis
+$(BUILD)/unit/%.o: tests/unit/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) -DMB_UNIT_TEST tests/unit/test_host.c \
-		$(filter-out host/main.c,$(HOST_SRCS)) -o $@ $(HOST_LIBS)
+	$(Q)$(CC) $(HOST_CFLAGS) -Itests/unit $(SAN_FLAGS) -MMD -MP -c $< -o $@
+
+$(addprefix $(BUILD)/unit/,$(HOST_TESTS)): %: %.o $(ASAN_LIB)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(SAN_FLAGS) $< $(ASAN_LIB) -o $@ $(HOST_LIBS)
+-include $(patsubst %,$(BUILD)/unit/%.d,$(HOST_TESTS))
 
 # The guest with one extra dsb ishst per PTE: a known regression for the
 # deterministic gate (tests/tcg/matrix.sh).
@@ -162,45 +223,40 @@ inject-guest:
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/inject \
 		GUEST_EXTRA_CFLAGS=-DMB_INJECT_EXTRA_DSB guest
 
-# Statistics, configs and result files; run from the source tree (it
-# reads tests/fixtures/).
-$(BUILD)/unit/test_analysis: tests/unit/test_analysis.c \
-			     $(filter-out host/main.c,$(HOST_SRCS)) $(HOST_HDRS)
-	@mkdir -p $(@D)
-	@echo "  CC      $@"
-	$(Q)$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) tests/unit/test_analysis.c \
-		$(filter-out host/main.c,$(HOST_SRCS)) -o $@ $(HOST_LIBS)
-
-$(BUILD)/unit/test_vmm: tests/unit/test_vmm.c $(filter-out host/main.c,$(HOST_SRCS)) $(HOST_HDRS)
-	@mkdir -p $(@D)
-	@echo "  CC      $@"
-	$(Q)$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) -DMB_UNIT_TEST tests/unit/test_vmm.c \
-		$(filter-out host/main.c,$(HOST_SRCS)) -o $@ $(HOST_LIBS)
-
 # libFuzzer harnesses (clang): the ELF loader, the result-record
 # decoder, the option/layout parsers, the KVM stats decoder.
 # tests/fuzz/run.sh runs each for a few seconds in the unit tier;
 # `make fuzz` for FUZZ_TIME seconds each (default 300).
 FUZZ_CC		?= clang
 FUZZ_CFLAGS	:= -std=gnu11 -g -O1 $(WARN) -Iinclude -Ihost -D_GNU_SOURCE \
-		   -DMB_VERSION='"$(VERSION)"' \
-		   -fsanitize=fuzzer,address,undefined \
-		   -fno-sanitize-recover=all
+		   -DMB_VERSION='"$(VERSION)"' -fno-sanitize-recover=all
+FUZZ_SAN	:= address,undefined
 FUZZ_BIN	:= $(addprefix $(BUILD)/fuzz/,fuzz_elf fuzz_record fuzz_cli \
 		   fuzz_kstats)
 FUZZ_TIME	?= 300
+fuzz_objs	= $(patsubst host/%.c,$(BUILD)/fuzz/obj/%.o,$(1))
 
-$(BUILD)/fuzz/fuzz_elf: tests/fuzz/fuzz_elf.c host/loader.c $(HOST_HDRS)
-$(BUILD)/fuzz/fuzz_record: tests/fuzz/fuzz_record.c host/record.c \
-			   host/esr.c $(HOST_HDRS)
-$(BUILD)/fuzz/fuzz_cli: tests/fuzz/fuzz_cli.c host/layout.c host/options.c \
-			host/util.c $(HOST_HDRS)
-$(BUILD)/fuzz/fuzz_kstats: tests/fuzz/fuzz_kstats.c host/kvmstats.c \
-			   $(HOST_HDRS)
+$(BUILD)/fuzz/obj/%.o: host/%.c
+	@mkdir -p $(@D)
+	@echo "  FUZZCC  $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,$(FUZZ_SAN) \
+		-MMD -MP -c $< -o $@
+-include $(wildcard $(BUILD)/fuzz/obj/*.d $(BUILD)/fuzz/*.d)
+
+$(BUILD)/fuzz/fuzz_elf: tests/fuzz/fuzz_elf.c \
+	$(call fuzz_objs,host/loader.c $(HOST_BASE_SRCS))
+$(BUILD)/fuzz/fuzz_record: tests/fuzz/fuzz_record.c \
+	$(call fuzz_objs,host/record.c host/esr.c $(HOST_BASE_SRCS))
+$(BUILD)/fuzz/fuzz_cli: tests/fuzz/fuzz_cli.c \
+	$(call fuzz_objs,host/options.c host/layout.c host/loader.c \
+		host/record.c host/esr.c $(HOST_BASE_SRCS))
+$(BUILD)/fuzz/fuzz_kstats: tests/fuzz/fuzz_kstats.c \
+	$(call fuzz_objs,host/kvmstats.c $(HOST_BASE_SRCS))
 $(FUZZ_BIN):
 	@mkdir -p $(@D)
 	@echo "  FUZZCC  $@"
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@ -lelf
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,$(FUZZ_SAN) -MMD -MP \
+		$< $(filter %.o,$^) -o $@ -lelf -lm
 
 .PHONY: fuzz fuzz-bin
 fuzz-bin: $(FUZZ_BIN)
@@ -222,10 +278,10 @@ test: deps
 test-unit: unit host
 	@tests/unit/run.sh
 
-test-tcg: guest host
+test-tcg: guest host $(BUILD)/unit/mapsim
 	@tests/tcg/run.sh
 
-test-kvm: guest cross
+test-kvm: guest cross $(BUILD)/unit/mapsim
 	@tests/kvm/run.sh
 
 # Benchmarks (minutes to hours; not part of make test): docs/bench/.

@@ -9,7 +9,6 @@
  * it files captured from a real KVM) and trusts none of them.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,16 +21,7 @@
 #define STATS_FILE_MAX	(1u << 20)
 #define NAME_SIZE_MAX	256
 
-static __attribute__((format(printf, 3, 4)))
-int kerr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
+#define kerr(err, errlen, ...) mb_errf(-1, err, errlen, __VA_ARGS__)
 
 static uint64_t get_u64(const uint8_t *p)
 {

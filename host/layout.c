@@ -449,6 +449,15 @@ uint64_t mb_layout_top(const struct mb_bank *b, unsigned int nr)
 	return top;
 }
 
+int mb_layout_misaligned(const struct mb_bank *b, unsigned int nr,
+			 uint64_t align)
+{
+	for (unsigned int i = 0; i < nr; i++)
+		if ((b[i].base | b[i].size) & (align - 1))
+			return (int)i;
+	return -1;
+}
+
 /* The IPA size KVM needs for RAM up to top: at least 32 bits. */
 int mb_ipa_bits(uint64_t top)
 {

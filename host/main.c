@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * mapbench: command line.  `mapbench run` boots the guest once with the
+ * mapbench: the command line.  `mapbench run` boots the guest with the
  * chosen strategy and RAM, on KVM (arm64 hosts) or QEMU TCG (anywhere,
- * labelled emulated), and writes the result as JSON.
+ * labelled emulated), and writes the result as JSON; matrix, report,
+ * plot and compare are the analysis side (analysis/).  This file knows
+ * where things are (presets, the guest ELF beside the binary) and turns
+ * errors into exit codes; the options themselves are settled in
+ * options.c.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -15,26 +19,39 @@
 #include <unistd.h>
 
 #include "mapbench.h"
-#include "analysis.h"
+#include "cli.h"
 
-static const char usage_text[] =
-"usage: mapbench run --mem SIZE [--strategy NAME] [--rodata full|on|off]\n"
-"                    [--accel kvm|tcg] [--json FILE] [--guest ELF]\n"
-"                    [--timeout SECONDS] [--qemu PATH] [--kfence[=SIZE]]\n"
-"                    [-v]\n"
-"                    [--deterministic]\n"
-"                    [--layout SPEC|PRESET|FILE]\n"
-"                    [--backing anon|thp|hugetlb[:SIZE]]\n"
+const char mb_run_usage[] =
+"usage: mapbench run --mem SIZE | --layout SPEC|PRESET|FILE\n"
+"                    [--strategy NAME] [--rodata full|on|off]\n"
+"                    [--accel kvm|tcg] [--deterministic] [--json FILE]\n"
+"                    [--guest ELF] [--timeout SECONDS] [--qemu PATH]\n"
+"                    [--kfence[=SIZE]] [--backing anon|thp|hugetlb[:SIZE]]\n"
 "                    [--prefault none|host|guest] [--cpu N] [--pmu]\n"
-"                    [--repeat N] [--iterations K] [--window-exits]\n"
-"       mapbench matrix CONFIG OUTDIR [--label NAME] [--dry-run] ...\n"
-"       mapbench report FILES... [--format text|markdown|csv|json]\n"
-"                    [--baseline STRATEGY] [-o FILE]\n"
-"       mapbench plot FILES... -o OUT.png|OUT.svg\n"
-"       mapbench compare BASELINE CURRENT [--threshold 5%] [--alpha 0.01]\n"
-"                    [--junit FILE] [--tap]\n"
+"                    [--iterations K] [--repeat N] [--window-exits]\n"
+"                    [--inject fault|early-fault|hang|bad-record]\n"
+"                    [-v|--verbose] [-h|--help]\n";
+
+static const char other_usage[] =
 "       mapbench list\n"
 "       mapbench version\n";
+
+/* Every command's usage, each as its command prints it. */
+static void usage_all(FILE *f)
+{
+	static const char *const texts[] = {
+		mb_run_usage, mb_matrix_usage, mb_report_usage,
+		mb_plot_usage, mb_compare_usage,
+	};
+
+	/* "usage:" once; the others' lines keep their alignment */
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		if (i)
+			fputs("      ", f);
+		fputs(i ? texts[i] + strlen("usage:") : texts[i], f);
+	}
+	fputs(other_usage, f);
+}
 
 static int file_exists(const char *p)
 {
@@ -102,255 +119,37 @@ static int cmd_list(void)
 	return MB_EXIT_OK;
 }
 
-static unsigned int parse_timeout(const char *s)
+int mb_cmd_run(int argc, char **argv)
 {
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || !*s || v == 0 || v > 86400 || *s == '-')
-		mb_die("--timeout: '%s' is not a number of seconds "
-			  "(1..86400)", s);
-	return (unsigned int)v;
-}
-
-/* Reject a bad guest ELF before any VM or QEMU exists. */
-static void check_guest_elf(const struct mb_config *cfg)
-{
-	const struct mb_params *p = &cfg->params;
-	const struct mb_bank *top = &p->banks[p->nr_banks - 1];
-	struct mb_ram ram = {
-		.gpa = MB_RAM_BASE,
-		.size = top->base + top->size - MB_RAM_BASE,
+	struct mb_run_env env = {
+		.preset_dir = preset_dir(),
+		.guest_elf = default_guest(),
+		.kvm_usable = mb_kvm_usable(),
 	};
+	struct mb_run_opts opts;
 	char err[MB_ERRLEN];
-	uint64_t entry;
+	int ret;
 
-	if (mb_elf_load(cfg->guest_elf, &ram, &entry, err, sizeof(err)))
-		mb_die("%s", err);
-}
-
-static void parse_run(int argc, char **argv, struct mb_config *cfg)
-{
-	static const struct option opts[] = {
-		{ "mem", required_argument, 0, 'm' },
-		{ "strategy", required_argument, 0, 's' },
-		{ "rodata", required_argument, 0, 'r' },
-		{ "accel", required_argument, 0, 'a' },
-		{ "json", required_argument, 0, 'j' },
-		{ "guest", required_argument, 0, 'g' },
-		{ "timeout", required_argument, 0, 't' },
-		{ "qemu", required_argument, 0, 'q' },
-		{ "verbose", no_argument, 0, 'v' },
-		{ "inject", required_argument, 0, 'i' },	/* tests */
-		{ "kfence", optional_argument, 0, 'K' },
-		{ "deterministic", no_argument, 0, 'D' },
-		{ "layout", required_argument, 0, 'L' },
-		{ "backing", required_argument, 0, 'B' },
-		{ "prefault", required_argument, 0, 'P' },
-		{ "cpu", required_argument, 0, 'c' },
-		{ "pmu", no_argument, 0, 'p' },
-		{ "repeat", required_argument, 0, 'R' },
-		{ "iterations", required_argument, 0, 'I' },
-		{ "window-exits", no_argument, 0, 'W' },
-		{ "help", no_argument, 0, 'h' },
-		{ 0, 0, 0, 0 }
-	};
-	struct mb_params *p = &cfg->params;
-	const char *layout = NULL;
-	char err[MB_ERRLEN];
-	unsigned long n;
-	uint64_t mem = 0;
-	int c, v, accel_set = 0;
-
-	p->strategy = MB_STRAT_base;
-	p->rodata = MB_RODATA_FULL;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "m:s:r:a:j:g:t:q:vhi:", opts,
-				NULL)) != -1) {
-		switch (c) {
-		case 'm':
-			if (mb_parse_size(optarg, &mem))
-				mb_die("--mem: '%s' is not a size (e.g. 1G, "
-					  "512M, 1T)", optarg);
-			break;
-		case 's':
-			v = mb_strategy_from_name(optarg);
-			if (v < 0)
-				mb_die("unknown strategy '%s' (mapbench "
-					  "list shows them)", optarg);
-			p->strategy = (uint32_t)v;
-			break;
-		case 'r':
-			v = mb_rodata_from_name(optarg);
-			if (v < 0)
-				mb_die("--rodata: '%s' is not full, on or "
-					  "off", optarg);
-			p->rodata = (uint32_t)v;
-			break;
-		case 'a':
-			if (!strcmp(optarg, "kvm"))
-				cfg->accel = MB_ACCEL_KVM;
-			else if (!strcmp(optarg, "tcg"))
-				cfg->accel = MB_ACCEL_TCG;
-			else
-				mb_die("--accel: '%s' is not kvm or tcg",
-					  optarg);
-			accel_set = 1;
-			break;
-		case 'j':
-			cfg->json_path = optarg;
-			break;
-		case 'g':
-			cfg->guest_elf = optarg;
-			break;
-		case 't':
-			cfg->timeout_s = parse_timeout(optarg);
-			break;
-		case 'q':
-			cfg->qemu = optarg;
-			break;
-		case 'v':
-			cfg->verbose = 1;
-			break;
-		case 'K':
-			/* an early KFENCE pool: 2 MiB by default (255
-			 * objects), as CONFIG_KFENCE_NUM_OBJECTS=255 gives */
-			p->kfence_size = 2ULL << 20;
-			if (optarg && (mb_parse_size(optarg, &p->kfence_size) ||
-				       p->kfence_size & 0xfff ||
-				       p->kfence_size > (1ULL << 30)))
-				mb_die("--kfence: '%s' is not a page-aligned "
-					  "size up to 1G", optarg);
-			break;
-		case 'i':
-			if (!strcmp(optarg, "fault"))
-				p->flags |= MB_PF_INJECT_FAULT;
-			else if (!strcmp(optarg, "hang"))
-				p->flags |= MB_PF_INJECT_HANG;
-			else if (!strcmp(optarg, "bad-record"))
-				p->flags |= MB_PF_INJECT_BADREC;
-			else if (!strcmp(optarg, "early-fault"))
-				p->flags |= MB_PF_INJECT_EARLY;
-			else
-				mb_die("--inject: '%s' is not fault, "
-					  "early-fault, hang or bad-record",
-					  optarg);
-			break;
-		case 'D':
-			cfg->deterministic = 1;
-			break;
-		case 'L':
-			layout = optarg;
-			break;
-		case 'B':
-			if (mb_parse_backing(optarg, cfg, err, sizeof(err)))
-				mb_die("%s", err);
-			break;
-		case 'P':
-			if (mb_parse_prefault(optarg, cfg, err, sizeof(err)))
-				mb_die("%s", err);
-			break;
-		case 'c':
-			if (mb_parse_uint(optarg, 0, 4095, &n))
-				mb_die("--cpu: '%s' is not a CPU number",
-					  optarg);
-			cfg->cpu = (int)n;
-			cfg->set |= MB_SET_CPU;
-			break;
-		case 'p':
-			cfg->pmu = 1;
-			p->flags |= MB_PF_PMU;
-			break;
-		case 'R':
-			if (mb_parse_uint(optarg, 1, 1000, &n))
-				mb_die("--repeat: '%s' is not 1..1000",
-					  optarg);
-			cfg->repeat = (unsigned int)n;
-			break;
-		case 'I':
-			if (mb_parse_uint(optarg, 1, MB_MAX_ITERS, &n))
-				mb_die("--iterations: '%s' is not 1..%d",
-					  optarg, MB_MAX_ITERS);
-			p->iterations = (uint32_t)n;
-			break;
-		case 'W':
-			cfg->window_exits = 1;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			exit(MB_EXIT_OK);
-		default:
-			fputs(usage_text, stderr);
-			exit(MB_EXIT_USAGE);
-		}
-	}
-	if (optind < argc)
-		mb_die("unexpected argument '%s'", argv[optind]);
-	if (mem && layout)
-		mb_die("--mem and --layout exclude each other (a layout "
-			  "gives the sizes)");
-	if (!mem && !layout)
-		mb_die("run needs --mem SIZE or --layout");
-	if (layout) {
-		if (mb_layout_resolve(layout, preset_dir(), p->banks,
-				      &p->nr_banks, err, sizeof(err)))
-			mb_die("--layout: %s", err);
-		snprintf(cfg->layout, sizeof(cfg->layout), "%s", layout);
-	} else {
-		if (mem < MB_MIN_RAM)
-			mb_die("--mem: %" PRIu64 " MiB is below the 64 MiB "
-				  "minimum", mem >> 20);
-		p->nr_banks = 1;
-		p->banks[0].base = MB_RAM_BASE;
-		p->banks[0].size = mem;
-		if (mb_layout_check(p->banks, p->nr_banks, err, sizeof(err)))
-			mb_die("--mem: %s", err);
-	}
-	if (cfg->prefault == MB_PREFAULT_GUEST)
-		p->flags |= MB_PF_PREFAULT;
-	if (!cfg->verbose)
-		p->flags |= MB_PF_QUIET;
-	mb_params_finish(p);
-
-	if (cfg->deterministic && accel_set && cfg->accel != MB_ACCEL_TCG)
-		mb_die("--deterministic needs --accel tcg (QEMU icount)");
-	if (cfg->deterministic)
-		cfg->accel = MB_ACCEL_TCG;
-	if (!accel_set && !cfg->deterministic)
-		cfg->accel = mb_kvm_usable() ? MB_ACCEL_KVM : MB_ACCEL_TCG;
-	if (!cfg->guest_elf)
-		cfg->guest_elf = default_guest();
-	if (!file_exists(cfg->guest_elf))
-		mb_die("guest ELF '%s' not found (build it with make)",
-			  cfg->guest_elf);
-	if (!cfg->timeout_s)
-		cfg->timeout_s = 900;
-	v = mb_config_check(cfg, err, sizeof(err));
-	if (v) {
+	ret = mb_run_opts_parse(argc, argv, &env, &opts, err, sizeof(err));
+	if (ret) {
 		fprintf(stderr, "mapbench: %s\n", err);
-		exit(v);
+		return ret;
 	}
-	check_guest_elf(cfg);
-}
-
-static int cmd_run(int argc, char **argv)
-{
-	struct mb_config cfg = { .cpu = -1 };
-
-	parse_run(argc, argv, &cfg);
-	return mb_run(&cfg);
+	if (opts.help) {
+		fputs(mb_run_usage, stdout);
+		return MB_EXIT_OK;
+	}
+	return mb_run_repeats(&opts);
 }
 
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fputs(usage_text, stderr);
+		usage_all(stderr);
 		return MB_EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "run"))
-		return cmd_run(argc - 1, argv + 1);
+		return mb_cmd_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "list"))
 		return cmd_list();
 	if (!strcmp(argv[1], "matrix"))
@@ -367,8 +166,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "-h")) {
-		fputs(usage_text, stdout);
+		usage_all(stdout);
 		return MB_EXIT_OK;
 	}
-	mb_die("unknown command '%s'", argv[1]);
+	mb_die("unknown command '%s' (mapbench --help)", argv[1]);
 }

@@ -1,78 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Host-side interfaces shared by the mapbench host modules.
+ * The run side of the host: one `mapbench run` from settled options
+ * (options.h) to a JSON record -- the KVM and TCG backends, guest RAM,
+ * the ELF loader, the record checks, layouts, host facts, KVM stats.
+ * The analysis side (analysis/) only reads what this side writes.
  */
 #ifndef MAPBENCH_HOST_H
 #define MAPBENCH_HOST_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include <signal.h>
 #include <stdio.h>
 
 #include <mapbench/abi.h>
 
-#ifndef MB_VERSION
-#define MB_VERSION "0.0-unknown"
-#endif
-#ifndef MB_GIT_REV
-#define MB_GIT_REV "unknown"
-#endif
-
-/* Exit codes of the mapbench binary (documented in README). */
-#define MB_EXIT_OK	0	/* run completed, verification passed */
-#define MB_EXIT_USAGE	1	/* bad input: CLI, sizes, names, files */
-#define MB_EXIT_VMM	2	/* host/VMM failure: KVM, QEMU, I/O */
-#define MB_EXIT_GUEST	3	/* guest failure: exception, verify, record */
-#define MB_EXIT_TIMEOUT	4	/* guest did not finish in --timeout */
-#define MB_EXIT_HOST	5	/* this host cannot run the point: IPA
-				 * limit, no huge pages, no vPMU */
-#define MB_EXIT_SIGNAL	128	/* + signal number: SIGINT 130, SIGTERM 143 */
-
-#define MB_ERRLEN	256
-
-enum mb_accel {
-	MB_ACCEL_KVM,
-	MB_ACCEL_TCG,
-};
-
-enum mb_backing {
-	MB_BACKING_ANON,		/* MADV_NOHUGEPAGE: host base pages */
-	MB_BACKING_THP,			/* MADV_HUGEPAGE */
-	MB_BACKING_HUGETLB,		/* MAP_HUGETLB, size in hugepage */
-};
-
-enum mb_prefault {
-	MB_PREFAULT_NONE,
-	MB_PREFAULT_HOST,		/* MADV_POPULATE_WRITE, table region */
-	MB_PREFAULT_GUEST,		/* MB_PF_PREFAULT: first touch untimed */
-};
-
-struct mb_config {
-	const char *guest_elf;		/* path of mapbench-guest.elf */
-	enum mb_accel accel;
-	struct mb_params params;	/* what the guest is handed */
-	unsigned int timeout_s;		/* wall-clock limit of one run */
-	const char *json_path;		/* NULL: no JSON file */
-	const char *qemu;		/* qemu-system-aarch64 to use (tcg) */
-	int verbose;
-	int deterministic;		/* tcg -icount: same ticks each run */
-	/* host side of the run (options.c) */
-	char layout[96];		/* preset name or spec as given */
-	enum mb_backing backing;
-	uint64_t hugepage;		/* hugetlb page size, 0: host default */
-	enum mb_prefault prefault;
-	int cpu;			/* pin the vCPU thread; -1: no */
-	int pmu;			/* vPMU, guest reads PMCCNTR_EL0 */
-	unsigned int repeat;		/* fresh VMs, one record each */
-	int window_exits;		/* sample exits during the run */
-	unsigned int set;		/* MB_SET_*: options given */
-};
-
-/* Options given explicitly (some are KVM-only). */
-#define MB_SET_BACKING	(1u << 0)
-#define MB_SET_PREFAULT	(1u << 1)
-#define MB_SET_CPU	(1u << 2)
+#include "util.h"
+#include "options.h"
 
 /* KVM binary statistics (kvmstats.c), decoded by descriptor name. */
 #define MB_KSTAT_NAME	64
@@ -142,13 +85,14 @@ struct mb_outcome {
 	struct mb_kstats kvm_vm, kvm_vcpu;
 };
 
-/* vmm.c: run the guest on /dev/kvm.  Returns an MB_EXIT_* code. */
-int mb_kvm_run(const struct mb_config *cfg, struct mb_outcome *out);
+/* vmm.c: run the guest on /dev/kvm.  Returns an MB_EXIT_* code; out
+ * comes from mb_outcome_init(). */
+int mb_kvm_run(const struct mb_run_opts *opts, struct mb_outcome *out);
 /* Nonzero if /dev/kvm can be opened and is an arm64 KVM. */
 int mb_kvm_usable(void);
 
 /* tcg.c: run the guest under qemu-system-aarch64 -accel tcg. */
-int mb_tcg_run(const struct mb_config *cfg, struct mb_outcome *out);
+int mb_tcg_run(const struct mb_run_opts *opts, struct mb_outcome *out);
 
 /* memslots.c: guest RAM. */
 struct mb_ram {
@@ -183,28 +127,22 @@ int mb_rodata_from_name(const char *name);
 const char *mb_status_name(unsigned int st);
 
 /* report.c: one JSON record per run, one per line (JSON Lines). */
-int mb_report_json(const char *path, const struct mb_config *cfg,
+int mb_report_json(const char *path, const struct mb_run_opts *opts,
 		   const struct mb_outcome *out, char *err, size_t errlen);
-int mb_report_jsonl(const char *path, const struct mb_config *cfg,
+int mb_report_jsonl(const char *path, const struct mb_run_opts *opts,
 		    const struct mb_outcome *outs, unsigned int n,
 		    char *err, size_t errlen);
-void mb_report_line(FILE *f, const struct mb_config *cfg,
+void mb_report_line(FILE *f, const struct mb_run_opts *opts,
 		    const struct mb_outcome *out);
-
-/* util.c */
-int mb_parse_size(const char *s, uint64_t *out);
-void mb_format_size(uint64_t v, char *buf, size_t len);
-double mb_now(void);
-int mb_write_all(int fd, const void *buf, size_t len);
-void mb_one_line(char *s);
-__attribute__((format(printf, 4, 5)))
-int mb_errf(int code, char *err, size_t errlen, const char *fmt, ...);
 
 /* layout.c: --layout / --mem, presets, and the arithmetic on banks. */
 int mb_layout_parse(const char *spec, struct mb_bank *b, unsigned int *nr,
 		    char *err, size_t errlen);
 int mb_layout_check(const struct mb_bank *b, unsigned int nr, char *err,
 		    size_t errlen);
+/* The first bank whose base or size is not a multiple of align, or -1. */
+int mb_layout_misaligned(const struct mb_bank *b, unsigned int nr,
+			 uint64_t align);
 int mb_layout_resolve(const char *arg, const char *preset_dir,
 		      struct mb_bank *b, unsigned int *nr, char *err,
 		      size_t errlen);
@@ -218,18 +156,6 @@ uint64_t mb_table_bytes(const struct mb_params *p);
 unsigned int mb_topdown_ranges(const struct mb_bank *b, unsigned int nr,
 			       uint64_t bytes, uint64_t align,
 			       struct mb_bank *out, unsigned int max);
-
-/* options.c: values of the run options; 0 or -1 with err set. */
-int mb_parse_backing(const char *s, struct mb_config *cfg, char *err,
-		     size_t errlen);
-int mb_parse_prefault(const char *s, struct mb_config *cfg, char *err,
-		      size_t errlen);
-int mb_parse_uint(const char *s, unsigned long min, unsigned long max,
-		  unsigned long *out);
-int mb_config_check(const struct mb_config *cfg, char *err, size_t errlen);
-const char *mb_backing_name(const struct mb_config *cfg, char *buf,
-			    size_t len);
-const char *mb_prefault_name(enum mb_prefault pf);
 
 /* hostinfo.c: facts about the host, from /proc and /sys. */
 int mb_bracketed(const char *text, char *out, size_t len);
@@ -275,49 +201,16 @@ int mb_wx_count(const struct mb_wx_sample *s, unsigned int n,
 		uint64_t start, uint64_t end, uint64_t slack, uint64_t *min,
 		uint64_t *max);
 
-/* record.c: the ESR, decoded for people. */
+/* esr.c: the ESR, decoded for people. */
 const char *mb_esr_class(unsigned int ec);
 void mb_esr_describe(uint64_t esr, char *buf, size_t len);
 const char *mb_vector_name(unsigned int vector);
 
-/* run.c: `mapbench run` after parsing: repeats, signals, JSON. */
-int mb_run(struct mb_config *cfg);
-/* SIGINT / SIGTERM seen (the signal number), and a vCPU to kick. */
-extern volatile sig_atomic_t mb_stop_signal;
-void mb_signals_install(void);
-void mb_signals_kick(volatile uint8_t *immediate_exit);
-
-/*
- * tcg.c: picking the result record out of the guest's console stream
- * (exposed for the unit tests).  Feed bytes in any chunking; a record is
- * a whole line MB_CONSOLE_TAG + hex of struct mb_result, '\r' allowed.
- */
-#define MB_CONSOLE_TAIL	4096
-
-enum mb_crec {
-	MB_CREC_NONE,			/* no record line seen */
-	MB_CREC_OK,			/* exactly one, well formed: in rec */
-	MB_CREC_BAD,			/* malformed or repeated: rec_why */
-};
-
-struct mb_console {
-	uint64_t total;			/* bytes fed */
-	enum mb_crec rec_state;
-	char rec_why[96];		/* one-line reason when BAD */
-	unsigned char rec[sizeof(struct mb_result)];
-	size_t line_len;		/* bytes of the current line kept */
-	int line_long;			/* current line overflowed line[] */
-	char line[sizeof(MB_CONSOLE_TAG) + 2 * sizeof(struct mb_result) + 8];
-	size_t tail_pos;		/* bytes ever put in tail[] */
-	char tail[MB_CONSOLE_TAIL];	/* ring of the last bytes, for errors */
-};
-
-void mb_console_init(struct mb_console *c);
-void mb_console_feed(struct mb_console *c, const void *buf, size_t len);
-void mb_console_finish(struct mb_console *c);
-void mb_console_last_line(const struct mb_console *c, char *buf,
-			  size_t len);
-/* Exactly 2 * outlen hex digits (either case) -> outlen bytes; 0 / -1. */
-int mb_hex_decode(const char *s, size_t n, void *out, size_t outlen);
+/* run.c: `mapbench run` once the options are settled: --repeat fresh
+ * VMs, then the JSON and one line per run.  An MB_EXIT_* code. */
+int mb_run_repeats(const struct mb_run_opts *opts);
+/* A clean outcome whose host timeline starts at t_start (the backends
+ * fill in the rest and trust this). */
+void mb_outcome_init(struct mb_outcome *out, double t_start);
 
 #endif /* MAPBENCH_HOST_H */

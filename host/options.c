@@ -1,54 +1,41 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Values of the `mapbench run` options that shape the host side of a run
- * (backing, prefault, counts), and the checks that need all of them at
- * once: which options the chosen accelerator can honour, and whether a
- * --cpu is one this process may run on.  Parsers never exit: they return
- * -1 with a one-line reason, so the fuzzer can drive them.
+ * The one place a run's options are settled (options.h): `mapbench run`'s
+ * arguments parsed, every value checked, the options checked against
+ * each other (what the accelerator cannot honour, a --cpu this process
+ * may not use), the layout and the guest ELF checked, the defaults filled
+ * in.  Nothing here exits or prints: errors are one line and an MB_EXIT_*
+ * code, so the fuzzer drives it like the CLI does.
  */
 #include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mapbench.h"
 
-/* Decimal digits only, min..max. */
-int mb_parse_uint(const char *s, unsigned long min, unsigned long max,
-		  unsigned long *out)
-{
-	unsigned long v = 0;
-
-	if (!s || !*s)
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		if (v > (max - (*s - '0')) / 10)
-			return -1;
-		v = v * 10 + (*s - '0');
-	}
-	if (v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
+const struct mb_opt_default mb_run_opt_defaults[] = {
+	{ "layout", "mem" }, { "backing", "anon" }, { "prefault", "none" },
+	{ "pmu", "no" }, { "iterations", "1" }, { NULL, NULL },
+};
 
 /* anon | thp | hugetlb[:SIZE] */
-int mb_parse_backing(const char *s, struct mb_config *cfg, char *err,
+int mb_parse_backing(const char *s, struct mb_run_opts *o, char *err,
 		     size_t errlen)
 {
 	uint64_t sz;
 
-	cfg->hugepage = 0;
+	o->hugepage = 0;
 	if (!strcmp(s, "anon")) {
-		cfg->backing = MB_BACKING_ANON;
+		o->backing = MB_BACKING_ANON;
 	} else if (!strcmp(s, "thp")) {
-		cfg->backing = MB_BACKING_THP;
+		o->backing = MB_BACKING_THP;
 	} else if (!strcmp(s, "hugetlb")) {
-		cfg->backing = MB_BACKING_HUGETLB;
+		o->backing = MB_BACKING_HUGETLB;
 	} else if (!strncmp(s, "hugetlb:", 8)) {
 		/* any power of two a kernel offers: 64K .. 16G */
 		if (mb_parse_size(s + 8, &sz) || (sz & (sz - 1)) ||
@@ -56,30 +43,30 @@ int mb_parse_backing(const char *s, struct mb_config *cfg, char *err,
 			return mb_errf(-1, err, errlen,
 				    "--backing: '%.32s' is not a huge page size (2M, 32M, 1G, ...)",
 				    s + 8);
-		cfg->backing = MB_BACKING_HUGETLB;
-		cfg->hugepage = sz;
+		o->backing = MB_BACKING_HUGETLB;
+		o->hugepage = sz;
 	} else {
 		return mb_errf(-1, err, errlen,
 			    "--backing: '%.32s' is not anon, thp or hugetlb[:SIZE]",
 			    s);
 	}
-	cfg->set |= MB_SET_BACKING;
+	o->set |= MB_SET_BACKING;
 	return 0;
 }
 
-int mb_parse_prefault(const char *s, struct mb_config *cfg, char *err,
+int mb_parse_prefault(const char *s, struct mb_run_opts *o, char *err,
 		      size_t errlen)
 {
 	if (!strcmp(s, "none"))
-		cfg->prefault = MB_PREFAULT_NONE;
+		o->prefault = MB_PREFAULT_NONE;
 	else if (!strcmp(s, "host"))
-		cfg->prefault = MB_PREFAULT_HOST;
+		o->prefault = MB_PREFAULT_HOST;
 	else if (!strcmp(s, "guest"))
-		cfg->prefault = MB_PREFAULT_GUEST;
+		o->prefault = MB_PREFAULT_GUEST;
 	else
 		return mb_errf(-1, err, errlen,
 			    "--prefault: '%.32s' is not none, host or guest", s);
-	cfg->set |= MB_SET_PREFAULT;
+	o->set |= MB_SET_PREFAULT;
 	return 0;
 }
 
@@ -95,18 +82,18 @@ const char *mb_prefault_name(enum mb_prefault pf)
 	}
 }
 
-const char *mb_backing_name(const struct mb_config *cfg, char *buf,
+const char *mb_backing_name(const struct mb_run_opts *o, char *buf,
 			    size_t len)
 {
 	char sz[32];
 
-	switch (cfg->backing) {
+	switch (o->backing) {
 	case MB_BACKING_THP:
 		return "thp";
 	case MB_BACKING_HUGETLB:
-		if (!cfg->hugepage)
+		if (!o->hugepage)
 			return "hugetlb";
-		mb_format_size(cfg->hugepage, sz, sizeof(sz));
+		mb_format_size(o->hugepage, sz, sizeof(sz));
 		snprintf(buf, len, "hugetlb:%s", sz);
 		return buf;
 	default:
@@ -144,40 +131,40 @@ static void cpus_str(const cpu_set_t *set, char *buf, size_t len)
  * All options known: what the accelerator cannot honour is bad input,
  * said before anything runs.  Returns 0 or an MB_EXIT_* code.
  */
-int mb_config_check(const struct mb_config *cfg, char *err, size_t errlen)
+int mb_run_opts_check(const struct mb_run_opts *o, char *err, size_t errlen)
 {
-	const struct mb_params *p = &cfg->params;
-
-	if (cfg->accel == MB_ACCEL_TCG) {
-		if (cfg->set & MB_SET_BACKING)
+	if (o->accel == MB_ACCEL_TCG) {
+		if (o->set & MB_SET_BACKING)
 			return mb_errf(MB_EXIT_USAGE, err, errlen,
 				    "--backing is KVM-only: under TCG, QEMU allocates guest RAM itself");
-		if (cfg->set & MB_SET_CPU)
+		if (o->set & MB_SET_CPU)
 			return mb_errf(MB_EXIT_USAGE, err, errlen,
 				    "--cpu is KVM-only: under TCG the vCPU is a QEMU thread");
-		if (cfg->window_exits)
+		if (o->window_exits)
 			return mb_errf(MB_EXIT_USAGE, err, errlen,
 				    "--window-exits is KVM-only: it samples KVM's exit counter");
-		if (cfg->prefault == MB_PREFAULT_HOST)
+		if (o->prefault == MB_PREFAULT_HOST)
 			return mb_errf(MB_EXIT_USAGE, err, errlen,
 				    "--prefault host is KVM-only: under TCG, QEMU owns guest RAM (--prefault guest works)");
 	}
-	if (cfg->backing == MB_BACKING_HUGETLB && cfg->hugepage) {
-		for (unsigned int i = 0; i < p->nr_banks; i++) {
-			const struct mb_bank *b = &p->banks[i];
-			char sz[32];
+	/* an explicit huge page size is known now; the host's default
+	 * only in the KVM backend, which checks that one */
+	if (o->backing == MB_BACKING_HUGETLB && o->hugepage) {
+		const struct mb_params *p = &o->params;
+		int i = mb_layout_misaligned(p->banks, p->nr_banks,
+					     o->hugepage);
+		char sz[32];
 
-			if ((b->base | b->size) & (cfg->hugepage - 1)) {
-				mb_format_size(cfg->hugepage, sz, sizeof(sz));
-				return mb_errf(MB_EXIT_USAGE, err, errlen,
-					    "--backing hugetlb:%s: RAM bank %u at 0x%llx+0x%llx is not %s aligned",
-					    sz, i,
-					    (unsigned long long)b->base,
-					    (unsigned long long)b->size, sz);
-			}
+		if (i >= 0) {
+			mb_format_size(o->hugepage, sz, sizeof(sz));
+			return mb_errf(MB_EXIT_USAGE, err, errlen,
+				    "--backing hugetlb:%s: RAM bank %d at 0x%llx+0x%llx is not %s aligned",
+				    sz, i,
+				    (unsigned long long)p->banks[i].base,
+				    (unsigned long long)p->banks[i].size, sz);
 		}
 	}
-	if (cfg->set & MB_SET_CPU) {
+	if (o->set & MB_SET_CPU) {
 		cpu_set_t set;
 		char cpus[128];
 
@@ -186,13 +173,281 @@ int mb_config_check(const struct mb_config *cfg, char *err, size_t errlen)
 			return mb_errf(MB_EXIT_VMM, err, errlen,
 				    "sched_getaffinity: %s",
 				    strerror(errno));
-		if (cfg->cpu < 0 || cfg->cpu >= CPU_SETSIZE ||
-		    !CPU_ISSET(cfg->cpu, &set)) {
+		if (o->cpu < 0 || o->cpu >= CPU_SETSIZE ||
+		    !CPU_ISSET(o->cpu, &set)) {
 			cpus_str(&set, cpus, sizeof(cpus));
 			return mb_errf(MB_EXIT_USAGE, err, errlen,
 				    "--cpu %d: this process may run on CPUs %s only",
-				    cfg->cpu, cpus);
+				    o->cpu, cpus);
 		}
 	}
 	return 0;
+}
+
+static int parse_inject(const char *s, struct mb_params *p, char *err,
+			size_t errlen)
+{
+	if (!strcmp(s, "fault"))
+		p->flags |= MB_PF_INJECT_FAULT;
+	else if (!strcmp(s, "hang"))
+		p->flags |= MB_PF_INJECT_HANG;
+	else if (!strcmp(s, "bad-record"))
+		p->flags |= MB_PF_INJECT_BADREC;
+	else if (!strcmp(s, "early-fault"))
+		p->flags |= MB_PF_INJECT_EARLY;
+	else
+		return mb_errf(-1, err, errlen,
+			       "--inject: '%s' is not fault, early-fault, hang or bad-record",
+			       s);
+	return 0;
+}
+
+/* RAM: --mem SIZE (one bank at MB_RAM_BASE) or --layout, not both. */
+static int settle_ram(struct mb_run_opts *o, uint64_t mem, const char *layout,
+		      const struct mb_run_env *env, char *err, size_t errlen)
+{
+	struct mb_params *p = &o->params;
+	char why[MB_ERRLEN];
+
+	if (mem && layout)
+		return mb_errf(MB_EXIT_USAGE, err, errlen,
+			       "--mem and --layout exclude each other (a layout gives the sizes)");
+	if (!mem && !layout)
+		return mb_errf(MB_EXIT_USAGE, err, errlen,
+			       "run needs --mem SIZE or --layout");
+	if (layout) {
+		if (mb_layout_resolve(layout, env->preset_dir, p->banks,
+				      &p->nr_banks, why, sizeof(why)))
+			return mb_errf(MB_EXIT_USAGE, err, errlen,
+				       "--layout: %s", why);
+		snprintf(o->layout, sizeof(o->layout), "%s", layout);
+		return 0;
+	}
+	if (mem < MB_MIN_RAM)
+		return mb_errf(MB_EXIT_USAGE, err, errlen,
+			       "--mem: %" PRIu64 " MiB is below the 64 MiB minimum",
+			       mem >> 20);
+	p->nr_banks = 1;
+	p->banks[0].base = MB_RAM_BASE;
+	p->banks[0].size = mem;
+	if (mb_layout_check(p->banks, p->nr_banks, why, sizeof(why)))
+		return mb_errf(MB_EXIT_USAGE, err, errlen, "--mem: %s", why);
+	return 0;
+}
+
+/*
+ * The guest ELF, once, before any VM or QEMU exists: readable, and its
+ * segments fit the RAM (checked without loading: no hva).  QEMU would
+ * boot any other file as a raw Image and hang until the timeout.
+ */
+static int check_guest(const struct mb_run_opts *o, char *err,
+		       size_t errlen)
+{
+	const struct mb_params *p = &o->params;
+	struct mb_ram ram = {
+		.gpa = MB_RAM_BASE,
+		.size = mb_layout_top(p->banks, p->nr_banks) - MB_RAM_BASE,
+	};
+	uint64_t entry;
+
+	if (access(o->guest_elf, R_OK))
+		return mb_errf(MB_EXIT_USAGE, err, errlen,
+			       "guest ELF '%s' not found (build it with make)",
+			       o->guest_elf);
+	if (mb_elf_load(o->guest_elf, &ram, &entry, err, errlen))
+		return MB_EXIT_USAGE;
+	return 0;
+}
+
+int mb_run_opts_parse(int argc, char **argv, const struct mb_run_env *env,
+		      struct mb_run_opts *o, char *err, size_t errlen)
+{
+	static const struct option opts[] = {
+		{ "mem", required_argument, 0, 'm' },
+		{ "strategy", required_argument, 0, 's' },
+		{ "rodata", required_argument, 0, 'r' },
+		{ "accel", required_argument, 0, 'a' },
+		{ "json", required_argument, 0, 'j' },
+		{ "guest", required_argument, 0, 'g' },
+		{ "timeout", required_argument, 0, 't' },
+		{ "qemu", required_argument, 0, 'q' },
+		{ "verbose", no_argument, 0, 'v' },
+		{ "inject", required_argument, 0, 'i' },	/* tests */
+		{ "kfence", optional_argument, 0, 'K' },
+		{ "deterministic", no_argument, 0, 'D' },
+		{ "layout", required_argument, 0, 'L' },
+		{ "backing", required_argument, 0, 'B' },
+		{ "prefault", required_argument, 0, 'P' },
+		{ "cpu", required_argument, 0, 'c' },
+		{ "pmu", no_argument, 0, 'p' },
+		{ "repeat", required_argument, 0, 'R' },
+		{ "iterations", required_argument, 0, 'I' },
+		{ "window-exits", no_argument, 0, 'W' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 }
+	};
+	struct mb_params *p = &o->params;
+	const char *layout = NULL;
+	unsigned long n;
+	uint64_t mem = 0;
+	int c, v, accel_set = 0, ret;
+
+	memset(o, 0, sizeof(*o));
+	o->cpu = -1;
+	o->repeat = 1;
+	o->timeout_s = MB_DEFAULT_TIMEOUT_S;
+	o->backing = MB_BACKING_ANON;
+	o->prefault = MB_PREFAULT_NONE;
+	p->strategy = MB_STRAT_base;
+	p->rodata = MB_RODATA_FULL;
+	optind = 0;		/* a full reset: callers may parse again */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":m:s:r:a:j:g:t:q:vhi:", opts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if (mb_parse_size(optarg, &mem))
+				return mb_errf(MB_EXIT_USAGE, err, errlen,
+					       "--mem: '%s' is not a size (e.g. 1G, 512M, 1T)",
+					       optarg);
+			break;
+		case 's':
+			v = mb_strategy_from_name(optarg);
+			if (v < 0)
+				return mb_errf(MB_EXIT_USAGE, err, errlen,
+					       "unknown strategy '%s' (mapbench list shows them)",
+					       optarg);
+			p->strategy = (uint32_t)v;
+			break;
+		case 'r':
+			v = mb_rodata_from_name(optarg);
+			if (v < 0)
+				return mb_errf(MB_EXIT_USAGE, err, errlen,
+					       "--rodata: '%s' is not full, on or off",
+					       optarg);
+			p->rodata = (uint32_t)v;
+			break;
+		case 'a':
+			if (!strcmp(optarg, "kvm"))
+				o->accel = MB_ACCEL_KVM;
+			else if (!strcmp(optarg, "tcg"))
+				o->accel = MB_ACCEL_TCG;
+			else
+				return mb_errf(MB_EXIT_USAGE, err, errlen,
+					       "--accel: '%s' is not kvm or tcg",
+					       optarg);
+			accel_set = 1;
+			break;
+		case 'j':
+			o->json_path = optarg;
+			break;
+		case 'g':
+			o->guest_elf = optarg;
+			break;
+		case 't':
+			if (mb_parse_uint(optarg, 1, 86400, &n))
+				return mb_errf(MB_EXIT_USAGE, err, errlen,
+					       "--timeout: '%s' is not a number of seconds (1..86400)",
+					       optarg);
+			o->timeout_s = (unsigned int)n;
+			break;
+		case 'q':
+			o->qemu = optarg;
+			break;
+		case 'v':
+			o->verbose = 1;
+			break;
+		case 'K':
+			/* an early KFENCE pool: 2 MiB by default (255
+			 * objects), as CONFIG_KFENCE_NUM_OBJECTS=255 gives */
+			p->kfence_size = 2ULL << 20;
+			if (optarg && (mb_parse_size(optarg, &p->kfence_size) ||
+				       p->kfence_size & 0xfff ||
+				       p->kfence_size > (1ULL << 30)))
+				return mb_errf(MB_EXIT_USAGE, err, errlen,
+					       "--kfence: '%s' is not a page-aligned size up to 1G",
+					       optarg);
+			break;
+		case 'i':
+			if (parse_inject(optarg, p, err, errlen))
+				return MB_EXIT_USAGE;
+			break;
+		case 'D':
+			o->deterministic = 1;
+			break;
+		case 'L':
+			layout = optarg;
+			break;
+		case 'B':
+			if (mb_parse_backing(optarg, o, err, errlen))
+				return MB_EXIT_USAGE;
+			break;
+		case 'P':
+			if (mb_parse_prefault(optarg, o, err, errlen))
+				return MB_EXIT_USAGE;
+			break;
+		case 'c':
+			if (mb_parse_uint(optarg, 0, 4095, &n))
+				return mb_errf(MB_EXIT_USAGE, err, errlen,
+					       "--cpu: '%s' is not a CPU number",
+					       optarg);
+			o->cpu = (int)n;
+			o->set |= MB_SET_CPU;
+			break;
+		case 'p':
+			o->pmu = 1;
+			p->flags |= MB_PF_PMU;
+			break;
+		case 'R':
+			if (mb_parse_uint(optarg, 1, 1000, &n))
+				return mb_errf(MB_EXIT_USAGE, err, errlen,
+					       "--repeat: '%s' is not 1..1000",
+					       optarg);
+			o->repeat = (unsigned int)n;
+			break;
+		case 'I':
+			if (mb_parse_uint(optarg, 1, MB_MAX_ITERS, &n))
+				return mb_errf(MB_EXIT_USAGE, err, errlen,
+					       "--iterations: '%s' is not 1..%d",
+					       optarg, MB_MAX_ITERS);
+			p->iterations = (uint32_t)n;
+			break;
+		case 'W':
+			o->window_exits = 1;
+			break;
+		case 'h':
+			o->help = 1;
+			return 0;
+		default:
+			return mb_opt_errf(MB_EXIT_USAGE, c, argv, "run", err,
+					   errlen);
+		}
+	}
+	if (optind < argc)
+		return mb_errf(MB_EXIT_USAGE, err, errlen,
+			       "unexpected argument '%s'", argv[optind]);
+	ret = settle_ram(o, mem, layout, env, err, errlen);
+	if (ret)
+		return ret;
+	if (o->prefault == MB_PREFAULT_GUEST)
+		p->flags |= MB_PF_PREFAULT;
+	if (!o->verbose)
+		p->flags |= MB_PF_QUIET;
+	mb_params_finish(p);
+
+	if (o->deterministic && accel_set && o->accel != MB_ACCEL_TCG)
+		return mb_errf(MB_EXIT_USAGE, err, errlen,
+			       "--deterministic needs --accel tcg (QEMU icount)");
+	if (o->deterministic)
+		o->accel = MB_ACCEL_TCG;
+	else if (!accel_set)
+		o->accel = env->kvm_usable ? MB_ACCEL_KVM : MB_ACCEL_TCG;
+	if (!o->guest_elf)
+		o->guest_elf = env->guest_elf;
+	if (!o->qemu || !*o->qemu)
+		o->qemu = MB_DEFAULT_QEMU;
+	ret = mb_run_opts_check(o, err, errlen);
+	if (ret)
+		return ret;
+	return check_guest(o, err, errlen);
 }

@@ -4,7 +4,6 @@
  * half a report) and a one-line human summary.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdarg.h>
@@ -12,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -37,9 +35,8 @@ void fail(struct jctx *c, int code, const char *fmt, ...)
 
 	if (c->code)
 		return;
-	c->code = code;
 	va_start(ap, fmt);
-	vsnprintf(c->err, c->errlen, fmt, ap);
+	c->code = mb_verrf(code, c->err, c->errlen, fmt, ap);
 	va_end(ap);
 }
 
@@ -386,7 +383,7 @@ static void put_record(struct jctx *c, json_t *root, const struct mb_result *r)
 /* ---- the host side of the run --------------------------------------- */
 
 static void put_options(struct jctx *c, json_t *root,
-			const struct mb_config *cfg, unsigned int idx,
+			const struct mb_run_opts *opts, unsigned int idx,
 			unsigned int n)
 {
 	json_t *o = sub(c, root, "run");
@@ -399,16 +396,16 @@ static void put_options(struct jctx *c, json_t *root,
 	o = sub(c, root, "options");
 	if (!o)
 		return;
-	put_str(c, o, "layout", cfg->layout[0] ? cfg->layout : "mem");
-	put_str(c, o, "backing", mb_backing_name(cfg, buf, sizeof(buf)));
-	put_str(c, o, "prefault", mb_prefault_name(cfg->prefault));
-	put(c, o, "pmu", json_boolean(cfg->pmu));
-	if (cfg->set & MB_SET_CPU)
-		put(c, o, "cpu", json_integer(cfg->cpu));
+	put_str(c, o, "layout", opts->layout[0] ? opts->layout : "mem");
+	put_str(c, o, "backing", mb_backing_name(opts, buf, sizeof(buf)));
+	put_str(c, o, "prefault", mb_prefault_name(opts->prefault));
+	put(c, o, "pmu", json_boolean(opts->pmu));
+	if (opts->set & MB_SET_CPU)
+		put(c, o, "cpu", json_integer(opts->cpu));
 	else
 		put(c, o, "cpu", json_null());
-	put(c, o, "iterations", json_integer(cfg->params.iterations ?
-					     cfg->params.iterations : 1));
+	put(c, o, "iterations", json_integer(opts->params.iterations ?
+					     opts->params.iterations : 1));
 }
 
 static void put_memuse(struct jctx *c, json_t *o, const struct mb_memuse *m)
@@ -420,7 +417,7 @@ static void put_memuse(struct jctx *c, json_t *o, const struct mb_memuse *m)
 
 /* What the host backed guest RAM with, and the peak RSS. */
 static void put_memory(struct jctx *c, json_t *root,
-		       const struct mb_config *cfg,
+		       const struct mb_run_opts *opts,
 		       const struct mb_outcome *out)
 {
 	json_t *o, *a;
@@ -431,7 +428,7 @@ static void put_memory(struct jctx *c, json_t *root,
 	o = sub(c, root, "memory");
 	if (!o)
 		return;
-	put_str(c, o, "backing", mb_backing_name(cfg, buf, sizeof(buf)));
+	put_str(c, o, "backing", mb_backing_name(opts, buf, sizeof(buf)));
 	put_u64(c, o, "page_size", out->backing_page);
 	put_memuse(c, o, &out->mem_total);
 	if (out->have_record)
@@ -444,7 +441,7 @@ static void put_memory(struct jctx *c, json_t *root,
 		return;
 	}
 	put(c, o, "banks", a);
-	for (unsigned int i = 0; i < cfg->params.nr_banks &&
+	for (unsigned int i = 0; i < opts->params.nr_banks &&
 	     i < MB_MAX_BANKS; i++) {
 		json_t *b = json_object();
 
@@ -457,15 +454,15 @@ static void put_memory(struct jctx *c, json_t *root,
 }
 
 static void put_prefault(struct jctx *c, json_t *root,
-			 const struct mb_config *cfg,
+			 const struct mb_run_opts *opts,
 			 const struct mb_outcome *out)
 {
 	json_t *o = sub(c, root, "prefault"), *a;
 
 	if (!o)
 		return;
-	put_str(c, o, "mode", mb_prefault_name(cfg->prefault));
-	if (cfg->prefault != MB_PREFAULT_HOST)
+	put_str(c, o, "mode", mb_prefault_name(opts->prefault));
+	if (opts->prefault != MB_PREFAULT_HOST)
 		return;
 	put_u64(c, o, "bytes", out->pf_bytes);
 	put(c, o, "threads", json_integer(out->pf_threads));
@@ -499,7 +496,7 @@ static void put_kstats(struct jctx *c, json_t *o, const char *key,
 }
 
 static void put_kvm(struct jctx *c, json_t *root,
-		    const struct mb_config *cfg, const struct mb_outcome *out)
+		    const struct mb_run_opts *opts, const struct mb_outcome *out)
 {
 	json_t *o = sub(c, root, "kvm"), *s;
 
@@ -507,11 +504,11 @@ static void put_kvm(struct jctx *c, json_t *root,
 		return;
 	put(c, o, "ipa_bits", json_integer(out->ipa_bits));
 	put(c, o, "ipa_limit", json_integer(out->ipa_limit));
-	if (cfg->pmu && out->pmu_irqchip)
+	if (opts->pmu && out->pmu_irqchip)
 		put_str(c, o, "pmu_irqchip", out->pmu_irqchip);
-	if (cfg->pmu && out->pmu_name[0])
+	if (opts->pmu && out->pmu_name[0])
 		put_str(c, o, "pmu_host", out->pmu_name);
-	if (cfg->window_exits) {
+	if (opts->window_exits) {
 		json_t *w = sub(c, o, "window_exits");
 
 		if (w && out->have_wx) {
@@ -559,13 +556,13 @@ static void put_overhead(struct jctx *c, json_t *root,
 					 out->t_done - out->t_exit));
 }
 
-static json_t *build(const struct mb_config *cfg,
+static json_t *build(const struct mb_run_opts *opts,
 		     const struct mb_outcome *out, unsigned int idx,
 		     unsigned int n, struct jctx *c)
 {
-	const struct mb_params *p = &cfg->params;
+	const struct mb_params *p = &opts->params;
 	const struct mb_result *r = &out->rec;
-	bool tcg = cfg->accel == MB_ACCEL_TCG;
+	bool tcg = opts->accel == MB_ACCEL_TCG;
 	json_t *root = json_object(), *o, *banks;
 	uint64_t total = 0;
 
@@ -579,10 +576,10 @@ static json_t *build(const struct mb_config *cfg,
 	put_str(c, root, "rodata", mb_rodata_name(p->rodata));
 	put_str(c, root, "accel", tcg ? "tcg" : "kvm");
 	put(c, root, "emulated", json_boolean(tcg));
-	put(c, root, "deterministic", json_boolean(cfg->deterministic));
+	put(c, root, "deterministic", json_boolean(opts->deterministic));
 	put_str(c, root, "accel_desc", out->accel_desc);
 	put_str(c, root, "git_rev", MB_GIT_REV);
-	put_options(c, root, cfg, idx, n);
+	put_options(c, root, opts, idx, n);
 
 	o = sub(c, root, "ram");
 	banks = json_array();
@@ -619,9 +616,9 @@ static json_t *build(const struct mb_config *cfg,
 		put_str(c, root, "error", out->err);
 	put_host(c, root, out);
 	if (!tcg)
-		put_kvm(c, root, cfg, out);
-	put_memory(c, root, cfg, out);
-	put_prefault(c, root, cfg, out);
+		put_kvm(c, root, opts, out);
+	put_memory(c, root, opts, out);
+	put_prefault(c, root, opts, out);
 	put_overhead(c, root, out);
 	put(c, root, "wall_s", json_real(out->wall_s));
 
@@ -635,7 +632,7 @@ static json_t *build(const struct mb_config *cfg,
 /* ---- writing --------------------------------------------------------- */
 
 /* n records, one compact JSON object a line. */
-static char *build_lines(const struct mb_config *cfg,
+static char *build_lines(const struct mb_run_opts *opts,
 			 const struct mb_outcome *outs, unsigned int n,
 			 struct jctx *c)
 {
@@ -643,7 +640,7 @@ static char *build_lines(const struct mb_config *cfg,
 	size_t len = 0;
 
 	for (unsigned int i = 0; i < n; i++) {
-		json_t *root = build(cfg, &outs[i], i, n, c);
+		json_t *root = build(opts, &outs[i], i, n, c);
 		char *line, *nt;
 		size_t l;
 
@@ -672,102 +669,34 @@ static char *build_lines(const struct mb_config *cfg,
 	return text;
 }
 
-int mb_report_json(const char *path, const struct mb_config *cfg,
+int mb_report_json(const char *path, const struct mb_run_opts *opts,
 		   const struct mb_outcome *out, char *err, size_t errlen)
 {
-	return mb_report_jsonl(path, cfg, out, 1, err, errlen);
+	return mb_report_jsonl(path, opts, out, 1, err, errlen);
 }
 
-int mb_report_jsonl(const char *path, const struct mb_config *cfg,
+int mb_report_jsonl(const char *path, const struct mb_run_opts *opts,
 		    const struct mb_outcome *outs, unsigned int n,
 		    char *err, size_t errlen)
 {
 	struct jctx c = { .err = err, .errlen = errlen };
-	const char *slash, *base;
-	char *text = NULL, *tmp = NULL, *dir = NULL;
-	mode_t mask;
-	int fd = -1, dfd;
+	char *text;
+	int ret;
 
-	if (!path || !*path) {
-		snprintf(err, errlen, "empty JSON report path");
-		return MB_EXIT_USAGE;
-	}
-	text = build_lines(cfg, outs, n, &c);
+	text = build_lines(opts, outs, n, &c);
 	if (!text)
 		return c.code;
-
-	/* The temp file must be in the same directory for rename(). */
-	slash = strrchr(path, '/');
-	base = slash ? slash + 1 : path;
-	if (!*base) {
-		snprintf(err, errlen, "JSON report path %s is a directory",
-			 path);
-		free(text);
-		return MB_EXIT_USAGE;
-	}
-	dir = slash ? strndup(path, slash - path + 1) : strdup("./");
-	if (!dir || asprintf(&tmp, "%s.%s.XXXXXX", dir, base) < 0) {
-		tmp = NULL;
-		goto fail_errno;
-	}
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		free(tmp);
-		tmp = NULL;
-		goto fail_errno;
-	}
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) || mb_write_all(fd, text, strlen(text)) ||
-	    fsync(fd))
-		goto fail_errno;
-	if (close(fd)) {
-		fd = -1;
-		goto fail_errno;
-	}
-	fd = -1;
-	/* interrupted while writing: the temp file goes, nothing appears */
-	if (mb_stop_signal) {
-		snprintf(err, errlen, "interrupted by %s; %s not written",
-			 mb_stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
-			 path);
-		unlink(tmp);
-		free(tmp);
-		free(dir);
-		free(text);
-		return MB_EXIT_SIGNAL + mb_stop_signal;
-	}
-	if (rename(tmp, path))
-		goto fail_errno;
-	/* Best effort: make the rename itself durable. */
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	free(tmp);
-	free(dir);
+	ret = mb_write_atomic(path, text, strlen(text), err, errlen);
 	free(text);
-	return 0;
-
-fail_errno:
-	snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	if (tmp)
-		unlink(tmp);
-	free(tmp);
-	free(dir);
-	free(text);
-	return MB_EXIT_VMM;
+	return ret;
 }
 
 /* ---- the one-line summary -------------------------------------------- */
 
-void mb_report_line(FILE *f, const struct mb_config *cfg,
+void mb_report_line(FILE *f, const struct mb_run_opts *opts,
 		    const struct mb_outcome *out)
 {
-	const struct mb_params *p = &cfg->params;
+	const struct mb_params *p = &opts->params;
 	const struct mb_result *r = &out->rec;
 	const struct mb_counts *n = &r->counts;
 	uint64_t total = 0, ticks;
@@ -778,7 +707,7 @@ void mb_report_line(FILE *f, const struct mb_config *cfg,
 	mb_format_size(total, size, sizeof(size));
 	fprintf(f, "%s rodata=%s %s [%s]: ", mb_strategy_name(p->strategy),
 		mb_rodata_name(p->rodata), size,
-		cfg->accel == MB_ACCEL_KVM ? "kvm" : cfg->deterministic ?
+		opts->accel == MB_ACCEL_KVM ? "kvm" : opts->deterministic ?
 		"tcg, EMULATED, deterministic" : "tcg, EMULATED");
 	if (!out->have_record) {
 		fprintf(f, "no result: %s\n", out->err[0] ? out->err :

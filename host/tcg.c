@@ -18,7 +18,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,13 +27,14 @@
 #include <unistd.h>
 
 #include "mapbench.h"
+#include "console.h"
+#include "signals.h"
 
-#define QEMU_DEFAULT		"qemu-system-aarch64"
 #define CONSOLE_CAP		(4u << 20)	/* a flooding guest is killed */
 #define TERM_GRACE_MS		2000		/* SIGTERM -> SIGKILL */
 
 /*
- * How QEMU is run, beyond what struct mb_config says.  icount
+ * How QEMU is run, beyond what struct mb_run_opts says.  icount
  * (instruction-counted virtual time, so CNTVCT deltas are the same run
  * to run) is --deterministic.
  */
@@ -49,152 +49,6 @@ static const struct tcg_mode tcg_default_mode = {
 static const struct tcg_mode tcg_deterministic_mode = {
 	.icount = true,
 };
-
-/* One line into err; long paths are cut, which is fine for a message. */
-static __attribute__((format(printf, 3, 4)))
-void errf(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
-/* ---- console scanning ------------------------------------------------ */
-
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-int mb_hex_decode(const char *s, size_t n, void *out, size_t outlen)
-{
-	unsigned char *o = out;
-
-	if (n != 2 * outlen)
-		return -1;
-	for (size_t i = 0; i < outlen; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return -1;
-		o[i] = hi << 4 | lo;
-	}
-	return 0;
-}
-
-void mb_console_init(struct mb_console *c)
-{
-	memset(c, 0, sizeof(*c));
-}
-
-/* A whole line (without its '\n') is in c->line. */
-static void console_line(struct mb_console *c)
-{
-	const size_t tag = sizeof(MB_CONSOLE_TAG) - 1;
-	size_t n = c->line_len;
-
-	if (n < tag || memcmp(c->line, MB_CONSOLE_TAG, tag))
-		return;
-	if (n > tag && c->line[n - 1] == '\r')
-		n--;
-	if (c->rec_state != MB_CREC_NONE) {
-		c->rec_state = MB_CREC_BAD;
-		snprintf(c->rec_why, sizeof(c->rec_why),
-			 "more than one result record on console");
-		return;
-	}
-	c->rec_state = MB_CREC_BAD;
-	/* The length is worth telling: a guest of another ABI differs. */
-	if (c->line_long || n - tag != 2 * sizeof(c->rec))
-		snprintf(c->rec_why, sizeof(c->rec_why),
-			 "malformed result record on console (%s%zu hex digits, want %zu)",
-			 c->line_long ? "over " : "", n - tag,
-			 2 * sizeof(c->rec));
-	else if (mb_hex_decode(c->line + tag, n - tag, c->rec,
-			       sizeof(c->rec)))
-		snprintf(c->rec_why, sizeof(c->rec_why),
-			 "malformed result record on console (not hex)");
-	else
-		c->rec_state = MB_CREC_OK;
-}
-
-void mb_console_feed(struct mb_console *c, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	c->total += len;
-	for (size_t i = 0; i < len; i++) {
-		c->tail[c->tail_pos++ % MB_CONSOLE_TAIL] = p[i];
-		if (p[i] == '\n') {
-			console_line(c);
-			c->line_len = 0;
-			c->line_long = 0;
-		} else if (c->line_len < sizeof(c->line)) {
-			c->line[c->line_len++] = p[i];
-		} else {
-			/* Keep the head: it says whether this is a record. */
-			c->line_long = 1;
-		}
-	}
-}
-
-/* The stream ended: a record line may lack its final newline. */
-void mb_console_finish(struct mb_console *c)
-{
-	if (c->line_len || c->line_long)
-		console_line(c);
-	c->line_len = 0;
-	c->line_long = 0;
-}
-
-/* The last non-empty line of the tail, made printable, for errors. */
-void mb_console_last_line(const struct mb_console *c, char *buf,
-			  size_t len)
-{
-	size_t have = c->tail_pos < MB_CONSOLE_TAIL ? c->tail_pos :
-		      MB_CONSOLE_TAIL;
-	size_t end = have, start, o = 0;
-
-#define TAILC(i) (c->tail[(c->tail_pos - have + (i)) % MB_CONSOLE_TAIL])
-	while (end && (TAILC(end - 1) == '\n' || TAILC(end - 1) == '\r' ||
-		       TAILC(end - 1) == ' ' || TAILC(end - 1) == '\t'))
-		end--;
-	start = end;
-	while (start && TAILC(start - 1) != '\n')
-		start--;
-	if (!len)
-		return;
-	for (size_t i = start; i < end && o + 1 < len; i++) {
-		unsigned char ch = TAILC(i);
-
-		buf[o++] = (ch >= 0x20 && ch < 0x7f) ? ch : '?';
-	}
-#undef TAILC
-	buf[o] = '\0';
-}
-
-/* Verbose mode: pass the console on, minus control characters. */
-static void forward(FILE *f, const char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = p[i];
-
-		if (ch == '\r')
-			continue;
-		if (ch != '\n' && ch != '\t' && (ch < 0x20 || ch >= 0x7f))
-			ch = '?';
-		fputc(ch, f);
-	}
-	fflush(f);
-}
 
 /* ---- the params file ------------------------------------------------ */
 
@@ -213,13 +67,13 @@ static int write_params(const struct mb_params *p, char *path, size_t plen,
 
 	if ((size_t)snprintf(path, plen, "%s/mapbench-params-XXXXXX",
 			     tmp_dir()) >= plen) {
-		errf(err, errlen, "TMPDIR is too long");
+		mb_errf(0, err, errlen, "TMPDIR is too long");
 		path[0] = '\0';
 		return MB_EXIT_VMM;
 	}
 	fd = mkstemp(path);
 	if (fd < 0) {
-		errf(err, errlen, "cannot create a temp file in %s: %s",
+		mb_errf(0, err, errlen, "cannot create a temp file in %s: %s",
 		     tmp_dir(), strerror(errno));
 		path[0] = '\0';
 		return MB_EXIT_VMM;
@@ -228,7 +82,7 @@ static int write_params(const struct mb_params *p, char *path, size_t plen,
 	if (close(fd))
 		bad = 1;
 	if (bad) {
-		errf(err, errlen, "cannot write %s: %s", path,
+		mb_errf(0, err, errlen, "cannot write %s: %s", path,
 		     strerror(errno));
 		unlink(path);
 		path[0] = '\0';
@@ -288,10 +142,10 @@ static int spawn(char *const argv[], pid_t *pid, int *out_fd, int *err_fd,
 		close(op[0]);
 		close(ep[0]);
 		if (r == ENOENT)
-			errf(err, errlen,
+			mb_errf(0, err, errlen,
 			     "%s not found (run scripts/deps.sh)", argv[0]);
 		else
-			errf(err, errlen, "cannot run %s: %s", argv[0],
+			mb_errf(0, err, errlen, "cannot run %s: %s", argv[0],
 			     strerror(r));
 		return MB_EXIT_VMM;
 	}
@@ -300,7 +154,7 @@ static int spawn(char *const argv[], pid_t *pid, int *out_fd, int *err_fd,
 	return 0;
 
 pipe_fail:
-	errf(err, errlen, "pipe: %s", strerror(errno));
+	mb_errf(0, err, errlen, "pipe: %s", strerror(errno));
 	return MB_EXIT_VMM;
 }
 
@@ -383,7 +237,7 @@ static int pump(pid_t pid, int out_fd, int err_fd, double deadline,
 		if (poll(pfd, 2, ms) < 0) {
 			if (errno == EINTR)
 				continue;
-			errf(err, errlen, "poll: %s", strerror(errno));
+			mb_errf(0, err, errlen, "poll: %s", strerror(errno));
 			ret = MB_EXIT_VMM;
 			break;
 		}
@@ -402,8 +256,10 @@ static int pump(pid_t pid, int out_fd, int err_fd, double deadline,
 				continue;
 			}
 			mb_console_feed(sink[i], buf, r);
-			if (verbose)
-				forward(i ? stderr : stdout, buf, r);
+			if (verbose) {
+				mb_console_forward(i ? stderr : stdout, buf, r);
+				fflush(i ? stderr : stdout);
+			}
 		}
 		if (io->con.total + io->qerr.total > CONSOLE_CAP) {
 			io->flooded = true;
@@ -467,35 +323,14 @@ out:
 /*
  * QEMU's virt RAM is one block at MB_RAM_BASE, so it spans to the end of
  * the highest bank; holes between banks are simply not described to the
- * guest.  -m wants whole MiB: any rounding is such a hole too.
+ * guest.  -m wants whole MiB: any rounding is such a hole too.  The
+ * layout was checked when the options were settled.
  */
-static int ram_mib(const struct mb_params *p, uint64_t *mib, char *err,
-		   size_t errlen)
+static uint64_t ram_mib(const struct mb_params *p)
 {
-	uint64_t top = 0;
+	uint64_t top = mb_layout_top(p->banks, p->nr_banks);
 
-	if (!p->nr_banks || p->nr_banks > MB_MAX_BANKS) {
-		errf(err, errlen, "bad number of RAM banks: %u", p->nr_banks);
-		return MB_EXIT_USAGE;
-	}
-	for (unsigned int i = 0; i < p->nr_banks; i++) {
-		const struct mb_bank *b = &p->banks[i];
-
-		if (b->base < MB_RAM_BASE || b->base + b->size < b->base) {
-			errf(err, errlen,
-			     "RAM bank %u at 0x%llx does not fit QEMU virt",
-			     i, (unsigned long long)b->base);
-			return MB_EXIT_USAGE;
-		}
-		if (b->base + b->size > top)
-			top = b->base + b->size;
-	}
-	*mib = ((top - MB_RAM_BASE) + (1 << 20) - 1) >> 20;
-	if (*mib < (MB_IMAGE_GPA + MB_IMAGE_MAX - MB_RAM_BASE) >> 20) {
-		errf(err, errlen, "RAM ends below the guest image");
-		return MB_EXIT_USAGE;
-	}
-	return 0;
+	return ((top - MB_RAM_BASE) + (1 << 20) - 1) >> 20;
 }
 
 struct qemu_args {
@@ -557,7 +392,7 @@ static int qemu_args(struct qemu_args *a, const char *qemu,
 }
 
 /* What a finished QEMU run amounts to, as an MB_EXIT_* code. */
-static int verdict(const struct mb_config *cfg, struct run_io *io,
+static int verdict(const struct mb_run_opts *opts, struct run_io *io,
 		   struct mb_outcome *out)
 {
 	char *err = out->err, line[128];
@@ -565,19 +400,16 @@ static int verdict(const struct mb_config *cfg, struct run_io *io,
 	int st = io->status, ret;
 
 	/* before anything else: QEMU may have died of the same ^C */
-	if (io->stopped || mb_stop_signal) {
-		errf(err, errlen, "interrupted by %s",
-		     mb_stop_signal == SIGTERM ? "SIGTERM" : "SIGINT");
-		return MB_EXIT_SIGNAL + (mb_stop_signal ? mb_stop_signal :
-					 SIGINT);
-	}
+	if (io->stopped || mb_stop_signal)
+		return mb_signal_errf(mb_stop_signal ? mb_stop_signal : SIGINT,
+				      err, errlen, NULL);
 	if (io->timed_out) {
-		errf(err, errlen, "guest did not finish in %u s (qemu tcg)",
-		     cfg->timeout_s);
+		mb_errf(0, err, errlen, "guest did not finish in %u s (qemu tcg)",
+		     opts->timeout_s);
 		return MB_EXIT_TIMEOUT;
 	}
 	if (io->flooded) {
-		errf(err, errlen,
+		mb_errf(0, err, errlen,
 		     "guest console output exceeded %u MiB (qemu killed)",
 		     CONSOLE_CAP >> 20);
 		return MB_EXIT_GUEST;
@@ -585,74 +417,47 @@ static int verdict(const struct mb_config *cfg, struct run_io *io,
 	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
 		mb_console_last_line(&io->qerr, line, sizeof(line));
 		if (WIFSIGNALED(st))
-			errf(err, errlen, "qemu killed by signal %d%s%s",
+			mb_errf(0, err, errlen, "qemu killed by signal %d%s%s",
 			     WTERMSIG(st), *line ? ": " : "", line);
 		else
-			errf(err, errlen, "qemu exited with status %d%s%s",
+			mb_errf(0, err, errlen, "qemu exited with status %d%s%s",
 			     WEXITSTATUS(st), *line ? ": " : "", line);
 		return MB_EXIT_VMM;
 	}
 	mb_console_finish(&io->con);
 	if (io->con.rec_state == MB_CREC_BAD) {
-		errf(err, errlen, "%s", io->con.rec_why);
+		mb_errf(0, err, errlen, "%s", io->con.rec_why);
 		return MB_EXIT_GUEST;
 	}
 	if (io->con.rec_state == MB_CREC_NONE) {
 		mb_console_last_line(&io->con, line, sizeof(line));
-		errf(err, errlen,
+		mb_errf(0, err, errlen,
 		     "guest powered off without a result record%s%s%s",
 		     *line ? " (last console line: \"" : "", line,
 		     *line ? "\")" : "");
 		return MB_EXIT_GUEST;
 	}
-	ret = mb_record_check(io->con.rec, sizeof(io->con.rec), &cfg->params,
+	ret = mb_record_check(io->con.rec, sizeof(io->con.rec), &opts->params,
 			      &out->rec, err, errlen);
 	if (!ret)
 		out->have_record = 1;
 	return ret;
 }
 
-static int tcg_run(const struct mb_config *cfg, const struct tcg_mode *mode,
+static int tcg_run(const struct mb_run_opts *opts, const struct tcg_mode *mode,
 		   struct mb_outcome *out)
 {
-	const char *qemu = cfg->qemu && *cfg->qemu ? cfg->qemu : QEMU_DEFAULT;
-	struct mb_params p = cfg->params;
+	const char *qemu = opts->qemu;
+	struct mb_params p = opts->params;
 	char params[PATH_MAX] = "";
 	struct qemu_args *args = NULL;
 	struct run_io *io = NULL;
-	double t0 = mb_now(), start, deadline;
-	struct mb_ram img = { 0 };
+	double t0 = mb_now(), deadline;
 	int out_fd, err_fd, ret;
-	uint64_t mib, entry;
+	uint64_t mib;
 	pid_t pid;
 
-	start = out->t_start;
-	memset(out, 0, sizeof(*out));
-	out->t_start = start ? start : t0;
-	out->host_cpu = -1;
-	if (!cfg->guest_elf || access(cfg->guest_elf, R_OK)) {
-		errf(out->err, sizeof(out->err), "cannot read guest ELF %s: %s",
-		     cfg->guest_elf ? cfg->guest_elf : "(none)",
-		     cfg->guest_elf ? strerror(errno) : "not given");
-		ret = MB_EXIT_USAGE;
-		goto done;
-	}
-	ret = ram_mib(&cfg->params, &mib, out->err, sizeof(out->err));
-	if (ret)
-		goto done;
-	/*
-	 * The KVM path's checks, without loading (hva NULL): QEMU would
-	 * exit silently on a truncated ELF and boot any other file as a raw
-	 * Image, i.e. hang until the timeout.
-	 */
-	img.gpa = MB_RAM_BASE;
-	img.size = mib << 20;
-	if (mb_elf_load(cfg->guest_elf, &img, &entry, out->err,
-			sizeof(out->err))) {
-		ret = MB_EXIT_USAGE;
-		goto done;
-	}
-
+	mib = ram_mib(&opts->params);
 	qemu_desc(qemu, out->accel_desc, sizeof(out->accel_desc));
 
 	/* QEMU keeps the RAM: the record has to come over the console. */
@@ -665,12 +470,12 @@ static int tcg_run(const struct mb_config *cfg, const struct tcg_mode *mode,
 	args = calloc(1, sizeof(*args));
 	io = calloc(1, sizeof(*io));
 	if (!args || !io) {
-		errf(out->err, sizeof(out->err), "out of memory");
+		mb_errf(0, out->err, sizeof(out->err), "out of memory");
 		ret = MB_EXIT_VMM;
 		goto done;
 	}
-	if (qemu_args(args, qemu, mode, mib, cfg->guest_elf, params)) {
-		errf(out->err, sizeof(out->err), "temp file path too long");
+	if (qemu_args(args, qemu, mode, mib, opts->guest_elf, params)) {
+		mb_errf(0, out->err, sizeof(out->err), "temp file path too long");
 		ret = MB_EXIT_VMM;
 		goto done;
 	}
@@ -681,12 +486,12 @@ static int tcg_run(const struct mb_config *cfg, const struct tcg_mode *mode,
 		    sizeof(out->err));
 	if (ret)
 		goto done;
-	deadline = cfg->timeout_s ? mb_now() + cfg->timeout_s : 0;
-	ret = pump(pid, out_fd, err_fd, deadline, cfg->verbose, io, out->err,
+	deadline = opts->timeout_s ? mb_now() + opts->timeout_s : 0;
+	ret = pump(pid, out_fd, err_fd, deadline, opts->verbose, io, out->err,
 		   sizeof(out->err));
 	out->t_exit = mb_now();
 	if (!ret)
-		ret = verdict(cfg, io, out);
+		ret = verdict(opts, io, out);
 done:
 	if (params[0])
 		unlink(params);
@@ -697,8 +502,8 @@ done:
 	return ret;
 }
 
-int mb_tcg_run(const struct mb_config *cfg, struct mb_outcome *out)
+int mb_tcg_run(const struct mb_run_opts *opts, struct mb_outcome *out)
 {
-	return tcg_run(cfg, cfg->deterministic ? &tcg_deterministic_mode :
+	return tcg_run(opts, opts->deterministic ? &tcg_deterministic_mode :
 		       &tcg_default_mode, out);
 }

@@ -1,14 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Small host helpers: sizes as the CLI spells them, a monotonic clock.
+ * The base layer's helpers (util.h): sizes as the CLI spells them, a
+ * monotonic clock, whole and all-or-nothing writes, one-line errors, a
+ * growable string.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "mapbench.h"
+#include "util.h"
+#include "signals.h"
 
 static int size_shift(char c)
 {
@@ -60,7 +68,6 @@ int mb_parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
-/* The largest unit that represents v exactly: "16G", "1536M", "4097". */
 void mb_format_size(uint64_t v, char *buf, size_t len)
 {
 	static const char units[] = "TGMK";
@@ -78,6 +85,26 @@ void mb_format_size(uint64_t v, char *buf, size_t len)
 	snprintf(buf, len, "%llu", (unsigned long long)v);
 }
 
+int mb_parse_uint(const char *s, unsigned long min, unsigned long max,
+		  unsigned long *out)
+{
+	unsigned long v = 0;
+
+	if (!s || !*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		if (v > (max - (*s - '0')) / 10)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	if (v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 double mb_now(void)
 {
 	struct timespec ts;
@@ -86,7 +113,6 @@ double mb_now(void)
 	return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-/* write(2) all of buf, through EINTR and short writes. */
 int mb_write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;
@@ -104,24 +130,166 @@ int mb_write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-/* The message into err, kept one line (it quotes user input); returns
- * code, so parsers can `return mb_errf(-1, err, len, ...)`. */
-int mb_errf(int code, char *err, size_t errlen, const char *fmt, ...)
+int mb_write_atomic(const char *path, const void *buf, size_t len,
+		    char *err, size_t errlen)
 {
-	va_list ap;
+	const char *slash = strrchr(path, '/');
+	char *tmp = NULL, *dir = NULL;
+	int fd = -1, dfd, e, ret = MB_EXIT_VMM;
+	mode_t mask;
 
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	if (errlen)
-		mb_one_line(err);
-	return code;
+	if (!*path || (slash && !slash[1]))
+		return mb_errf(MB_EXIT_USAGE, err, errlen,
+			       "'%s' is not a file name", path);
+	/* same directory, so rename() replaces it in one step */
+	dir = slash ? strndup(path, slash - path + 1) : strdup("./");
+	if (!dir || asprintf(&tmp, "%s.%s.XXXXXX", dir,
+			     slash ? slash + 1 : path) < 0) {
+		free(dir);
+		return mb_errf(MB_EXIT_VMM, err, errlen, "out of memory");
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		goto fail;
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) || mb_write_all(fd, buf, len) ||
+	    fsync(fd))
+		goto fail_unlink;
+	e = close(fd);
+	fd = -1;
+	if (e)
+		goto fail_unlink;
+	/* interrupted while writing: the temp file goes, nothing appears */
+	if (mb_stop_signal) {
+		char note[240];
+
+		unlink(tmp);
+		snprintf(note, sizeof(note), "%.200s not written", path);
+		ret = mb_signal_errf(mb_stop_signal, err, errlen, note);
+		goto out;
+	}
+	if (rename(tmp, path))
+		goto fail_unlink;
+	/* Best effort: make the rename itself durable. */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	ret = 0;
+	goto out;
+
+fail_unlink:
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	errno = e;
+fail:
+	mb_errf(MB_EXIT_VMM, err, errlen, "cannot write %s: %s", path,
+		strerror(errno));
+out:
+	free(tmp);
+	free(dir);
+	return ret;
 }
 
-/* Error text quotes user input: keep it one printable line. */
 void mb_one_line(char *s)
 {
 	for (; *s; s++)
 		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
 			*s = '?';
+}
+
+int mb_verrf(int code, char *err, size_t errlen, const char *fmt,
+	     va_list ap)
+{
+	if (!errlen)
+		return code;
+	vsnprintf(err, errlen, fmt, ap);
+	mb_one_line(err);
+	return code;
+}
+
+int mb_errf(int code, char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	code = mb_verrf(code, err, errlen, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int mb_signal_errf(int sig, char *err, size_t errlen, const char *note)
+{
+	return mb_errf(MB_EXIT_SIGNAL + sig, err, errlen, "interrupted by %s%s%s",
+		       mb_signal_name(sig), note ? "; " : "",
+		       note ? note : "");
+}
+
+int mb_opt_errf(int code, int c, char **argv, const char *cmd, char *err,
+		size_t errlen)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : NULL;
+	char name[80];
+
+	/* "--name" as typed (without "=value"), else "-x" alone, even
+	 * inside a cluster like -vx */
+	if (arg && !strncmp(arg, "--", 2))
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(arg, "="),
+			 arg);
+	else if (optopt)
+		snprintf(name, sizeof(name), "-%c", optopt);
+	else
+		snprintf(name, sizeof(name), "%.64s", arg ? arg : "?");
+	if (c == ':')
+		return mb_errf(code, err, errlen,
+			       "option '%s' needs a value (mapbench %s --help)",
+			       name, cmd);
+	return mb_errf(code, err, errlen,
+		       "unknown option '%s' (mapbench %s --help)", name, cmd);
+}
+
+void mb_bprintf(struct mb_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (b->oom)
+		return;
+	for (;;) {
+		size_t room = b->cap - b->len;
+
+		va_start(ap, fmt);
+		n = vsnprintf(b->p ? b->p + b->len : NULL, room, fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			b->oom = true;
+			return;
+		}
+		if ((size_t)n < room) {
+			b->len += n;
+			return;
+		}
+		size_t cap = b->cap ? b->cap * 2 : 4096;
+		char *p;
+
+		while (cap - b->len <= (size_t)n)
+			cap *= 2;
+		p = realloc(b->p, cap);
+		if (!p) {
+			b->oom = true;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+}
+
+void mb_buf_free(struct mb_buf *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof(*b));
 }

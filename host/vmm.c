@@ -18,7 +18,8 @@
  */
 #include <string.h>
 
-#include "mapbench.h"
+#include "kvm.h"
+#include "signals.h"
 
 #ifdef __aarch64__
 
@@ -26,7 +27,6 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
@@ -43,9 +43,7 @@
 #define KVM_DEV			"/dev/kvm"
 #define MB_KVM_API		12
 #define MB_IPA_DEFAULT		40	/* kernels without the capability */
-#ifndef MB_CONSOLE_CAP
-#define MB_CONSOLE_CAP		(1u << 20)	/* forwarded bytes */
-#endif
+#define MB_CONSOLE_CAP		(1u << 20)	/* forwarded bytes (-v) */
 #define MB_RESULT_PAGE		0x1000
 #define MB_TIMER_SIG		SIGALRM
 
@@ -60,62 +58,9 @@
 /* EL1h with D, A, I and F masked, as Linux is entered. */
 #define MB_BOOT_PSTATE	0x3c5
 
-/* Only when the vPMU needs an in-kernel GIC: QEMU virt's addresses, clear
- * of RAM and the UART; PPI 7 as QEMU and crosvm wire the PMU. */
-#define MB_GICD_GPA	0x08000000ULL
-#define MB_GICR_GPA	0x080a0000ULL
-#define MB_PMU_PPI	23
-
-/* Guest pages outside the tables: the params/record/image block at the
- * RAM base, and verify's read/write samples (at most 17 pages). */
-#define MB_LOW_AREA	(MB_IMAGE_GPA + MB_IMAGE_MAX - MB_RAM_BASE)
-#define MB_RW_SAMPLES	17
-
-struct mb_vm {
-	const struct mb_config *cfg;
-	struct mb_outcome *out;
-	int kvm, vm, vcpu, vgic;
-	struct kvm_run *run;
-	size_t run_len;
-	struct mb_ram ram[MB_MAX_BANKS];
-	unsigned int nr_ram;
-	uint64_t entry;
-	uint64_t page;			/* backing page size */
-	/* pinning: the thread's mask before --cpu */
-	cpu_set_t old_cpus;
-	int pinned;
-	/* KVM_GET_STATS_FD */
-	int vm_stats, vcpu_stats;
-	struct mb_kstats *before;	/* [0] vm, [1] vcpu */
-	/* --window-exits */
-	struct mb_wx *wx;
-	const struct mb_wx_sample *wx_s;
-	uint64_t wx_off;		/* host CNTVCT - guest CNTVCT */
-	/* timeout */
-	timer_t timer;
-	int have_timer, have_sigaction, have_sigmask;
-	struct sigaction old_sa;
-	sigset_t old_mask;
-	/* console */
-	uint64_t con_total;
-	char con_cur[96], con_last[96];
-	size_t con_cur_len;
-};
-
 /* Set from the timer signal; the vCPU loop owns everything else. */
 static struct kvm_run *volatile mb_sig_run;
 static volatile sig_atomic_t mb_timed_out;
-
-__attribute__((format(printf, 3, 4)))
-static int vm_err(struct mb_vm *v, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(v->out->err, sizeof(v->out->err), fmt, ap);
-	va_end(ap);
-	return code;
-}
 
 static int get_reg(struct mb_vm *v, uint64_t id, uint64_t *val)
 {
@@ -158,13 +103,13 @@ static void reg_dump(struct mb_vm *v, char *buf, size_t len)
 __attribute__((format(printf, 2, 3)))
 static int guest_fail(struct mb_vm *v, const char *fmt, ...)
 {
-	const char *line = v->con_cur_len ? v->con_cur : v->con_last;
-	char what[128], regs[160];
+	char what[128], regs[160], line[96];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	mb_verrf(0, what, sizeof(what), fmt, ap);
 	va_end(ap);
+	mb_console_last_line(&v->con, line, sizeof(line));
 	reg_dump(v, regs, sizeof(regs));
 	if (line[0])
 		return vm_err(v, MB_EXIT_GUEST, "%s (%s; console: \"%s\")",
@@ -174,46 +119,11 @@ static int guest_fail(struct mb_vm *v, const char *fmt, ...)
 
 /* ---- guest RAM ---- */
 
-static struct mb_ram *ram_find(struct mb_vm *v, uint64_t gpa, uint64_t len)
-{
-	unsigned int i;
-
-	for (i = 0; i < v->nr_ram; i++) {
-		struct mb_ram *r = &v->ram[i];
-
-		if (gpa >= r->gpa && gpa - r->gpa <= r->size &&
-		    len <= r->size - (gpa - r->gpa))
-			return r;
-	}
-	return NULL;
-}
-
 static void *gpa_to_hva(struct mb_vm *v, uint64_t gpa, uint64_t len)
 {
-	struct mb_ram *r = ram_find(v, gpa, len);
+	struct mb_ram *r = mb_kvm_ram_find(v, gpa, len);
 
 	return r ? r->hva + (gpa - r->gpa) : NULL;
-}
-
-/* Checks the banks the caller put in the params; returns the RAM top. */
-static int check_banks(struct mb_vm *v, uint64_t *top)
-{
-	const struct mb_params *p = &v->cfg->params;
-	uint64_t psz = sysconf(_SC_PAGESIZE);
-	char why[MB_ERRLEN];
-
-	if (mb_layout_check(p->banks, p->nr_banks, why, sizeof(why)))
-		return vm_err(v, MB_EXIT_USAGE, "%s", why);
-	/* 16K and 64K hosts: memslots are whole host pages */
-	for (unsigned int i = 0; i < p->nr_banks; i++)
-		if ((p->banks[i].base | p->banks[i].size) & (psz - 1))
-			return vm_err(v, MB_EXIT_HOST,
-				      "RAM bank %u at 0x%llx+0x%llx is not a multiple of this host's %llu KiB pages",
-				      i, (unsigned long long)p->banks[i].base,
-				      (unsigned long long)p->banks[i].size,
-				      (unsigned long long)(psz >> 10));
-	*top = mb_layout_top(p->banks, p->nr_banks);
-	return 0;
 }
 
 /* ---- set-up ---- */
@@ -244,14 +154,12 @@ static int stats_fd(struct mb_vm *v, int fd)
 
 static int create_vm(struct mb_vm *v)
 {
+	const struct mb_params *p = &v->opts->params;
+	uint64_t top = mb_layout_top(p->banks, p->nr_banks);
 	const char *lim;
-	uint64_t top = 0;
-	int ret, cap, bits;
+	int cap, bits;
 	unsigned long type;
 
-	ret = check_banks(v, &top);
-	if (ret)
-		return ret;
 	cap = ioctl(v->kvm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_VM_IPA_SIZE);
 	/* test hook: a smaller limit, as on Apple hosts */
 	lim = getenv("MAPBENCH_KVM_IPA_LIMIT");
@@ -291,172 +199,20 @@ static int create_vm(struct mb_vm *v)
 	return 0;
 }
 
-/*
- * What --backing asks for must be possible here, or the run is refused
- * before any RAM exists: THP not disabled, the huge page size offered,
- * and enough free huge pages for every page the guest can touch.
- */
-static int prepare_backing(struct mb_vm *v)
-{
-	const struct mb_config *cfg = v->cfg;
-	uint64_t sizes[16], need, free_pages, pmd = mb_thp_pmd_size();
-	char mode[32], sz[32], list[160];
-	unsigned int n, i;
-	size_t o = 0;
-
-	v->page = sysconf(_SC_PAGESIZE);
-	switch (cfg->backing) {
-	case MB_BACKING_ANON:
-		break;
-	case MB_BACKING_THP:
-		if (mb_thp_mode(mode, sizeof(mode)) || !pmd)
-			return vm_err(v, MB_EXIT_HOST,
-				      "--backing thp: this kernel has no transparent huge pages (no /sys/kernel/mm/transparent_hugepage)");
-		if (!strcmp(mode, "never"))
-			return vm_err(v, MB_EXIT_HOST,
-				      "--backing thp: transparent huge pages are disabled here (/sys/kernel/mm/transparent_hugepage/enabled is [never])");
-		v->page = pmd;
-		break;
-	case MB_BACKING_HUGETLB:
-		v->page = cfg->hugepage ? cfg->hugepage : mb_hugetlb_default();
-		n = mb_hugetlb_sizes(sizes, 16);
-		for (i = 0; i < n; i++) {
-			mb_format_size(sizes[i], sz, sizeof(sz));
-			o += snprintf(list + o, sizeof(list) - o, "%s%s",
-				      i ? " " : "", sz);
-			if (o >= sizeof(list))
-				break;
-		}
-		for (i = 0; i < n && sizes[i] != v->page; i++)
-			;
-		mb_format_size(v->page, sz, sizeof(sz));
-		if (!v->page || i == n)
-			return vm_err(v, MB_EXIT_HOST,
-				      "--backing hugetlb%s%s: this host offers no such huge pages (sizes: %s)",
-				      cfg->hugepage ? ":" : "",
-				      cfg->hugepage ? sz : "",
-				      n ? list : "none");
-		for (i = 0; i < cfg->params.nr_banks; i++)
-			if ((cfg->params.banks[i].base |
-			     cfg->params.banks[i].size) & (v->page - 1))
-				return vm_err(v, MB_EXIT_USAGE,
-					      "--backing hugetlb:%s: RAM bank %u at 0x%llx is not a whole number of %s pages",
-					      sz, i,
-					      (unsigned long long)
-					      cfg->params.banks[i].base, sz);
-		/* tables, the low area, verify's samples: one page each at
-		 * worst, as MAP_NORESERVE takes pages from the pool lazily */
-		need = (mb_table_bytes(&cfg->params) + v->page - 1) / v->page +
-		       (MB_LOW_AREA + v->page - 1) / v->page + MB_RW_SAMPLES +
-		       cfg->params.nr_banks;
-		if (mb_hugetlb_free(v->page, &free_pages))
-			free_pages = 0;
-		if (free_pages < need)
-			return vm_err(v, MB_EXIT_HOST,
-				      "--backing hugetlb:%s: %llu free %s pages, this run may need %llu (echo %llu > /sys/kernel/mm/hugepages/hugepages-%llukB/nr_hugepages)",
-				      sz, (unsigned long long)free_pages, sz,
-				      (unsigned long long)need,
-				      (unsigned long long)need,
-				      (unsigned long long)(v->page >> 10));
-		break;
-	}
-	v->out->backing_page = v->page;
-	return 0;
-}
-
-static int map_ram(struct mb_vm *v)
-{
-	const struct mb_params *p = &v->cfg->params;
-	char err[MB_ERRLEN];
-	unsigned int i;
-	int ret;
-
-	for (i = 0; i < p->nr_banks; i++) {
-		struct mb_ram *r = &v->ram[i];
-		struct kvm_userspace_memory_region mr;
-
-		ret = mb_ram_alloc(r, p->banks[i].base, p->banks[i].size,
-				   v->cfg->backing, v->page, err, sizeof(err));
-		if (ret)
-			return vm_err(v, ret, "%s", err);
-		v->nr_ram++;
-		mr = (struct kvm_userspace_memory_region){
-			.slot = i,
-			.guest_phys_addr = r->gpa,
-			.memory_size = r->size,
-			.userspace_addr = (uintptr_t)r->hva,
-		};
-		if (ioctl(v->vm, KVM_SET_USER_MEMORY_REGION, &mr))
-			return vm_err(v, MB_EXIT_VMM,
-				      "KVM_SET_USER_MEMORY_REGION slot %u (0x%llx bytes at 0x%llx): %s",
-				      i, (unsigned long long)r->size,
-				      (unsigned long long)r->gpa,
-				      strerror(errno));
-	}
-	return 0;
-}
-
-/*
- * --prefault host: populate only what the guest will touch first -- the
- * params/record/image block and the top of RAM where its top-down
- * allocator puts the page tables (mb_table_bytes(), an upper bound) --
- * never the rest: a 1 TiB NORESERVE guest stays cheap.  Stage 2 is still
- * built lazily by KVM on the guest's first access (no arm64
- * KVM_PRE_FAULT_MEMORY here); only the host half of each fault goes.
- */
-static int prefault_host(struct mb_vm *v)
-{
-	struct mb_outcome *out = v->out;
-	const struct mb_params *p = &v->cfg->params;
-	uint64_t tables = mb_table_bytes(p) + (UINT64_C(2) << 20);
-	/* whole backing pages: madvise() on hugetlb wants them */
-	uint64_t low = (MB_LOW_AREA + v->page - 1) & ~(v->page - 1);
-	double t0 = mb_now();
-	char err[MB_ERRLEN];
-	int ret;
-
-	out->pf_ranges[0].base = MB_RAM_BASE;
-	out->pf_ranges[0].size = low;
-	out->pf_nr = 1 + mb_topdown_ranges(p->banks, p->nr_banks, tables,
-					   v->page, out->pf_ranges + 1,
-					   MB_MAX_BANKS);
-	/* a small guest: the table region may reach down into the low area */
-	for (unsigned int i = 1; i < out->pf_nr; i++) {
-		struct mb_bank *r = &out->pf_ranges[i];
-
-		if (r->base < MB_RAM_BASE + low &&
-		    r->base + r->size > MB_RAM_BASE) {
-			uint64_t end = r->base + r->size;
-
-			r->base = MB_RAM_BASE + low;
-			r->size = end > r->base ? end - r->base : 0;
-		}
-	}
-	out->pf_bytes = 0;
-	for (unsigned int i = 0; i < out->pf_nr; i++)
-		out->pf_bytes += out->pf_ranges[i].size;
-	ret = mb_ram_populate(v->ram, v->nr_ram, out->pf_ranges, out->pf_nr,
-			      v->page, &out->pf_threads, err, sizeof(err));
-	out->pf_s = mb_now() - t0;
-	if (ret)
-		return vm_err(v, ret, "%s", err);
-	return 0;
-}
-
 static int load_guest(struct mb_vm *v)
 {
-	void *params = gpa_to_hva(v, MB_PARAMS_GPA, sizeof(v->cfg->params));
+	void *params = gpa_to_hva(v, MB_PARAMS_GPA, sizeof(v->opts->params));
 	void *result = gpa_to_hva(v, MB_RESULT_GPA, MB_RESULT_PAGE);
-	struct mb_ram *img = ram_find(v, MB_IMAGE_GPA, MB_IMAGE_MAX);
+	struct mb_ram *img = mb_kvm_ram_find(v, MB_IMAGE_GPA, MB_IMAGE_MAX);
 
 	if (!params || !result || !img)
 		return vm_err(v, MB_EXIT_USAGE,
 			      "no RAM bank holds 0x%lx-0x%lx (params, result, image)",
 			      (unsigned long)MB_PARAMS_GPA,
 			      (unsigned long)(MB_IMAGE_GPA + MB_IMAGE_MAX));
-	memcpy(params, &v->cfg->params, sizeof(v->cfg->params));
+	memcpy(params, &v->opts->params, sizeof(v->opts->params));
 	memset(result, 0, MB_RESULT_PAGE);
-	if (mb_elf_load(v->cfg->guest_elf, img, &v->entry, v->out->err,
+	if (mb_elf_load(v->opts->guest_elf, img, &v->entry, v->out->err,
 			sizeof(v->out->err)))
 		return MB_EXIT_USAGE;
 	return 0;
@@ -471,111 +227,17 @@ static int pin_cpu(struct mb_vm *v)
 {
 	cpu_set_t set;
 
-	if (!(v->cfg->set & MB_SET_CPU))
+	if (!(v->opts->set & MB_SET_CPU))
 		return 0;
 	if (sched_getaffinity(0, sizeof(v->old_cpus), &v->old_cpus))
 		return vm_err(v, MB_EXIT_VMM, "sched_getaffinity: %s",
 			      strerror(errno));
 	CPU_ZERO(&set);
-	CPU_SET(v->cfg->cpu, &set);
+	CPU_SET(v->opts->cpu, &set);
 	if (sched_setaffinity(0, sizeof(set), &set))
-		return vm_err(v, MB_EXIT_USAGE, "--cpu %d: %s", v->cfg->cpu,
+		return vm_err(v, MB_EXIT_USAGE, "--cpu %d: %s", v->opts->cpu,
 			      strerror(errno));
 	v->pinned = 1;
-	return 0;
-}
-
-static int dev_attr(int fd, unsigned long req, uint32_t group,
-		    uint64_t attr, void *addr)
-{
-	struct kvm_device_attr a = {
-		.group = group, .attr = attr, .addr = (uintptr_t)addr,
-	};
-
-	return ioctl(fd, req, &a);
-}
-
-/* An in-kernel GICv3 for one vCPU, only for a vPMU that needs one. */
-static int create_vgic(struct mb_vm *v)
-{
-	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
-	uint64_t dist = MB_GICD_GPA, redist = MB_GICR_GPA;
-
-	if (ioctl(v->vm, KVM_CREATE_DEVICE, &cd))
-		return vm_err(v, MB_EXIT_HOST,
-			      "--pmu: this KVM needs an in-kernel GICv3 for the vPMU and cannot create one: %s",
-			      strerror(errno));
-	v->vgic = cd.fd;
-	if (dev_attr(v->vgic, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR,
-		     KVM_VGIC_V3_ADDR_TYPE_DIST, &dist) ||
-	    dev_attr(v->vgic, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR,
-		     KVM_VGIC_V3_ADDR_TYPE_REDIST, &redist))
-		return vm_err(v, MB_EXIT_VMM, "vGICv3 addresses: %s",
-			      strerror(errno));
-	return 0;
-}
-
-/*
- * Hosts with two CPU types have a PMU each, and KVM runs a vPMU only on
- * the CPUs of the one backing it: with --cpu, ask for the PMU whose
- * "cpus" list holds that CPU.  Kernels before SET_PMU keep the default.
- */
-static void set_pmu(struct mb_vm *v)
-{
-	int type;
-
-	v->out->pmu_name[0] = '\0';
-	if (!(v->cfg->set & MB_SET_CPU) ||
-	    mb_pmu_for_cpu(v->cfg->cpu, &type, v->out->pmu_name,
-			   sizeof(v->out->pmu_name)))
-		return;
-	if (dev_attr(v->vcpu, KVM_SET_DEVICE_ATTR, KVM_ARM_VCPU_PMU_V3_CTRL,
-		     KVM_ARM_VCPU_PMU_V3_SET_PMU, &type))
-		v->out->pmu_name[0] = '\0';
-}
-
-/*
- * The vPMU.  KVM accepts a PMU with no in-kernel irqchip and no IRQ
- * (pmu-emul.c: "or to not have an in-kernel GIC and not set an IRQ"),
- * which is all a guest that only reads PMCCNTR_EL0 needs.  A KVM that
- * refuses that gets a vGICv3 and PPI 7.  MAPBENCH_PMU_IRQCHIP=vgic-v3
- * takes the second path directly (the kvm tier tests both).
- */
-static int init_pmu(struct mb_vm *v)
-{
-	const char *force = getenv("MAPBENCH_PMU_IRQCHIP");
-	int irq = MB_PMU_PPI, ret;
-
-	set_pmu(v);
-	if (!force || strcmp(force, "vgic-v3")) {
-		if (!dev_attr(v->vcpu, KVM_SET_DEVICE_ATTR,
-			      KVM_ARM_VCPU_PMU_V3_CTRL,
-			      KVM_ARM_VCPU_PMU_V3_INIT, NULL)) {
-			v->out->pmu_irqchip = "none";
-			return 0;
-		}
-		if (errno != ENODEV && errno != ENXIO && errno != EINVAL)
-			return vm_err(v, MB_EXIT_HOST,
-				      "--pmu: KVM_ARM_VCPU_PMU_V3_INIT: %s",
-				      strerror(errno));
-	}
-	ret = create_vgic(v);
-	if (ret)
-		return ret;
-	if (dev_attr(v->vcpu, KVM_SET_DEVICE_ATTR, KVM_ARM_VCPU_PMU_V3_CTRL,
-		     KVM_ARM_VCPU_PMU_V3_IRQ, &irq))
-		return vm_err(v, MB_EXIT_HOST, "--pmu: PMU IRQ %d: %s", irq,
-			      strerror(errno));
-	if (dev_attr(v->vgic, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CTRL,
-		     KVM_DEV_ARM_VGIC_CTRL_INIT, NULL))
-		return vm_err(v, MB_EXIT_VMM, "vGICv3 init: %s",
-			      strerror(errno));
-	if (dev_attr(v->vcpu, KVM_SET_DEVICE_ATTR, KVM_ARM_VCPU_PMU_V3_CTRL,
-		     KVM_ARM_VCPU_PMU_V3_INIT, NULL))
-		return vm_err(v, MB_EXIT_HOST,
-			      "--pmu: KVM_ARM_VCPU_PMU_V3_INIT with a vGICv3: %s",
-			      strerror(errno));
-	v->out->pmu_irqchip = "vgic-v3";
 	return 0;
 }
 
@@ -584,7 +246,7 @@ static int create_vcpu(struct mb_vm *v)
 	struct kvm_vcpu_init init;
 	int len, ret;
 
-	if (v->cfg->pmu &&
+	if (v->opts->pmu &&
 	    ioctl(v->kvm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_PMU_V3) <= 0)
 		return vm_err(v, MB_EXIT_HOST,
 			      "--pmu: this host's KVM has no vPMU (KVM_CAP_ARM_PMU_V3 is 0: no PMU driver, or not exposed)");
@@ -616,13 +278,13 @@ static int create_vcpu(struct mb_vm *v)
 	 * timing. */
 	memset(init.features, 0, sizeof(init.features));
 	init.features[0] = 1u << KVM_ARM_VCPU_PSCI_0_2;
-	if (v->cfg->pmu)
+	if (v->opts->pmu)
 		init.features[0] |= 1u << KVM_ARM_VCPU_PMU_V3;
 	if (ioctl(v->vcpu, KVM_ARM_VCPU_INIT, &init))
 		return vm_err(v, MB_EXIT_VMM, "KVM_ARM_VCPU_INIT: %s",
 			      strerror(errno));
-	if (v->cfg->pmu) {
-		ret = init_pmu(v);
+	if (v->opts->pmu) {
+		ret = mb_kvm_pmu_init(v);
 		if (ret)
 			return ret;
 	}
@@ -731,12 +393,12 @@ static int arm_timer(struct mb_vm *v)
 {
 	struct sigevent sev = { .sigev_notify = SIGEV_THREAD_ID,
 				.sigev_signo = MB_TIMER_SIG };
-	struct itimerspec its = { .it_value.tv_sec = v->cfg->timeout_s };
+	struct itimerspec its = { .it_value.tv_sec = v->opts->timeout_s };
 	struct sigaction sa = { .sa_handler = on_timer };
 	sigset_t set;
 
 	mb_signals_kick(&v->run->immediate_exit);
-	if (!v->cfg->timeout_s)
+	if (!v->opts->timeout_s)
 		return 0;
 	mb_timed_out = 0;
 	mb_sig_run = v->run;
@@ -779,32 +441,14 @@ static void disarm_timer(struct mb_vm *v)
 
 static void console_byte(struct mb_vm *v, uint8_t c)
 {
-	int shown = (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t';
-
-	/* Guest bytes never reach the terminal raw: no escape sequences. */
-	if (c == '\r')
+	mb_console_feed(&v->con, &c, 1);
+	if (!v->opts->verbose)
 		return;
-	if (!shown)
-		c = '?';
-	if (c == '\n') {
-		if (v->con_cur_len) {
-			memcpy(v->con_last, v->con_cur, sizeof(v->con_last));
-			v->con_cur_len = 0;
-			v->con_cur[0] = '\0';
-		}
-	} else if (v->con_cur_len < sizeof(v->con_cur) - 1) {
-		v->con_cur[v->con_cur_len++] = c == '"' ? '\'' : c;
-		v->con_cur[v->con_cur_len] = '\0';
-	}
-
-	if (!v->cfg->verbose)
-		return;
-	if (v->con_total < MB_CONSOLE_CAP)
-		putchar(c);
-	else if (v->con_total == MB_CONSOLE_CAP)
+	if (v->con.total <= MB_CONSOLE_CAP)
+		mb_console_forward(stdout, &c, 1);
+	else if (v->con.total == MB_CONSOLE_CAP + 1)
 		printf("\n[mapbench: guest console output over %u KiB dropped]\n",
 		       MB_CONSOLE_CAP >> 10);
-	v->con_total++;
 }
 
 static int on_mmio(struct mb_vm *v)
@@ -882,28 +526,21 @@ static int timed_out(struct mb_vm *v)
 
 	reg_dump(v, regs, sizeof(regs));
 	return vm_err(v, MB_EXIT_TIMEOUT, "guest did not finish in %u s (%s)",
-		      v->cfg->timeout_s, regs);
-}
-
-static const char *sig_name(int sig)
-{
-	return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" :
-	       "a signal";
+		      v->opts->timeout_s, regs);
 }
 
 static int run_loop(struct mb_vm *v)
 {
 	char buf[32];
-	const char *backing = mb_backing_name(v->cfg, buf, sizeof(buf));
+	const char *backing = mb_backing_name(v->opts, buf, sizeof(buf));
 	int done = 0, ret = 0;
 
 	while (!ret && !done) {
 		/* Clear before testing, so a late signal is never lost. */
 		v->run->immediate_exit = 0;
 		if (mb_stop_signal)
-			return vm_err(v, MB_EXIT_SIGNAL + mb_stop_signal,
-				      "interrupted by %s",
-				      sig_name(mb_stop_signal));
+			return mb_signal_errf(mb_stop_signal, v->out->err,
+					      sizeof(v->out->err), NULL);
 		if (mb_timed_out)
 			return timed_out(v);
 		if (ioctl(v->vcpu, KVM_RUN, 0) < 0) {
@@ -935,7 +572,7 @@ static int start_wx(struct mb_vm *v)
 	const struct mb_kstat *e;
 	uint64_t h0, h1, g;
 
-	if (!v->cfg->window_exits)
+	if (!v->opts->window_exits)
 		return 0;
 	e = v->before ? mb_kstats_get(&v->before[1], "exits") : NULL;
 	if (!e || e->size != 1)
@@ -951,7 +588,7 @@ static int start_wx(struct mb_vm *v)
 	if (v->pinned) {
 		cpu_set_t others = v->old_cpus;
 
-		CPU_CLR(v->cfg->cpu, &others);
+		CPU_CLR(v->opts->cpu, &others);
 		v->wx = mb_wx_start(v->vcpu_stats, e->at,
 				    CPU_COUNT(&others) ? &others : NULL);
 	} else {
@@ -1004,7 +641,7 @@ static int collect(struct mb_vm *v)
 	/* Snapshot first: the checker must not read shared guest memory. */
 	memcpy(raw, res, sizeof(raw));
 	memset(&out->rec, 0, sizeof(out->rec));
-	ret = mb_record_check(raw, sizeof(raw), &v->cfg->params, &out->rec,
+	ret = mb_record_check(raw, sizeof(raw), &v->opts->params, &out->rec,
 			      out->err, sizeof(out->err));
 	/* A guest-reported failure still has a record worth reporting. */
 	out->have_record = !ret ||
@@ -1012,83 +649,10 @@ static int collect(struct mb_vm *v)
 	return ret;
 }
 
-/* What the host really backed the guest with, read before teardown. */
-static void read_memuse(struct mb_vm *v)
-{
-	struct mb_outcome *out = v->out;
-	struct mb_memuse *t = &out->mem_total;
-
-	memset(t, 0, sizeof(*t));
-	out->have_mem = 1;
-	for (unsigned int i = 0; i < v->nr_ram; i++) {
-		struct mb_memuse *m = &out->mem[i];
-		uintptr_t a = (uintptr_t)v->ram[i].map;
-
-		if (mb_smaps_read(a, a + v->ram[i].map_len, m)) {
-			out->have_mem = 0;
-			continue;
-		}
-		t->rss_kb += m->rss_kb;
-		t->anon_huge_kb += m->anon_huge_kb;
-		t->hugetlb_kb += m->hugetlb_kb;
-	}
-	if (mb_status_kb("VmHWM", &out->vm_hwm_kb))
-		out->vm_hwm_kb = 0;
-}
-
-/* The backing asked for is the backing the guest got. */
-static int check_backing(struct mb_vm *v)
-{
-	const struct mb_memuse *t = &v->out->mem_total;
-
-	if (!v->out->have_mem)
-		return vm_err(v, MB_EXIT_VMM,
-			      "cannot read /proc/self/smaps to verify the guest RAM backing");
-	switch (v->cfg->backing) {
-	case MB_BACKING_THP:
-		if (!t->anon_huge_kb)
-			return vm_err(v, MB_EXIT_HOST,
-				      "--backing thp: the host backed none of the guest's %llu KiB with huge pages (AnonHugePages 0 kB; see /sys/kernel/mm/transparent_hugepage/defrag)",
-				      (unsigned long long)t->rss_kb);
-		break;
-	case MB_BACKING_HUGETLB:
-		if (!t->hugetlb_kb || t->rss_kb)
-			return vm_err(v, MB_EXIT_HOST,
-				      "--backing hugetlb: smaps shows %llu KiB of hugetlb and %llu KiB of other pages",
-				      (unsigned long long)t->hugetlb_kb,
-				      (unsigned long long)t->rss_kb);
-		break;
-	case MB_BACKING_ANON:
-		if (t->anon_huge_kb)
-			return vm_err(v, MB_EXIT_HOST,
-				      "--backing anon: %llu KiB of guest RAM came as THP despite MADV_NOHUGEPAGE",
-				      (unsigned long long)t->anon_huge_kb);
-		break;
-	}
-	return 0;
-}
-
-/* --prefault host covered every table page the guest handed out. */
-static int check_prefault(struct mb_vm *v)
-{
-	const struct mb_outcome *out = v->out;
-	const struct mb_bank *low = &out->pf_ranges[out->pf_nr - 1];
-
-	if (v->cfg->prefault != MB_PREFAULT_HOST || out->pf_nr < 2 ||
-	    !out->rec.alloc_pages || out->rec.alloc_low >= low->base)
-		return 0;
-	return vm_err(v, MB_EXIT_VMM,
-		      "--prefault host populated down to 0x%llx but the guest allocated tables down to 0x%llx: the table estimate is short (a mapbench bug)",
-		      (unsigned long long)low->base,
-		      (unsigned long long)out->rec.alloc_low);
-}
-
 static int after_run(struct mb_vm *v)
 {
 	struct mb_outcome *out = v->out;
-	int ret;
 
-	read_memuse(v);
 	if (v->wx_s)
 		out->have_wx = !mb_wx_count(v->wx_s, out->wx_samples,
 					    out->rec.t_start + v->wx_off,
@@ -1097,21 +661,16 @@ static int after_run(struct mb_vm *v)
 					    &out->wx_max);
 	out->have_midr = !mb_cpu_midr(out->host_cpu, &out->host_midr);
 	out->host_cntfrq = mb_host_cntfrq();
-	ret = check_backing(v);
-	if (!ret)
-		ret = check_prefault(v);
-	return ret;
+	return mb_kvm_backing_check(v);
 }
 
 static void teardown(struct mb_vm *v)
 {
-	unsigned int i;
-
 	disarm_timer(v);
 	if (v->wx && !v->wx_s)
 		mb_wx_stop(v->wx, &v->wx_s);
 	mb_wx_free(v->wx);
-	if (v->cfg->verbose)
+	if (v->opts->verbose)
 		fflush(stdout);
 	if (v->run)
 		munmap(v->run, v->run_len);
@@ -1126,26 +685,21 @@ static void teardown(struct mb_vm *v)
 		close(v->vgic);
 	if (v->vm >= 0)
 		close(v->vm);
-	/* munmap of a NORESERVE mapping frees only what was touched */
-	for (i = 0; i < v->nr_ram; i++)
-		mb_ram_free(&v->ram[i]);
+	mb_kvm_ram_free(v);
 	if (v->kvm >= 0)
 		close(v->kvm);
 	if (v->pinned)
 		sched_setaffinity(0, sizeof(v->old_cpus), &v->old_cpus);
 }
 
-int mb_kvm_run(const struct mb_config *cfg, struct mb_outcome *out)
+int mb_kvm_run(const struct mb_run_opts *opts, struct mb_outcome *out)
 {
-	struct mb_vm v = { .cfg = cfg, .out = out, .kvm = -1, .vm = -1,
+	struct mb_vm v = { .opts = opts, .out = out, .kvm = -1, .vm = -1,
 			   .vcpu = -1, .vgic = -1, .vm_stats = -1,
 			   .vcpu_stats = -1 };
-	double t0 = mb_now(), start = out->t_start;
+	double t0 = mb_now();
 	int ret;
 
-	memset(out, 0, sizeof(*out));
-	out->t_start = start ? start : t0;
-	out->host_cpu = -1;
 	snprintf(out->accel_desc, sizeof(out->accel_desc), "kvm");
 	out->hwm_reset = !mb_reset_hwm();
 
@@ -1153,11 +707,11 @@ int mb_kvm_run(const struct mb_config *cfg, struct mb_outcome *out)
 	if (!ret)
 		ret = create_vm(&v);
 	if (!ret)
-		ret = prepare_backing(&v);
+		ret = mb_kvm_backing_prepare(&v);
 	if (!ret)
-		ret = map_ram(&v);
-	if (!ret && cfg->prefault == MB_PREFAULT_HOST)
-		ret = prefault_host(&v);
+		ret = mb_kvm_memslots_add(&v);
+	if (!ret && opts->prefault == MB_PREFAULT_HOST)
+		ret = mb_kvm_prefault(&v);
 	if (!ret)
 		ret = load_guest(&v);
 	if (!ret)
@@ -1172,8 +726,8 @@ int mb_kvm_run(const struct mb_config *cfg, struct mb_outcome *out)
 	out->t_done = mb_now();
 	out->wall_s = out->t_done - t0;
 	if (!ret && mb_stop_signal)
-		ret = vm_err(&v, MB_EXIT_SIGNAL + mb_stop_signal,
-			     "interrupted by %s", sig_name(mb_stop_signal));
+		ret = mb_signal_errf(mb_stop_signal, out->err,
+				     sizeof(out->err), NULL);
 	return ret;
 }
 
@@ -1192,14 +746,9 @@ int mb_kvm_usable(void)
 
 #else /* !__aarch64__ */
 
-int mb_kvm_run(const struct mb_config *cfg, struct mb_outcome *out)
+int mb_kvm_run(const struct mb_run_opts *opts, struct mb_outcome *out)
 {
-	double start = out->t_start;
-
-	(void)cfg;
-	memset(out, 0, sizeof(*out));
-	out->t_start = start;
-	out->host_cpu = -1;
+	(void)opts;
 	snprintf(out->accel_desc, sizeof(out->accel_desc), "kvm");
 	snprintf(out->err, sizeof(out->err),
 		 "KVM backend needs an arm64 host");

@@ -1,15 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * libFuzzer harness: the option values of `mapbench run` -- --layout
- * specs and layout files, --mem sizes, --backing, --prefault and the
- * counts.  Properties: a refusal is one line; an accepted layout passes
- * mb_layout_check and formats to a spec that parses to the same banks.
+ * libFuzzer harness: `mapbench run`'s options as the CLI settles them
+ * (mb_run_opts_parse: the input split into arguments at newlines and
+ * NULs), and the values on their own -- --layout specs and layout files,
+ * --mem sizes, --backing, --prefault and the counts.  Properties: a
+ * refusal is one line and a usage exit code; options that got as far as
+ * the guest ELF check are settled (a checked layout, defaults filled
+ * in); an accepted layout formats to a spec that parses to the same
+ * banks.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mapbench.h"
+
+#define MAX_ARGS	32
 
 static void layout_props(const char *s)
 {
@@ -31,9 +37,60 @@ static void layout_props(const char *s)
 		abort();
 }
 
+static void one_line(const char *err)
+{
+	if (!err[0] || strchr(err, '\n'))
+		abort();
+}
+
+/* The whole input as arguments of `mapbench run`. */
+static void settle_props(const char *s, size_t size)
+{
+	static const struct mb_run_env env = {
+		.preset_dir = "configs/layouts",
+		.guest_elf = "/nonexistent/mapbench-guest.elf",
+	};
+	struct mb_run_opts o;
+	char *copy = malloc(size + 1), *argv[MAX_ARGS + 2] = { "run" };
+	char err[MB_ERRLEN], why[MB_ERRLEN];
+	int argc = 1, rc;
+
+	if (!copy)
+		abort();
+	memcpy(copy, s, size);
+	copy[size] = '\0';
+	for (size_t i = 0, start = 0; i <= size && argc <= MAX_ARGS; i++) {
+		if (i < size && copy[i] != '\n' && copy[i] != '\0')
+			continue;
+		copy[i] = '\0';
+		/* no paths: nothing outside the tree is opened (a FIFO or a
+		 * device would block) */
+		if (!strchr(copy + start, '/'))
+			argv[argc++] = copy + start;
+		start = i + 1;
+	}
+	argv[argc] = NULL;
+	err[0] = '\0';
+	rc = mb_run_opts_parse(argc, argv, &env, &o, err, sizeof(err));
+	if (rc && rc != MB_EXIT_USAGE && rc != MB_EXIT_VMM)
+		abort();
+	if (rc)
+		one_line(err);
+	/* refused only for the ELF: everything else was settled */
+	if (rc == MB_EXIT_USAGE && !strncmp(err, "guest ELF", 9) &&
+	    (mb_layout_check(o.params.banks, o.params.nr_banks, why,
+			     sizeof(why)) ||
+	     !o.timeout_s || !o.repeat || !o.qemu ||
+	     o.params.magic != MB_PARAMS_MAGIC ||
+	     (o.deterministic && o.accel != MB_ACCEL_TCG) ||
+	     (o.accel == MB_ACCEL_TCG && (o.set & MB_SET_BACKING))))
+		abort();
+	free(copy);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct mb_config cfg = { .cpu = -1 };
+	struct mb_run_opts cfg = { .cpu = -1 };
 	char *s = malloc(size + 1), err[MB_ERRLEN], spec[2048];
 	unsigned long v;
 	uint64_t sz;
@@ -58,6 +115,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    (cfg.hugepage & (cfg.hugepage - 1)))
 		abort();
 	mb_parse_prefault(s, &cfg, err, sizeof(err));
+	settle_props((const char *)data, size);
 	free(s);
 	return 0;
 }

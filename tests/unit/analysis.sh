@@ -207,7 +207,7 @@ kill -INT $pid
 wait $pid
 rc=$?
 check "matrix: SIGINT stops it: exit 130, resume hint" \
-	bash -c "[ $rc = 130 ] && grep -q 'interrupted (Interrupt): 1 of 2 points recorded; run again to resume' '$tmp/hm.err'"
+	bash -c "[ $rc = 130 ] && grep -q 'interrupted by SIGINT; 1 of 2 points recorded; run again to resume' '$tmp/hm.err'"
 sleep 0.2
 check "matrix: the running child is gone, its point not recorded" \
 	bash -c "! kill -0 ${child:-1} 2> /dev/null && [ \$(wc -l < '$tmp/hm/results.jsonl') = 1 ] &&

@@ -16,7 +16,7 @@ run "engine (test_linear_map)" "$B/unit/test_linear_map"
 if [ -x "$B/unit/test_host" ]; then
 	run "host (test_host)" "$B/unit/test_host"
 fi
-run "VMM host side (test_vmm)" "$B/unit/test_vmm"
+run "run side (test_runside)" "$B/unit/test_runside"
 
 # Analysis: statistics against scipy's answers, configs, result files;
 # then report / compare / plot through the CLI against golden files.

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "analysis.h"
+#include "analysis/analysis.h"
 
 #define FIXTURE	"tests/fixtures/stats.json"
 

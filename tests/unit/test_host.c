@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "mapbench.h"
+#include "console.h"
 
 #include "tap.h"
 
@@ -393,7 +394,7 @@ static const char *const counter_names[] = {
 #undef COUNTER_NAME
 };
 
-static void fake_run(struct mb_config *cfg, struct mb_outcome *out,
+static void fake_run(struct mb_run_opts *cfg, struct mb_outcome *out,
 		     enum mb_accel accel)
 {
 	uint64_t counts[MB_NR_COUNTERS];
@@ -440,7 +441,7 @@ static int jint(json_t *o, const char *key, long long want)
 	return json_is_integer(v) && json_integer_value(v) == want;
 }
 
-static json_t *write_and_load(const char *path, const struct mb_config *cfg,
+static json_t *write_and_load(const char *path, const struct mb_run_opts *cfg,
 			      const struct mb_outcome *out, int *rc)
 {
 	char err[MB_ERRLEN] = "";
@@ -456,7 +457,7 @@ static json_t *write_and_load(const char *path, const struct mb_config *cfg,
 
 static void test_report_json(void)
 {
-	struct mb_config cfg;
+	struct mb_run_opts cfg;
 	struct mb_outcome out;
 	char path[1024], dir[512], err[MB_ERRLEN];
 	json_t *j, *o, *b;
@@ -593,7 +594,7 @@ static void test_report_json(void)
 
 static void test_report_line(void)
 {
-	struct mb_config cfg;
+	struct mb_run_opts cfg;
 	struct mb_outcome out;
 	char *buf = NULL;
 	size_t len = 0;
@@ -691,7 +692,7 @@ static int tcg_with(const char *body, unsigned int timeout_s,
 		    struct mb_outcome *out)
 {
 	char qemu[512], elf[512];
-	struct mb_config cfg;
+	struct mb_run_opts cfg;
 	struct mb_outcome dummy;
 
 	fake_run(&cfg, &dummy, MB_ACCEL_TCG);
@@ -702,6 +703,7 @@ static int tcg_with(const char *body, unsigned int timeout_s,
 	cfg.guest_elf = elf;
 	cfg.timeout_s = timeout_s;
 	mb_params_finish(&cfg.params);
+	mb_outcome_init(out, mb_now());
 	return mb_tcg_run(&cfg, out);
 }
 
@@ -741,12 +743,24 @@ static int check_params(const char *path)
 	return ok;
 }
 
+/* `mapbench run --accel tcg --mem 1G --guest ELF`, settled. */
+static int settle_guest(const char *elf, char *err, size_t errlen)
+{
+	char *argv[] = { "run", "--accel", "tcg", "--mem", "1G", "--guest",
+			 (char *)elf, NULL };
+	struct mb_run_env env = { .preset_dir = "configs/layouts",
+				  .guest_elf = "guest.elf" };
+	struct mb_run_opts o;
+
+	return mb_run_opts_parse(7, argv, &env, &o, err, errlen);
+}
+
 static void test_tcg(void)
 {
-	struct mb_config cfg;
+	struct mb_run_opts cfg;
 	struct mb_outcome out;
 	struct mb_result r;
-	char path[512], body[2048], want[600], *hex, *argv;
+	char path[512], body[2048], want[600], err[MB_ERRLEN], *hex, *argv;
 	int before = temps_left(), fds = count_entries("/proc/self/fd"), rc;
 	double t;
 
@@ -758,6 +772,7 @@ static void test_tcg(void)
 	cfg.qemu = "/nonexistent/qemu-system-aarch64";
 	cfg.guest_elf = path;
 	cfg.timeout_s = 5;
+	mb_outcome_init(&out, mb_now());
 	rc = mb_tcg_run(&cfg, &out);
 	CHECK(rc == MB_EXIT_VMM && strstr(out.err, "not found") &&
 	      strstr(out.err, "scripts/deps.sh"), "tcg: qemu missing");
@@ -824,21 +839,22 @@ static void test_tcg(void)
 	CHECK(temps_left() == before, "tcg: no params file left behind");
 	CHECK(count_entries("/proc/self/fd") == fds, "tcg: no fd leaks");
 
-	fake_run(&cfg, &out, MB_ACCEL_TCG);
-	cfg.guest_elf = "/nonexistent/guest.elf";
-	rc = mb_tcg_run(&cfg, &out);
-	CHECK(rc == MB_EXIT_USAGE && strstr(out.err, "guest ELF"),
-	      "tcg: unreadable guest ELF");
+	/* The guest ELF is checked once, when the options are settled. */
+	rc = settle_guest("/nonexistent/guest.elf", err, sizeof(err));
+	CHECK(rc == MB_EXIT_USAGE &&
+	      !strcmp(err, "guest ELF '/nonexistent/guest.elf' not found (build it with make)"),
+	      "options: unreadable guest ELF");
 
 	/* QEMU would boot this as a raw Image: caught before it starts. */
 	path_in(path, sizeof(path), "text.elf");
 	write_file(path, "hello\n", 6, 0644);
-	cfg.guest_elf = path;
-	cfg.qemu = "/nonexistent/qemu-system-aarch64";
-	rc = mb_tcg_run(&cfg, &out);
-	CHECK(rc == MB_EXIT_USAGE && strstr(out.err, "text.elf"),
-	      "tcg: not an ELF, rejected before qemu");
+	rc = settle_guest(path, err, sizeof(err));
+	CHECK(rc == MB_EXIT_USAGE && strstr(err, "text.elf") &&
+	      !strchr(err, '\n'), "options: not an ELF, rejected before qemu");
 	unlink(path);
+	path_in(path, sizeof(path), "guest.elf");
+	rc = settle_guest(path, err, sizeof(err));
+	CHECK(!rc, "options: a good guest ELF is accepted");
 
 	unlink(path);
 	path_in(path, sizeof(path), "qemu");

@@ -11,7 +11,6 @@
 #include <inttypes.h>
 #include <jansson.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -24,16 +23,7 @@ const char *const mb_counter_names[MB_NR_COUNTERS] = {
 #undef MB_CTR_NAME
 };
 
-static __attribute__((format(printf, 3, 4)))
-int bad(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
+#define bad(err, errlen, ...) mb_errf(-1, err, errlen, __VA_ARGS__)
 
 /* An optional string field into buf; missing is fine, wrong type is not. */
 static int get_str(json_t *o, const char *key, char *buf, size_t len,
@@ -206,16 +196,13 @@ static int opt_add(struct optset *s, const char *k, const char *v,
 	return 0;
 }
 
+/* `mapbench run`'s own defaults (options.c) */
 static bool is_default(const char *k, const char *v)
 {
-	static const char *const def[][2] = {
-		{ "layout", "mem" }, { "backing", "anon" },
-		{ "prefault", "none" }, { "pmu", "no" }, { "iterations", "1" },
-	};
-
-	for (size_t i = 0; i < sizeof(def) / sizeof(def[0]); i++)
-		if (!strcmp(k, def[i][0]))
-			return !strcmp(v, def[i][1]);
+	for (const struct mb_opt_default *d = mb_run_opt_defaults; d->key;
+	     d++)
+		if (!strcmp(k, d->key))
+			return !strcmp(v, d->value);
 	return false;
 }
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "cli.h"
 
 enum fmt { F_TEXT, F_MARKDOWN, F_CSV, F_JSON };
 
@@ -683,9 +684,10 @@ static void emit(struct rep *r)
 	}
 }
 
-static const char report_usage[] =
+const char mb_report_usage[] =
 "usage: mapbench report FILES... [--format text|markdown|csv|json]\n"
-"                       [--baseline STRATEGY] [--max-ci PCT] [-o FILE]\n";
+"                       [--baseline STRATEGY] [--max-ci PCT]\n"
+"                       [-o|--output FILE] [-h|--help]\n";
 
 int mb_cmd_report(int argc, char **argv)
 {
@@ -705,7 +707,8 @@ int mb_cmd_report(int argc, char **argv)
 	char err[512];
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "f:b:o:h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":f:b:o:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
 			if (!strcmp(optarg, "text"))
@@ -734,15 +737,14 @@ int mb_cmd_report(int argc, char **argv)
 			out = optarg;
 			break;
 		case 'h':
-			fputs(report_usage, stdout);
+			fputs(mb_report_usage, stdout);
 			return MB_EXIT_OK;
 		default:
-			fputs(report_usage, stderr);
-			return MB_EXIT_USAGE;
+			mb_die_opt(MB_EXIT_USAGE, opt, argv, "report");
 		}
 	}
 	if (optind == argc) {
-		fputs(report_usage, stderr);
+		fputs(mb_report_usage, stderr);
 		return MB_EXIT_USAGE;
 	}
 	for (int i = optind; i < argc; i++)

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "cli.h"
 
 #define EXIT_REGRESSION	1
 #define EXIT_UNUSABLE	2
@@ -397,9 +398,10 @@ static void load_side(const char *arg, struct mb_runset *set)
 	}
 }
 
-static const char compare_usage[] =
+const char mb_compare_usage[] =
 "usage: mapbench compare BASELINE CURRENT [--threshold 5%] [--alpha 0.01]\n"
-"                        [--junit FILE] [--tap] [--ignore-host]\n";
+"                        [--junit FILE] [--tap] [--ignore-host]\n"
+"                        [-h|--help]\n";
 
 int mb_cmd_compare(int argc, char **argv)
 {
@@ -420,7 +422,8 @@ int mb_cmd_compare(int argc, char **argv)
 	int opt, ret;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 't':
 			if (mb_parse_percent(optarg, &c.threshold) ||
@@ -451,15 +454,14 @@ int mb_cmd_compare(int argc, char **argv)
 			c.flags |= MB_KEY_NO_HOST;
 			break;
 		case 'h':
-			fputs(compare_usage, stdout);
+			fputs(mb_compare_usage, stdout);
 			return MB_EXIT_OK;
 		default:
-			fputs(compare_usage, stderr);
-			return EXIT_UNUSABLE;
+			mb_die_opt(EXIT_UNUSABLE, opt, argv, "compare");
 		}
 	}
 	if (argc - optind != 2) {
-		fputs(compare_usage, stderr);
+		fputs(mb_compare_usage, stderr);
 		return EXIT_UNUSABLE;
 	}
 	load_side(argv[optind], &sb);

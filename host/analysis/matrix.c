@@ -27,6 +27,7 @@
 #include <linux/kvm.h>
 
 #include "analysis.h"
+#include "cli.h"
 
 #define RESULTS		"results.jsonl"
 #define RUN_JSON	".run.json"
@@ -667,10 +668,13 @@ static int run_matrix(struct ctx *c, const struct mb_point *pts, size_t n)
 	if (c->tty && !c->quiet)
 		fprintf(stderr, "\r\033[K");
 	if (stop_sig) {
-		fprintf(stderr, "mapbench: interrupted (%s): %zu of %zu points "
-			"recorded; run again to resume\n", strsignal(stop_sig),
-			c->points_done, c->points);
-		return 128 + stop_sig;
+		char note[96], err[MB_ERRLEN];
+
+		snprintf(note, sizeof(note), "%zu of %zu points recorded; run again to resume",
+			 c->points_done, c->points);
+		ret = mb_signal_errf(stop_sig, err, sizeof(err), note);
+		fprintf(stderr, "mapbench: %s\n", err);
+		return ret;
 	}
 	printf("matrix: %zu points: %u ran ok, %u done before, %u skipped, "
 	       "%u failed; results in %s\n", n, c->n_ok, c->n_resumed,
@@ -699,10 +703,10 @@ static int mkdir_p(const char *path)
 	return 0;
 }
 
-static const char matrix_usage[] =
+const char mb_matrix_usage[] =
 "usage: mapbench matrix CONFIG OUTDIR [--label NAME] [--guest ELF]\n"
 "                       [--accel kvm|tcg] [--deterministic] [--dry-run]\n"
-"                       [-q] [-v]\n";
+"                       [-q|--quiet] [-v|--verbose] [-h|--help]\n";
 
 static void default_label(char *buf, size_t len)
 {
@@ -735,7 +739,8 @@ int mb_cmd_matrix(int argc, char **argv)
 	ssize_t len;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":qvh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'l':
 			if (!*optarg || strlen(optarg) >= 64 ||
@@ -769,15 +774,14 @@ int mb_cmd_matrix(int argc, char **argv)
 			c.verbose = true;
 			break;
 		case 'h':
-			fputs(matrix_usage, stdout);
+			fputs(mb_matrix_usage, stdout);
 			return MB_EXIT_OK;
 		default:
-			fputs(matrix_usage, stderr);
-			return MB_EXIT_USAGE;
+			mb_die_opt(MB_EXIT_USAGE, opt, argv, "matrix");
 		}
 	}
 	if (argc - optind != 2 && !(dry && argc - optind == 1)) {
-		fputs(matrix_usage, stderr);
+		fputs(mb_matrix_usage, stderr);
 		return MB_EXIT_USAGE;
 	}
 	if (c.force_det && c.force_accel == MB_ACCEL_KVM)

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The analysis side of mapbench: matrix configs and the runner, result
- * files read back, statistics, the cover-letter table, plots and the
- * regression gate.  None of it touches a VM: the runner starts
- * `mapbench run` children, everything else reads their JSON.
+ * host/analysis/: the analysis side of mapbench -- matrix configs and
+ * the runner, result files read back, statistics, the cover-letter
+ * table, plots and the regression gate.  None of it touches a VM: the
+ * runner starts `mapbench run` children, everything else reads their
+ * JSON.  Below it: the run side (../mapbench.h) for names and defaults,
+ * the base layer (../util.h).  Above it: the CLI (../cli.h).
  */
 #ifndef MAPBENCH_ANALYSIS_H
 #define MAPBENCH_ANALYSIS_H
@@ -137,7 +139,7 @@ int mb_strategy_rank(const char *name);
 #define MB_CFG_MAX_EXTRA	4
 #define MB_CFG_NAMELEN		48
 
-/* A run option of issue #4's kind, passed through as --NAME VALUE. */
+/* A run option given per point, passed through as --NAME VALUE. */
 struct mb_cfg_extra {
 	const char *key;		/* config key == run option name */
 	unsigned int n;
@@ -182,32 +184,10 @@ struct mb_point *mb_config_points(const struct mb_matrix_cfg *cfg,
 				  size_t *n, char *err, size_t errlen);
 const char *mb_extra_option(unsigned int i);
 
-/* ---- commands -------------------------------------------------------- */
+/* ---- units.c ---------------------------------------------------------- */
 
-int mb_cmd_matrix(int argc, char **argv);
-int mb_cmd_report(int argc, char **argv);
-int mb_cmd_plot(int argc, char **argv);
-int mb_cmd_compare(int argc, char **argv);
-
-/* ---- autil.c --------------------------------------------------------- */
-
-/* Write len bytes to path via a temp file + rename: all or nothing. */
-int mb_write_atomic(const char *path, const char *buf, size_t len,
-		    char *err, size_t errlen);
-/* A growable string. */
-struct mb_buf {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-void mb_bprintf(struct mb_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void mb_buf_free(struct mb_buf *b);
 /* "42%", "42", "0.5%" -> 0.42 etc.; -1 on junk. */
 int mb_parse_percent(const char *s, double *out);
-/* "mapbench: <msg>" on stderr, exit 1 (bad input). */
-__attribute__((format(printf, 1, 2), noreturn))
-void mb_die(const char *fmt, ...);
 /* "1.25", "12.5", "151" -- the table's ms */
 void mb_format_ms(double ms, char *buf, size_t len);
 

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "analysis.h"
+#include "cli.h"
 
 extern char **environ;
 
@@ -363,9 +364,9 @@ static int run_gnuplot(const char *script, const char *log)
 	return WIFEXITED(st) && !WEXITSTATUS(st) ? 0 : 1;
 }
 
-static const char plot_usage[] =
-"usage: mapbench plot FILES... -o OUT.png|OUT.svg [--host LABEL]\n"
-"                     [--rodata full|on|off]\n";
+const char mb_plot_usage[] =
+"usage: mapbench plot FILES... -o|--output OUT.png|OUT.svg [--host LABEL]\n"
+"                     [--rodata full|on|off] [-h|--help]\n";
 
 int mb_cmd_plot(int argc, char **argv)
 {
@@ -385,7 +386,8 @@ int mb_cmd_plot(int argc, char **argv)
 	bool svg;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'o':
 			out = optarg;
@@ -400,15 +402,14 @@ int mb_cmd_plot(int argc, char **argv)
 			p.rodata = optarg;
 			break;
 		case 'h':
-			fputs(plot_usage, stdout);
+			fputs(mb_plot_usage, stdout);
 			return MB_EXIT_OK;
 		default:
-			fputs(plot_usage, stderr);
-			return MB_EXIT_USAGE;
+			mb_die_opt(MB_EXIT_USAGE, opt, argv, "plot");
 		}
 	}
 	if (optind == argc || !out) {
-		fputs(plot_usage, stderr);
+		fputs(mb_plot_usage, stderr);
 		return MB_EXIT_USAGE;
 	}
 	ext = strrchr(out, '.');

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Unit tests of the VMM's host side that need no KVM: the layout syntax
- * and its checks, IPA and table-region arithmetic, option values, smaps
+ * Unit tests of the run side that need no KVM: the layout syntax and its
+ * checks, IPA and table-region arithmetic, the run options settled
+ * (options.c: values, combinations, defaults, one-line errors), smaps
  * parsing, the KVM binary-stats decoder (fed files captured from the
  * nested-KVM tier's Linux 6.1), ESR decoding, and the record checks of
  * --iterations / --pmu.  Run from the top of the tree.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -259,7 +261,7 @@ static void test_table_region(void)
 
 static void test_options(void)
 {
-	struct mb_config cfg = { .cpu = -1 };
+	struct mb_run_opts cfg = { .cpu = -1 };
 	char err[MB_ERRLEN], buf[32];
 	unsigned long v;
 
@@ -308,36 +310,125 @@ static void test_options(void)
 	cfg.params.nr_banks = 1;
 	cfg.params.banks[0] = (struct mb_bank){ MB_RAM_BASE, G };
 	mb_parse_backing("thp", &cfg, err, sizeof(err));
-	CHECK(mb_config_check(&cfg, err, sizeof(err)) == MB_EXIT_USAGE &&
+	CHECK(mb_run_opts_check(&cfg, err, sizeof(err)) == MB_EXIT_USAGE &&
 	      !strcmp(err, "--backing is KVM-only: under TCG, QEMU allocates guest RAM itself"),
 	      "tcg: --backing refused");
 	cfg.set = MB_SET_CPU;
-	CHECK(mb_config_check(&cfg, err, sizeof(err)) == MB_EXIT_USAGE &&
+	CHECK(mb_run_opts_check(&cfg, err, sizeof(err)) == MB_EXIT_USAGE &&
 	      strstr(err, "--cpu is KVM-only"), "tcg: --cpu refused");
 	cfg.set = 0;
 	cfg.prefault = MB_PREFAULT_HOST;
-	CHECK(mb_config_check(&cfg, err, sizeof(err)) == MB_EXIT_USAGE &&
+	CHECK(mb_run_opts_check(&cfg, err, sizeof(err)) == MB_EXIT_USAGE &&
 	      strstr(err, "--prefault host is KVM-only"),
 	      "tcg: --prefault host refused");
 	cfg.prefault = MB_PREFAULT_GUEST;
 	cfg.pmu = 1;
-	CHECK(!mb_config_check(&cfg, err, sizeof(err)),
+	CHECK(!mb_run_opts_check(&cfg, err, sizeof(err)),
 	      "tcg: --prefault guest and --pmu are fine");
 	cfg.accel = MB_ACCEL_KVM;
 	cfg.backing = MB_BACKING_HUGETLB;
 	cfg.hugepage = G;
 	cfg.params.banks[0].size = 3 * G / 2;
-	CHECK(mb_config_check(&cfg, err, sizeof(err)) == MB_EXIT_USAGE &&
+	CHECK(mb_run_opts_check(&cfg, err, sizeof(err)) == MB_EXIT_USAGE &&
 	      strstr(err, "RAM bank 0 at 0x40000000+0x60000000 is not 1G aligned"),
 	      "kvm: hugetlb:1G needs 1G-aligned banks");
 	cfg.backing = MB_BACKING_ANON;
 	cfg.set = MB_SET_CPU;
 	cfg.cpu = 4000;
-	CHECK(mb_config_check(&cfg, err, sizeof(err)) == MB_EXIT_USAGE &&
+	CHECK(mb_run_opts_check(&cfg, err, sizeof(err)) == MB_EXIT_USAGE &&
 	      strstr(err, "--cpu 4000: this process may run on CPUs 0"),
 	      "kvm: --cpu not in the affinity mask");
 	cfg.cpu = 0;
-	CHECK(!mb_config_check(&cfg, err, sizeof(err)), "kvm: --cpu 0 fine");
+	CHECK(!mb_run_opts_check(&cfg, err, sizeof(err)), "kvm: --cpu 0 fine");
+}
+
+/* `mapbench run ARGS...` settled by mb_run_opts_parse(); rc, err. */
+static int settle(struct mb_run_opts *o, char *err, size_t errlen, ...)
+{
+	static const struct mb_run_env env = {
+		.preset_dir = "configs/layouts",
+		.guest_elf = "/nonexistent/guest.elf",
+	};
+	char *argv[24] = { "run" };
+	int argc = 1;
+	va_list ap;
+
+	va_start(ap, errlen);
+	while (argc < 23 && (argv[argc] = va_arg(ap, char *)))
+		argc++;
+	va_end(ap);
+	argv[argc] = NULL;
+	err[0] = '\0';
+	return mb_run_opts_parse(argc, argv, &env, o, err, errlen);
+}
+
+static void test_run_opts(void)
+{
+	struct mb_run_opts o;
+	char err[MB_ERRLEN];
+	int rc;
+
+	rc = settle(&o, err, sizeof(err), "--mem", "1G", "--foo", NULL);
+	CHECK(rc == MB_EXIT_USAGE &&
+	      !strcmp(err, "unknown option '--foo' (mapbench run --help)"),
+	      "run: unknown long option, one line");
+	rc = settle(&o, err, sizeof(err), "--mem", "1G", "--foo=bar", NULL);
+	CHECK(rc == MB_EXIT_USAGE &&
+	      !strcmp(err, "unknown option '--foo' (mapbench run --help)"),
+	      "run: unknown long option with a value");
+	rc = settle(&o, err, sizeof(err), "-vx", "--mem", "1G", NULL);
+	CHECK(rc == MB_EXIT_USAGE &&
+	      !strcmp(err, "unknown option '-x' (mapbench run --help)"),
+	      "run: unknown short option in a cluster");
+	rc = settle(&o, err, sizeof(err), "--mem", NULL);
+	CHECK(rc == MB_EXIT_USAGE &&
+	      !strcmp(err, "option '--mem' needs a value (mapbench run --help)"),
+	      "run: missing value");
+	rc = settle(&o, err, sizeof(err), "--help", "--bogus", NULL);
+	CHECK(rc == 0 && o.help, "run: --help");
+	rc = settle(&o, err, sizeof(err), NULL);
+	CHECK(rc == MB_EXIT_USAGE &&
+	      !strcmp(err, "run needs --mem SIZE or --layout"), "run: no RAM");
+	rc = settle(&o, err, sizeof(err), "--mem", "1G", "--layout", "2x1G",
+		    NULL);
+	CHECK(rc == MB_EXIT_USAGE && strstr(err, "exclude each other"),
+	      "run: --mem and --layout");
+	rc = settle(&o, err, sizeof(err), "--mem", "1G", "extra", NULL);
+	CHECK(rc == MB_EXIT_USAGE &&
+	      !strcmp(err, "unexpected argument 'extra'"), "run: extra argument");
+	rc = settle(&o, err, sizeof(err), "--mem", "1G", "--timeout", "0",
+		    NULL);
+	CHECK(rc == MB_EXIT_USAGE && strstr(err, "--timeout: '0'"),
+	      "run: --timeout 0");
+	rc = settle(&o, err, sizeof(err), "--mem", "1G", "--deterministic",
+		    "--accel", "kvm", NULL);
+	CHECK(rc == MB_EXIT_USAGE &&
+	      !strcmp(err, "--deterministic needs --accel tcg (QEMU icount)"),
+	      "run: --deterministic on kvm");
+	rc = settle(&o, err, sizeof(err), "--mem", "1G", "--backing", "thp",
+		    NULL);
+	CHECK(rc == MB_EXIT_USAGE && strstr(err, "--backing is KVM-only"),
+	      "run: checks against each other (no KVM here: tcg)");
+	rc = settle(&o, err, sizeof(err), "--layout", "2x1G@gap=1G",
+		    "--accel", "kvm", "--backing", "hugetlb:1G", NULL);
+	CHECK(rc == MB_EXIT_USAGE && strstr(err, "guest ELF") &&
+	      o.params.nr_banks == 2, "run: 1G banks fit hugetlb:1G");
+	rc = settle(&o, err, sizeof(err), "--mem", "1536M", "--accel", "kvm",
+		    "--backing", "hugetlb:1G", NULL);
+	CHECK(rc == MB_EXIT_USAGE && strstr(err, "is not 1G aligned"),
+	      "run: hugetlb:1G alignment checked with the options");
+	/* everything settled before the ELF is looked at */
+	rc = settle(&o, err, sizeof(err), "--mem", "1G", NULL);
+	CHECK(rc == MB_EXIT_USAGE &&
+	      !strcmp(err, "guest ELF '/nonexistent/guest.elf' not found (build it with make)"),
+	      "run: the guest ELF checked once");
+	CHECK(o.accel == MB_ACCEL_TCG && o.timeout_s == MB_DEFAULT_TIMEOUT_S &&
+	      o.repeat == 1 && o.cpu == -1 && o.backing == MB_BACKING_ANON &&
+	      o.prefault == MB_PREFAULT_NONE && !strcmp(o.qemu, MB_DEFAULT_QEMU) &&
+	      o.params.strategy == MB_STRAT_base &&
+	      o.params.rodata == MB_RODATA_FULL &&
+	      o.params.magic == MB_PARAMS_MAGIC &&
+	      (o.params.flags & MB_PF_QUIET), "run: defaults filled in");
 }
 
 /* ---- host facts ------------------------------------------------------ */
@@ -702,6 +793,7 @@ int main(void)
 	test_ipa();
 	test_table_region();
 	test_options();
+	test_run_opts();
 	test_hostinfo();
 	test_kstats();
 	test_esr();
@@ -711,7 +803,7 @@ int main(void)
 	if (system(cmd))
 		printf("# could not remove %s\n", tmpdir);
 
-	printf("test_vmm: %d passed, %d failed\n", nr_tests - nr_failed,
+	printf("test_runside: %d passed, %d failed\n", nr_tests - nr_failed,
 	       nr_failed);
 	return nr_failed ? 1 : 0;
 }

@@ -19,7 +19,7 @@
 #define MAX_SECTIONS	64
 #define MAX_POINTS	100000
 
-/* Run options from issue #4 taken as axes: key = option name. */
+/* Run options taken as axes: key = option name. */
 static const char *const extra_opts[MB_CFG_MAX_EXTRA] = {
 	"backing", "prefault", "layout", "cpu",
 };

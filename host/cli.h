@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The command line, on top of both halves: main.c dispatches to the
+ * commands; every command's usage text is its own and `mapbench --help`
+ * prints them all.  Only the CLI may exit on bad input (mb_die).
+ */
+#ifndef MAPBENCH_CLI_H
+#define MAPBENCH_CLI_H
+
+/* "mapbench: <msg>" on stderr, exit MB_EXIT_USAGE (bad input). */
+__attribute__((format(printf, 1, 2), noreturn))
+void mb_die(const char *fmt, ...);
+/* getopt_long() returned '?' or ':': one line naming the option and
+ * "(mapbench CMD --help)" on stderr, exit code. */
+__attribute__((noreturn))
+void mb_die_opt(int code, int c, char **argv, const char *cmd);
+
+/* The commands: argv[0] is the command's name; an MB_EXIT_* code. */
+int mb_cmd_run(int argc, char **argv);
+int mb_cmd_matrix(int argc, char **argv);
+int mb_cmd_report(int argc, char **argv);
+int mb_cmd_plot(int argc, char **argv);
+int mb_cmd_compare(int argc, char **argv);
+
+/* Their usage texts, each listing every option of its getopt table. */
+extern const char mb_run_usage[];
+extern const char mb_matrix_usage[];
+extern const char mb_report_usage[];
+extern const char mb_plot_usage[];
+extern const char mb_compare_usage[];
+
+#endif /* MAPBENCH_CLI_H */

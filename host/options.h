@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A run's options, settled once.  `mapbench run`'s arguments go through
+ * mb_run_opts_parse() only: parsed, checked against each other, the
+ * guest ELF and the layout checked, every default filled in.  What comes
+ * out is trusted by the driver and both backends; what only the host can
+ * tell at run time (its page size, its huge page pool, KVM's IPA limit)
+ * is checked once, in the KVM backend.
+ */
+#ifndef MAPBENCH_OPTIONS_H
+#define MAPBENCH_OPTIONS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <mapbench/abi.h>
+
+enum mb_accel {
+	MB_ACCEL_KVM,
+	MB_ACCEL_TCG,
+};
+
+enum mb_backing {
+	MB_BACKING_ANON,		/* MADV_NOHUGEPAGE: host base pages */
+	MB_BACKING_THP,			/* MADV_HUGEPAGE */
+	MB_BACKING_HUGETLB,		/* MAP_HUGETLB, size in hugepage */
+};
+
+enum mb_prefault {
+	MB_PREFAULT_NONE,
+	MB_PREFAULT_HOST,		/* MADV_POPULATE_WRITE, table region */
+	MB_PREFAULT_GUEST,		/* MB_PF_PREFAULT: first touch untimed */
+};
+
+/* The options of one `mapbench run`, validated and defaulted. */
+struct mb_run_opts {
+	const char *guest_elf;		/* path of mapbench-guest.elf */
+	enum mb_accel accel;
+	struct mb_params params;	/* what the guest is handed */
+	unsigned int timeout_s;		/* wall-clock limit of one run */
+	const char *json_path;		/* NULL: no JSON file */
+	const char *qemu;		/* QEMU binary to use (tcg) */
+	int verbose;
+	int deterministic;		/* tcg -icount: same ticks each run */
+	char layout[96];		/* preset name or spec as given */
+	enum mb_backing backing;
+	uint64_t hugepage;		/* hugetlb page size, 0: host default */
+	enum mb_prefault prefault;
+	int cpu;			/* pin the vCPU thread; -1: no */
+	int pmu;			/* vPMU, guest reads PMCCNTR_EL0 */
+	unsigned int repeat;		/* fresh VMs, one record each, >= 1 */
+	int window_exits;		/* sample exits during the run */
+	unsigned int set;		/* MB_SET_*: options given */
+	int help;			/* --help: nothing else was checked */
+};
+
+/* Options given explicitly (some are KVM-only). */
+#define MB_SET_BACKING	(1u << 0)
+#define MB_SET_PREFAULT	(1u << 1)
+#define MB_SET_CPU	(1u << 2)
+
+#define MB_DEFAULT_TIMEOUT_S	900
+#define MB_DEFAULT_QEMU		"qemu-system-aarch64"
+
+/* What the caller knows about where it runs (the CLI; the fuzzer fakes
+ * it). */
+struct mb_run_env {
+	const char *preset_dir;		/* configs/layouts */
+	const char *guest_elf;		/* used without --guest */
+	int kvm_usable;			/* the --accel default */
+};
+
+/*
+ * argv[0] is "run".  0, or an MB_EXIT_* code with one line in err; never
+ * exits and prints nothing (--help: o->help set, 0).
+ */
+int mb_run_opts_parse(int argc, char **argv, const struct mb_run_env *env,
+		      struct mb_run_opts *o, char *err, size_t errlen);
+
+/* The pieces, exposed for the unit tests; 0 or -1 with err set. */
+int mb_parse_backing(const char *s, struct mb_run_opts *o, char *err,
+		     size_t errlen);
+int mb_parse_prefault(const char *s, struct mb_run_opts *o, char *err,
+		      size_t errlen);
+/* The options against each other and this process: 0 or MB_EXIT_*. */
+int mb_run_opts_check(const struct mb_run_opts *o, char *err,
+		      size_t errlen);
+
+const char *mb_backing_name(const struct mb_run_opts *o, char *buf,
+			    size_t len);
+const char *mb_prefault_name(enum mb_prefault pf);
+
+/*
+ * The defaults of the record's "options" object, as the analysis spells
+ * values (booleans yes/no): options at these values do not make a point
+ * different.  Ends with { NULL, NULL }.
+ */
+struct mb_opt_default {
+	const char *key, *value;
+};
+extern const struct mb_opt_default mb_run_opt_defaults[];
+
+#endif /* MAPBENCH_OPTIONS_H */
