@@ -211,6 +211,8 @@ $(BUILD)/unit/%.o: tests/unit/%.c
 	@echo "  CC      $@"
 	$(Q)$(CC) $(HOST_CFLAGS) -Itests/unit $(SAN_FLAGS) -MMD -MP -c $< -o $@
 
+# (test_host compares the version in the JSON with its own)
+$(patsubst %,$(BUILD)/unit/%.o,$(HOST_TESTS)): $(VERSION_STAMP)
 $(addprefix $(BUILD)/unit/,$(HOST_TESTS)): %: %.o $(ASAN_LIB)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(SAN_FLAGS) $< $(ASAN_LIB) -o $@ $(HOST_LIBS)

@@ -21,7 +21,6 @@
 #define STATS_FILE_MAX	(1u << 20)
 #define NAME_SIZE_MAX	256
 
-#define kerr(err, errlen, ...) mb_errf(-1, err, errlen, __VA_ARGS__)
 
 static uint64_t get_u64(const uint8_t *p)
 {
@@ -51,20 +50,20 @@ int mb_kstats_decode(const void *blob, size_t len, struct mb_kstats *out,
 
 	memset(out, 0, sizeof(*out));
 	if (len < sizeof(h))
-		return kerr(err, errlen, "KVM stats: %zu bytes, no header", len);
+		return mb_errf(-1, err, errlen, "KVM stats: %zu bytes, no header", len);
 	memcpy(&h, b, sizeof(h));
 	if (!h.name_size || h.name_size > NAME_SIZE_MAX)
-		return kerr(err, errlen, "KVM stats: name size %u", h.name_size);
+		return mb_errf(-1, err, errlen, "KVM stats: name size %u", h.name_size);
 	if (h.num_desc > MB_KSTAT_MAX)
-		return kerr(err, errlen, "KVM stats: %u descriptors, at most %d",
+		return mb_errf(-1, err, errlen, "KVM stats: %u descriptors, at most %d",
 			    h.num_desc, MB_KSTAT_MAX);
 	if ((uint64_t)h.id_offset + h.name_size > len ||
 	    !name_ok(b + h.id_offset, h.name_size))
-		return kerr(err, errlen, "KVM stats: bad id string");
+		return mb_errf(-1, err, errlen, "KVM stats: bad id string");
 	stride = sizeof(struct kvm_stats_desc) + (uint64_t)h.name_size;
 	end = (uint64_t)h.desc_offset + stride * h.num_desc;
 	if (end > len)
-		return kerr(err, errlen,
+		return mb_errf(-1, err, errlen,
 			    "KVM stats: descriptors beyond the %zu bytes read",
 			    len);
 	snprintf(out->id, sizeof(out->id), "%s", (const char *)b + h.id_offset);
@@ -78,16 +77,16 @@ int mb_kstats_decode(const void *blob, size_t len, struct mb_kstats *out,
 		memcpy(&desc, d, sizeof(desc));
 		if (!name_ok(d + sizeof(desc), h.name_size) ||
 		    strlen((const char *)d + sizeof(desc)) >= MB_KSTAT_NAME)
-			return kerr(err, errlen,
+			return mb_errf(-1, err, errlen,
 				    "KVM stats: descriptor %u has a bad name", i);
 		if ((desc.flags & KVM_STATS_TYPE_MASK) > KVM_STATS_TYPE_MAX ||
 		    !desc.size)
-			return kerr(err, errlen,
+			return mb_errf(-1, err, errlen,
 				    "KVM stats: %s: unknown type or size 0",
 				    (const char *)d + sizeof(desc));
 		at = (uint64_t)h.data_offset + desc.offset;
 		if (at + (uint64_t)desc.size * 8 > len)
-			return kerr(err, errlen,
+			return mb_errf(-1, err, errlen,
 				    "KVM stats: %s: data beyond the %zu bytes read",
 				    (const char *)d + sizeof(desc), len);
 		/* histograms: the total count, saturating */
@@ -99,7 +98,7 @@ int mb_kstats_decode(const void *blob, size_t len, struct mb_kstats *out,
 		for (unsigned int j = 0; j < out->nr; j++)
 			if (!strcmp(out->s[j].name,
 				    (const char *)d + sizeof(desc)))
-				return kerr(err, errlen,
+				return mb_errf(-1, err, errlen,
 					    "KVM stats: %s appears twice",
 					    out->s[j].name);
 		snprintf(s->name, sizeof(s->name), "%s",
@@ -133,7 +132,7 @@ int mb_kstats_delta(const struct mb_kstats *before,
 {
 	memset(delta, 0, sizeof(*delta));
 	if (before->nr != after->nr || strcmp(before->id, after->id))
-		return kerr(err, errlen,
+		return mb_errf(-1, err, errlen,
 			    "KVM stats: the descriptor set changed during the run");
 	memcpy(delta->id, after->id, sizeof(delta->id));
 	for (unsigned int i = 0; i < after->nr; i++) {
@@ -143,7 +142,7 @@ int mb_kstats_delta(const struct mb_kstats *before,
 		uint32_t type = a->flags & KVM_STATS_TYPE_MASK;
 
 		if (!b || b->flags != a->flags || b->size != a->size)
-			return kerr(err, errlen,
+			return mb_errf(-1, err, errlen,
 				    "KVM stats: %s changed shape during the run",
 				    a->name);
 		*d = *a;
@@ -151,7 +150,7 @@ int mb_kstats_delta(const struct mb_kstats *before,
 		    type == KVM_STATS_TYPE_PEAK)
 			continue;
 		if (a->value < b->value)
-			return kerr(err, errlen,
+			return mb_errf(-1, err, errlen,
 				    "KVM stats: counter %s went backwards",
 				    a->name);
 		d->value = a->value - b->value;

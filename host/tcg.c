@@ -142,20 +142,18 @@ static int spawn(char *const argv[], pid_t *pid, int *out_fd, int *err_fd,
 		close(op[0]);
 		close(ep[0]);
 		if (r == ENOENT)
-			mb_errf(0, err, errlen,
-			     "%s not found (run scripts/deps.sh)", argv[0]);
-		else
-			mb_errf(0, err, errlen, "cannot run %s: %s", argv[0],
-			     strerror(r));
-		return MB_EXIT_VMM;
+			return mb_errf(MB_EXIT_VMM, err, errlen,
+				       "%s not found (run scripts/deps.sh)",
+				       argv[0]);
+		return mb_errf(MB_EXIT_VMM, err, errlen, "cannot run %s: %s",
+			       argv[0], strerror(r));
 	}
 	*out_fd = op[0];
 	*err_fd = ep[0];
 	return 0;
 
 pipe_fail:
-	mb_errf(0, err, errlen, "pipe: %s", strerror(errno));
-	return MB_EXIT_VMM;
+	return mb_errf(MB_EXIT_VMM, err, errlen, "pipe: %s", strerror(errno));
 }
 
 static void sleep_ms(long ms)
@@ -237,8 +235,8 @@ static int pump(pid_t pid, int out_fd, int err_fd, double deadline,
 		if (poll(pfd, 2, ms) < 0) {
 			if (errno == EINTR)
 				continue;
-			mb_errf(0, err, errlen, "poll: %s", strerror(errno));
-			ret = MB_EXIT_VMM;
+			ret = mb_errf(MB_EXIT_VMM, err, errlen, "poll: %s",
+				      strerror(errno));
 			break;
 		}
 		for (int i = 0; i < 2; i++) {
@@ -403,39 +401,34 @@ static int verdict(const struct mb_run_opts *opts, struct run_io *io,
 	if (io->stopped || mb_stop_signal)
 		return mb_signal_errf(mb_stop_signal ? mb_stop_signal : SIGINT,
 				      err, errlen, NULL);
-	if (io->timed_out) {
-		mb_errf(0, err, errlen, "guest did not finish in %u s (qemu tcg)",
-		     opts->timeout_s);
-		return MB_EXIT_TIMEOUT;
-	}
-	if (io->flooded) {
-		mb_errf(0, err, errlen,
-		     "guest console output exceeded %u MiB (qemu killed)",
-		     CONSOLE_CAP >> 20);
-		return MB_EXIT_GUEST;
-	}
+	if (io->timed_out)
+		return mb_errf(MB_EXIT_TIMEOUT, err, errlen,
+			       "guest did not finish in %u s (qemu tcg)",
+			       opts->timeout_s);
+	if (io->flooded)
+		return mb_errf(MB_EXIT_GUEST, err, errlen,
+			       "guest console output exceeded %u MiB (qemu killed)",
+			       CONSOLE_CAP >> 20);
 	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
 		mb_console_last_line(&io->qerr, line, sizeof(line));
 		if (WIFSIGNALED(st))
-			mb_errf(0, err, errlen, "qemu killed by signal %d%s%s",
-			     WTERMSIG(st), *line ? ": " : "", line);
-		else
-			mb_errf(0, err, errlen, "qemu exited with status %d%s%s",
-			     WEXITSTATUS(st), *line ? ": " : "", line);
-		return MB_EXIT_VMM;
+			return mb_errf(MB_EXIT_VMM, err, errlen,
+				       "qemu killed by signal %d%s%s",
+				       WTERMSIG(st), *line ? ": " : "", line);
+		return mb_errf(MB_EXIT_VMM, err, errlen,
+			       "qemu exited with status %d%s%s",
+			       WEXITSTATUS(st), *line ? ": " : "", line);
 	}
 	mb_console_finish(&io->con);
-	if (io->con.rec_state == MB_CREC_BAD) {
-		mb_errf(0, err, errlen, "%s", io->con.rec_why);
-		return MB_EXIT_GUEST;
-	}
+	if (io->con.rec_state == MB_CREC_BAD)
+		return mb_errf(MB_EXIT_GUEST, err, errlen, "%s",
+			       io->con.rec_why);
 	if (io->con.rec_state == MB_CREC_NONE) {
 		mb_console_last_line(&io->con, line, sizeof(line));
-		mb_errf(0, err, errlen,
-		     "guest powered off without a result record%s%s%s",
-		     *line ? " (last console line: \"" : "", line,
-		     *line ? "\")" : "");
-		return MB_EXIT_GUEST;
+		return mb_errf(MB_EXIT_GUEST, err, errlen,
+			       "guest powered off without a result record%s%s%s",
+			       *line ? " (last console line: \"" : "", line,
+			       *line ? "\")" : "");
 	}
 	ret = mb_record_check(io->con.rec, sizeof(io->con.rec), &opts->params,
 			      &out->rec, err, errlen);
@@ -470,13 +463,13 @@ static int tcg_run(const struct mb_run_opts *opts, const struct tcg_mode *mode,
 	args = calloc(1, sizeof(*args));
 	io = calloc(1, sizeof(*io));
 	if (!args || !io) {
-		mb_errf(0, out->err, sizeof(out->err), "out of memory");
-		ret = MB_EXIT_VMM;
+		ret = mb_errf(MB_EXIT_VMM, out->err, sizeof(out->err),
+			      "out of memory");
 		goto done;
 	}
 	if (qemu_args(args, qemu, mode, mib, opts->guest_elf, params)) {
-		mb_errf(0, out->err, sizeof(out->err), "temp file path too long");
-		ret = MB_EXIT_VMM;
+		ret = mb_errf(MB_EXIT_VMM, out->err, sizeof(out->err),
+			      "temp file path too long");
 		goto done;
 	}
 	mb_console_init(&io->con);

@@ -23,7 +23,6 @@ const char *const mb_counter_names[MB_NR_COUNTERS] = {
 #undef MB_CTR_NAME
 };
 
-#define bad(err, errlen, ...) mb_errf(-1, err, errlen, __VA_ARGS__)
 
 /* An optional string field into buf; missing is fine, wrong type is not. */
 static int get_str(json_t *o, const char *key, char *buf, size_t len,
@@ -34,19 +33,19 @@ static int get_str(json_t *o, const char *key, char *buf, size_t len,
 
 	if (!v || json_is_null(v)) {
 		if (need)
-			return bad(err, errlen, "record has no '%s'", key);
+			return mb_errf(-1, err, errlen, "record has no '%s'", key);
 		return 0;
 	}
 	if (!json_is_string(v))
-		return bad(err, errlen, "'%s' is not a string", key);
+		return mb_errf(-1, err, errlen, "'%s' is not a string", key);
 	s = json_string_value(v);
 	if (strlen(s) >= len || !*s)
-		return bad(err, errlen, "'%s' is %s", key,
+		return mb_errf(-1, err, errlen, "'%s' is %s", key,
 			   *s ? "too long" : "empty");
 	/* printable ASCII only: these strings end up in tables and XML */
 	for (const char *p = s; *p; p++)
 		if (*p < 0x20 || *p > 0x7e)
-			return bad(err, errlen, "'%s' has a control or "
+			return mb_errf(-1, err, errlen, "'%s' has a control or "
 				   "non-ASCII character", key);
 	strcpy(buf, s);
 	return 0;
@@ -60,7 +59,7 @@ static int get_bool(json_t *o, const char *key, bool *out, char *err,
 	if (!v)
 		return 0;
 	if (!json_is_boolean(v))
-		return bad(err, errlen, "'%s' is not true or false", key);
+		return mb_errf(-1, err, errlen, "'%s' is not true or false", key);
 	*out = json_is_true(v);
 	return 0;
 }
@@ -74,7 +73,7 @@ static int get_u64(json_t *o, const char *key, uint64_t *out, bool *have,
 	if (!v || json_is_null(v))
 		return 0;
 	if (!json_is_integer(v) || json_integer_value(v) < 0)
-		return bad(err, errlen, "'%s' is not a non-negative integer",
+		return mb_errf(-1, err, errlen, "'%s' is not a non-negative integer",
 			   key);
 	*out = (uint64_t)json_integer_value(v);
 	*have = true;
@@ -90,7 +89,7 @@ static int get_obj(json_t *o, const char *key, json_t **out, char *err,
 	if (!v)
 		return 0;
 	if (!json_is_object(v))
-		return bad(err, errlen, "'%s' is not an object", key);
+		return mb_errf(-1, err, errlen, "'%s' is not an object", key);
 	*out = v;
 	return 0;
 }
@@ -103,16 +102,16 @@ static int get_ram(json_t *o, struct mb_run *r, char *err, size_t errlen)
 	if (get_obj(o, "ram", &ram, err, errlen))
 		return -1;
 	if (!ram)
-		return bad(err, errlen, "record has no 'ram'");
+		return mb_errf(-1, err, errlen, "record has no 'ram'");
 	if (get_u64(ram, "total", &r->mem, &have, err, errlen))
 		return -1;
 	if (!have || !r->mem)
-		return bad(err, errlen, "record has no 'ram.total'");
+		return mb_errf(-1, err, errlen, "record has no 'ram.total'");
 	r->nbanks = 1;
 	banks = json_object_get(ram, "banks");
 	if (banks) {
 		if (!json_is_array(banks) || !json_array_size(banks))
-			return bad(err, errlen, "'ram.banks' is not a list");
+			return mb_errf(-1, err, errlen, "'ram.banks' is not a list");
 		r->nbanks = json_array_size(banks);
 	}
 	return 0;
@@ -127,7 +126,7 @@ static int get_timing(json_t *o, struct mb_run *r, char *err, size_t errlen)
 	if (get_obj(o, "timing", &t, err, errlen))
 		return -1;
 	if (!t)
-		return bad(err, errlen, "ok record has no 'timing'");
+		return mb_errf(-1, err, errlen, "ok record has no 'timing'");
 	if (get_u64(t, "ticks", &r->ticks, &have_t, err, errlen) ||
 	    get_u64(t, "cntfrq", &frq, &have_f, err, errlen))
 		return -1;
@@ -138,11 +137,11 @@ static int get_timing(json_t *o, struct mb_run *r, char *err, size_t errlen)
 	}
 	ms = json_object_get(t, "ms");
 	if (!ms || !json_is_number(ms))
-		return bad(err, errlen, "ok record has neither 'timing.ticks' "
+		return mb_errf(-1, err, errlen, "ok record has neither 'timing.ticks' "
 			   "with 'timing.cntfrq' nor 'timing.ms'");
 	r->ms = json_number_value(ms);
 	if (!isfinite(r->ms) || r->ms < 0)
-		return bad(err, errlen, "'timing.ms' is not a time");
+		return mb_errf(-1, err, errlen, "'timing.ms' is not a time");
 	return 0;
 }
 
@@ -183,14 +182,14 @@ static int opt_add(struct optset *s, const char *k, const char *v,
 		if (strcmp(s->k[i], k))
 			continue;
 		if (strcmp(s->v[i], v))
-			return bad(err, errlen, "option '%s' is '%s' in one "
+			return mb_errf(-1, err, errlen, "option '%s' is '%s' in one "
 				   "place and '%s' in another", k, s->v[i], v);
 		return 0;
 	}
 	if (s->n == 16 || strlen(v) >= sizeof(s->v[0]) ||
 	    strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 		   "0123456789:._,@=+-") != strlen(v))
-		return bad(err, errlen, "option '%s' is not a short word", k);
+		return mb_errf(-1, err, errlen, "option '%s' is not a short word", k);
 	s->k[s->n] = k;
 	strcpy(s->v[s->n++], v);
 	return 0;
@@ -214,7 +213,7 @@ static int get_options(json_t *opts, struct optset *s, char *err,
 	char buf[48];
 
 	if (!json_is_object(opts))
-		return bad(err, errlen, "'options' is not an object");
+		return mb_errf(-1, err, errlen, "'options' is not an object");
 	json_object_foreach(opts, k, v) {
 		if (json_is_null(v))
 			continue;
@@ -227,7 +226,7 @@ static int get_options(json_t *opts, struct optset *s, char *err,
 			snprintf(buf, sizeof(buf), "%lld",
 				 (long long)json_integer_value(v));
 		else
-			return bad(err, errlen, "'options.%s' is not a string, "
+			return mb_errf(-1, err, errlen, "'options.%s' is not a string, "
 				   "number or boolean", k);
 		if (opt_add(s, k, buf, err, errlen))
 			return -1;
@@ -242,10 +241,10 @@ static int get_axes(json_t *axes, struct optset *s, char *err,
 	json_t *v;
 
 	if (!json_is_object(axes))
-		return bad(err, errlen, "'matrix.axes' is not an object");
+		return mb_errf(-1, err, errlen, "'matrix.axes' is not an object");
 	json_object_foreach(axes, k, v) {
 		if (!json_is_string(v))
-			return bad(err, errlen, "'matrix.axes.%s' is not a "
+			return mb_errf(-1, err, errlen, "'matrix.axes.%s' is not a "
 				   "string", k);
 		if (opt_add(s, k, json_string_value(v), err, errlen))
 			return -1;
@@ -284,7 +283,7 @@ static int put_opts(struct optset *s, struct mb_run *r, char *err,
 		w = snprintf(r->opts + len, sizeof(r->opts) - len, "%s%s=%s",
 			     len ? " " : "", s->k[i], s->v[i]);
 		if (w < 0 || (size_t)w >= sizeof(r->opts) - len)
-			return bad(err, errlen, "too many run options");
+			return mb_errf(-1, err, errlen, "too many run options");
 		len += w;
 	}
 	return 0;
@@ -303,7 +302,7 @@ static int get_all_options(json_t *o, struct mb_run *r, char *err,
 	kf = json_is_object(lay) ? json_object_get(lay, "kfence_size") : NULL;
 	if (kf) {
 		if (!json_is_integer(kf) || json_integer_value(kf) <= 0)
-			return bad(err, errlen, "'layout.kfence_size' is not "
+			return mb_errf(-1, err, errlen, "'layout.kfence_size' is not "
 				   "a size");
 		mb_format_size(json_integer_value(kf), size, sizeof(size));
 		if (opt_add(&s, "kfence", size, err, errlen))
@@ -340,7 +339,7 @@ static int get_matrix(json_t *o, struct mb_run *r, char *err, size_t errlen)
 		return -1;
 	if (have) {
 		if (idx > 100000)
-			return bad(err, errlen, "'matrix.run' out of range");
+			return mb_errf(-1, err, errlen, "'matrix.run' out of range");
 		r->run_idx = (int)idx;
 	}
 	if (!strcmp(outcome, "failed"))
@@ -348,7 +347,7 @@ static int get_matrix(json_t *o, struct mb_run *r, char *err, size_t errlen)
 	else if (!strcmp(outcome, "skipped"))
 		r->outcome = MB_OUT_SKIPPED;
 	else if (*outcome && strcmp(outcome, "ok"))
-		return bad(err, errlen, "'matrix.outcome' is not ok, failed "
+		return mb_errf(-1, err, errlen, "'matrix.outcome' is not ok, failed "
 			   "or skipped");
 	return 0;
 }
@@ -361,7 +360,7 @@ int mb_run_from_json(json_t *o, struct mb_run *r, char *err, size_t errlen)
 	memset(r, 0, sizeof(*r));
 	r->run_idx = -1;
 	if (!json_is_object(o))
-		return bad(err, errlen, "record is not a JSON object");
+		return mb_errf(-1, err, errlen, "record is not a JSON object");
 	if (get_str(o, "strategy", r->strategy, sizeof(r->strategy), true,
 		    err, errlen) ||
 	    get_str(o, "rodata", r->rodata, sizeof(r->rodata), true, err,
@@ -428,7 +427,7 @@ static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
 	char *buf = NULL;
 
 	if (!f) {
-		bad(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		mb_errf(-1, err, errlen, "cannot read %s: %s", path, strerror(errno));
 		return NULL;
 	}
 	for (;;) {
@@ -443,7 +442,7 @@ static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
 		cap *= 2;
 	}
 	if (ferror(f)) {
-		bad(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		mb_errf(-1, err, errlen, "cannot read %s: %s", path, strerror(errno));
 		goto fail;
 	}
 	fclose(f);
@@ -451,7 +450,7 @@ static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
 	*len = n;
 	return buf;
 oom:
-	bad(err, errlen, "out of memory reading %s", path);
+	mb_errf(-1, err, errlen, "out of memory reading %s", path);
 fail:
 	fclose(f);
 	free(buf);
@@ -466,13 +465,13 @@ static int add_record(struct mb_runset *set, json_t *o, const char *file,
 
 	if (mb_run_from_json(o, &r, why, sizeof(why))) {
 		if (line)
-			return bad(err, errlen, "%s:%u: %s", file, line, why);
-		return bad(err, errlen, "%s: %s", file, why);
+			return mb_errf(-1, err, errlen, "%s:%u: %s", file, line, why);
+		return mb_errf(-1, err, errlen, "%s: %s", file, why);
 	}
 	r.file = file;
 	r.line = line;
 	if (push(set, &r))
-		return bad(err, errlen, "out of memory");
+		return mb_errf(-1, err, errlen, "out of memory");
 	return 0;
 }
 
@@ -497,10 +496,10 @@ static int load_lines(struct mb_runset *set, char *buf, size_t len,
 		o = json_loadb(p, n, 0, &je);
 		if (!o) {
 			if (!nl)
-				return bad(err, errlen, "%s:%u: incomplete "
+				return mb_errf(-1, err, errlen, "%s:%u: incomplete "
 					   "last line (an interrupted write?)",
 					   file, line);
-			return bad(err, errlen, "%s:%u: not JSON: %s", file,
+			return mb_errf(-1, err, errlen, "%s:%u: not JSON: %s", file,
 				   line, je.text);
 		}
 		if (add_record(set, o, file, line, err, errlen)) {
@@ -531,18 +530,18 @@ int mb_runs_load(struct mb_runset *set, const char *arg, char *err,
 
 	files = realloc(set->files, (set->nfiles + 1) * sizeof(*files));
 	if (!files)
-		return bad(err, errlen, "out of memory");
+		return mb_errf(-1, err, errlen, "out of memory");
 	set->files = files;
 	name = strdup(path);
 	if (!name)
-		return bad(err, errlen, "out of memory");
+		return mb_errf(-1, err, errlen, "out of memory");
 	set->files[set->nfiles++] = name;
 
 	buf = slurp(path, &len, err, errlen);
 	if (!buf)
 		return -1;
 	if (memchr(buf, '\0', len)) {
-		bad(err, errlen, "%s: binary data, not JSON", path);
+		mb_errf(-1, err, errlen, "%s: binary data, not JSON", path);
 		goto out;
 	}
 	/* One document (pretty-printed `run --json`), else JSON lines. */
@@ -567,11 +566,11 @@ int mb_runs_load(struct mb_runset *set, const char *arg, char *err,
 		   je.line <= 1) {
 		ret = load_lines(set, buf, len, name, err, errlen);
 	} else {
-		bad(err, errlen, "%s:%d: not JSON: %s", name, je.line,
+		mb_errf(-1, err, errlen, "%s:%d: not JSON: %s", name, je.line,
 		    je.text);
 	}
 	if (!ret && set->n == before) {
-		bad(err, errlen, "%s: no records", path);
+		mb_errf(-1, err, errlen, "%s: no records", path);
 		ret = -1;
 	}
 out:
