@@ -94,7 +94,8 @@ int mb_kvm_usable(void);
 /* tcg.c: run the guest under qemu-system-aarch64 -accel tcg. */
 int mb_tcg_run(const struct mb_run_opts *opts, struct mb_outcome *out);
 
-/* memslots.c: guest RAM. */
+/* A bank of guest RAM in this process (memslots.c); the loader writes
+ * into it (hva NULL: check only). */
 struct mb_ram {
 	uint8_t *hva;			/* aligned start, == gpa base */
 	uint64_t gpa;
@@ -102,15 +103,6 @@ struct mb_ram {
 	void *map;			/* what munmap() takes */
 	size_t map_len;
 };
-/* Returns 0 or an MB_EXIT_* code; page: the backing's page size. */
-int mb_ram_alloc(struct mb_ram *ram, uint64_t gpa, uint64_t size,
-		 enum mb_backing backing, uint64_t page, char *err,
-		 size_t errlen);
-void mb_ram_free(struct mb_ram *ram);
-int mb_ram_populate(const struct mb_ram *ram, unsigned int nr_ram,
-		    const struct mb_bank *ranges, unsigned int nr_ranges,
-		    uint64_t page, unsigned int *threads, char *err,
-		    size_t errlen);
 
 /* loader.c: load the guest ELF's PT_LOAD segments into RAM. */
 int mb_elf_load(const char *path, const struct mb_ram *ram,

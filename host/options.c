@@ -259,6 +259,180 @@ static int check_guest(const struct mb_run_opts *o, char *err,
 	return 0;
 }
 
+/* What the arguments say beyond the options themselves. */
+struct run_args {
+	uint64_t mem;			/* --mem, 0: not given */
+	const char *layout;		/* --layout, NULL: not given */
+	int accel_set;			/* --accel given */
+};
+
+/* One option and its value (NULL for flags); 0 or an MB_EXIT_* code. */
+static int parse_opt(int c, const char *arg, struct mb_run_opts *o,
+		     struct run_args *a, char *err, size_t errlen)
+{
+	struct mb_params *p = &o->params;
+	unsigned long n;
+	int v;
+
+	switch (c) {
+	case 'm':
+		if (mb_parse_size(arg, &a->mem))
+			return mb_errf(MB_EXIT_USAGE, err, errlen,
+				       "--mem: '%s' is not a size (e.g. 1G, 512M, 1T)",
+				       arg);
+		break;
+	case 's':
+		v = mb_strategy_from_name(arg);
+		if (v < 0)
+			return mb_errf(MB_EXIT_USAGE, err, errlen,
+				       "unknown strategy '%s' (mapbench list shows them)",
+				       arg);
+		p->strategy = (uint32_t)v;
+		break;
+	case 'r':
+		v = mb_rodata_from_name(arg);
+		if (v < 0)
+			return mb_errf(MB_EXIT_USAGE, err, errlen,
+				       "--rodata: '%s' is not full, on or off",
+				       arg);
+		p->rodata = (uint32_t)v;
+		break;
+	case 'a':
+		if (!strcmp(arg, "kvm"))
+			o->accel = MB_ACCEL_KVM;
+		else if (!strcmp(arg, "tcg"))
+			o->accel = MB_ACCEL_TCG;
+		else
+			return mb_errf(MB_EXIT_USAGE, err, errlen,
+				       "--accel: '%s' is not kvm or tcg", arg);
+		a->accel_set = 1;
+		break;
+	case 'j':
+		o->json_path = arg;
+		break;
+	case 'g':
+		o->guest_elf = arg;
+		break;
+	case 't':
+		if (mb_parse_uint(arg, 1, 86400, &n))
+			return mb_errf(MB_EXIT_USAGE, err, errlen,
+				       "--timeout: '%s' is not a number of seconds (1..86400)",
+				       arg);
+		o->timeout_s = (unsigned int)n;
+		break;
+	case 'q':
+		o->qemu = arg;
+		break;
+	case 'v':
+		o->verbose = 1;
+		break;
+	case 'K':
+		/* an early KFENCE pool: 2 MiB by default (255 objects), as
+		 * CONFIG_KFENCE_NUM_OBJECTS=255 gives */
+		p->kfence_size = 2ULL << 20;
+		if (arg && (mb_parse_size(arg, &p->kfence_size) ||
+			    p->kfence_size & 0xfff ||
+			    p->kfence_size > (1ULL << 30)))
+			return mb_errf(MB_EXIT_USAGE, err, errlen,
+				       "--kfence: '%s' is not a page-aligned size up to 1G",
+				       arg);
+		break;
+	case 'i':
+		if (parse_inject(arg, p, err, errlen))
+			return MB_EXIT_USAGE;
+		break;
+	case 'D':
+		o->deterministic = 1;
+		break;
+	case 'L':
+		a->layout = arg;
+		break;
+	case 'B':
+		if (mb_parse_backing(arg, o, err, errlen))
+			return MB_EXIT_USAGE;
+		break;
+	case 'P':
+		if (mb_parse_prefault(arg, o, err, errlen))
+			return MB_EXIT_USAGE;
+		break;
+	case 'c':
+		if (mb_parse_uint(arg, 0, 4095, &n))
+			return mb_errf(MB_EXIT_USAGE, err, errlen,
+				       "--cpu: '%s' is not a CPU number", arg);
+		o->cpu = (int)n;
+		o->set |= MB_SET_CPU;
+		break;
+	case 'p':
+		o->pmu = 1;
+		p->flags |= MB_PF_PMU;
+		break;
+	case 'R':
+		if (mb_parse_uint(arg, 1, 1000, &n))
+			return mb_errf(MB_EXIT_USAGE, err, errlen,
+				       "--repeat: '%s' is not 1..1000", arg);
+		o->repeat = (unsigned int)n;
+		break;
+	case 'I':
+		if (mb_parse_uint(arg, 1, MB_MAX_ITERS, &n))
+			return mb_errf(MB_EXIT_USAGE, err, errlen,
+				       "--iterations: '%s' is not 1..%d", arg,
+				       MB_MAX_ITERS);
+		p->iterations = (uint32_t)n;
+		break;
+	case 'W':
+		o->window_exits = 1;
+		break;
+	}
+	return 0;
+}
+
+/* The defaults of everything the arguments may leave out. */
+static void run_opts_init(struct mb_run_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->cpu = -1;
+	o->repeat = 1;
+	o->timeout_s = MB_DEFAULT_TIMEOUT_S;
+	o->backing = MB_BACKING_ANON;
+	o->prefault = MB_PREFAULT_NONE;
+	o->params.strategy = MB_STRAT_base;
+	o->params.rodata = MB_RODATA_FULL;
+}
+
+/* After the arguments: what follows from them, and the checks that need
+ * all of them. */
+static int settle(struct mb_run_opts *o, const struct run_args *a,
+		  const struct mb_run_env *env, char *err, size_t errlen)
+{
+	struct mb_params *p = &o->params;
+	int ret;
+
+	ret = settle_ram(o, a->mem, a->layout, env, err, errlen);
+	if (ret)
+		return ret;
+	if (o->prefault == MB_PREFAULT_GUEST)
+		p->flags |= MB_PF_PREFAULT;
+	if (!o->verbose)
+		p->flags |= MB_PF_QUIET;
+	mb_params_finish(p);
+
+	if (o->deterministic && a->accel_set && o->accel != MB_ACCEL_TCG)
+		return mb_errf(MB_EXIT_USAGE, err, errlen,
+			       "--deterministic needs --accel tcg (QEMU icount)");
+	if (o->deterministic)
+		o->accel = MB_ACCEL_TCG;
+	else if (!a->accel_set)
+		o->accel = env->kvm_usable ? MB_ACCEL_KVM : MB_ACCEL_TCG;
+	if (!o->guest_elf)
+		o->guest_elf = env->guest_elf;
+	if (!o->qemu || !*o->qemu)
+		o->qemu = MB_DEFAULT_QEMU;
+	ret = mb_run_opts_check(o, err, errlen);
+	if (ret)
+		return ret;
+	return check_guest(o, err, errlen);
+}
+
 int mb_run_opts_parse(int argc, char **argv, const struct mb_run_env *env,
 		      struct mb_run_opts *o, char *err, size_t errlen)
 {
@@ -286,168 +460,27 @@ int mb_run_opts_parse(int argc, char **argv, const struct mb_run_env *env,
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};
-	struct mb_params *p = &o->params;
-	const char *layout = NULL;
-	unsigned long n;
-	uint64_t mem = 0;
-	int c, v, accel_set = 0, ret;
+	struct run_args a = { 0 };
+	int c, ret;
 
-	memset(o, 0, sizeof(*o));
-	o->cpu = -1;
-	o->repeat = 1;
-	o->timeout_s = MB_DEFAULT_TIMEOUT_S;
-	o->backing = MB_BACKING_ANON;
-	o->prefault = MB_PREFAULT_NONE;
-	p->strategy = MB_STRAT_base;
-	p->rodata = MB_RODATA_FULL;
+	run_opts_init(o);
 	optind = 0;		/* a full reset: callers may parse again */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":m:s:r:a:j:g:t:q:vhi:", opts,
 				NULL)) != -1) {
-		switch (c) {
-		case 'm':
-			if (mb_parse_size(optarg, &mem))
-				return mb_errf(MB_EXIT_USAGE, err, errlen,
-					       "--mem: '%s' is not a size (e.g. 1G, 512M, 1T)",
-					       optarg);
-			break;
-		case 's':
-			v = mb_strategy_from_name(optarg);
-			if (v < 0)
-				return mb_errf(MB_EXIT_USAGE, err, errlen,
-					       "unknown strategy '%s' (mapbench list shows them)",
-					       optarg);
-			p->strategy = (uint32_t)v;
-			break;
-		case 'r':
-			v = mb_rodata_from_name(optarg);
-			if (v < 0)
-				return mb_errf(MB_EXIT_USAGE, err, errlen,
-					       "--rodata: '%s' is not full, on or off",
-					       optarg);
-			p->rodata = (uint32_t)v;
-			break;
-		case 'a':
-			if (!strcmp(optarg, "kvm"))
-				o->accel = MB_ACCEL_KVM;
-			else if (!strcmp(optarg, "tcg"))
-				o->accel = MB_ACCEL_TCG;
-			else
-				return mb_errf(MB_EXIT_USAGE, err, errlen,
-					       "--accel: '%s' is not kvm or tcg",
-					       optarg);
-			accel_set = 1;
-			break;
-		case 'j':
-			o->json_path = optarg;
-			break;
-		case 'g':
-			o->guest_elf = optarg;
-			break;
-		case 't':
-			if (mb_parse_uint(optarg, 1, 86400, &n))
-				return mb_errf(MB_EXIT_USAGE, err, errlen,
-					       "--timeout: '%s' is not a number of seconds (1..86400)",
-					       optarg);
-			o->timeout_s = (unsigned int)n;
-			break;
-		case 'q':
-			o->qemu = optarg;
-			break;
-		case 'v':
-			o->verbose = 1;
-			break;
-		case 'K':
-			/* an early KFENCE pool: 2 MiB by default (255
-			 * objects), as CONFIG_KFENCE_NUM_OBJECTS=255 gives */
-			p->kfence_size = 2ULL << 20;
-			if (optarg && (mb_parse_size(optarg, &p->kfence_size) ||
-				       p->kfence_size & 0xfff ||
-				       p->kfence_size > (1ULL << 30)))
-				return mb_errf(MB_EXIT_USAGE, err, errlen,
-					       "--kfence: '%s' is not a page-aligned size up to 1G",
-					       optarg);
-			break;
-		case 'i':
-			if (parse_inject(optarg, p, err, errlen))
-				return MB_EXIT_USAGE;
-			break;
-		case 'D':
-			o->deterministic = 1;
-			break;
-		case 'L':
-			layout = optarg;
-			break;
-		case 'B':
-			if (mb_parse_backing(optarg, o, err, errlen))
-				return MB_EXIT_USAGE;
-			break;
-		case 'P':
-			if (mb_parse_prefault(optarg, o, err, errlen))
-				return MB_EXIT_USAGE;
-			break;
-		case 'c':
-			if (mb_parse_uint(optarg, 0, 4095, &n))
-				return mb_errf(MB_EXIT_USAGE, err, errlen,
-					       "--cpu: '%s' is not a CPU number",
-					       optarg);
-			o->cpu = (int)n;
-			o->set |= MB_SET_CPU;
-			break;
-		case 'p':
-			o->pmu = 1;
-			p->flags |= MB_PF_PMU;
-			break;
-		case 'R':
-			if (mb_parse_uint(optarg, 1, 1000, &n))
-				return mb_errf(MB_EXIT_USAGE, err, errlen,
-					       "--repeat: '%s' is not 1..1000",
-					       optarg);
-			o->repeat = (unsigned int)n;
-			break;
-		case 'I':
-			if (mb_parse_uint(optarg, 1, MB_MAX_ITERS, &n))
-				return mb_errf(MB_EXIT_USAGE, err, errlen,
-					       "--iterations: '%s' is not 1..%d",
-					       optarg, MB_MAX_ITERS);
-			p->iterations = (uint32_t)n;
-			break;
-		case 'W':
-			o->window_exits = 1;
-			break;
-		case 'h':
-			o->help = 1;
-			return 0;
-		default:
+		if (c == '?' || c == ':')
 			return mb_opt_errf(MB_EXIT_USAGE, c, argv, "run", err,
 					   errlen);
+		if (c == 'h') {
+			o->help = 1;
+			return 0;
 		}
+		ret = parse_opt(c, optarg, o, &a, err, errlen);
+		if (ret)
+			return ret;
 	}
 	if (optind < argc)
 		return mb_errf(MB_EXIT_USAGE, err, errlen,
 			       "unexpected argument '%s'", argv[optind]);
-	ret = settle_ram(o, mem, layout, env, err, errlen);
-	if (ret)
-		return ret;
-	if (o->prefault == MB_PREFAULT_GUEST)
-		p->flags |= MB_PF_PREFAULT;
-	if (!o->verbose)
-		p->flags |= MB_PF_QUIET;
-	mb_params_finish(p);
-
-	if (o->deterministic && accel_set && o->accel != MB_ACCEL_TCG)
-		return mb_errf(MB_EXIT_USAGE, err, errlen,
-			       "--deterministic needs --accel tcg (QEMU icount)");
-	if (o->deterministic)
-		o->accel = MB_ACCEL_TCG;
-	else if (!accel_set)
-		o->accel = env->kvm_usable ? MB_ACCEL_KVM : MB_ACCEL_TCG;
-	if (!o->guest_elf)
-		o->guest_elf = env->guest_elf;
-	if (!o->qemu || !*o->qemu)
-		o->qemu = MB_DEFAULT_QEMU;
-	ret = mb_run_opts_check(o, err, errlen);
-	if (ret)
-		return ret;
-	return check_guest(o, err, errlen);
+	return settle(o, &a, env, err, errlen);
 }
