@@ -631,42 +631,34 @@ static json_t *build(const struct mb_run_opts *opts,
 
 /* ---- writing --------------------------------------------------------- */
 
-/* n records, one compact JSON object a line. */
+/* n records, one compact JSON object a line; NULL: c says why. */
 static char *build_lines(const struct mb_run_opts *opts,
 			 const struct mb_outcome *outs, unsigned int n,
 			 struct jctx *c)
 {
-	char *text = NULL;
-	size_t len = 0;
+	struct mb_buf text = { 0 };
 
 	for (unsigned int i = 0; i < n; i++) {
 		json_t *root = build(opts, &outs[i], i, n, c);
-		char *line, *nt;
-		size_t l;
+		char *line;
 
 		if (!root) {
-			free(text);
+			mb_buf_free(&text);
 			return NULL;
 		}
 		line = json_dumps(root, JSON_COMPACT |
 				  JSON_REAL_PRECISION(12));
 		json_decref(root);
-		l = line ? strlen(line) : 0;
-		nt = line ? realloc(text, len + l + 2) : NULL;
-		if (!nt) {
-			free(line);
-			free(text);
+		if (line)
+			mb_bprintf(&text, "%s\n", line);
+		free(line);
+		if (!line || text.oom) {
+			mb_buf_free(&text);
 			fail(c, MB_EXIT_VMM, NOMEM);
 			return NULL;
 		}
-		text = nt;
-		memcpy(text + len, line, l);
-		text[len + l] = '\n';
-		text[len + l + 1] = '\0';
-		len += l + 1;
-		free(line);
 	}
-	return text;
+	return text.p;
 }
 
 int mb_report_json(const char *path, const struct mb_run_opts *opts,

@@ -9,12 +9,13 @@
  * event.  Everything the guest hands us (MMIO addresses, data,
  * registers, the record) is untrusted.
  *
- * Around the run: RAM backed as asked and checked against smaps, an
- * optional host prefault of the region the guest's tables will occupy,
- * the vCPU created in the (optionally pinned) thread that runs it, and
- * KVM's binary stats read before the first KVM_RUN and after the last.
- * Nothing here touches or walks guest RAM the guest did not touch, so
- * set-up and teardown cost the same at 1G and at 1T.
+ * Around the run: guest RAM and its memslots (memslots.c), the vCPU
+ * created in the (optionally pinned) thread that runs it, the vPMU
+ * (pmu.c), the timeout, and KVM's binary stats read before the first
+ * KVM_RUN and after the last.  The options come settled (options.c);
+ * what only this host can tell is checked in memslots.c and here (the
+ * IPA limit).  Nothing here touches or walks guest RAM the guest did not
+ * touch, so set-up and teardown cost the same at 1G and at 1T.
  */
 #include <string.h>
 
