@@ -50,13 +50,16 @@ int mb_kstats_decode(const void *blob, size_t len, struct mb_kstats *out,
 
 	memset(out, 0, sizeof(*out));
 	if (len < sizeof(h))
-		return mb_errf(-1, err, errlen, "KVM stats: %zu bytes, no header", len);
+		return mb_errf(-1, err, errlen,
+			       "KVM stats: %zu bytes, no header", len);
 	memcpy(&h, b, sizeof(h));
 	if (!h.name_size || h.name_size > NAME_SIZE_MAX)
-		return mb_errf(-1, err, errlen, "KVM stats: name size %u", h.name_size);
+		return mb_errf(-1, err, errlen,
+			       "KVM stats: name size %u", h.name_size);
 	if (h.num_desc > MB_KSTAT_MAX)
-		return mb_errf(-1, err, errlen, "KVM stats: %u descriptors, at most %d",
-			    h.num_desc, MB_KSTAT_MAX);
+		return mb_errf(-1, err, errlen,
+			       "KVM stats: %u descriptors, at most %d",
+			       h.num_desc, MB_KSTAT_MAX);
 	if ((uint64_t)h.id_offset + h.name_size > len ||
 	    !name_ok(b + h.id_offset, h.name_size))
 		return mb_errf(-1, err, errlen, "KVM stats: bad id string");
@@ -64,8 +67,8 @@ int mb_kstats_decode(const void *blob, size_t len, struct mb_kstats *out,
 	end = (uint64_t)h.desc_offset + stride * h.num_desc;
 	if (end > len)
 		return mb_errf(-1, err, errlen,
-			    "KVM stats: descriptors beyond the %zu bytes read",
-			    len);
+			       "KVM stats: descriptors beyond the %zu bytes read",
+			       len);
 	snprintf(out->id, sizeof(out->id), "%s", (const char *)b + h.id_offset);
 
 	for (uint32_t i = 0; i < h.num_desc; i++) {
@@ -78,17 +81,18 @@ int mb_kstats_decode(const void *blob, size_t len, struct mb_kstats *out,
 		if (!name_ok(d + sizeof(desc), h.name_size) ||
 		    strlen((const char *)d + sizeof(desc)) >= MB_KSTAT_NAME)
 			return mb_errf(-1, err, errlen,
-				    "KVM stats: descriptor %u has a bad name", i);
+				       "KVM stats: descriptor %u has a bad name",
+				       i);
 		if ((desc.flags & KVM_STATS_TYPE_MASK) > KVM_STATS_TYPE_MAX ||
 		    !desc.size)
 			return mb_errf(-1, err, errlen,
-				    "KVM stats: %s: unknown type or size 0",
-				    (const char *)d + sizeof(desc));
+				       "KVM stats: %s: unknown type or size 0",
+				       (const char *)d + sizeof(desc));
 		at = (uint64_t)h.data_offset + desc.offset;
 		if (at + (uint64_t)desc.size * 8 > len)
 			return mb_errf(-1, err, errlen,
-				    "KVM stats: %s: data beyond the %zu bytes read",
-				    (const char *)d + sizeof(desc), len);
+				       "KVM stats: %s: data beyond the %zu bytes read",
+				       (const char *)d + sizeof(desc), len);
 		/* histograms: the total count, saturating */
 		for (uint16_t k = 0; k < desc.size; k++) {
 			uint64_t v = get_u64(b + at + 8 * k);
@@ -99,8 +103,8 @@ int mb_kstats_decode(const void *blob, size_t len, struct mb_kstats *out,
 			if (!strcmp(out->s[j].name,
 				    (const char *)d + sizeof(desc)))
 				return mb_errf(-1, err, errlen,
-					    "KVM stats: %s appears twice",
-					    out->s[j].name);
+					       "KVM stats: %s appears twice",
+					       out->s[j].name);
 		snprintf(s->name, sizeof(s->name), "%s",
 			 (const char *)d + sizeof(desc));
 		s->flags = desc.flags;
@@ -133,7 +137,7 @@ int mb_kstats_delta(const struct mb_kstats *before,
 	memset(delta, 0, sizeof(*delta));
 	if (before->nr != after->nr || strcmp(before->id, after->id))
 		return mb_errf(-1, err, errlen,
-			    "KVM stats: the descriptor set changed during the run");
+			       "KVM stats: the descriptor set changed during the run");
 	memcpy(delta->id, after->id, sizeof(delta->id));
 	for (unsigned int i = 0; i < after->nr; i++) {
 		const struct mb_kstat *a = &after->s[i];
@@ -143,16 +147,16 @@ int mb_kstats_delta(const struct mb_kstats *before,
 
 		if (!b || b->flags != a->flags || b->size != a->size)
 			return mb_errf(-1, err, errlen,
-				    "KVM stats: %s changed shape during the run",
-				    a->name);
+				       "KVM stats: %s changed shape during the run",
+				       a->name);
 		*d = *a;
 		if (type == KVM_STATS_TYPE_INSTANT ||
 		    type == KVM_STATS_TYPE_PEAK)
 			continue;
 		if (a->value < b->value)
 			return mb_errf(-1, err, errlen,
-				    "KVM stats: counter %s went backwards",
-				    a->name);
+				       "KVM stats: counter %s went backwards",
+				       a->name);
 		d->value = a->value - b->value;
 	}
 	return 0;

@@ -103,24 +103,26 @@ static int parse_run_item(const char *it, size_t n, struct mb_bank *b,
 		if (x == it || parse_num(it, x - it, 0, &count) ||
 		    count > MB_MAX_BANKS)
 			return mb_errf(-1, err, errlen,
-				    "'%.*s': the bank count must be 1..%d",
-				    (int)n, it, MB_MAX_BANKS);
+				       "'%.*s': the bank count must be 1..%d",
+				       (int)n, it, MB_MAX_BANKS);
 		sz = x + 1;
 	}
 	if (parse_num(sz, end - sz, 0, &size))
-		return mb_errf(-1, err, errlen, "'%.*s' is not a size (e.g. 64G)",
-			    (int)(end - sz), sz);
+		return mb_errf(-1, err, errlen,
+			       "'%.*s' is not a size (e.g. 64G)",
+			       (int)(end - sz), sz);
 	if (at) {
 		const char *g = at + 1;
 		size_t gl = it + n - g;
 
 		if (gl < 4 || strncmp(g, "gap=", 4))
 			return mb_errf(-1, err, errlen,
-				    "'%.*s': the only option after '@' is gap=SIZE",
-				    (int)n, it);
+				       "'%.*s': the only option after '@' is gap=SIZE",
+				       (int)n, it);
 		if (parse_num(g + 4, gl - 4, 1, &gap))
-			return mb_errf(-1, err, errlen, "'%.*s' is not a gap size",
-				    (int)(gl - 4), g + 4);
+			return mb_errf(-1, err, errlen,
+				       "'%.*s' is not a gap size",
+				       (int)(gl - 4), g + 4);
 	}
 	for (uint64_t i = 0; i < count; i++) {
 		uint64_t base = *next;
@@ -128,11 +130,11 @@ static int parse_run_item(const char *it, size_t n, struct mb_bank *b,
 		if (*nr || i)
 			base += gap;
 		if (base < *next || base + size < base)
-			return mb_errf(-1, err, errlen, "'%.*s' runs past 2^64",
-				    (int)n, it);
+			return mb_errf(-1, err, errlen,
+				       "'%.*s' runs past 2^64", (int)n, it);
 		if (*nr == MB_MAX_BANKS)
-			return mb_errf(-1, err, errlen, "more than %d RAM banks",
-				    MB_MAX_BANKS);
+			return mb_errf(-1, err, errlen,
+				       "more than %d RAM banks", MB_MAX_BANKS);
 		b[*nr].base = base;
 		b[*nr].size = size;
 		(*nr)++;
@@ -155,28 +157,30 @@ int mb_layout_parse(const char *spec, struct mb_bank *b, unsigned int *nr,
 		const char *colon = memchr(p, ':', n);
 
 		if (!n)
-			return mb_errf(-1, err, errlen, "empty item in '%.64s'", spec);
+			return mb_errf(-1, err, errlen,
+				       "empty item in '%.64s'", spec);
 		if (n > ITEM_MAX)
-			return mb_errf(-1, err, errlen, "item '%.20s...' is too long",
-				    p);
+			return mb_errf(-1, err, errlen,
+				       "item '%.20s...' is too long", p);
 		if (colon) {
 			uint64_t base, size;
 
 			if (parse_num(p, colon - p, 0, &base) ||
 			    parse_num(colon + 1, p + n - colon - 1, 0, &size))
 				return mb_errf(-1, err, errlen,
-					    "'%.*s' is not BASE:SIZE (e.g. 0x80000000000:2G)",
-					    (int)n, p);
+					       "'%.*s' is not BASE:SIZE (e.g. 0x80000000000:2G)",
+					       (int)n, p);
 			if (*nr == MB_MAX_BANKS)
 				return mb_errf(-1, err, errlen,
-					    "more than %d RAM banks",
-					    MB_MAX_BANKS);
+					       "more than %d RAM banks",
+					       MB_MAX_BANKS);
 			b[*nr].base = base;
 			b[*nr].size = size;
 			(*nr)++;
 			if (base + size < base)
 				return mb_errf(-1, err, errlen,
-					    "'%.*s' runs past 2^64", (int)n, p);
+					       "'%.*s' runs past 2^64", (int)n,
+					       p);
 			next = base + size;
 		} else if (parse_run_item(p, n, b, nr, &next, err, errlen)) {
 			return -1;
@@ -195,44 +199,44 @@ int mb_layout_check(const struct mb_bank *b, unsigned int nr, char *err,
 	uint64_t top;
 
 	if (!nr || nr > MB_MAX_BANKS)
-		return mb_errf(-1, err, errlen, "%u RAM banks; 1..%d allowed", nr,
-			    MB_MAX_BANKS);
+		return mb_errf(-1, err, errlen,
+			       "%u RAM banks; 1..%d allowed", nr, MB_MAX_BANKS);
 	if (b[0].base != MB_RAM_BASE)
 		return mb_errf(-1, err, errlen,
-			    "the first bank starts at 0x%llx; it must start at 0x%lx, mapbench's RAM base (params, record and guest image)",
-			    (unsigned long long)b[0].base,
-			    (unsigned long)MB_RAM_BASE);
+			       "the first bank starts at 0x%llx; it must start at 0x%lx, mapbench's RAM base (params, record and guest image)",
+			       (unsigned long long)b[0].base,
+			       (unsigned long)MB_RAM_BASE);
 	for (unsigned int i = 0; i < nr; i++) {
 		bank_str(&b[i], s, sizeof(s));
 		if (!b[i].size || ((b[i].base | b[i].size) & (SZ_4K - 1)))
 			return mb_errf(-1, err, errlen,
-				    "bank %u (%s) is empty or not 4K aligned",
-				    i, s);
+				       "bank %u (%s) is empty or not 4K aligned",
+				       i, s);
 		if (b[i].base + b[i].size < b[i].base ||
 		    b[i].base + b[i].size > PA_LIMIT)
 			return mb_errf(-1, err, errlen,
-				    "bank %u (%s) ends beyond the 48-bit physical address space",
-				    i, s);
+				       "bank %u (%s) ends beyond the 48-bit physical address space",
+				       i, s);
 		if (i && b[i].base < b[i - 1].base + b[i - 1].size) {
 			bank_str(&b[i - 1], t, sizeof(t));
 			return mb_errf(-1, err, errlen,
-				    "bank %u (%s) overlaps or lies below bank %u (%s): banks must ascend without overlap",
-				    i, s, i - 1, t);
+				       "bank %u (%s) overlaps or lies below bank %u (%s): banks must ascend without overlap",
+				       i, s, i - 1, t);
 		}
 	}
 	if (b[0].size < MB_MIN_RAM) {
 		mb_format_size(b[0].size, sz, sizeof(sz));
 		return mb_errf(-1, err, errlen,
-			    "the first bank holds %s; it needs at least 64M (params, record, guest image)",
-			    sz);
+			       "the first bank holds %s; it needs at least 64M (params, record, guest image)",
+			       sz);
 	}
 	top = mb_layout_top(b, nr);
 	/* PHYS_OFFSET is the RAM base rounded down to 1G: it is the base */
 	if (top - MB_RAM_BASE > LINEAR_SPAN)
 		return mb_errf(-1, err, errlen,
-			    "RAM spans 0x%llx bytes from 0x%lx; the 48-bit linear map holds 128T",
-			    (unsigned long long)(top - MB_RAM_BASE),
-			    (unsigned long)MB_RAM_BASE);
+			       "RAM spans 0x%llx bytes from 0x%lx; the 48-bit linear map holds 128T",
+			       (unsigned long long)(top - MB_RAM_BASE),
+			       (unsigned long)MB_RAM_BASE);
 	return 0;
 }
 
@@ -275,8 +279,8 @@ int mb_layout_from_text(const char *text, char *spec, size_t len,
 
 			if ((c < 0x20 && c != '\t' && c != '\r') || c >= 0x7f)
 				return mb_errf(-1, err, errlen,
-					    "line %d: a control or non-ASCII byte",
-					    line);
+					       "line %d: a control or non-ASCII byte",
+					       line);
 		}
 		while (keep && strchr(" \t\r", text[keep - 1]))
 			keep--;
@@ -288,8 +292,8 @@ int mb_layout_from_text(const char *text, char *spec, size_t len,
 		if (keep) {
 			if (o + keep + 2 > len)
 				return mb_errf(-1, err, errlen,
-					    "line %d: layout longer than %zu bytes",
-					    line, len - 1);
+					       "line %d: layout longer than %zu bytes",
+					       line, len - 1);
 			if (o)
 				spec[o++] = ',';
 			memcpy(spec + o, text, keep);
@@ -315,7 +319,8 @@ static int read_text(const char *path, char *buf, size_t len, char *err,
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return mb_errf(-1, err, errlen, "%s: %s", path, strerror(errno));
+		return mb_errf(-1, err, errlen,
+			       "%s: %s", path, strerror(errno));
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return mb_errf(-1, err, errlen, "%s: not a regular file", path);
@@ -326,7 +331,8 @@ static int read_text(const char *path, char *buf, size_t len, char *err,
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			mb_errf(-1, err, errlen, "%s: %s", path, strerror(errno));
+			mb_errf(-1, err, errlen,
+				"%s: %s", path, strerror(errno));
 			close(fd);
 			return -1;
 		}
@@ -335,14 +341,16 @@ static int read_text(const char *path, char *buf, size_t len, char *err,
 		have += r;
 		if (have == len - 1) {
 			close(fd);
-			return mb_errf(-1, err, errlen, "%s: larger than %zu bytes",
-				    path, len - 1);
+			return mb_errf(-1, err, errlen,
+				       "%s: larger than %zu bytes", path,
+				       len - 1);
 		}
 	}
 	close(fd);
 	buf[have] = '\0';
 	if (strlen(buf) != have)
-		return mb_errf(-1, err, errlen, "%s: contains a NUL byte", path);
+		return mb_errf(-1, err, errlen,
+			       "%s: contains a NUL byte", path);
 	return 0;
 }
 
@@ -423,8 +431,8 @@ int mb_layout_resolve(const char *arg, const char *preset_dir,
 		return file_layout(arg, b, nr, err, errlen);
 	if (!preset_name_ok(arg) || strstr(arg, ".."))
 		return mb_errf(-1, err, errlen,
-			    "'%.64s' is neither a layout (BASE:SIZE,... or NxSIZE@gap=GAP) nor a preset name",
-			    arg);
+			       "'%.64s' is neither a layout (BASE:SIZE,... or NxSIZE@gap=GAP) nor a preset name",
+			       arg);
 	if (preset_dir &&
 	    (size_t)snprintf(path, sizeof(path), "%s/%s.layout", preset_dir,
 			     arg) < sizeof(path) &&
@@ -432,10 +440,11 @@ int mb_layout_resolve(const char *arg, const char *preset_dir,
 		return file_layout(path, b, nr, err, errlen);
 	list_presets(preset_dir, names, sizeof(names));
 	if (names[0])
-		return mb_errf(-1, err, errlen, "no preset '%s' (presets: %s)", arg,
-			    names);
-	return mb_errf(-1, err, errlen, "no preset '%s' (no preset directory %s)",
-		    arg, preset_dir ? preset_dir : "found");
+		return mb_errf(-1, err, errlen,
+			       "no preset '%s' (presets: %s)", arg, names);
+	return mb_errf(-1, err, errlen,
+		       "no preset '%s' (no preset directory %s)", arg,
+		       preset_dir ? preset_dir : "found");
 }
 
 uint64_t mb_layout_top(const struct mb_bank *b, unsigned int nr)

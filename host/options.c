@@ -41,14 +41,14 @@ int mb_parse_backing(const char *s, struct mb_run_opts *o, char *err,
 		if (mb_parse_size(s + 8, &sz) || (sz & (sz - 1)) ||
 		    sz < (UINT64_C(64) << 10) || sz > (UINT64_C(16) << 30))
 			return mb_errf(-1, err, errlen,
-				    "--backing: '%.32s' is not a huge page size (2M, 32M, 1G, ...)",
-				    s + 8);
+				       "--backing: '%.32s' is not a huge page size (2M, 32M, 1G, ...)",
+				       s + 8);
 		o->backing = MB_BACKING_HUGETLB;
 		o->hugepage = sz;
 	} else {
 		return mb_errf(-1, err, errlen,
-			    "--backing: '%.32s' is not anon, thp or hugetlb[:SIZE]",
-			    s);
+			       "--backing: '%.32s' is not anon, thp or hugetlb[:SIZE]",
+			       s);
 	}
 	o->set |= MB_SET_BACKING;
 	return 0;
@@ -65,7 +65,8 @@ int mb_parse_prefault(const char *s, struct mb_run_opts *o, char *err,
 		o->prefault = MB_PREFAULT_GUEST;
 	else
 		return mb_errf(-1, err, errlen,
-			    "--prefault: '%.32s' is not none, host or guest", s);
+			       "--prefault: '%.32s' is not none, host or guest",
+			       s);
 	o->set |= MB_SET_PREFAULT;
 	return 0;
 }
@@ -136,16 +137,16 @@ int mb_run_opts_check(const struct mb_run_opts *o, char *err, size_t errlen)
 	if (o->accel == MB_ACCEL_TCG) {
 		if (o->set & MB_SET_BACKING)
 			return mb_errf(MB_EXIT_USAGE, err, errlen,
-				    "--backing is KVM-only: under TCG, QEMU allocates guest RAM itself");
+				       "--backing is KVM-only: under TCG, QEMU allocates guest RAM itself");
 		if (o->set & MB_SET_CPU)
 			return mb_errf(MB_EXIT_USAGE, err, errlen,
-				    "--cpu is KVM-only: under TCG the vCPU is a QEMU thread");
+				       "--cpu is KVM-only: under TCG the vCPU is a QEMU thread");
 		if (o->window_exits)
 			return mb_errf(MB_EXIT_USAGE, err, errlen,
-				    "--window-exits is KVM-only: it samples KVM's exit counter");
+				       "--window-exits is KVM-only: it samples KVM's exit counter");
 		if (o->prefault == MB_PREFAULT_HOST)
 			return mb_errf(MB_EXIT_USAGE, err, errlen,
-				    "--prefault host is KVM-only: under TCG, QEMU owns guest RAM (--prefault guest works)");
+				       "--prefault host is KVM-only: under TCG, QEMU owns guest RAM (--prefault guest works)");
 	}
 	/* an explicit huge page size is known now; the host's default
 	 * only in the KVM backend, which checks that one */
@@ -158,10 +159,11 @@ int mb_run_opts_check(const struct mb_run_opts *o, char *err, size_t errlen)
 		if (i >= 0) {
 			mb_format_size(o->hugepage, sz, sizeof(sz));
 			return mb_errf(MB_EXIT_USAGE, err, errlen,
-				    "--backing hugetlb:%s: RAM bank %d at 0x%llx+0x%llx is not %s aligned",
-				    sz, i,
-				    (unsigned long long)p->banks[i].base,
-				    (unsigned long long)p->banks[i].size, sz);
+				       "--backing hugetlb:%s: RAM bank %d at 0x%llx+0x%llx is not %s aligned",
+				       sz, i,
+				       (unsigned long long)p->banks[i].base,
+				       (unsigned long long)p->banks[i].size,
+				       sz);
 		}
 	}
 	if (o->set & MB_SET_CPU) {
@@ -171,14 +173,14 @@ int mb_run_opts_check(const struct mb_run_opts *o, char *err, size_t errlen)
 		CPU_ZERO(&set);
 		if (sched_getaffinity(0, sizeof(set), &set))
 			return mb_errf(MB_EXIT_VMM, err, errlen,
-				    "sched_getaffinity: %s",
-				    strerror(errno));
+				       "sched_getaffinity: %s",
+				       strerror(errno));
 		if (o->cpu < 0 || o->cpu >= CPU_SETSIZE ||
 		    !CPU_ISSET(o->cpu, &set)) {
 			cpus_str(&set, cpus, sizeof(cpus));
 			return mb_errf(MB_EXIT_USAGE, err, errlen,
-				    "--cpu %d: this process may run on CPUs %s only",
-				    o->cpu, cpus);
+				       "--cpu %d: this process may run on CPUs %s only",
+				       o->cpu, cpus);
 		}
 	}
 	return 0;

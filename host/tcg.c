@@ -73,8 +73,9 @@ static int write_params(const struct mb_params *p, char *path, size_t plen,
 	}
 	fd = mkstemp(path);
 	if (fd < 0) {
-		mb_errf(0, err, errlen, "cannot create a temp file in %s: %s",
-		     tmp_dir(), strerror(errno));
+		mb_errf(0, err, errlen,
+			"cannot create a temp file in %s: %s", tmp_dir(),
+			strerror(errno));
 		path[0] = '\0';
 		return MB_EXIT_VMM;
 	}
@@ -82,8 +83,8 @@ static int write_params(const struct mb_params *p, char *path, size_t plen,
 	if (close(fd))
 		bad = 1;
 	if (bad) {
-		mb_errf(0, err, errlen, "cannot write %s: %s", path,
-		     strerror(errno));
+		mb_errf(0, err, errlen,
+			"cannot write %s: %s", path, strerror(errno));
 		unlink(path);
 		path[0] = '\0';
 		return MB_EXIT_VMM;
@@ -145,8 +146,8 @@ static int spawn(char *const argv[], pid_t *pid, int *out_fd, int *err_fd,
 			return mb_errf(MB_EXIT_VMM, err, errlen,
 				       "%s not found (run scripts/deps.sh)",
 				       argv[0]);
-		return mb_errf(MB_EXIT_VMM, err, errlen, "cannot run %s: %s",
-			       argv[0], strerror(r));
+		return mb_errf(MB_EXIT_VMM, err, errlen,
+			       "cannot run %s: %s", argv[0], strerror(r));
 	}
 	*out_fd = op[0];
 	*err_fd = ep[0];
@@ -235,8 +236,8 @@ static int pump(pid_t pid, int out_fd, int err_fd, double deadline,
 		if (poll(pfd, 2, ms) < 0) {
 			if (errno == EINTR)
 				continue;
-			ret = mb_errf(MB_EXIT_VMM, err, errlen, "poll: %s",
-				      strerror(errno));
+			ret = mb_errf(MB_EXIT_VMM, err, errlen,
+				      "poll: %s", strerror(errno));
 			break;
 		}
 		for (int i = 0; i < 2; i++) {
@@ -421,8 +422,8 @@ static int verdict(const struct mb_run_opts *opts, struct run_io *io,
 	}
 	mb_console_finish(&io->con);
 	if (io->con.rec_state == MB_CREC_BAD)
-		return mb_errf(MB_EXIT_GUEST, err, errlen, "%s",
-			       io->con.rec_why);
+		return mb_errf(MB_EXIT_GUEST, err, errlen,
+			       "%s", io->con.rec_why);
 	if (io->con.rec_state == MB_CREC_NONE) {
 		mb_console_last_line(&io->con, line, sizeof(line));
 		return mb_errf(MB_EXIT_GUEST, err, errlen,

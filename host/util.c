@@ -187,8 +187,8 @@ fail_unlink:
 	unlink(tmp);
 	errno = e;
 fail:
-	mb_errf(MB_EXIT_VMM, err, errlen, "cannot write %s: %s", path,
-		strerror(errno));
+	mb_errf(MB_EXIT_VMM, err, errlen,
+		"cannot write %s: %s", path, strerror(errno));
 out:
 	free(tmp);
 	free(dir);

@@ -33,20 +33,22 @@ static int get_str(json_t *o, const char *key, char *buf, size_t len,
 
 	if (!v || json_is_null(v)) {
 		if (need)
-			return mb_errf(-1, err, errlen, "record has no '%s'", key);
+			return mb_errf(-1, err, errlen,
+				       "record has no '%s'", key);
 		return 0;
 	}
 	if (!json_is_string(v))
 		return mb_errf(-1, err, errlen, "'%s' is not a string", key);
 	s = json_string_value(v);
 	if (strlen(s) >= len || !*s)
-		return mb_errf(-1, err, errlen, "'%s' is %s", key,
-			   *s ? "too long" : "empty");
+		return mb_errf(-1, err, errlen,
+			       "'%s' is %s", key, *s ? "too long" : "empty");
 	/* printable ASCII only: these strings end up in tables and XML */
 	for (const char *p = s; *p; p++)
 		if (*p < 0x20 || *p > 0x7e)
-			return mb_errf(-1, err, errlen, "'%s' has a control or "
-				   "non-ASCII character", key);
+			return mb_errf(-1, err, errlen,
+				       "'%s' has a control or "
+				       "non-ASCII character", key);
 	strcpy(buf, s);
 	return 0;
 }
@@ -59,7 +61,8 @@ static int get_bool(json_t *o, const char *key, bool *out, char *err,
 	if (!v)
 		return 0;
 	if (!json_is_boolean(v))
-		return mb_errf(-1, err, errlen, "'%s' is not true or false", key);
+		return mb_errf(-1, err, errlen,
+			       "'%s' is not true or false", key);
 	*out = json_is_true(v);
 	return 0;
 }
@@ -73,8 +76,8 @@ static int get_u64(json_t *o, const char *key, uint64_t *out, bool *have,
 	if (!v || json_is_null(v))
 		return 0;
 	if (!json_is_integer(v) || json_integer_value(v) < 0)
-		return mb_errf(-1, err, errlen, "'%s' is not a non-negative integer",
-			   key);
+		return mb_errf(-1, err, errlen,
+			       "'%s' is not a non-negative integer", key);
 	*out = (uint64_t)json_integer_value(v);
 	*have = true;
 	return 0;
@@ -111,7 +114,8 @@ static int get_ram(json_t *o, struct mb_run *r, char *err, size_t errlen)
 	banks = json_object_get(ram, "banks");
 	if (banks) {
 		if (!json_is_array(banks) || !json_array_size(banks))
-			return mb_errf(-1, err, errlen, "'ram.banks' is not a list");
+			return mb_errf(-1, err, errlen,
+				       "'ram.banks' is not a list");
 		r->nbanks = json_array_size(banks);
 	}
 	return 0;
@@ -137,8 +141,9 @@ static int get_timing(json_t *o, struct mb_run *r, char *err, size_t errlen)
 	}
 	ms = json_object_get(t, "ms");
 	if (!ms || !json_is_number(ms))
-		return mb_errf(-1, err, errlen, "ok record has neither 'timing.ticks' "
-			   "with 'timing.cntfrq' nor 'timing.ms'");
+		return mb_errf(-1, err, errlen,
+			       "ok record has neither 'timing.ticks' "
+			       "with 'timing.cntfrq' nor 'timing.ms'");
 	r->ms = json_number_value(ms);
 	if (!isfinite(r->ms) || r->ms < 0)
 		return mb_errf(-1, err, errlen, "'timing.ms' is not a time");
@@ -182,14 +187,17 @@ static int opt_add(struct optset *s, const char *k, const char *v,
 		if (strcmp(s->k[i], k))
 			continue;
 		if (strcmp(s->v[i], v))
-			return mb_errf(-1, err, errlen, "option '%s' is '%s' in one "
-				   "place and '%s' in another", k, s->v[i], v);
+			return mb_errf(-1, err, errlen,
+				       "option '%s' is '%s' in one "
+				       "place and '%s' in another", k, s->v[i],
+				       v);
 		return 0;
 	}
 	if (s->n == 16 || strlen(v) >= sizeof(s->v[0]) ||
 	    strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 		   "0123456789:._,@=+-") != strlen(v))
-		return mb_errf(-1, err, errlen, "option '%s' is not a short word", k);
+		return mb_errf(-1, err, errlen,
+			       "option '%s' is not a short word", k);
 	s->k[s->n] = k;
 	strcpy(s->v[s->n++], v);
 	return 0;
@@ -226,8 +234,9 @@ static int get_options(json_t *opts, struct optset *s, char *err,
 			snprintf(buf, sizeof(buf), "%lld",
 				 (long long)json_integer_value(v));
 		else
-			return mb_errf(-1, err, errlen, "'options.%s' is not a string, "
-				   "number or boolean", k);
+			return mb_errf(-1, err, errlen,
+				       "'options.%s' is not a string, "
+				       "number or boolean", k);
 		if (opt_add(s, k, buf, err, errlen))
 			return -1;
 	}
@@ -241,11 +250,13 @@ static int get_axes(json_t *axes, struct optset *s, char *err,
 	json_t *v;
 
 	if (!json_is_object(axes))
-		return mb_errf(-1, err, errlen, "'matrix.axes' is not an object");
+		return mb_errf(-1, err, errlen,
+			       "'matrix.axes' is not an object");
 	json_object_foreach(axes, k, v) {
 		if (!json_is_string(v))
-			return mb_errf(-1, err, errlen, "'matrix.axes.%s' is not a "
-				   "string", k);
+			return mb_errf(-1, err, errlen,
+				       "'matrix.axes.%s' is not a string",
+				       k);
 		if (opt_add(s, k, json_string_value(v), err, errlen))
 			return -1;
 	}
@@ -302,8 +313,8 @@ static int get_all_options(json_t *o, struct mb_run *r, char *err,
 	kf = json_is_object(lay) ? json_object_get(lay, "kfence_size") : NULL;
 	if (kf) {
 		if (!json_is_integer(kf) || json_integer_value(kf) <= 0)
-			return mb_errf(-1, err, errlen, "'layout.kfence_size' is not "
-				   "a size");
+			return mb_errf(-1, err, errlen,
+				       "'layout.kfence_size' is not a size");
 		mb_format_size(json_integer_value(kf), size, sizeof(size));
 		if (opt_add(&s, "kfence", size, err, errlen))
 			return -1;
@@ -339,7 +350,8 @@ static int get_matrix(json_t *o, struct mb_run *r, char *err, size_t errlen)
 		return -1;
 	if (have) {
 		if (idx > 100000)
-			return mb_errf(-1, err, errlen, "'matrix.run' out of range");
+			return mb_errf(-1, err, errlen,
+				       "'matrix.run' out of range");
 		r->run_idx = (int)idx;
 	}
 	if (!strcmp(outcome, "failed"))
@@ -347,8 +359,9 @@ static int get_matrix(json_t *o, struct mb_run *r, char *err, size_t errlen)
 	else if (!strcmp(outcome, "skipped"))
 		r->outcome = MB_OUT_SKIPPED;
 	else if (*outcome && strcmp(outcome, "ok"))
-		return mb_errf(-1, err, errlen, "'matrix.outcome' is not ok, failed "
-			   "or skipped");
+		return mb_errf(-1, err, errlen,
+			       "'matrix.outcome' is not ok, failed "
+			       "or skipped");
 	return 0;
 }
 
@@ -427,7 +440,8 @@ static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
 	char *buf = NULL;
 
 	if (!f) {
-		mb_errf(-1, err, errlen, "cannot read %s: %s", path, strerror(errno));
+		mb_errf(-1, err, errlen,
+			"cannot read %s: %s", path, strerror(errno));
 		return NULL;
 	}
 	for (;;) {
@@ -442,7 +456,8 @@ static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
 		cap *= 2;
 	}
 	if (ferror(f)) {
-		mb_errf(-1, err, errlen, "cannot read %s: %s", path, strerror(errno));
+		mb_errf(-1, err, errlen,
+			"cannot read %s: %s", path, strerror(errno));
 		goto fail;
 	}
 	fclose(f);
@@ -465,7 +480,8 @@ static int add_record(struct mb_runset *set, json_t *o, const char *file,
 
 	if (mb_run_from_json(o, &r, why, sizeof(why))) {
 		if (line)
-			return mb_errf(-1, err, errlen, "%s:%u: %s", file, line, why);
+			return mb_errf(-1, err, errlen,
+				       "%s:%u: %s", file, line, why);
 		return mb_errf(-1, err, errlen, "%s: %s", file, why);
 	}
 	r.file = file;
@@ -496,11 +512,13 @@ static int load_lines(struct mb_runset *set, char *buf, size_t len,
 		o = json_loadb(p, n, 0, &je);
 		if (!o) {
 			if (!nl)
-				return mb_errf(-1, err, errlen, "%s:%u: incomplete "
-					   "last line (an interrupted write?)",
-					   file, line);
-			return mb_errf(-1, err, errlen, "%s:%u: not JSON: %s", file,
-				   line, je.text);
+				return mb_errf(-1, err, errlen,
+					       "%s:%u: incomplete "
+					       "last line (an interrupted write?)",
+					       file, line);
+			return mb_errf(-1, err, errlen,
+				       "%s:%u: not JSON: %s", file, line,
+				       je.text);
 		}
 		if (add_record(set, o, file, line, err, errlen)) {
 			json_decref(o);
@@ -566,8 +584,8 @@ int mb_runs_load(struct mb_runset *set, const char *arg, char *err,
 		   je.line <= 1) {
 		ret = load_lines(set, buf, len, name, err, errlen);
 	} else {
-		mb_errf(-1, err, errlen, "%s:%d: not JSON: %s", name, je.line,
-		    je.text);
+		mb_errf(-1, err, errlen,
+			"%s:%d: not JSON: %s", name, je.line, je.text);
 	}
 	if (!ret && set->n == before) {
 		mb_errf(-1, err, errlen, "%s: no records", path);
