@@ -85,13 +85,14 @@ HOST_ANALYSIS_SRCS := host/analysis/units.c host/analysis/config.c \
 		   host/analysis/compare.c host/analysis/matrix.c
 # the command line on top of both
 HOST_CLI_SRCS	:= host/cli.c host/main.c
-# ---- additions of other work in progress go here ----------------------
-# (more run-side or analysis sources: add them to the lists above; a new
-#  command's sources, e.g. kernel-check, as HOST_<NAME>_SRCS added to
-#  HOST_LIB_SRCS; guest sources to GUEST_SRCS; mutant builds below the
-#  unit tier's rules)
+# ---- additions of work in progress ------------------------------------
+# A new command's sources (e.g. kernel-check) go in HOST_CMD_SRCS; more
+# run-side or analysis sources in the lists above; guest sources in
+# GUEST_SRCS; mutant builds after the unit tier's rules (marked there).
+HOST_CMD_SRCS	:=
 # -----------------------------------------------------------------------
-HOST_LIB_SRCS	:= $(HOST_BASE_SRCS) $(HOST_RUN_SRCS) $(HOST_ANALYSIS_SRCS)
+HOST_LIB_SRCS	:= $(HOST_BASE_SRCS) $(HOST_RUN_SRCS) $(HOST_ANALYSIS_SRCS) \
+		   $(HOST_CMD_SRCS)
 HOST_SRCS	:= $(HOST_LIB_SRCS) $(HOST_CLI_SRCS)
 
 # Objects per flavour: build/host (native), build/asan (sanitizers, for
@@ -217,6 +218,8 @@ $(addprefix $(BUILD)/unit/,$(HOST_TESTS)): %: %.o $(ASAN_LIB)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(SAN_FLAGS) $< $(ASAN_LIB) -o $@ $(HOST_LIBS)
 -include $(patsubst %,$(BUILD)/unit/%.d,$(HOST_TESTS))
+
+# ---- mutant builds go here (through make, with $(WARN) as every build) --
 
 # The guest with one extra dsb ishst per PTE: a known regression for the
 # deterministic gate (tests/tcg/matrix.sh).
