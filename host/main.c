@@ -12,7 +12,6 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,9 +52,30 @@ static void usage_all(FILE *f)
 	fputs(other_usage, f);
 }
 
-static int file_exists(const char *p)
+/*
+ * The first of rel[] (paths relative to the directory this binary is
+ * in) that access() grants mode on, in buf; NULL when none does.
+ */
+static const char *beside_self(const char *const *rel, size_t nr, int mode,
+			       char *buf, size_t len)
 {
-	return access(p, R_OK) == 0;
+	char dir[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return NULL;
+	dir[n] = '\0';
+	slash = strrchr(dir, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	for (size_t i = 0; i < nr; i++) {
+		snprintf(buf, len, "%s/%s", dir, rel[i]);
+		if (!access(buf, mode))
+			return buf;
+	}
+	return NULL;
 }
 
 /* Layout presets: $MAPBENCH_LAYOUTS, else configs/layouts of the tree
@@ -67,22 +87,17 @@ static const char *preset_dir(void)
 		"../configs/layouts", "../../configs/layouts",
 	};
 	const char *env = getenv("MAPBENCH_LAYOUTS");
-	char self[PATH_MAX];
-	ssize_t n;
+	const char *dir;
 
 	if (env && *env)
 		return env;
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	for (size_t i = 0; n > 0 && i < sizeof(rel) / sizeof(rel[0]); i++) {
-		self[n] = 0;
-		snprintf(buf, sizeof(buf), "%s/%s", dirname(self), rel[i]);
-		if (!access(buf, X_OK))
-			return buf;
-	}
-	return "configs/layouts";
+	dir = beside_self(rel, sizeof(rel) / sizeof(rel[0]), X_OK, buf,
+			  sizeof(buf));
+	return dir ? dir : "configs/layouts";
 }
 
-/* The guest ELF: $MAPBENCH_GUEST, else beside the binary as built. */
+/* The guest ELF: $MAPBENCH_GUEST, else beside the binary as built
+ * (build/guest/, or an installed tree's guest/), else ./build/guest/. */
 static const char *default_guest(void)
 {
 	static char buf[PATH_MAX + 64];
@@ -91,23 +106,14 @@ static const char *default_guest(void)
 		"../guest/mapbench-guest.elf",
 		"mapbench-guest.elf",
 	};
-	char self[PATH_MAX];
 	const char *env = getenv("MAPBENCH_GUEST");
-	ssize_t n;
+	const char *elf;
 
 	if (env && *env)
 		return env;
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0)
-		return "build/guest/mapbench-guest.elf";
-	self[n] = 0;
-	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
-		snprintf(buf, sizeof(buf), "%s/%s", dirname(self), rel[i]);
-		if (file_exists(buf))
-			return buf;
-		self[n] = 0;	/* dirname() may have modified it */
-	}
-	return "build/guest/mapbench-guest.elf";
+	elf = beside_self(rel, sizeof(rel) / sizeof(rel[0]), R_OK, buf,
+			  sizeof(buf));
+	return elf ? elf : "build/guest/mapbench-guest.elf";
 }
 
 static int cmd_list(void)
