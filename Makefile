@@ -75,6 +75,10 @@ HOST_SRCS	+= host/config.c host/matrix.c host/results.c host/stats.c \
 # the VMM's host side: layouts, backing, stats, the run driver
 HOST_SRCS	+= host/layout.c host/options.c host/hostinfo.c \
 		   host/kvmstats.c host/esr.c host/run.c host/winexits.c
+# ---- LAVA labs (issue 12): lava-job, lava-board, lava-results --------
+HOST_SRCS	+= host/analysis/lava_job.c host/analysis/lava_board.c \
+		   host/analysis/lava_results.c host/analysis/lava_codec.c
+# ---- end LAVA labs ------------------------------------------------------
 HOST_BIN	:= $(BUILD)/mapbench
 HOST_ASAN	:= $(BUILD)/asan/mapbench
 CROSS_BIN	:= $(BUILD)/aarch64/mapbench
@@ -96,6 +100,7 @@ unit: $(UNIT_BIN)
 
 GUEST_HDRS := $(wildcard guest/*.h) $(wildcard include/mapbench/*.h)
 HOST_HDRS := $(wildcard host/*.h) $(wildcard include/mapbench/*.h)
+HOST_HDRS += $(wildcard host/analysis/*.h)
 
 $(BUILD)/guest/%.S.o: guest/%.S $(GUEST_HDRS)
 	@mkdir -p $(@D)

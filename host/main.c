@@ -16,6 +16,7 @@
 
 #include "mapbench.h"
 #include "analysis.h"
+#include "analysis/lava.h"
 
 static const char usage_text[] =
 "usage: mapbench run --mem SIZE [--strategy NAME] [--rodata full|on|off]\n"
@@ -33,6 +34,8 @@ static const char usage_text[] =
 "       mapbench plot FILES... -o OUT.png|OUT.svg\n"
 "       mapbench compare BASELINE CURRENT [--threshold 5%] [--alpha 0.01]\n"
 "                    [--junit FILE] [--tap]\n"
+"       mapbench lava-job CONFIG [--device-type T]... [-o DIR] ...\n"
+"       mapbench lava-results LOG... [-o FILE] [--by-job]\n"
 "       mapbench list\n"
 "       mapbench version\n";
 
@@ -361,6 +364,13 @@ int main(int argc, char **argv)
 		return mb_cmd_plot(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "compare"))
 		return mb_cmd_compare(argc - 1, argv + 1);
+	/* LAVA labs (issue 12, docs/LAB.md) */
+	if (!strcmp(argv[1], "lava-job"))
+		return mb_cmd_lava_job(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "lava-board"))
+		return mb_cmd_lava_board(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "lava-results"))
+		return mb_cmd_lava_results(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
 		printf("mapbench %s\n", MB_VERSION);
 		return MB_EXIT_OK;
