@@ -203,11 +203,19 @@ static int rec_line(struct dec *d, unsigned int line, char *p)
 		return fail(d, line, "record %zu outside a %s..%s block "
 			    "(its begin line is lost)", ri, MB_LAVA_BEGIN,
 			    MB_LAVA_END);
-	if (ri != d->i || ci != d->j || rn != d->n)
-		return fail(d, line, "record %zu/%zu chunk %zu where record "
-			    "%zu/%zu chunk %zu/%s belongs: lines are missing "
-			    "from the log", ri, rn, ci, d->i, d->n, d->j,
-			    d->j == 1 ? "?" : "..");
+	if (ri != d->i || ci != d->j || rn != d->n) {
+		char want[64];
+
+		if (d->j == 1)
+			snprintf(want, sizeof(want), "record %zu/%zu chunk 1",
+				 d->i, d->n);
+		else
+			snprintf(want, sizeof(want), "record %zu/%zu chunk "
+				 "%zu/%zu", d->i, d->n, d->j, d->m);
+		return fail(d, line, "record %zu/%zu chunk %zu/%zu where %s "
+			    "belongs: lines are missing from the log", ri, rn,
+			    ci, cn, want);
+	}
 	if (ci == 1) {
 		d->m = cn;
 		d->crc = crc;
@@ -538,7 +546,7 @@ int mb_cmd_lava_results(int argc, char **argv)
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};
-	struct mb_buf all = { 0 };
+	struct mb_buf all = { 0 }, said = { 0 };
 	const char *out = NULL;
 	char err[512], (*jobs)[64];
 	bool split = false;
@@ -582,6 +590,7 @@ int mb_cmd_lava_results(int argc, char **argv)
 			free(text);
 			mb_buf_free(&recs);
 			mb_buf_free(&all);
+			mb_buf_free(&said);
 			free(jobs);
 			return MB_EXIT_USAGE;
 		}
@@ -590,8 +599,9 @@ int mb_cmd_lava_results(int argc, char **argv)
 				mb_die("job %s (%s) is given twice: its runs "
 				       "would count twice", info.job, path);
 		snprintf(jobs[i], sizeof(jobs[i]), "%s", info.job);
-		fprintf(stderr, "mapbench: job %s (%s): %zu records\n",
-			info.job, path, info.records);
+		/* said at the end: a later error stays the only line */
+		mb_bprintf(&said, "mapbench: job %s (%s): %zu records\n",
+			   info.job, path, info.records);
 		if (split)
 			by_job(&all, &recs, info.job);
 		else
@@ -600,7 +610,7 @@ int mb_cmd_lava_results(int argc, char **argv)
 		free(text);
 	}
 	free(jobs);
-	if (all.oom)
+	if (all.oom || said.oom)
 		mb_die("out of memory");
 	if (out) {
 		if (mb_write_atomic(out, all.p ? all.p : "", all.len, err,
@@ -612,6 +622,8 @@ int mb_cmd_lava_results(int argc, char **argv)
 	} else if (all.len) {
 		fwrite(all.p, 1, all.len, stdout);
 	}
+	fputs(said.p, stderr);
+	mb_buf_free(&said);
 	mb_buf_free(&all);
 	return MB_EXIT_OK;
 }
