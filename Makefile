@@ -86,6 +86,9 @@ CROSS_BIN	:= $(BUILD)/aarch64/mapbench
 UNIT_BIN	:= $(BUILD)/unit/test_linear_map $(BUILD)/unit/test_host \
 		   $(BUILD)/unit/mapsim $(BUILD)/unit/test_vmm
 UNIT_BIN	+= $(BUILD)/unit/test_analysis
+# ---- LAVA labs (issue 12) -----------------------------------------------
+UNIT_BIN	+= $(BUILD)/unit/test_lava
+# ---- end LAVA labs ------------------------------------------------------
 
 -include $(GUEST_OBJS:.o=.d)
 
@@ -181,6 +184,25 @@ $(BUILD)/unit/test_vmm: tests/unit/test_vmm.c $(filter-out host/main.c,$(HOST_SR
 	@echo "  CC      $@"
 	$(Q)$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) -DMB_UNIT_TEST tests/unit/test_vmm.c \
 		$(filter-out host/main.c,$(HOST_SRCS)) -o $@ $(HOST_LIBS)
+
+# ---- LAVA labs (issue 12): the job log decoder and codec, natively ----
+$(BUILD)/unit/test_lava: tests/unit/test_lava.c \
+			 $(filter-out host/main.c,$(HOST_SRCS)) $(HOST_HDRS)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) tests/unit/test_lava.c \
+		$(filter-out host/main.c,$(HOST_SRCS)) -o $@ $(HOST_LIBS)
+
+# What a lab's job deploys besides its kernel (docs/LAB.md).
+.PHONY: lava-bundle test-lava
+lava-bundle: guest cross
+	@scripts/lava_bundle.sh -r $(BUILD)/lava
+
+# The LAVA tier: LAVA's own dispatcher runs a generated job (root).
+test-lava: guest host cross
+	@scripts/deps_lava.sh
+	@tests/lava/run.sh
+# ---- end LAVA labs ------------------------------------------------------
 
 # libFuzzer harnesses (clang): the ELF loader, the result-record
 # decoder, the option/layout parsers, the KVM stats decoder.
