@@ -69,7 +69,7 @@ golden "lava/mapbench.yaml is lava-job --testdef" lava/mapbench.yaml \
 "$MB" lava-job "$L/mixed.conf" "${urls[@]}" --device-type qemu \
 	--device-type juno-r2 --label Lab -o "$tmp/jobs" > "$tmp/list"
 check "lava-job -o: one file per device type, labels kept apart" \
-	test "$(grep -h "MB_LABEL" "$tmp"/jobs/*.yaml | sort | tr -s ' ' |
+	test "$(grep -h "^ *MB_LABEL:" "$tmp"/jobs/*.yaml | sort | tr -s ' ' |
 		tr '\n' '|')" = " MB_LABEL: 'Lab juno-r2'| MB_LABEL: 'Lab qemu'|"
 check "lava-job -o: prints what it wrote" \
 	test "$(cat "$tmp/list")" = "$tmp/jobs/mapbench-mixed-qemu.yaml
@@ -95,7 +95,7 @@ one_error "lava-job: qemu boots tmpfs only" 1 "goes with" \
 golden "lava-results: a lava-run log (pass, skip, fail)" "$L/mixed.jsonl" \
 	"$MB" lava-results "$L/mixed-lava-run.log"
 check "  ... says how many, per job" \
-	grep -qx "mapbench: job 7 ($L/mixed-lava-run.log): 6 records" "$tmp/err"
+	grep -qx "mapbench: job 7 ($L/mixed-lava-run.log): 4 records" "$tmp/err"
 golden "report on the returned records" "$L/mixed-report.txt" \
 	"$MB" report "$L/mixed.jsonl"
 # the server's stored form (`lavacli jobs logs --raw`): "- " lines
@@ -109,16 +109,16 @@ golden "lava-results: plain text" "$L/mixed.jsonl" \
 "$MB" lava-results "$L/mixed-lava-run.log" "$L/mini-lava-run.log" \
 	-o "$tmp/merged.jsonl" 2> "$tmp/err"
 check "lava-results: two jobs merge" \
-	test "$(grep -c . "$tmp/merged.jsonl")" = 10
+	test "$(grep -c . "$tmp/merged.jsonl")" = 8
 "$MB" lava-results --by-job "$L/mixed-lava-run.log" "$L/mini-lava-run.log" \
 	-o "$tmp/byjob.jsonl" 2> "$tmp/err"
 check "lava-results --by-job: LABEL #JOB" \
 	test "$(jq -r .matrix.host "$tmp/byjob.jsonl" | sort -u | tr '\n' '|')" = \
-	"Ampere Altra VM #7|qemu nested #8|"
+	"qemu-lava-a #7|qemu-lava-b #8|"
 golden "report across two jobs" "$L/merged-report.txt" \
 	"$MB" report "$tmp/merged.jsonl"
 one_error "a truncated log: job and line" 1 \
-	"^mapbench: job 7 ($L/mixed-truncated.log:[0-9]*): the log ends inside the records (after record 3 of 6, begun at line [0-9]*): a truncated log$" \
+	"^mapbench: job 7 ($L/mixed-truncated.log:570): the log ends inside the records (after record 2 of 4, begun at line 523): a truncated log$" \
 	"$MB" lava-results "$L/mixed-lava-run.log" "$L/mixed-truncated.log"
 check "  ... and no output file" test ! -e "$tmp/none.jsonl"
 one_error "the same job twice" 1 "job 7 .* is given twice" \
