@@ -3,7 +3,7 @@
 #
 #   make            guest ELF + host binary + unit tests
 #   make run        install missing packages, run a small default sweep
-#   make test       all three tiers: unit, tcg, kvm
+#   make test       all four tiers: unit, tcg, kvm, lava
 #   make cross      static aarch64 host binary (build/aarch64/mapbench)
 
 MAKEFLAGS += --no-builtin-rules
@@ -243,6 +243,7 @@ run: deps
 	@scripts/run_default.sh $(HOST_BIN) $(GUEST_ELF)
 
 test: deps
+	@scripts/deps_lava.sh
 	@$(MAKE) --no-print-directory all cross
 	@scripts/test_all.sh
 

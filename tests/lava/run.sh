@@ -44,7 +44,13 @@ stop() {
 for f in "$MB" "$B/aarch64/mapbench" "$B/guest/mapbench-guest.elf"; do
 	[ -f "$f" ] || stop "input $f exists (make host cross guest)"
 done
-[ "$(id -u)" -eq 0 ] || stop "lava-run must run as root (it says so itself)"
+# lava-run insists on root: as root, or through sudo
+asroot=()
+if [ "$(id -u)" -ne 0 ]; then
+	sudo -n true 2>/dev/null ||
+		stop "lava-run must run as root (or with sudo -n): it says so itself"
+	asroot=(sudo -n)
+fi
 command -v lava-run >/dev/null &&
 	$PY -c 'import lava_common.schemas' 2>/dev/null ||
 	stop "lava-dispatcher installed (scripts/deps_lava.sh)"
@@ -64,9 +70,11 @@ label="LAVA qemu nested-KVM"
 check "lava-job: a job per device type" \
 	"$MB" lava-job "$config" "${urls[@]}" -o "$tmp/jobs" --label "$label" \
 	--device-type qemu --device-type juno-r2 --device-type synquacer \
-	--tag kvm
-job=$tmp/jobs/mapbench-$(basename "${config%%.*}")-qemu.yaml
-[ -f "$job" ] || stop "lava-job wrote $job"
+	--tag kvm > /dev/null
+# the one to run: qemu only, so the label is just the label
+job=$tmp/jobs/run-qemu.yaml
+"$MB" lava-job "$config" "${urls[@]}" --label "$label" > "$job" ||
+	stop "lava-job wrote $job"
 "$MB" lava-job "$config" "${urls[@]}" --label "$label" \
 	--testdef-repo https://example.org/mapbench.git --testdef-revision v1 \
 	> "$tmp/jobs/git-testdef.yaml" ||
@@ -90,12 +98,16 @@ testdef.validate(yaml.safe_load(open(sys.argv[1])))' lava/mapbench.yaml
 # ---- the real engine
 id=$((10000 + $$ % 50000))
 cp "$job" "$keep/job.yaml"
-check "lava-run --validate" \
-	lava-run --validate --job-id "$id" --output-dir "$tmp/vout" \
-	--device tests/lava/qemu-device.yaml "$job" > "$tmp/validate.log" 2>&1
-rm -rf "/var/lib/lava/dispatcher/tmp/$id"
+validate() {
+	"${asroot[@]}" lava-run --validate --job-id "$id" \
+		--output-dir "$tmp/vout" --device tests/lava/qemu-device.yaml \
+		"$job" > "$tmp/validate.log" 2>&1
+}
+check "lava-run --validate" validate
+# --validate leaves its work directory behind
+"${asroot[@]}" rm -rf "/var/lib/lava/dispatcher/tmp/$id"
 t0=$(date +%s)
-lava-run --job-id "$id" --output-dir "$tmp/out" \
+"${asroot[@]}" lava-run --job-id "$id" --output-dir "$tmp/out" \
 	--device tests/lava/qemu-device.yaml "$job" > "$keep/job.log" 2>&1
 rc=$?
 t_job=$(( $(date +%s) - t0 ))
@@ -188,7 +200,9 @@ nice "$MB" matrix "$config" "$tmp/local" --accel tcg -q --label local \
 	> /dev/null 2> "$tmp/local.err"
 rc=$?
 t_local=$(( $(date +%s) - t0 ))
-check "local matrix (tcg) ran: exit $rc in $t_local s" test "$rc" = 0
+# 3: some point failed, which the comparison below looks at
+check "local matrix (tcg) ran: exit $rc in $t_local s" \
+	test "$rc" = 0 -o "$rc" = 3
 # Point for point: the same points (RAM, banks, strategy, rodata,
 # options), the same numbers of measured runs, warm-ups, failures and
 # skips -- the report's csv without host, accel and times.
