@@ -107,7 +107,7 @@ static int report_points(const char *results, unsigned int *failed)
 {
 	struct mb_runset set = { 0 };
 	struct mb_groups gs;
-	char err[512], name[101], prev[101 * 4] = "";
+	char err[512], name[101], (*names)[101];
 	int ret = 0;
 
 	if (mb_runs_load(&set, results, err, sizeof(err))) {
@@ -117,6 +117,9 @@ static int report_points(const char *results, unsigned int *failed)
 	}
 	if (mb_group_runs(&set, 0, &gs))
 		mb_die("out of memory");
+	names = calloc(gs.n + 1, sizeof(*names));
+	if (!names)
+		mb_die("out of memory");
 	for (size_t i = 0; i < gs.n; i++) {
 		const struct mb_group *g = &gs.v[i];
 		const char *res;
@@ -124,15 +127,23 @@ static int report_points(const char *results, unsigned int *failed)
 
 		mb_lava_case_name(g->key->point[0] ? g->key->point :
 				  g->key->strategy, name, sizeof(name));
-		/* a name LAVA already has would overwrite that case */
-		if (strstr(prev, name)) {
-			size_t n = strlen(name);
+		/* a name LAVA already has would overwrite that case (two
+		 * points alike but for characters a name cannot hold, or
+		 * cut at 100): number the later one */
+		for (size_t k = 0; k < i; k++) {
+			char num[24];
+			size_t at;
 
-			snprintf(name + (n > 94 ? 94 : n),
-				 sizeof(name) - (n > 94 ? 94 : n), "-%zu", i);
+			if (strcmp(names[k], name))
+				continue;
+			snprintf(num, sizeof(num), "-%zu", i + 1);
+			at = strlen(name);
+			if (at + strlen(num) >= sizeof(name))
+				at = sizeof(name) - 1 - strlen(num);
+			memcpy(name + at, num, strlen(num) + 1);
+			break;
 		}
-		if (strlen(prev) + strlen(name) + 2 < sizeof(prev))
-			strcat(strcat(prev, name), " ");
+		snprintf(names[i], sizeof(names[i]), "%s", name);
 		if (g->failed) {
 			res = "fail";
 			(*failed)++;
@@ -152,6 +163,7 @@ static int report_points(const char *results, unsigned int *failed)
 			ret = -1;
 		}
 	}
+	free(names);
 	mb_groups_free(&gs);
 	mb_runs_free(&set);
 	return ret;

@@ -29,8 +29,8 @@ static bool plain_ok(const char *s)
 	if (!*s || *s == '-' || *s == '.')
 		return false;
 	for (const char *p = s; *p; p++) {
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			    "0123456789_./-", *p))
+		if (!strchr("abcdefghijklmnopqrstuvwxyz"
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-", *p))
 			return false;
 		if (!strchr("0123456789.", *p))
 			digits = false;
@@ -186,7 +186,8 @@ int mb_lava_job_yaml(const struct mb_lava_job *j, struct mb_buf *b,
 		{ "--kernel-url", j->kernel_url },
 		{ "--ramdisk-url", j->ramdisk_url },
 		{ "--mapbench-url", j->mapbench_url },
-		{ "--dtb-url", j->dtb_url }, { "--kernel-args", j->kernel_args },
+		{ "--dtb-url", j->dtb_url },
+		{ "--kernel-args", j->kernel_args },
 		{ "--prompt", j->prompt }, { "--job-name", j->job_name },
 		{ "--testdef-repo", j->testdef_repo },
 		{ "--testdef-revision", j->testdef_rev },
@@ -200,7 +201,8 @@ int mb_lava_job_yaml(const struct mb_lava_job *j, struct mb_buf *b,
 			return -1;
 	if (!j->kernel_url || !j->ramdisk_url || !j->mapbench_url)
 		return mb_errf(-1, err, errlen, "needs --kernel-url, "
-			       "--ramdisk-url and --mapbench-url (docs/LAB.md)");
+			       "--ramdisk-url and --mapbench-url "
+			       "(docs/LAB.md)");
 	if (qemu != tmpfs)
 		return mb_errf(-1, err, errlen, "--boot qemu goes with "
 			       "--deploy tmpfs, and only it");

@@ -152,4 +152,14 @@ check "lava-board: 10 records out" \
 check "lava-board -> lava-results: the records, byte for byte" \
 	cmp -s "$tmp/back.jsonl" "$tmp/bout/results.jsonl"
 
+# two points whose names LAVA cannot tell apart: the later is numbered
+printf 'strategy = base\nmem = 1G\nbacking = x:y x-y\n' > "$tmp/d.conf"
+: > "$tmp/cases"
+PATH=$tmp/bin:$PATH CASES=$tmp/cases \
+	MAPBENCH_MATRIX_RUN=tests/unit/fake-run.sh \
+	"$MB" lava-board "$tmp/d.conf" "$tmp/dout" > /dev/null 2>&1
+check "lava-board: names made unique" \
+	test "$(cut -d' ' -f2 "$tmp/cases" | tr '\n' ' ')" = \
+	"base_1G_full_backing-x-y base_1G_full_backing-x-y-2 mapbench-records "
+
 tier_done "lava CLI"
