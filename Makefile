@@ -193,6 +193,15 @@ $(BUILD)/unit/test_lava: tests/unit/test_lava.c \
 	$(Q)$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) tests/unit/test_lava.c \
 		$(filter-out host/main.c,$(HOST_SRCS)) -o $@ $(HOST_LIBS)
 
+# libFuzzer: the job-log decoder (tests/fuzz/run.sh runs it as "lava")
+fuzz-bin: $(BUILD)/fuzz/fuzz_lava
+$(BUILD)/fuzz/fuzz_lava: tests/fuzz/fuzz_lava.c host/analysis/lava_results.c \
+			 host/analysis/lava_codec.c host/autil.c host/util.c \
+			 $(HOST_HDRS)
+	@mkdir -p $(@D)
+	@echo "  FUZZCC  $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@ -ljansson -lm
+
 # What a lab's job deploys besides its kernel (docs/LAB.md).
 .PHONY: lava-bundle test-lava
 lava-bundle: guest cross
