@@ -80,8 +80,9 @@ job=$tmp/jobs/run-qemu.yaml
 	> "$tmp/jobs/git-testdef.yaml" ||
 	not_ok "lava-job --testdef-repo"
 
-# lava-common's schema, strict, on every job written
-for j in "$tmp"/jobs/*.yaml; do
+# lava-common's schema, strict, on every job written (and on the unit
+# tier's golden jobs: the u-boot and git forms)
+for j in "$tmp"/jobs/*.yaml tests/fixtures/lava/job-*.yaml; do
 	check "schema: $(basename "$j")" $PY -c '
 import sys, yaml
 from lava_common.schemas import validate
