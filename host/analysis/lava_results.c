@@ -326,6 +326,25 @@ static int marker(struct dec *d, unsigned int line, char *p)
 	return 0;
 }
 
+/* Terminal colours, as `lavacli jobs logs` prints on a tty: ESC [ ... m */
+static void strip_ansi(char *s)
+{
+	char *w = s;
+
+	for (char *r = s; *r;) {
+		if (r[0] == '\033' && r[1] == '[') {
+			size_t n = 2 + strspn(r + 2, "0123456789;");
+
+			if (r[n] >= '@' && r[n] <= '~') {
+				r += n + 1;
+				continue;
+			}
+		}
+		*w++ = *r++;
+	}
+	*w = '\0';
+}
+
 /* "/lava-123/" in the test shell's output names the job */
 static void find_job(struct mb_lava_log *info, bool *found, const char *s)
 {
@@ -449,6 +468,7 @@ int mb_lava_log_records(const char *path, const char *text, size_t len,
 				s[--n] = '\0';
 		}
 		/* markers may follow other console output on the line */
+		strip_ansi(msg);
 		mk = strstr(msg, "mapbench-lava-");
 		if (mk)
 			ret = marker(&d, line, mk);

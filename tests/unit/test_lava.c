@@ -301,6 +301,27 @@ static void logs(void)
 		      strstr(err, "records of format 2"), "format version");
 		mb_buf_free(&o);
 
+		/* lavacli on a terminal: each line in colours */
+		make_log(&b, TEXT, 3, -1);
+		{
+			struct mb_buf c = { 0 };
+			const char *l = b.p;
+
+			for (const char *q = b.p; *q; q++) {
+				if (*q != '\n')
+					continue;
+				mb_bprintf(&c, "\033[0;90m2026-12-01T18:00:00"
+					   "\033[0m \033[32m%.*s\033[0m\n",
+					   (int)(q - l), l);
+				l = q + 1;
+			}
+			CHECK(!decode(c.p, &o, &info, err, sizeof(err)) &&
+			      info.records == 3, "lavacli's colours");
+			mb_buf_free(&c);
+		}
+		mb_buf_free(&b);
+		mb_buf_free(&o);
+
 		/* two blocks (two test definitions) in one job */
 		make_log(&b, TEXT, 2, -1);
 		make_log(&b, TEXT, 1, -1);
