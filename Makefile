@@ -3,7 +3,7 @@
 #
 #   make            guest ELF + host binary + unit tests
 #   make run        install missing packages, run a small default sweep
-#   make test       all three tiers: unit, tcg, kvm
+#   make test       all four tiers: unit, tcg, kvm, lava
 #   make cross      static aarch64 host binary (build/aarch64/mapbench)
 
 MAKEFLAGS += --no-builtin-rules
@@ -83,8 +83,12 @@ HOST_ANALYSIS_SRCS := host/analysis/units.c host/analysis/config.c \
 		   host/analysis/results.c host/analysis/stats.c \
 		   host/analysis/table.c host/analysis/plot.c \
 		   host/analysis/compare.c host/analysis/matrix.c
+# LAVA labs: jobs, the board side, results back from job logs
+HOST_ANALYSIS_SRCS += host/analysis/lava_codec.c host/analysis/lava_job.c \
+		   host/analysis/lava_board.c host/analysis/lava_results.c
 # the command line on top of both
 HOST_CLI_SRCS	:= host/cli.c host/main.c
+# (the unit tests link the commands, so the library has cli.c, not main.c)
 # ---- additions of work in progress ------------------------------------
 # A new command's sources (e.g. kernel-check) go in HOST_CMD_SRCS; more
 # run-side or analysis sources in the lists above; guest sources in
@@ -94,6 +98,7 @@ HOST_CMD_SRCS	:=
 HOST_LIB_SRCS	:= $(HOST_BASE_SRCS) $(HOST_RUN_SRCS) $(HOST_ANALYSIS_SRCS) \
 		   $(HOST_CMD_SRCS)
 HOST_SRCS	:= $(HOST_LIB_SRCS) $(HOST_CLI_SRCS)
+HOST_LIB_SRCS	+= host/cli.c
 
 # Objects per flavour: build/host (native), build/asan (sanitizers, for
 # the tests), build/aarch64 (static, for the nested-KVM tier).  The test
@@ -109,7 +114,7 @@ CROSS_BIN	:= $(BUILD)/aarch64/mapbench
 
 UNIT_BIN	:= $(BUILD)/unit/test_linear_map $(BUILD)/unit/mapsim
 UNIT_BIN	+= $(BUILD)/unit/test_host $(BUILD)/unit/test_runside \
-		   $(BUILD)/unit/test_analysis
+		   $(BUILD)/unit/test_analysis $(BUILD)/unit/test_lava
 
 -include $(GUEST_OBJS:.o=.d)
 -include $(HOST_OBJS:.o=.d) $(ASAN_OBJS:.o=.d) $(CROSS_OBJS:.o=.d)
@@ -173,9 +178,10 @@ $(HOST_ASAN): $(ASAN_OBJS)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(SAN_FLAGS) $(ASAN_OBJS) -o $@ $(HOST_LIBS)
 
-$(ASAN_LIB): $(call host_objs,asan,$(HOST_LIB_SRCS))
+# (the Makefile too: a source added to a list must reach the archive)
+$(ASAN_LIB): $(call host_objs,asan,$(HOST_LIB_SRCS)) Makefile
 	@echo "  AR      $@"
-	$(Q)rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && ar rcs $@ $(filter %.o,$^)
 
 # Static aarch64 build for the nested-KVM tier (and arm64 lab hosts that
 # want one binary to copy around).
@@ -206,7 +212,7 @@ $(BUILD)/unit/mapsim: tests/unit/mapsim.c $(SIM_DEPS)
 # test_host (report, console, TCG backend), test_runside (layouts,
 # options, host facts, KVM stats, records), test_analysis (statistics,
 # configs, result files; run from the source tree: tests/fixtures/).
-HOST_TESTS	:= test_host test_runside test_analysis
+HOST_TESTS	:= test_host test_runside test_analysis test_lava
 $(BUILD)/unit/%.o: tests/unit/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
@@ -237,7 +243,7 @@ FUZZ_CFLAGS	:= -std=gnu11 -g -O1 $(WARN) -Iinclude -Ihost -D_GNU_SOURCE \
 		   -DMB_VERSION='"$(VERSION)"' -fno-sanitize-recover=all
 FUZZ_SAN	:= address,undefined
 FUZZ_BIN	:= $(addprefix $(BUILD)/fuzz/,fuzz_elf fuzz_record fuzz_cli \
-		   fuzz_kstats)
+		   fuzz_kstats fuzz_lava)
 FUZZ_TIME	?= 300
 fuzz_objs	= $(patsubst host/%.c,$(BUILD)/fuzz/obj/%.o,$(1))
 
@@ -257,11 +263,14 @@ $(BUILD)/fuzz/fuzz_cli: tests/fuzz/fuzz_cli.c \
 		host/record.c host/esr.c $(HOST_BASE_SRCS))
 $(BUILD)/fuzz/fuzz_kstats: tests/fuzz/fuzz_kstats.c \
 	$(call fuzz_objs,host/kvmstats.c $(HOST_BASE_SRCS))
+$(BUILD)/fuzz/fuzz_lava: tests/fuzz/fuzz_lava.c \
+	$(call fuzz_objs,host/analysis/lava_results.c \
+		host/analysis/lava_codec.c host/cli.c $(HOST_BASE_SRCS))
 $(FUZZ_BIN):
 	@mkdir -p $(@D)
 	@echo "  FUZZCC  $@"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,$(FUZZ_SAN) -MMD -MP \
-		$< $(filter %.o,$^) -o $@ -lelf -lm
+		$< $(filter %.o,$^) -o $@ -lelf -ljansson -lm
 
 .PHONY: fuzz fuzz-bin
 fuzz-bin: $(FUZZ_BIN)
@@ -277,6 +286,7 @@ run: deps
 	@scripts/run_default.sh $(HOST_BIN) $(GUEST_ELF)
 
 test: deps
+	@scripts/deps_lava.sh
 	@$(MAKE) --no-print-directory all cross
 	@scripts/test_all.sh
 
@@ -288,6 +298,16 @@ test-tcg: guest host $(BUILD)/unit/mapsim
 
 test-kvm: guest cross $(BUILD)/unit/mapsim
 	@tests/kvm/run.sh
+
+# LAVA labs (docs/LAB.md): what a lab's job deploys besides its kernel,
+# and the tier where LAVA's own dispatcher runs a generated job (root).
+.PHONY: lava-bundle test-lava
+lava-bundle: guest cross
+	@scripts/lava_bundle.sh -r $(BUILD)/lava
+
+test-lava: guest host cross
+	@scripts/deps_lava.sh
+	@tests/lava/run.sh
 
 # Benchmarks (minutes to hours; not part of make test): docs/bench/.
 bench: deps

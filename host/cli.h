@@ -21,6 +21,9 @@ int mb_cmd_matrix(int argc, char **argv);
 int mb_cmd_report(int argc, char **argv);
 int mb_cmd_plot(int argc, char **argv);
 int mb_cmd_compare(int argc, char **argv);
+int mb_cmd_lava_job(int argc, char **argv);
+int mb_cmd_lava_board(int argc, char **argv);
+int mb_cmd_lava_results(int argc, char **argv);
 
 /* Their usage texts, each listing every option of its getopt table. */
 extern const char mb_run_usage[];
@@ -28,5 +31,8 @@ extern const char mb_matrix_usage[];
 extern const char mb_report_usage[];
 extern const char mb_plot_usage[];
 extern const char mb_compare_usage[];
+extern const char mb_lava_job_usage[];
+extern const char mb_lava_board_usage[];
+extern const char mb_lava_results_usage[];
 
 #endif /* MAPBENCH_CLI_H */

@@ -40,7 +40,8 @@ static void usage_all(FILE *f)
 {
 	static const char *const texts[] = {
 		mb_run_usage, mb_matrix_usage, mb_report_usage,
-		mb_plot_usage, mb_compare_usage,
+		mb_plot_usage, mb_compare_usage, mb_lava_job_usage,
+		mb_lava_board_usage, mb_lava_results_usage,
 	};
 
 	/* "usage:" once; the others' lines keep their alignment */
@@ -166,6 +167,13 @@ int main(int argc, char **argv)
 		return mb_cmd_plot(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "compare"))
 		return mb_cmd_compare(argc - 1, argv + 1);
+	/* LAVA labs (docs/LAB.md) */
+	if (!strcmp(argv[1], "lava-job"))
+		return mb_cmd_lava_job(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "lava-board"))
+		return mb_cmd_lava_board(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "lava-results"))
+		return mb_cmd_lava_results(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
 		printf("mapbench %s\n", MB_VERSION);
 		return MB_EXIT_OK;

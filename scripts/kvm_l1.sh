@@ -7,6 +7,7 @@
 # ~12 s, so callers batch all their commands into one boot.
 #
 # usage: scripts/kvm_l1.sh -o OUTDIR [-t SECS] [-T SECS] CMDFILE [SRC:DEST]...
+#        scripts/kvm_l1.sh -F
 #
 #   CMDFILE   one /bin/sh command per line, run in order in /mapbench
 #             with stdin from /dev/null (busybox sh; blank lines and
@@ -15,6 +16,8 @@
 #             /mapbench/build/aarch64 is on PATH there
 #   -t SECS   wall-clock limit of the whole qemu run (default 1800)
 #   -T SECS   limit of each command, killed after it (default 900)
+#   -F        only fetch the kernel and busybox into the cache and print
+#             their paths (vmlinuz, then busybox), one a line
 #
 # Writes into OUTDIR, for command N (from 1): cmd-N.out, cmd-N.err
 # (its stdout and stderr), cmd-N.rc (exit code), cmd-N.time (seconds);
@@ -32,9 +35,10 @@ set -euo pipefail
 die() { echo "kvm_l1: $*" >&2; exit 1; }
 
 cache=${MAPBENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mapbench}
-outdir='' total_s=1800 cmd_s=900
-while getopts o:t:T: opt; do
+outdir='' total_s=1800 cmd_s=900 fetch_only=
+while getopts o:t:T:F opt; do
 	case $opt in
+	F) fetch_only=1 ;;
 	o) outdir=$OPTARG ;;
 	t) total_s=$OPTARG ;;
 	T) cmd_s=$OPTARG ;;
@@ -42,12 +46,12 @@ while getopts o:t:T: opt; do
 	esac
 done
 shift $((OPTIND - 1))
-if [ -z "$outdir" ] || [ $# -lt 1 ]; then
+if [ -z "$fetch_only" ] && { [ -z "$outdir" ] || [ $# -lt 1 ]; }; then
 	die "usage: $0 -o OUTDIR [-t SECS] [-T SECS] CMDFILE [SRC:DEST]..."
 fi
-cmdfile=$1
-shift
-[ -f "$cmdfile" ] || die "no command file $cmdfile"
+cmdfile=${1:-}
+[ -n "$fetch_only" ] || shift
+[ -n "$fetch_only" ] || [ -f "$cmdfile" ] || die "no command file $cmdfile"
 command -v qemu-system-aarch64 >/dev/null ||
 	die "qemu-system-aarch64 not found (run scripts/deps.sh)"
 
@@ -220,6 +224,12 @@ extract() {
 	done
 }
 
+if [ -n "$fetch_only" ]; then
+	fetch_kernel
+	fetch_busybox
+	printf '%s\n' "$cache/kernel/vmlinuz" "$cache/busybox/busybox"
+	exit 0
+fi
 mkdir -p "$outdir/files"
 outdir=$(cd "$outdir" && pwd)
 rm -f "$outdir"/cmd-* "$outdir"/files/* "$outdir"/l1.txt

@@ -1,9 +1,9 @@
 #!/bin/bash
-# make test: the three tiers in order, each timed.  A tier's own output
+# make test: the four tiers in order, each timed.  A tier's own output
 # ends with "TIER: N passed, N failed"; this ends with the tier totals.
 set -u
 cd "$(dirname "$0")/.."
-tiers=(unit tcg kvm)
+tiers=(unit tcg kvm lava)
 [ -n "${MB_TIERS:-}" ] && read -r -a tiers <<< "$MB_TIERS"
 pass=0 fail=0 summary=()
 for t in "${tiers[@]}"; do
