@@ -22,7 +22,7 @@ run "run side (test_runside)" "$B/unit/test_runside"
 # then report / compare / plot through the CLI against golden files.
 run "analysis (test_analysis)" "$B/unit/test_analysis"
 run "analysis CLI (tests/unit/analysis.sh)" tests/unit/analysis.sh
-# LAVA labs (issue 12): the job-log codec, jobs and logs through the CLI
+# LAVA labs: the job-log codec, jobs and logs through the CLI
 run "LAVA (test_lava)" "$B/unit/test_lava"
 run "LAVA CLI (tests/unit/lava.sh)" tests/unit/lava.sh
 
