@@ -65,6 +65,8 @@ GUEST_SRCS	:= guest/entry.S guest/main.c guest/console.c \
 		   guest/exception.c guest/fixmap.c guest/memblock.c \
 		   guest/linear_map_timed.c guest/linear_map_counted.c \
 		   guest/idmap.c guest/verify.c guest/string.c
+# kernel-check: the final map as runs on the console
+GUEST_SRCS	+= guest/mapdump.c
 GUEST_OBJS	:= $(patsubst guest/%,$(BUILD)/guest/%.o,$(GUEST_SRCS))
 
 HOST_SRCS	:= host/main.c host/vmm.c host/memslots.c host/loader.c \
@@ -75,6 +77,15 @@ HOST_SRCS	+= host/config.c host/matrix.c host/results.c host/stats.c \
 # the VMM's host side: layouts, backing, stats, the run driver
 HOST_SRCS	+= host/layout.c host/options.c host/hostinfo.c \
 		   host/kvmstats.c host/esr.c host/run.c host/winexits.c
+# kernel-check: a real kernel's map_mem() against a strategy, with the
+# static arm64 /init of its symbol boot built here and embedded
+HOST_SRCS	+= host/kcheck.c host/kcheck_image.c host/kcheck_trace.c \
+		   host/kcheck_rsp.c host/kcheck_map.c host/kcheck_blob.S
+KC_INIT		:= $(BUILD)/kcheck/kallsyms-init
+HOST_CFLAGS	+= -DKC_INIT_BLOB='"$(KC_INIT)"'
+HOST_LIBS	+= -lz
+HOST_HDRS_KC	:= guest/maprun.h guest/digest.h guest/pgtable.h $(KC_INIT)
+# end kernel-check
 HOST_BIN	:= $(BUILD)/mapbench
 HOST_ASAN	:= $(BUILD)/asan/mapbench
 CROSS_BIN	:= $(BUILD)/aarch64/mapbench
@@ -95,7 +106,13 @@ cross: $(CROSS_BIN)
 unit: $(UNIT_BIN)
 
 GUEST_HDRS := $(wildcard guest/*.h) $(wildcard include/mapbench/*.h)
-HOST_HDRS := $(wildcard host/*.h) $(wildcard include/mapbench/*.h)
+HOST_HDRS := $(wildcard host/*.h) $(wildcard include/mapbench/*.h) \
+	     $(HOST_HDRS_KC)
+
+$(KC_INIT): tools/kallsyms-init.c
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CROSS_CC) -static -Os -std=gnu11 $(WARN) $< -o $@
 
 $(BUILD)/guest/%.S.o: guest/%.S $(GUEST_HDRS)
 	@mkdir -p $(@D)
@@ -128,7 +145,7 @@ $(CROSS_BIN): $(HOST_SRCS) $(HOST_HDRS)
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(CROSS_CC) $(HOST_CFLAGS) -static $(HOST_SRCS) -o $@ \
-		$(HOST_LIBS) -lz
+		$(HOST_LIBS)
 
 # Unit tier: the guest's page-table engine built natively with simulated
 # arch operations, under ASan/UBSan.

@@ -16,6 +16,7 @@
 
 #include "mapbench.h"
 #include "analysis.h"
+#include "kcheck.h"
 
 static const char usage_text[] =
 "usage: mapbench run --mem SIZE [--strategy NAME] [--rodata full|on|off]\n"
@@ -33,6 +34,8 @@ static const char usage_text[] =
 "       mapbench plot FILES... -o OUT.png|OUT.svg\n"
 "       mapbench compare BASELINE CURRENT [--threshold 5%] [--alpha 0.01]\n"
 "                    [--junit FILE] [--tap]\n"
+"       mapbench kernel-check --kernel IMAGE [--mem SIZE] [--rodata MODE]\n"
+"                    [--strategy NAME] [--json FILE] ... (--help)\n"
 "       mapbench list\n"
 "       mapbench version\n";
 
@@ -361,6 +364,9 @@ int main(int argc, char **argv)
 		return mb_cmd_plot(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "compare"))
 		return mb_cmd_compare(argc - 1, argv + 1);
+	/* kernel-check (host/kcheck.c) */
+	if (!strcmp(argv[1], "kernel-check"))
+		return mb_kernel_check_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
 		printf("mapbench %s\n", MB_VERSION);
 		return MB_EXIT_OK;
