@@ -86,6 +86,8 @@ struct kc_ctx {
 	uint64_t load_pa;		/* PA of _text: the first pc run */
 	uint64_t ttbr1;
 	struct kc_side k, m;
+	struct kc_funcs kfuncs, gfuncs;	/* for the per-function split */
+	struct kc_fstat *kfs, *gfs;
 	struct mb_result rec;
 	uint64_t ram_mib;
 	char err[MB_ERRLEN];
@@ -382,6 +384,58 @@ static int symbol_boot(struct kc_ctx *x, char **text)
 	return 0;
 }
 
+/* FUNC symbols of an ELF (with their sizes); else a System.map's text
+ * symbols.  Only for the per-function split: failures just leave it
+ * empty. */
+static void elf_funcs(const char *path, struct kc_funcs *fs)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	Elf *e;
+	Elf_Scn *scn = NULL;
+
+	if (fd < 0)
+		return;
+	elf_version(EV_CURRENT);
+	e = elf_begin(fd, ELF_C_READ, NULL);
+	if (!e || elf_kind(e) != ELF_K_ELF) {
+		size_t len;
+		char *text;
+
+		if (e)
+			elf_end(e);
+		close(fd);
+		text = slurp(path, &len);
+		if (text)
+			kc_funcs_parse(text, len, fs);
+		free(text);
+		return;
+	}
+	while ((scn = elf_nextscn(e, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB ||
+		    !sh.sh_entsize)
+			continue;
+		d = elf_getdata(scn, NULL);
+		for (size_t i = 0; d && i < sh.sh_size / sh.sh_entsize; i++) {
+			GElf_Sym sym;
+			const char *n;
+
+			if (!gelf_getsym(d, i, &sym))
+				break;
+			n = elf_strptr(e, sh.sh_link, sym.st_name);
+			if (n && *n && GELF_ST_TYPE(sym.st_info) == STT_FUNC &&
+			    sym.st_value && sym.st_size)
+				kc_funcs_add(fs, sym.st_value,
+					     sym.st_value + sym.st_size, n);
+		}
+	}
+	elf_end(e);
+	close(fd);
+	kc_funcs_sort(fs);
+}
+
 static int get_symbols(struct kc_ctx *x)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 40], miss[256];
@@ -394,9 +448,10 @@ static int get_symbols(struct kc_ctx *x)
 				   sizeof(x->err));
 		if (ret)
 			return ret;
+		elf_funcs(x->o.symbols, &x->kfuncs);
 	} else {
 		cache_dir(dir, sizeof(dir));
-		snprintf(path, sizeof(path), "%s/%016" PRIx64 ".map", dir,
+		snprintf(path, sizeof(path), "%s/%016" PRIx64 ".v2.map", dir,
 			 x->img.hash);
 		text = slurp(path, &len);
 		if (!text) {
@@ -411,6 +466,7 @@ static int get_symbols(struct kc_ctx *x)
 					dir);
 		}
 		kc_symtab_parse(text, len, &x->syms);
+		kc_funcs_parse(text, len, &x->kfuncs);
 		free(text);
 		snprintf(x->syms.source, sizeof(x->syms.source), "kallsyms");
 	}
@@ -426,6 +482,20 @@ static int get_symbols(struct kc_ctx *x)
 }
 
 /* ---- the kernel run ---------------------------------------------------- */
+
+static struct kc_fstat *copy_fstats(const struct kc_trace *t,
+				    const struct kc_funcs *fs)
+{
+	const struct kc_fstat *f = kc_trace_fstats(t);
+	struct kc_fstat *c;
+
+	if (!f)
+		return NULL;
+	c = malloc((fs->nr + 1) * sizeof(*c));
+	if (c)
+		memcpy(c, f, (fs->nr + 1) * sizeof(*c));
+	return c;
+}
 
 struct mem_reader {
 	struct kc_rsp *rsp;
@@ -531,6 +601,8 @@ static int run_kernel(struct kc_ctx *x)
 			      "out of memory");
 		goto out;
 	}
+	if (x->kfuncs.nr)
+		kc_trace_set_funcs(t, &x->kfuncs);
 	snprintf(mem, sizeof(mem), "%lluM", (unsigned long long)x->ram_mib);
 	snprintf(append, sizeof(append), KC_BANNER_CMD,
 		 mb_rodata_name(x->o.rodata));
@@ -637,6 +709,7 @@ static int run_kernel(struct kc_ctx *x)
 		goto out;
 	}
 	x->load_pa = kc_trace_first_pc(t);
+	x->kfs = copy_fstats(t, &x->kfuncs);
 	x->k.fixmap = x->k.c.calls[0];
 	x->k.tables = x->k.c.calls[1];
 	x->k.wall_s = mb_now() - t0;
@@ -775,6 +848,9 @@ static int run_guest(struct kc_ctx *x, bool traced)
 			return ret;
 		w.start_pc = w.ret_func = entry;
 		t = kc_trace_new(&w);
+		elf_funcs(x->o.guest, &x->gfuncs);
+		if (t && x->gfuncs.nr)
+			kc_trace_set_funcs(t, &x->gfuncs);
 		buf = malloc(1 << 20);
 		if (!t || !buf) {
 			ret = mb_errf(MB_EXIT_VMM, x->err, sizeof(x->err),
@@ -840,6 +916,7 @@ static int run_guest(struct kc_ctx *x, bool traced)
 			goto out;
 		}
 		x->m.wall_s = mb_now() - t0;
+		x->gfs = copy_fstats(t, &x->gfuncs);
 	}
 	ret = 0;
 out:
@@ -953,6 +1030,9 @@ static bool is_op_row(const char *name)
 	return strcmp(name, "instructions") != 0;
 }
 
+static void print_funcs(const char *who, const struct kc_funcs *fs,
+			const struct kc_fstat *f, uint64_t total);
+
 static void print_table(const struct kc_ctx *x, const char *sname,
 			uint64_t ndiff, const char *diffs)
 {
@@ -1004,6 +1084,76 @@ static void print_table(const struct kc_ctx *x, const char *sname,
 		       ", mapbench 0x%016" PRIx64 "); first differences:\n%s",
 		       ndiff, x->k.map.nr, x->m.map.nr, x->k.map.digest,
 		       x->m.map.digest, diffs);
+	print_funcs("kernel", &x->kfuncs, x->kfs, x->k.c.insns);
+	print_funcs("mapbench", &x->gfuncs, x->gfs, x->m.c.insns);
+}
+
+/* The functions of fs by instructions, most first: up to max indices. */
+static size_t top_funcs(const struct kc_funcs *fs, const struct kc_fstat *f,
+			size_t *idx, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; f && i <= fs->nr; i++) {
+		size_t j;
+
+		if (!f[i].insns)
+			continue;
+		for (j = n; j > 0 && f[idx[j - 1]].insns < f[i].insns; j--)
+			if (j < max)
+				idx[j] = idx[j - 1];
+		if (j < max) {
+			idx[j] = i;
+			if (n < max)
+				n++;
+		}
+	}
+	return n;
+}
+
+static const char *fname(const struct kc_funcs *fs, size_t i)
+{
+	return i < fs->nr ? fs->f[i].name : "(other)";
+}
+
+static void print_funcs(const char *who, const struct kc_funcs *fs,
+			const struct kc_fstat *f, uint64_t total)
+{
+	size_t idx[14], n = top_funcs(fs, f, idx, 14);
+
+	if (!n)
+		return;
+	printf("\n%s: instructions by function (exclusive)\n", who);
+	printf("  %-36s %12s %6s %10s %8s\n", "function", "insns", "%",
+	       "entries", "/entry");
+	for (size_t k = 0; k < n; k++) {
+		const struct kc_fstat *s = &f[idx[k]];
+		char per[16] = "-";
+
+		if (s->entries)
+			snprintf(per, sizeof(per), "%.1f",
+				 (double)s->insns / s->entries);
+		printf("  %-36.36s %12" PRIu64 " %6.1f %10" PRIu64 " %8s\n",
+		       fname(fs, idx[k]), s->insns,
+		       total ? 100.0 * s->insns / total : 0, s->entries, per);
+	}
+}
+
+static json_t *funcs_json(const struct kc_funcs *fs, const struct kc_fstat *f)
+{
+	size_t idx[24], n = top_funcs(fs, f, idx, 24);
+	json_t *a = json_array();
+
+	for (size_t k = 0; k < n; k++) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "name", json_string(fname(fs, idx[k])));
+		json_object_set_new(o, "insns", json_integer(f[idx[k]].insns));
+		json_object_set_new(o, "entries",
+				    json_integer(f[idx[k]].entries));
+		json_array_append_new(a, o);
+	}
+	return a;
 }
 
 static json_t *jhex(uint64_t v)
@@ -1133,6 +1283,9 @@ static json_t *record(const struct kc_ctx *x, bool kernel, const char *sname,
 	json_object_set_new(kc, "runs_differing", json_integer(ndiff));
 	if (kernel)
 		json_object_set_new(kc, "ttbr1", jhex(x->ttbr1));
+	json_object_set_new(kc, "functions",
+			    kernel ? funcs_json(&x->kfuncs, x->kfs) :
+			    funcs_json(&x->gfuncs, x->gfs));
 	json_object_set_new(o, "kernel_check", kc);
 	return o;
 }
@@ -1388,6 +1541,10 @@ out:
 	kc_image_close(&x->img);
 	kc_map_free(&x->k.map);
 	kc_map_free(&x->m.map);
+	kc_funcs_free(&x->kfuncs);
+	kc_funcs_free(&x->gfuncs);
+	free(x->kfs);
+	free(x->gfs);
 out_free:
 	free(x);
 	return ret;

@@ -140,6 +140,35 @@ uint64_t kc_trace_first_pc(const struct kc_trace *t);
 /* Lines or TBs the parser could not make sense of. */
 uint64_t kc_trace_unknown(const struct kc_trace *t);
 
+/* Functions, for attributing the window's instructions: [start, end). */
+struct kc_func {
+	uint64_t start, end;
+	char name[56];
+};
+
+struct kc_funcs {
+	struct kc_func *f;
+	size_t nr, cap;
+};
+
+/* Add the text symbols of kallsyms/System.map-like text: "MBSYM" and
+ * "MBFUN" lines (and plain "addr type name" lines) start functions,
+ * "MBEND" lines only end the one before.  Sorted, ends filled in. */
+int kc_funcs_parse(const char *text, size_t n, struct kc_funcs *fs);
+int kc_funcs_add(struct kc_funcs *fs, uint64_t start, uint64_t end,
+		 const char *name);
+void kc_funcs_sort(struct kc_funcs *fs);
+void kc_funcs_free(struct kc_funcs *fs);
+
+/* Per function of fs (index fs->nr: outside every one), inside the
+ * window: instructions and entries (blocks starting at its start). */
+struct kc_fstat {
+	uint64_t insns, entries;
+};
+void kc_trace_set_funcs(struct kc_trace *t, const struct kc_funcs *fs);
+/* The window's per-function counts (at the last checkpoint), or NULL. */
+const struct kc_fstat *kc_trace_fstats(const struct kc_trace *t);
+
 /* ---- kcheck_rsp.c: the GDB remote serial protocol, client side ------ */
 
 /* "$payload#cs" into out (escaping $#}*); returns its length or -1. */

@@ -43,6 +43,7 @@ static const struct op_match op_match[KC_NR_OPS] = {
 struct tb {
 	uint64_t pc;		/* 0: empty slot */
 	uint64_t last_pc;	/* pc of its last instruction */
+	int32_t fn;		/* function index + 1, 0 not looked up */
 	uint32_t insns;
 	uint8_t last_bl;	/* ends in "bl" */
 	uint16_t ops[KC_NR_OPS];
@@ -68,7 +69,71 @@ struct kc_trace {
 	const struct tb *prev;	/* the block executed before */
 	uint64_t first_pc;
 	uint64_t unknown;
+	/* per-function counts, now and at the checkpoint */
+	const struct kc_funcs *fs;
+	struct kc_fstat *fnow, *fcheck;
 };
+
+void kc_trace_set_funcs(struct kc_trace *t, const struct kc_funcs *fs)
+{
+	free(t->fnow);
+	free(t->fcheck);
+	t->fs = fs;
+	t->fnow = calloc(fs->nr + 1, sizeof(*t->fnow));
+	t->fcheck = calloc(fs->nr + 1, sizeof(*t->fcheck));
+	if (!t->fnow || !t->fcheck) {
+		free(t->fnow);
+		free(t->fcheck);
+		t->fnow = t->fcheck = NULL;
+		t->fs = NULL;
+	}
+}
+
+const struct kc_fstat *kc_trace_fstats(const struct kc_trace *t)
+{
+	return t->fs && t->state == KC_DONE ? t->fcheck : NULL;
+}
+
+/* Index of the function holding pc, fs->nr if none. */
+static size_t func_of(const struct kc_funcs *fs, uint64_t pc)
+{
+	size_t lo = 0, hi = fs->nr;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (fs->f[mid].start <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo && pc < fs->f[lo - 1].end)
+		return lo - 1;
+	return fs->nr;
+}
+
+static void count_func(struct kc_trace *t, struct tb *b, uint64_t pc)
+{
+	size_t i;
+
+	if (!t->fs || !b)
+		return;
+	if (!b->fn)
+		b->fn = func_of(t->fs, pc) + 1;
+	i = b->fn - 1;
+	t->fnow[i].insns += b->insns;
+	if (i < t->fs->nr && pc == t->fs->f[i].start)
+		t->fnow[i].entries++;
+}
+
+static void take_checkpoint(struct kc_trace *t)
+{
+	t->checkpoint = t->now;
+	t->have_checkpoint = true;
+	if (t->fs)
+		memcpy(t->fcheck, t->fnow,
+		       (t->fs->nr + 1) * sizeof(*t->fcheck));
+}
 
 static size_t hash_pc(uint64_t pc, size_t cap)
 {
@@ -145,6 +210,8 @@ void kc_trace_free(struct kc_trace *t)
 		return;
 	free(t->tbs);
 	free(t->line);
+	free(t->fnow);
+	free(t->fcheck);
 	free(t);
 }
 
@@ -260,7 +327,7 @@ static void add_tb(struct kc_counts *c, const struct tb *b)
 
 static void exec_tb(struct kc_trace *t, uint64_t pc)
 {
-	const struct tb *b = tb_find(t, pc);
+	struct tb *b = tb_find(t, pc);
 
 	if (!t->first_pc && pc >= t->w.entry_floor)
 		t->first_pc = pc;
@@ -277,8 +344,7 @@ static void exec_tb(struct kc_trace *t, uint64_t pc)
 		__attribute__((fallthrough));
 	case KC_OPEN:
 		if (t->ret_pc && pc == t->ret_pc) {
-			t->checkpoint = t->now;
-			t->have_checkpoint = true;
+			take_checkpoint(t);
 			t->ret_pc = 0;
 			if (!t->w.stop_pc) {
 				t->state = KC_DONE;
@@ -298,6 +364,7 @@ static void exec_tb(struct kc_trace *t, uint64_t pc)
 			add_tb(&t->now, b);
 		else
 			t->unknown++;
+		count_func(t, b, pc);
 		break;
 	case KC_DONE:
 		break;
@@ -411,5 +478,97 @@ int kc_trace_result(const struct kc_trace *t, struct kc_counts *c,
 		return -1;
 	}
 	*c = t->checkpoint;
+	return 0;
+}
+
+/* ---- function tables ---------------------------------------------------- */
+
+int kc_funcs_add(struct kc_funcs *fs, uint64_t start, uint64_t end,
+		 const char *name)
+{
+	if (fs->nr == fs->cap) {
+		size_t cap = fs->cap ? 2 * fs->cap : 256;
+		struct kc_func *f = realloc(fs->f, cap * sizeof(*f));
+
+		if (!f)
+			return -1;
+		fs->f = f;
+		fs->cap = cap;
+	}
+	fs->f[fs->nr].start = start;
+	fs->f[fs->nr].end = end;
+	snprintf(fs->f[fs->nr].name, sizeof(fs->f[0].name), "%s", name);
+	fs->nr++;
+	return 0;
+}
+
+static int cmp_func(const void *a, const void *b)
+{
+	const struct kc_func *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+void kc_funcs_sort(struct kc_funcs *fs)
+{
+	if (fs->nr)
+		qsort(fs->f, fs->nr, sizeof(*fs->f), cmp_func);
+}
+
+void kc_funcs_free(struct kc_funcs *fs)
+{
+	free(fs->f);
+	memset(fs, 0, sizeof(*fs));
+}
+
+int kc_funcs_parse(const char *text, size_t n, struct kc_funcs *fs)
+{
+	const char *p = text, *e = text + n;
+	size_t first = fs->nr, o = first;
+
+	while (p < e) {
+		const char *nl = memchr(p, '\n', e - p), *start = p;
+		size_t len = (nl ? nl : e) - p;
+		char line[256], name[128], type[4], tag[8] = "";
+		unsigned long long a;
+		int end_only;
+
+		p = nl ? nl + 1 : e;
+		if (len >= sizeof(line))
+			continue;
+		memcpy(line, start, len);
+		line[len] = '\0';
+		if (sscanf(line, "%7s %llx %3s %127s", tag, &a, type,
+			   name) == 4 && !strncmp(tag, "MB", 2)) {
+			end_only = !strcmp(tag, "MBEND");
+		} else if (sscanf(line, "%llx %3s %127s", &a, type, name) == 3) {
+			end_only = 0;
+		} else {
+			continue;
+		}
+		if (type[0] != 't' && type[0] != 'T')
+			continue;
+		/* an end marker is a function of no name, dropped below */
+		if (kc_funcs_add(fs, a, 0, end_only ? "" : name))
+			return -1;
+	}
+	kc_funcs_sort(fs);
+	/* each ends where the next begins; then drop the end markers and
+	 * aliases (same start: keep the first name) */
+	for (size_t i = first; i < fs->nr; i++) {
+		size_t j = i + 1;
+
+		while (j < fs->nr && fs->f[j].start == fs->f[i].start)
+			j++;
+		fs->f[i].end = j < fs->nr ? fs->f[j].start : fs->f[i].start + 4;
+	}
+	for (size_t i = first; i < fs->nr; i++) {
+		if (!fs->f[i].name[0])
+			continue;
+		if (o > first && fs->f[o - 1].start == fs->f[i].start)
+			continue;
+		fs->f[o++] = fs->f[i];
+	}
+	fs->nr = o;
 	return 0;
 }

@@ -23,6 +23,27 @@ static const char *const wanted[] = {
 	"memblock_phys_alloc_range", "create_idmap",
 };
 
+/*
+ * Text symbols whose names hold one of these are printed too, each with
+ * the symbol after it (where it ends): kernel-check attributes the
+ * window's instructions to functions with them.
+ */
+static const char *const parts[] = {
+	"memblock", "fixmap", "pgtable", "pte", "pmd", "pud", "p4d", "pgd",
+	"map", "alloc", "mem", "flush", "tlb", "pgattr", "phys", "page",
+	"mutex", "lock", "kfence", "paging", "range", "mte", "ng_",
+};
+
+static int want_part(const char *name, const char *type)
+{
+	if (type[0] != 't' && type[0] != 'T')
+		return 0;
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		if (strstr(name, parts[i]))
+			return 1;
+	return 0;
+}
+
 static int want(const char *name)
 {
 	for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)
@@ -35,7 +56,7 @@ int main(void)
 {
 	char line[512], name[256], type[8];
 	unsigned long long addr;
-	int first = 0;
+	int first = 0, after = 0;
 	FILE *f;
 
 	mkdir("/proc", 0555);
@@ -56,6 +77,13 @@ int main(void)
 			if (want(name) || first++ < 4)
 				printf("MBSYM %016llx %s %s\n", addr, type,
 				       name);
+			else if (want_part(name, type))
+				printf("MBFUN %016llx %s %s\n", addr, type,
+				       name);
+			else if (after)
+				printf("MBEND %016llx %s %s\n", addr, type,
+				       name);
+			after = want_part(name, type);
 		}
 		fclose(f);
 	}
