@@ -3,7 +3,7 @@
 #
 #   make            guest ELF + host binary + unit tests
 #   make run        install missing packages, run a small default sweep
-#   make test       all three tiers: unit, tcg, kvm
+#   make test       all tiers: unit, tcg, ref, kvm
 #   make cross      static aarch64 host binary (build/aarch64/mapbench)
 
 MAKEFLAGS += --no-builtin-rules
@@ -244,6 +244,11 @@ test-tcg: guest host
 
 test-kvm: guest cross
 	@tests/kvm/run.sh
+
+# Reference tier: real Debian kernels under kernel-check (exit 77: skip)
+.PHONY: test-ref
+test-ref: guest host
+	@tests/ref/run.sh
 
 # Benchmarks (minutes to hours; not part of make test): docs/bench/.
 bench: deps

@@ -483,6 +483,24 @@ static int get_symbols(struct kc_ctx *x)
 
 /* ---- the kernel run ---------------------------------------------------- */
 
+/* MB_KCHECK_TBS=PREFIX: the window's blocks to PREFIX.kernel/.mapbench
+ * (a diagnostic for making the engine follow the kernel's code path). */
+static void dump_tbs(const struct kc_trace *t, const char *side)
+{
+	const char *pre = getenv("MB_KCHECK_TBS");
+	char path[PATH_MAX];
+	FILE *f;
+
+	if (!pre || !*pre)
+		return;
+	snprintf(path, sizeof(path), "%s.%s", pre, side);
+	f = fopen(path, "w");
+	if (!f)
+		return;
+	kc_trace_dump_tbs(t, f);
+	fclose(f);
+}
+
 static struct kc_fstat *copy_fstats(const struct kc_trace *t,
 				    const struct kc_funcs *fs)
 {
@@ -709,6 +727,7 @@ static int run_kernel(struct kc_ctx *x)
 		goto out;
 	}
 	x->load_pa = kc_trace_first_pc(t);
+	dump_tbs(t, "kernel");
 	x->kfs = copy_fstats(t, &x->kfuncs);
 	x->k.fixmap = x->k.c.calls[0];
 	x->k.tables = x->k.c.calls[1];
@@ -917,6 +936,7 @@ static int run_guest(struct kc_ctx *x, bool traced)
 		}
 		x->m.wall_s = mb_now() - t0;
 		x->gfs = copy_fstats(t, &x->gfuncs);
+		dump_tbs(t, "mapbench");
 	}
 	ret = 0;
 out:

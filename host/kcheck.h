@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* ---- kcheck_image.c: the kernel Image and its symbols ---------------- */
 
@@ -168,6 +169,9 @@ struct kc_fstat {
 void kc_trace_set_funcs(struct kc_trace *t, const struct kc_funcs *fs);
 /* The window's per-function counts (at the last checkpoint), or NULL. */
 const struct kc_fstat *kc_trace_fstats(const struct kc_trace *t);
+
+/* Diagnostics: every block run in the window, "pc insns execs func". */
+void kc_trace_dump_tbs(const struct kc_trace *t, FILE *f);
 
 /* ---- kcheck_rsp.c: the GDB remote serial protocol, client side ------ */
 

@@ -45,6 +45,7 @@ struct tb {
 	uint64_t last_pc;	/* pc of its last instruction */
 	int32_t fn;		/* function index + 1, 0 not looked up */
 	uint32_t insns;
+	uint64_t execs;		/* in the window */
 	uint8_t last_bl;	/* ends in "bl" */
 	uint16_t ops[KC_NR_OPS];
 };
@@ -360,10 +361,12 @@ static void exec_tb(struct kc_trace *t, uint64_t pc)
 		for (int i = 0; i < KC_MAX_FUNCS; i++)
 			if (t->w.func[i] && pc == t->w.func[i])
 				t->now.calls[i]++;
-		if (b)
+		if (b) {
 			add_tb(&t->now, b);
-		else
+			b->execs++;
+		} else {
 			t->unknown++;
+		}
 		count_func(t, b, pc);
 		break;
 	case KC_DONE:
@@ -571,4 +574,18 @@ int kc_funcs_parse(const char *text, size_t n, struct kc_funcs *fs)
 	}
 	fs->nr = o;
 	return 0;
+}
+
+void kc_trace_dump_tbs(const struct kc_trace *t, FILE *f)
+{
+	for (size_t i = 0; i < t->cap; i++) {
+		const struct tb *b = &t->tbs[i];
+
+		if (!b->pc || !b->execs)
+			continue;
+		fprintf(f, "%016llx %u %llu %s\n", (unsigned long long)b->pc,
+			b->insns, (unsigned long long)b->execs,
+			t->fs && b->fn > 0 && (size_t)b->fn <= t->fs->nr ?
+			t->fs->f[b->fn - 1].name : "?");
+	}
 }
