@@ -93,6 +93,8 @@ CROSS_BIN	:= $(BUILD)/aarch64/mapbench
 UNIT_BIN	:= $(BUILD)/unit/test_linear_map $(BUILD)/unit/test_host \
 		   $(BUILD)/unit/mapsim $(BUILD)/unit/test_vmm
 UNIT_BIN	+= $(BUILD)/unit/test_analysis
+# kernel-check's parsers (tests/unit/test_kcheck.c)
+UNIT_BIN	+= $(BUILD)/unit/test_kcheck
 
 -include $(GUEST_OBJS:.o=.d)
 
@@ -170,6 +172,12 @@ $(BUILD)/unit/test_host: tests/unit/test_host.c $(filter-out host/main.c,$(HOST_
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) -DMB_UNIT_TEST tests/unit/test_host.c \
+		$(filter-out host/main.c,$(HOST_SRCS)) -o $@ $(HOST_LIBS)
+
+$(BUILD)/unit/test_kcheck: tests/unit/test_kcheck.c $(filter-out host/main.c,$(HOST_SRCS)) $(HOST_HDRS)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) -Itests/unit tests/unit/test_kcheck.c \
 		$(filter-out host/main.c,$(HOST_SRCS)) -o $@ $(HOST_LIBS)
 
 # The guest with one extra dsb ishst per PTE: a known regression for the

@@ -138,7 +138,7 @@ static int gunzip(const char *path, struct kc_image *img, unsigned char **out,
 			cap *= 2;
 		}
 	}
-	if (n < 0 || len == cap || !gzeof(gz)) {
+	if (n < 0 || !len || len == cap || !gzeof(gz)) {
 		gzclose(gz);
 		free(buf);
 		return mb_errf(MB_EXIT_USAGE, err, errlen,

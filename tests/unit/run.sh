@@ -17,11 +17,13 @@ if [ -x "$B/unit/test_host" ]; then
 	run "host (test_host)" "$B/unit/test_host"
 fi
 run "VMM host side (test_vmm)" "$B/unit/test_vmm"
+run "kernel-check parsers (test_kcheck)" "$B/unit/test_kcheck"
 
 # Analysis: statistics against scipy's answers, configs, result files;
 # then report / compare / plot through the CLI against golden files.
 run "analysis (test_analysis)" "$B/unit/test_analysis"
 run "analysis CLI (tests/unit/analysis.sh)" tests/unit/analysis.sh
+run "kernel-check records and bad input (tests/unit/kcheck.sh)" tests/unit/kcheck.sh
 
 # Mutation check: a lost TLBI and a wrong descriptor bit, each in a
 # test-only build, must be caught.
