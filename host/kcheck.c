@@ -611,6 +611,7 @@ static int run_kernel(struct kc_ctx *x)
 	struct kc_rsp rsp = { .fd = -1 };
 	struct kc_proc p = { .pid = -1, .err_fd = -1 };
 	bool stopped = false, read_back = false;
+	double next_look = t0 + 1;
 	int fifo = -1, ret;
 
 	buf = malloc(1 << 20);
@@ -700,6 +701,19 @@ static int run_kernel(struct kc_ctx *x)
 			ret = qemu_died(x, &p,
 					"QEMU ended before the kernel reached the end of map_mem()");
 			goto out;
+		}
+		if (mb_now() > next_look) {
+			char line[200];
+
+			/* a panic is final: say so now, not at the timeout */
+			next_look = mb_now() + 1;
+			if (console_panic(x->path_con, line, sizeof(line))) {
+				ret = mb_errf(MB_EXIT_GUEST, x->err,
+					      sizeof(x->err),
+					      "the kernel panicked before the end of map_mem(): %s",
+					      line);
+				goto out;
+			}
 		}
 		if (mb_now() > deadline) {
 			char line[200];
