@@ -1198,6 +1198,20 @@ static json_t *jhex(uint64_t v)
 	return json_string(b);
 }
 
+/* Tables per level in a map: each table descriptor at level L is one
+ * table of level L + 1. */
+static void map_tables(const struct kc_map *m, json_t *c)
+{
+	uint64_t n[4] = { 0 };
+
+	for (size_t i = 0; i < m->nr; i++)
+		if (m->runs[i].table)
+			n[m->runs[i].level + 1] += m->runs[i].count;
+	json_object_set_new(c, "tables_l1", json_integer(n[1]));
+	json_object_set_new(c, "tables_l2", json_integer(n[2]));
+	json_object_set_new(c, "tables_l3", json_integer(n[3]));
+}
+
 static json_t *side_counts(const struct kc_ctx *x, bool kernel)
 {
 	const struct kc_side *s = kernel ? &x->k : &x->m;
@@ -1225,6 +1239,7 @@ static json_t *side_counts(const struct kc_ctx *x, bool kernel)
 		json_object_set_new(c, "fixmap_unmap",
 				    json_integer(s->fixmap / 2));
 		json_object_set_new(c, "tables", json_integer(s->tables));
+		map_tables(&s->map, c);
 	} else {
 		json_object_set_new(c, "fixmap_map",
 				    json_integer(x->rec.counts.fixmap_map));
