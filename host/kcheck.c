@@ -1379,18 +1379,21 @@ static int usage_err(const char *fmt, const char *arg)
 	return MB_EXIT_USAGE;
 }
 
-/* The JSON file must be creatable: its directory writable, not a dir. */
+/* The JSON file must be creatable: its directory writable, not a dir.
+ * Checked before anything runs; exit 2 like `run` (README). */
 static int check_output(const char *path)
 {
 	char d[PATH_MAX];
 	struct stat st;
+	bool dir = !stat(path, &st) && S_ISDIR(st.st_mode);
 
 	snprintf(d, sizeof(d), "%s", path);
-	if (!stat(path, &st) && S_ISDIR(st.st_mode))
-		return usage_err("cannot write %s: a directory", path);
-	if (access(dirname(d), W_OK | X_OK))
-		return usage_err("cannot write %s: its directory is not writable",
-				 path);
+	if (dir || access(dirname(d), W_OK | X_OK)) {
+		fprintf(stderr, "mapbench kernel-check: cannot write %s: %s\n",
+			path, dir ? "a directory" :
+			"its directory is not writable");
+		return MB_EXIT_VMM;
+	}
 	return 0;
 }
 

@@ -46,7 +46,7 @@ expect_fail "kernel-check: an Image it cannot unpack" 1 "$tmp/o.json" -- \
 	"$MB" kernel-check --kernel "$tmp/trunc.gz" --json "$tmp/o.json"
 expect_fail "kernel-check: no such file" 1 "$tmp/o.json" -- \
 	"$MB" kernel-check --kernel "$tmp/none" --json "$tmp/o.json"
-expect_fail "kernel-check: unwritable output" 1 "$tmp/ro/o.json" -- \
+expect_fail "kernel-check: unwritable output (exit 2, as run's)" 2 "$tmp/ro/o.json" -- \
 	"$MB" kernel-check --kernel "$tmp/notakernel" --json "$tmp/ro/o.json"
 expect_fail "kernel-check: bad --rodata" 1 "$tmp/o.json" -- \
 	"$MB" kernel-check --kernel "$tmp/notakernel" --rodata maybe
