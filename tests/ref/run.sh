@@ -13,12 +13,13 @@
 # No packages (offline, mirror without them): the tier says SKIP with
 # the reason and exits 77, which scripts/test_all.sh counts as skipped.
 #
-# REF_KEEP=DIR keeps each kernel-check's output and JSON there.
+# REF_KEEP=DIR keeps each kernel-check's output and JSON there; REF_CONF
+# another kernel list (tests).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 B=${BUILD:-build}
 MB=$B/mapbench
-CONF=configs/ref-kernels.conf
+CONF=${REF_CONF:-configs/ref-kernels.conf}
 cache=${MAPBENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mapbench}/ref
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
