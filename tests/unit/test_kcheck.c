@@ -242,6 +242,31 @@ static void test_symtab(void)
 	      "kallsyms: the missing ones are named");
 }
 
+/* --symbols with an ELF: the guest's own has _text, _stext and
+ * __init_begin (and none of the kernel's functions). */
+static void test_elf_symbols(void)
+{
+	const char *elf = getenv("MB_TEST_GUEST");
+	struct kc_syms s;
+	char err[256];
+
+	if (!elf)
+		elf = "build/guest/mapbench-guest.elf";
+	if (access(elf, R_OK)) {
+		printf("# no %s: ELF symbols not tested\n", elf);
+		return;
+	}
+	CHECK(!kc_syms_load(elf, &s, err, sizeof(err)) &&
+	      !strcmp(s.source, "vmlinux") &&
+	      s.addr[KC_SYM_text] == 0xffff800080000000ULL &&
+	      s.addr[KC_SYM_stext] == 0xffff800080010000ULL &&
+	      s.addr[KC_SYM_init_begin] && !s.addr[KC_SYM_paging_init],
+	      "vmlinux: ELF symbols read with libelf");
+	CHECK(kc_syms_load("tests/fixtures/kcheck/trace.log", &s, err,
+			   sizeof(err)) == 0 && !s.addr[KC_SYM_text],
+	      "System.map: a file without symbols gives none");
+}
+
 static void test_image(void)
 {
 	unsigned char raw[128] = { 'M', 'Z' }, gz[] = { 0x1f, 0x8b, 8 };
@@ -417,6 +442,7 @@ int main(void)
 	test_trace_fixture();
 	test_trace_synth();
 	test_symtab();
+	test_elf_symbols();
 	test_image();
 	test_rsp();
 	test_map();
