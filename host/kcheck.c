@@ -1083,6 +1083,11 @@ static void print_table(const struct kc_ctx *x, const char *sname,
 	       (unsigned long long)x->o.bank.base,
 	       mb_rodata_name(x->o.rodata), x->o.cpu,
 	       strstr(x->o.cpu, "lpa2=off") ? " (48-bit VA)" : "");
+	if (!strstr(x->o.cpu, "lpa2=off"))
+		printf("  note: -cpu %s may offer LPA2: a kernel that uses it builds 52-bit VA\n"
+		       "  tables (5 levels), which mapbench does not model yet; its map is read\n"
+		       "  here as 48-bit.  The default -cpu max,lpa2=off compares at 48-bit VA.\n",
+		       x->o.cpu);
 	printf("  window: first memblock_mark_nomap() in paging_init() .. return of the last\n"
 	       "  memblock_clear_nomap() before memblock_allow_resize(); mapbench: map_mem_timed()\n");
 	printf("  kernel alias [0x%llx, 0x%llx) (_text 0x%llx), symbols from %s\n\n",
