@@ -227,6 +227,15 @@ $(FUZZ_BIN):
 	@echo "  FUZZCC  $@"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@ -lelf
 
+# kernel-check's parsers: the trace, GDB packets, map lines
+FUZZ_BIN	+= $(BUILD)/fuzz/fuzz_kcheck
+$(BUILD)/fuzz/fuzz_kcheck: tests/fuzz/fuzz_kcheck.c host/kcheck_trace.c \
+			   host/kcheck_rsp.c host/kcheck_map.c host/util.c \
+			   $(HOST_HDRS)
+	@mkdir -p $(@D)
+	@echo "  FUZZCC  $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@
+
 .PHONY: fuzz fuzz-bin
 fuzz-bin: $(FUZZ_BIN)
 

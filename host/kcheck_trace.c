@@ -194,7 +194,7 @@ struct kc_trace *kc_trace_new(const struct kc_window *w)
 		return NULL;
 	t->w = *w;
 	t->state = w->arm_pc ? KC_IDLE : KC_ARMED;
-	t->cap = 1 << 16;
+	t->cap = 1 << 12;	/* grows */
 	t->tbs = calloc(t->cap, sizeof(*t->tbs));
 	t->line_cap = 1024;
 	t->line = malloc(t->line_cap);
