@@ -264,6 +264,18 @@ static int console_panic(const char *path, char *buf, size_t len)
 	return p != NULL;
 }
 
+/* SIGINT/SIGTERM (mb_signals_install): stop, clean up, 128 + signal. */
+static int interrupted(struct kc_ctx *x)
+{
+	int sig = mb_stop_signal;
+
+	if (!sig)
+		return 0;
+	return mb_errf(MB_EXIT_SIGNAL + sig, x->err, sizeof(x->err),
+		       "interrupted by %s", sig == SIGINT ? "SIGINT" :
+		       "SIGTERM");
+}
+
 /* ---- paths and the cache ---------------------------------------------- */
 
 static int make_tmp(struct kc_ctx *x)
@@ -358,6 +370,11 @@ static int symbol_boot(struct kc_ctx *x, char **text)
 		return ret;
 	while (!proc_exited(&p) && mb_now() < deadline) {
 		proc_drain(&p);
+		ret = interrupted(x);
+		if (ret) {
+			proc_stop(&p);
+			return ret;
+		}
 		usleep(100000);
 	}
 	if (!p.exited) {
@@ -671,6 +688,9 @@ static int run_kernel(struct kc_ctx *x)
 		}
 		if (kc_trace_state(t) == KC_DONE && read_back)
 			break;
+		ret = interrupted(x);
+		if (ret)
+			goto out;
 		if (!stopped) {
 			r = kc_rsp_poll(&rsp, rep, sizeof(rep));
 			if (r < 0) {
@@ -921,6 +941,9 @@ static int run_guest(struct kc_ctx *x, bool traced)
 			usleep(20000);
 		}
 		proc_drain(&p);
+		ret = interrupted(x);
+		if (ret)
+			goto out;
 		if (proc_exited(&p)) {
 			if (t) {
 				/* the rest of the FIFO, then judge */
@@ -1562,6 +1585,7 @@ int mb_kernel_check_main(int argc, char **argv)
 	ret = parse_opts(argc, argv, &x->o);
 	if (ret)
 		goto out_free;
+	mb_signals_install();
 	x->ram_mib = x->o.bank.size >> 20;
 	ret = kc_image_open(x->o.kernel, &x->img, x->err, sizeof(x->err));
 	if (ret)
