@@ -780,7 +780,7 @@ out:
 	return ret;
 }
 
-/* ---- the mapbench side ---------------------------------------------------- */
+/* ---- the mapbench side ---------------------------------------------- */
 
 static int elf_symbol(const char *path, const char *name, uint64_t *val,
 		      char *err, size_t errlen)
@@ -1136,8 +1136,8 @@ static void print_table(const struct kc_ctx *x, const char *sname,
 	printf("\nop counts: %s\n", ops_equal ? "all equal" : "DIFFER");
 	printf("instructions: mapbench/kernel %.3f (%+.1f%%)\n",
 	       x->k.c.insns ? (double)x->m.c.insns / x->k.c.insns : 0,
-	       x->k.c.insns ? 100.0 * ((double)x->m.c.insns / x->k.c.insns - 1) :
-	       0);
+	       x->k.c.insns ?
+	       100.0 * ((double)x->m.c.insns / x->k.c.insns - 1) : 0);
 	if (!ndiff)
 		printf("tables: identical (%zu runs, digest 0x%016" PRIx64 ")\n",
 		       x->k.map.nr, x->k.map.digest);
@@ -1391,7 +1391,7 @@ static int write_json(const struct kc_ctx *x, const char *sname,
 	return ret;
 }
 
-/* ---- options -------------------------------------------------------------- */
+/* ---- options ------------------------------------------------------- */
 
 static const char kc_usage[] =
 "usage: mapbench kernel-check --kernel IMAGE [--mem SIZE | --layout SPEC]\n"

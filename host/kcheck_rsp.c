@@ -69,7 +69,7 @@ int kc_rsp_decode(const char *in, size_t n, char *out, size_t outlen,
 	int hi, lo;
 
 	while (i < n && in[i] != '$')
-		i++;		/* acks, and anything else before a packet */
+		i++;	/* acks, and anything else before a packet */
 	if (i == n)
 		return 0;
 	start = ++i;

@@ -38,9 +38,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	t = kc_trace_new(&w);
 	if (t) {
 		kc_trace_set_funcs(t, &fs);
-		kc_trace_feed(t, (const char *)data, split < size ? split : size);
+		const char *d = (const char *)data;
+
+		kc_trace_feed(t, d, split < size ? split : size);
 		if (split < size)
-			kc_trace_feed(t, (const char *)data + split, size - split);
+			kc_trace_feed(t, d + split, size - split);
 		kc_trace_result(t, &c, err, sizeof(err));
 		kc_trace_fstats(t);
 		kc_trace_free(t);
