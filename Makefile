@@ -3,7 +3,7 @@
 #
 #   make            guest ELF + host binary + unit tests
 #   make run        install missing packages, run a small default sweep
-#   make test       all four tiers: unit, tcg, kvm, lava
+#   make test       all tiers: unit, tcg, ref (real kernels), kvm, lava
 #   make cross      static aarch64 host binary (build/aarch64/mapbench)
 
 MAKEFLAGS += --no-builtin-rules
@@ -32,7 +32,7 @@ WARN		:= -Wall -Wextra -Werror
 HOST_CFLAGS	:= -std=gnu11 -O2 -g $(WARN) -Iinclude -Ihost \
 		   -DMB_VERSION='"$(VERSION)"' -DMB_GIT_REV='"$(GIT_REV)"' \
 		   -D_GNU_SOURCE
-HOST_LIBS	:= -lelf -ljansson -lm
+HOST_LIBS	:= -lelf -ljansson -lz -lm
 SAN_FLAGS	:= -fsanitize=address,undefined -fno-omit-frame-pointer \
 		   -fno-sanitize-recover=all
 
@@ -65,6 +65,8 @@ GUEST_SRCS	:= guest/entry.S guest/main.c guest/console.c \
 		   guest/exception.c guest/fixmap.c guest/memblock.c \
 		   guest/linear_map_timed.c guest/linear_map_counted.c \
 		   guest/idmap.c guest/verify.c guest/string.c
+# kernel-check: the final map as runs on the console
+GUEST_SRCS	+= guest/mapdump.c
 GUEST_OBJS	:= $(patsubst guest/%,$(BUILD)/guest/%.o,$(GUEST_SRCS))
 
 # ---- host sources, by layer (docs/ARCHITECTURE.md draws the includes) ---
@@ -93,7 +95,12 @@ HOST_CLI_SRCS	:= host/cli.c host/main.c
 # A new command's sources (e.g. kernel-check) go in HOST_CMD_SRCS; more
 # run-side or analysis sources in the lists above; guest sources in
 # GUEST_SRCS; mutant builds after the unit tier's rules (marked there).
-HOST_CMD_SRCS	:=
+# kernel-check: a real kernel's map_mem() against a strategy, with the
+# static arm64 /init of its symbol boot built here and embedded (blob.S)
+HOST_CMD_SRCS	:= host/kcheck/kcheck.c host/kcheck/image.c \
+		   host/kcheck/trace.c host/kcheck/rsp.c host/kcheck/map.c \
+		   host/kcheck/blob.S
+KC_INIT		:= $(BUILD)/kcheck/kallsyms-init
 # -----------------------------------------------------------------------
 HOST_LIB_SRCS	:= $(HOST_BASE_SRCS) $(HOST_RUN_SRCS) $(HOST_ANALYSIS_SRCS) \
 		   $(HOST_CMD_SRCS)
@@ -103,7 +110,7 @@ HOST_LIB_SRCS	+= host/cli.c
 # Objects per flavour: build/host (native), build/asan (sanitizers, for
 # the tests), build/aarch64 (static, for the nested-KVM tier).  The test
 # programs link the library archive of their flavour: only what they use.
-host_objs	= $(patsubst host/%.c,$(BUILD)/$(1)/%.o,$(2))
+host_objs	= $(patsubst host/%.S,$(BUILD)/$(1)/%.o,$(patsubst host/%.c,$(BUILD)/$(1)/%.o,$(2)))
 HOST_OBJS	:= $(call host_objs,host,$(HOST_SRCS))
 ASAN_OBJS	:= $(call host_objs,asan,$(HOST_SRCS))
 CROSS_OBJS	:= $(call host_objs,aarch64,$(HOST_SRCS))
@@ -114,7 +121,8 @@ CROSS_BIN	:= $(BUILD)/aarch64/mapbench
 
 UNIT_BIN	:= $(BUILD)/unit/test_linear_map $(BUILD)/unit/mapsim
 UNIT_BIN	+= $(BUILD)/unit/test_host $(BUILD)/unit/test_runside \
-		   $(BUILD)/unit/test_analysis $(BUILD)/unit/test_lava
+		   $(BUILD)/unit/test_analysis $(BUILD)/unit/test_lava \
+		   $(BUILD)/unit/test_kcheck
 
 -include $(GUEST_OBJS:.o=.d)
 -include $(HOST_OBJS:.o=.d) $(ASAN_OBJS:.o=.d) $(CROSS_OBJS:.o=.d)
@@ -129,6 +137,11 @@ cross: $(CROSS_BIN)
 unit: $(UNIT_BIN)
 
 GUEST_HDRS := $(wildcard guest/*.h) $(wildcard include/mapbench/*.h)
+
+$(KC_INIT): tools/kallsyms-init.c
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CROSS_CC) -static -Os -std=gnu11 $(WARN) $< -o $@
 
 $(BUILD)/guest/%.S.o: guest/%.S $(GUEST_HDRS)
 	@mkdir -p $(@D)
@@ -154,6 +167,23 @@ $(VERSION_STAMP): FORCE
 		echo '$(VERSION) $(GIT_REV)' > $@
 $(foreach f,host asan aarch64,$(BUILD)/$(f)/main.o $(BUILD)/$(f)/report.o \
 	$(BUILD)/$(f)/analysis/matrix.o): $(VERSION_STAMP)
+
+# kernel-check's /init, embedded: the same arm64 bytes in every flavour
+$(foreach f,host asan aarch64,$(BUILD)/$(f)/kcheck/blob.o): $(KC_INIT)
+$(BUILD)/host/%.o: host/%.S
+	@mkdir -p $(@D)
+	@echo "  AS      $@"
+	$(Q)$(CC) -DKC_INIT_BLOB='"$(KC_INIT)"' -c $< -o $@
+
+$(BUILD)/asan/%.o: host/%.S
+	@mkdir -p $(@D)
+	@echo "  AS      $@"
+	$(Q)$(CC) -DKC_INIT_BLOB='"$(KC_INIT)"' -c $< -o $@
+
+$(BUILD)/aarch64/%.o: host/%.S
+	@mkdir -p $(@D)
+	@echo "  AS      $@"
+	$(Q)$(CROSS_CC) -DKC_INIT_BLOB='"$(KC_INIT)"' -c $< -o $@
 
 $(BUILD)/host/%.o: host/%.c
 	@mkdir -p $(@D)
@@ -187,7 +217,7 @@ $(ASAN_LIB): $(call host_objs,asan,$(HOST_LIB_SRCS)) Makefile
 # want one binary to copy around).
 $(CROSS_BIN): $(CROSS_OBJS)
 	@echo "  LD      $@"
-	$(Q)$(CROSS_CC) -static $(CROSS_OBJS) -o $@ $(HOST_LIBS) -lz
+	$(Q)$(CROSS_CC) -static $(CROSS_OBJS) -o $@ $(HOST_LIBS)
 
 # Unit tier: the guest's page-table engine built natively with simulated
 # arch operations, under ASan/UBSan.
@@ -212,7 +242,7 @@ $(BUILD)/unit/mapsim: tests/unit/mapsim.c $(SIM_DEPS)
 # test_host (report, console, TCG backend), test_runside (layouts,
 # options, host facts, KVM stats, records), test_analysis (statistics,
 # configs, result files; run from the source tree: tests/fixtures/).
-HOST_TESTS	:= test_host test_runside test_analysis test_lava
+HOST_TESTS	:= test_host test_runside test_analysis test_lava test_kcheck
 $(BUILD)/unit/%.o: tests/unit/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
@@ -243,7 +273,7 @@ FUZZ_CFLAGS	:= -std=gnu11 -g -O1 $(WARN) -Iinclude -Ihost -D_GNU_SOURCE \
 		   -DMB_VERSION='"$(VERSION)"' -fno-sanitize-recover=all
 FUZZ_SAN	:= address,undefined
 FUZZ_BIN	:= $(addprefix $(BUILD)/fuzz/,fuzz_elf fuzz_record fuzz_cli \
-		   fuzz_kstats fuzz_lava)
+		   fuzz_kstats fuzz_lava fuzz_kcheck)
 FUZZ_TIME	?= 300
 fuzz_objs	= $(patsubst host/%.c,$(BUILD)/fuzz/obj/%.o,$(1))
 
@@ -266,6 +296,9 @@ $(BUILD)/fuzz/fuzz_kstats: tests/fuzz/fuzz_kstats.c \
 $(BUILD)/fuzz/fuzz_lava: tests/fuzz/fuzz_lava.c \
 	$(call fuzz_objs,host/analysis/lava_results.c \
 		host/analysis/lava_codec.c host/cli.c $(HOST_BASE_SRCS))
+$(BUILD)/fuzz/fuzz_kcheck: tests/fuzz/fuzz_kcheck.c \
+	$(call fuzz_objs,host/kcheck/trace.c host/kcheck/rsp.c \
+		host/kcheck/map.c $(HOST_BASE_SRCS))
 $(FUZZ_BIN):
 	@mkdir -p $(@D)
 	@echo "  FUZZCC  $@"
@@ -308,6 +341,11 @@ lava-bundle: guest cross
 test-lava: guest host cross
 	@scripts/deps_lava.sh
 	@tests/lava/run.sh
+
+# Reference tier: real Debian kernels under kernel-check (exit 77: skip)
+.PHONY: test-ref
+test-ref: guest host
+	@tests/ref/run.sh
 
 # Benchmarks (minutes to hours; not part of make test): docs/bench/.
 bench: deps

@@ -91,6 +91,13 @@ static const char *check_params(const struct mb_params *p)
 		return "first bank must start at RAM base, >= 64M";
 	if (p->kfence_size & ~PAGE_MASK || p->kfence_size > (1UL << 30))
 		return "KFENCE pool size not page aligned or over 1G";
+	if (p->alias_end &&
+	    ((p->alias_text | p->alias_stext | p->alias_end) & ~PAGE_MASK ||
+	     p->alias_text > p->alias_stext ||
+	     p->alias_stext >= p->alias_end ||
+	     p->alias_text < p->banks[0].base ||
+	     p->alias_end > p->banks[0].base + p->banks[0].size))
+		return "kernel alias not page aligned or not in the first bank";
 	return 0;
 }
 
@@ -181,6 +188,29 @@ static void count_pass(struct mb_mm *mm, struct mb_result *r)
 	r->digest_counted = mb_digest(mm, mm->pgd);
 }
 
+/*
+ * Where map_mem()'s NOMAP kernel alias starts: v6.9 (and the proposals
+ * on it) at _stext; 6.12's map_mem() at _text (docs/STRATEGIES.md), so
+ * the strategies of merged kernels from v6.10 on take _text.  With a
+ * real kernel's image given (kernel-check), its PAs.
+ */
+static void alias_range(const struct mb_params *p, u64 *start, u64 *end)
+{
+	int text = p->strategy == MB_STRAT_v6_10 ||
+		   p->strategy == MB_STRAT_bbml2_blocks ||
+		   p->strategy == MB_STRAT_bbml2_repaint;
+
+	if (p->alias_end) {
+		*start = text ? p->alias_text : p->alias_stext;
+		*end = p->alias_end;
+	} else {
+		*start = kimg_to_phys(text ? _text : _stext);
+		*end = kimg_to_phys(__init_begin);
+	}
+}
+
+void mb_mapdump(const struct mb_mm *mm);
+
 static void __noreturn fail_params(struct mb_result *r, const char *why)
 {
 	mb_printf("mapbench-guest: bad parameters: %s\n", why);
@@ -193,6 +223,7 @@ void __noreturn mb_main(void)
 	struct mb_result *r = mb_result_ptr();
 	struct mb_mm mm;
 	const char *why;
+	u64 alias_start, alias_end;
 	u32 iters;
 
 	for (char *p = __bss_start; p < __bss_end; p++)
@@ -221,6 +252,7 @@ void __noreturn mb_main(void)
 	memblock_reserve(&mblk, MB_RAM_BASE, MB_IMAGE_GPA - MB_RAM_BASE);
 	memblock_reserve(&mblk, kimg_to_phys(_text), _end - _text);
 	mb_zero_init();
+	alias_range(&prm, &alias_start, &alias_end);
 
 	mm = (struct mb_mm){
 		.pgd = (u64)swapper_pg_dir,
@@ -230,8 +262,8 @@ void __noreturn mb_main(void)
 		.mblk = &mblk,
 		.strategy = prm.strategy,
 		.rodata = prm.rodata,
-		.kernel_start = kimg_to_phys(_stext),
-		.kernel_end = kimg_to_phys(__init_begin),
+		.kernel_start = alias_start,
+		.kernel_end = alias_end,
 		.swapper_pa = kimg_to_phys(swapper_pg_dir),
 		.reserved_pa = kimg_to_phys(reserved_pg_dir),
 		.boot_idmap_pa = kimg_to_phys(idmap_pg_dir),
@@ -294,5 +326,7 @@ void __noreturn mb_main(void)
 			  r->verify.errors, r->digest,
 			  r->digest == r->digest_counted ? "" :
 			  " (counting pass differs)");
+	if (prm.flags & MB_PF_MAPDUMP)
+		mb_mapdump(&mm);
 	finish(r);
 }

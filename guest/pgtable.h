@@ -59,6 +59,7 @@
 #define PTE_CONT		(MB_UL(1) << 52)
 #define PTE_PXN			(MB_UL(1) << 53)
 #define PTE_UXN			(MB_UL(1) << 54)
+#define PTE_DIRTY		(MB_UL(1) << 55)	/* software bit */
 #define PMD_TABLE_AF		(MB_UL(1) << 10)	/* v6.13+, FEAT_HAFT */
 #define PMD_TABLE_PXN		(MB_UL(1) << 59)
 #define PMD_TABLE_UXN		(MB_UL(1) << 60)
@@ -71,13 +72,19 @@
 #define MT_DEVICE_nGnRE		4
 #define MAIR_EL1_VALUE		MB_UL(0x000000040044ffff)
 
+/*
+ * _PAGE_KERNEL is PROT_NORMAL | PTE_DIRTY in 6.1 and 6.12 (checked in
+ * their pgtable-prot.h and in their live tables by kernel-check): the
+ * linear map's PTEs carry the software dirty bit 55.  PTE_MAYBE_NG is 0:
+ * no KPTI under QEMU's max CPU (arm64_use_ng_mappings stays false).
+ */
 #define PROT_DEFAULT		(PTE_TYPE_PAGE | PTE_AF | PTE_SHARED)
 #define PAGE_KERNEL		(PROT_DEFAULT | PTE_PXN | PTE_UXN | PTE_WRITE | \
-				 PTE_ATTRINDX(MT_NORMAL))
+				 PTE_DIRTY | PTE_ATTRINDX(MT_NORMAL))
 #define PAGE_KERNEL_TAGGED	((PAGE_KERNEL & ~PTE_ATTRINDX_MASK) | \
 				 PTE_ATTRINDX(MT_NORMAL_TAGGED))
 #define PAGE_KERNEL_EXEC	(PROT_DEFAULT | PTE_UXN | PTE_WRITE | \
-				 PTE_ATTRINDX(MT_NORMAL))
+				 PTE_DIRTY | PTE_ATTRINDX(MT_NORMAL))
 #define PROT_DEVICE_nGnRE	(PROT_DEFAULT | PTE_PXN | PTE_UXN | PTE_WRITE | \
 				 PTE_ATTRINDX(MT_DEVICE_nGnRE))
 #define FIXMAP_PAGE_NORMAL	PAGE_KERNEL

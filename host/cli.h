@@ -15,6 +15,11 @@ void mb_die(const char *fmt, ...);
 __attribute__((noreturn))
 void mb_die_opt(int code, int c, char **argv, const char *cmd);
 
+/* Files beside the binary as built or installed (or $MAPBENCH_GUEST,
+ * $MAPBENCH_LAYOUTS): the guest ELF and the layout presets. */
+const char *mb_default_guest(void);
+const char *mb_preset_dir(void);
+
 /* The commands: argv[0] is the command's name; an MB_EXIT_* code. */
 int mb_cmd_run(int argc, char **argv);
 int mb_cmd_matrix(int argc, char **argv);
@@ -24,6 +29,7 @@ int mb_cmd_compare(int argc, char **argv);
 int mb_cmd_lava_job(int argc, char **argv);
 int mb_cmd_lava_board(int argc, char **argv);
 int mb_cmd_lava_results(int argc, char **argv);
+int mb_cmd_kernel_check(int argc, char **argv);
 
 /* Their usage texts, each listing every option of its getopt table. */
 extern const char mb_run_usage[];
@@ -34,5 +40,6 @@ extern const char mb_compare_usage[];
 extern const char mb_lava_job_usage[];
 extern const char mb_lava_board_usage[];
 extern const char mb_lava_results_usage[];
+extern const char mb_kernel_check_usage[];
 
 #endif /* MAPBENCH_CLI_H */

@@ -42,6 +42,7 @@ static void usage_all(FILE *f)
 		mb_run_usage, mb_matrix_usage, mb_report_usage,
 		mb_plot_usage, mb_compare_usage, mb_lava_job_usage,
 		mb_lava_board_usage, mb_lava_results_usage,
+		mb_kernel_check_usage,
 	};
 
 	/* "usage:" once; the others' lines keep their alignment */
@@ -51,70 +52,6 @@ static void usage_all(FILE *f)
 		fputs(i ? texts[i] + strlen("usage:") : texts[i], f);
 	}
 	fputs(other_usage, f);
-}
-
-/*
- * The first of rel[] (paths relative to the directory this binary is
- * in) that access() grants mode on, in buf; NULL when none does.
- */
-static const char *beside_self(const char *const *rel, size_t nr, int mode,
-			       char *buf, size_t len)
-{
-	char dir[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
-	char *slash;
-
-	if (n <= 0)
-		return NULL;
-	dir[n] = '\0';
-	slash = strrchr(dir, '/');
-	if (!slash)
-		return NULL;
-	*slash = '\0';
-	for (size_t i = 0; i < nr; i++) {
-		snprintf(buf, len, "%s/%s", dir, rel[i]);
-		if (!access(buf, mode))
-			return buf;
-	}
-	return NULL;
-}
-
-/* Layout presets: $MAPBENCH_LAYOUTS, else configs/layouts of the tree
- * the binary was built in, else ./configs/layouts. */
-static const char *preset_dir(void)
-{
-	static char buf[PATH_MAX + 64];
-	static const char *const rel[] = {
-		"../configs/layouts", "../../configs/layouts",
-	};
-	const char *env = getenv("MAPBENCH_LAYOUTS");
-	const char *dir;
-
-	if (env && *env)
-		return env;
-	dir = beside_self(rel, sizeof(rel) / sizeof(rel[0]), X_OK, buf,
-			  sizeof(buf));
-	return dir ? dir : "configs/layouts";
-}
-
-/* The guest ELF: $MAPBENCH_GUEST, else beside the binary as built
- * (build/guest/, or an installed tree's guest/), else ./build/guest/. */
-static const char *default_guest(void)
-{
-	static char buf[PATH_MAX + 64];
-	static const char *const rel[] = {
-		"guest/mapbench-guest.elf",
-		"../guest/mapbench-guest.elf",
-		"mapbench-guest.elf",
-	};
-	const char *env = getenv("MAPBENCH_GUEST");
-	const char *elf;
-
-	if (env && *env)
-		return env;
-	elf = beside_self(rel, sizeof(rel) / sizeof(rel[0]), R_OK, buf,
-			  sizeof(buf));
-	return elf ? elf : "build/guest/mapbench-guest.elf";
 }
 
 static int cmd_list(void)
@@ -129,8 +66,8 @@ static int cmd_list(void)
 int mb_cmd_run(int argc, char **argv)
 {
 	struct mb_run_env env = {
-		.preset_dir = preset_dir(),
-		.guest_elf = default_guest(),
+		.preset_dir = mb_preset_dir(),
+		.guest_elf = mb_default_guest(),
 		.kvm_usable = mb_kvm_usable(),
 	};
 	struct mb_run_opts opts;
@@ -174,6 +111,9 @@ int main(int argc, char **argv)
 		return mb_cmd_lava_board(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "lava-results"))
 		return mb_cmd_lava_results(argc - 1, argv + 1);
+	/* a real kernel's map_mem() against a strategy (host/kcheck/) */
+	if (!strcmp(argv[1], "kernel-check"))
+		return mb_cmd_kernel_check(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
 		printf("mapbench %s\n", MB_VERSION);
 		return MB_EXIT_OK;

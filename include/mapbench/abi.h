@@ -17,7 +17,7 @@
 #define MB_UL(x)	x##UL
 #endif
 
-#define MB_ABI_VERSION		3
+#define MB_ABI_VERSION		4
 
 /*
  * Guest-physical memory map (the QEMU "virt" machine's, so the same ELF
@@ -60,6 +60,9 @@
 #define MB_PF_PREFAULT		(1u << 3)	/* counting pass first, so
 						 * every table page is
 						 * touched before the window */
+#define MB_PF_MAPDUMP		(1u << 4)	/* print the final linear map
+						 * as runs (MBMAP lines) after
+						 * verification */
 /* Test hooks: the guest misbehaves on purpose, so the host's handling of
  * a faulting, hanging or lying guest is tested for real. */
 #define MB_PF_INJECT_FAULT	(1u << 8)	/* load from an unmapped VA */
@@ -167,7 +170,14 @@ struct mb_params {
 	uint32_t iterations;		/* timed builds, 1..MB_MAX_ITERS */
 	uint32_t pad;
 	uint64_t kfence_size;		/* early KFENCE pool, 0 = none */
-	uint64_t reserved[6];
+	/* kernel-check: a real kernel's image instead of ours, PAs of its
+	 * _text, _stext and __init_begin (0: the guest's own).  Which of
+	 * _text/_stext starts the NOMAP alias is the strategy's kernel's
+	 * choice (docs/STRATEGIES.md). */
+	uint64_t alias_text;
+	uint64_t alias_stext;
+	uint64_t alias_end;
+	uint64_t reserved[3];
 };
 
 struct mb_counts {

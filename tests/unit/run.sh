@@ -17,6 +17,7 @@ if [ -x "$B/unit/test_host" ]; then
 	run "host (test_host)" "$B/unit/test_host"
 fi
 run "run side (test_runside)" "$B/unit/test_runside"
+run "kernel-check parsers (test_kcheck)" "$B/unit/test_kcheck"
 
 # Analysis: statistics against scipy's answers, configs, result files;
 # then report / compare / plot through the CLI against golden files.
@@ -25,6 +26,7 @@ run "analysis CLI (tests/unit/analysis.sh)" tests/unit/analysis.sh
 # LAVA labs: the job-log codec, jobs and logs through the CLI
 run "LAVA (test_lava)" "$B/unit/test_lava"
 run "LAVA CLI (tests/unit/lava.sh)" tests/unit/lava.sh
+run "kernel-check records and bad input (tests/unit/kcheck.sh)" tests/unit/kcheck.sh
 
 # Mutation check: a lost TLBI and a wrong descriptor bit, each in a
 # test-only build, must be caught.

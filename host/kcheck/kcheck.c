@@ -1,0 +1,1611 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mapbench kernel-check: how a real arm64 kernel's map_mem() compares
+ * with a mapbench strategy, counted the same way on both sides.
+ *
+ * 1. Symbols of the Image: --symbols (System.map or vmlinux), else a
+ *    one-off boot into an initramfs whose /init (tools/kallsyms-init.c,
+ *    embedded) prints the few /proc/kallsyms lines needed; cached per
+ *    Image hash.  With nokaslr they hold for every later boot.
+ * 2. The kernel boots under QEMU TCG, stopped at reset (-S), with
+ *    `-d in_asm,exec,nochain` into a FIFO we parse as it streams
+ *    (kcheck/trace.c) and a gdbstub on a unix socket (kcheck/rsp.c) with
+ *    a breakpoint at memblock_allow_resize(), the call after map_mem().
+ *    The window: from the entry of the first memblock_mark_nomap() after
+ *    paging_init() is entered, to the return of the last
+ *    memblock_clear_nomap() before memblock_allow_resize().
+ * 3. At the breakpoint, TTBR1_EL1 is swapper_pg_dir: its linear half is
+ *    read at physical addresses (Qqemu.PhyMemMode) and cut into runs
+ *    (guest/maprun.h); then QEMU goes on until the trace has passed the
+ *    window's end, and is killed.
+ * 4. The mapbench guest runs twice under the same QEMU and CPU with the
+ *    same RAM, rodata and the kernel's alias range: traced (window:
+ *    map_mem_timed() from entry to return), then untraced with
+ *    MB_PF_MAPDUMP for its record and its map as runs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <libelf.h>
+#include <limits.h>
+#include <libgen.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "mapbench.h"
+#include "analysis/analysis.h"
+#include "cli.h"
+#include "console.h"
+#include "signals.h"
+#include "kcheck.h"
+
+extern const unsigned char kc_init_blob[], kc_init_blob_end[];
+
+#define KC_DEFAULT_CPU		"max,lpa2=off"
+#define KC_DEFAULT_TIMEOUT	600
+#define KC_BANNER_CMD		"console=ttyAMA0 nokaslr rodata=%s earlycon=pl011,0x9000000"
+#define KC_STDERR_CAP		8192
+#define KC_ADDR_MASK		0x0000fffffffff000ULL
+
+struct kc_opts {
+	const char *kernel, *symbols, *json, *qemu, *cpu, *guest;
+	const char *layout;
+	struct mb_bank bank;
+	unsigned int rodata;
+	int strategy;			/* -1: the closest */
+	unsigned int timeout;
+	int verbose;
+};
+
+/* One side's measurement. */
+struct kc_side {
+	struct kc_counts c;
+	uint64_t fixmap;		/* __set_fixmap calls / maps+unmaps */
+	uint64_t tables;		/* early_pgtable_alloc / tables_l* */
+	struct kc_map map;
+	double wall_s;
+};
+
+struct kc_ctx {
+	struct kc_opts o;
+	struct kc_image img;
+	struct kc_syms syms;
+	char tmp[PATH_MAX];
+	char path_fifo[PATH_MAX + 16], path_sock[PATH_MAX + 16];
+	char path_con[PATH_MAX + 16], path_params[PATH_MAX + 16];
+	char path_cpio[PATH_MAX + 16];
+	uint64_t load_pa;		/* PA of _text: the first pc run */
+	uint64_t ttbr1;
+	struct kc_side k, m;
+	struct kc_funcs kfuncs, gfuncs;	/* for the per-function split */
+	struct kc_fstat *kfs, *gfs;
+	struct mb_result rec;
+	uint64_t ram_mib;
+	char err[MB_ERRLEN];
+};
+
+/* ---- processes ------------------------------------------------------- */
+
+struct kc_proc {
+	pid_t pid;
+	int err_fd;
+	char errbuf[KC_STDERR_CAP];
+	size_t errlen;
+	int status;
+	bool exited;
+};
+
+static int proc_start(struct kc_proc *p, char *const argv[], char *err,
+		      size_t errlen, int verbose)
+{
+	posix_spawn_file_actions_t fa;
+	int ep[2], r;
+
+	memset(p, 0, sizeof(*p));
+	if (verbose) {
+		fprintf(stderr, "kernel-check: running");
+		for (int i = 0; argv[i]; i++)
+			fprintf(stderr, " %s", argv[i]);
+		fprintf(stderr, "\n");
+	}
+	if (pipe2(ep, O_CLOEXEC))
+		return mb_errf(MB_EXIT_VMM, err, errlen, "pipe: %s",
+			       strerror(errno));
+	r = posix_spawn_file_actions_init(&fa);
+	if (!r)
+		r = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null",
+						     O_RDONLY, 0);
+	if (!r)
+		r = posix_spawn_file_actions_addopen(&fa, 1, "/dev/null",
+						     O_WRONLY, 0);
+	if (!r)
+		r = posix_spawn_file_actions_adddup2(&fa, ep[1], 2);
+	if (!r)
+		r = posix_spawnp(&p->pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(ep[1]);
+	if (r) {
+		close(ep[0]);
+		return mb_errf(MB_EXIT_VMM, err, errlen, "cannot run %s: %s",
+			       argv[0], strerror(r));
+	}
+	p->err_fd = ep[0];
+	fcntl(p->err_fd, F_SETFL, O_NONBLOCK);
+	return 0;
+}
+
+static void proc_drain(struct kc_proc *p)
+{
+	char buf[4096];
+	ssize_t n;
+
+	while (p->err_fd >= 0 && (n = read(p->err_fd, buf, sizeof(buf))) > 0) {
+		size_t k = (size_t)n;
+
+		if (p->errlen + k >= sizeof(p->errbuf))
+			k = sizeof(p->errbuf) - 1 - p->errlen;
+		memcpy(p->errbuf + p->errlen, buf, k);
+		p->errlen += k;
+		p->errbuf[p->errlen] = '\0';
+	}
+}
+
+/* Has it exited?  Reaps it if so. */
+static bool proc_exited(struct kc_proc *p)
+{
+	if (!p->exited && p->pid > 0 &&
+	    waitpid(p->pid, &p->status, WNOHANG) == p->pid)
+		p->exited = true;
+	return p->exited;
+}
+
+static void proc_stop(struct kc_proc *p)
+{
+	if (p->pid > 0 && !proc_exited(p)) {
+		kill(p->pid, SIGKILL);
+		waitpid(p->pid, &p->status, 0);
+		p->exited = true;
+	}
+	proc_drain(p);
+	if (p->err_fd >= 0)
+		close(p->err_fd);
+	p->err_fd = -1;
+}
+
+/* QEMU's first stderr line that is not the icount/nice noise. */
+static void qemu_first_error(const struct kc_proc *p, char *buf, size_t len)
+{
+	const char *s = p->errbuf;
+
+	snprintf(buf, len, "QEMU exited (status %d)",
+		 WIFEXITED(p->status) ? WEXITSTATUS(p->status) : -1);
+	while (s && *s) {
+		const char *e = strchr(s, '\n');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+
+		if (n && !memmem(s, n, "warning", 7)) {
+			snprintf(buf, len, "%.*s", (int)(n > 200 ? 200 : n), s);
+			return;
+		}
+		s = e ? e + 1 : NULL;
+	}
+}
+
+/* Exit code for a QEMU that died on its own before we were done. */
+static int qemu_died(struct kc_ctx *x, struct kc_proc *p, const char *what)
+{
+	char line[256];
+
+	proc_drain(p);
+	qemu_first_error(p, line, sizeof(line));
+	if (strstr(p->errbuf, "cannot set up guest memory") ||
+	    strstr(p->errbuf, "Cannot allocate memory"))
+		return mb_errf(MB_EXIT_HOST, x->err, sizeof(x->err),
+			       "QEMU cannot give the guest %llu MiB of RAM: %s",
+			       (unsigned long long)x->ram_mib, line);
+	return mb_errf(MB_EXIT_VMM, x->err, sizeof(x->err), "%s: %s", what,
+		       line);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0, r;
+
+	if (!f)
+		return NULL;
+	do {
+		if (n + 65536 + 1 > cap) {
+			char *b = realloc(buf, cap = 2 * (n + 65536 + 1));
+
+			if (!b) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = b;
+		}
+		r = fread(buf + n, 1, cap - n - 1, f);
+		n += r;
+	} while (r);
+	fclose(f);
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
+/* The console's "Kernel panic" line, if there is one. */
+static int console_panic(const char *path, char *buf, size_t len)
+{
+	char *c = slurp(path, NULL), *p;
+
+	if (!c)
+		return 0;
+	p = strstr(c, "Kernel panic");
+	if (p) {
+		char *e = strpbrk(p, "\r\n");
+
+		if (e)
+			*e = '\0';
+		snprintf(buf, len, "%.160s", p);
+	}
+	free(c);
+	return p != NULL;
+}
+
+/* SIGINT/SIGTERM (mb_signals_install): stop, clean up, 128 + signal. */
+static int interrupted(struct kc_ctx *x)
+{
+	int sig = mb_stop_signal;
+
+	if (!sig)
+		return 0;
+	return mb_signal_errf(sig, x->err, sizeof(x->err), NULL);
+}
+
+/* ---- paths and the cache ---------------------------------------------- */
+
+static int make_tmp(struct kc_ctx *x)
+{
+	const char *t = getenv("TMPDIR");
+
+	snprintf(x->tmp, sizeof(x->tmp), "%s/mapbench-kcheck-XXXXXX",
+		 t && *t ? t : "/tmp");
+	if (!mkdtemp(x->tmp))
+		return mb_errf(MB_EXIT_VMM, x->err, sizeof(x->err),
+			       "cannot create a temp directory: %s",
+			       strerror(errno));
+	snprintf(x->path_fifo, sizeof(x->path_fifo), "%s/trace", x->tmp);
+	snprintf(x->path_sock, sizeof(x->path_sock), "%s/gdb", x->tmp);
+	snprintf(x->path_con, sizeof(x->path_con), "%s/console", x->tmp);
+	snprintf(x->path_params, sizeof(x->path_params), "%s/params",
+		 x->tmp);
+	snprintf(x->path_cpio, sizeof(x->path_cpio), "%s/initrd", x->tmp);
+	return 0;
+}
+
+static void clean_tmp(struct kc_ctx *x)
+{
+	if (!x->tmp[0])
+		return;
+	unlink(x->path_fifo);
+	unlink(x->path_sock);
+	unlink(x->path_con);
+	unlink(x->path_params);
+	unlink(x->path_cpio);
+	rmdir(x->tmp);
+	x->tmp[0] = '\0';
+}
+
+static void cache_dir(char *buf, size_t len)
+{
+	const char *c = getenv("MAPBENCH_CACHE"), *x = getenv("XDG_CACHE_HOME");
+	const char *h = getenv("HOME");
+
+	if (c && *c)
+		snprintf(buf, len, "%s/kallsyms", c);
+	else if (x && *x)
+		snprintf(buf, len, "%s/mapbench/kallsyms", x);
+	else
+		snprintf(buf, len, "%s/.cache/mapbench/kallsyms",
+			 h && *h ? h : "/tmp");
+}
+
+static int mkdir_p(const char *path)
+{
+	char tmp[PATH_MAX];
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0755) && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(tmp, 0755) && errno != EEXIST ? -1 : 0;
+}
+
+/* ---- the symbol boot ---------------------------------------------------- */
+
+static int symbol_boot(struct kc_ctx *x, char **text)
+{
+	char append[] = "console=ttyAMA0 nokaslr quiet panic=-1 rdinit=/init";
+	char mem[] = "1G", con[PATH_MAX + 32];
+	char *argv[] = {
+		(char *)x->o.qemu, "-M", "virt", "-cpu", (char *)x->o.cpu,
+		"-smp", "1", "-m", mem, "-display", "none", "-nic", "none",
+		"-no-reboot", "-monitor", "none", "-serial", con,
+		"-kernel", x->img.path, "-initrd", x->path_cpio,
+		"-append", append, NULL,
+	};
+	double deadline = mb_now() + x->o.timeout;
+	struct kc_proc p;
+	int ret;
+
+	snprintf(con, sizeof(con), "file:%s", x->path_con);
+	ret = kc_cpio_write(x->path_cpio, kc_init_blob,
+			    kc_init_blob_end - kc_init_blob, x->err,
+			    sizeof(x->err));
+	if (ret)
+		return ret;
+	fprintf(stderr, "kernel-check: no symbols for this Image yet: "
+		"one boot to read /proc/kallsyms (cached)\n");
+	ret = proc_start(&p, argv, x->err, sizeof(x->err), x->o.verbose);
+	if (ret)
+		return ret;
+	while (!proc_exited(&p) && mb_now() < deadline) {
+		proc_drain(&p);
+		ret = interrupted(x);
+		if (ret) {
+			proc_stop(&p);
+			return ret;
+		}
+		usleep(100000);
+	}
+	if (!p.exited) {
+		proc_stop(&p);
+		*text = slurp(x->path_con, NULL);
+		if (*text && strstr(*text, "MBSYM-END"))
+			return 0;
+		free(*text);
+		*text = NULL;
+		return mb_errf(MB_EXIT_TIMEOUT, x->err, sizeof(x->err),
+			       "the symbol boot did not finish in %u s",
+			       x->o.timeout);
+	}
+	proc_stop(&p);
+	*text = slurp(x->path_con, NULL);
+	if (!*text || !strstr(*text, "MBSYM-END")) {
+		free(*text);
+		*text = NULL;
+		if (p.errlen)
+			return qemu_died(x, &p, "the symbol boot failed");
+		return mb_errf(MB_EXIT_GUEST, x->err, sizeof(x->err),
+			       "the symbol boot ended without printing /proc/kallsyms (did the kernel boot?)");
+	}
+	return 0;
+}
+
+/* FUNC symbols of an ELF (with their sizes); else a System.map's text
+ * symbols.  Only for the per-function split: failures just leave it
+ * empty. */
+static void elf_funcs(const char *path, struct kc_funcs *fs)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	Elf *e;
+	Elf_Scn *scn = NULL;
+
+	if (fd < 0)
+		return;
+	elf_version(EV_CURRENT);
+	e = elf_begin(fd, ELF_C_READ, NULL);
+	if (!e || elf_kind(e) != ELF_K_ELF) {
+		size_t len;
+		char *text;
+
+		if (e)
+			elf_end(e);
+		close(fd);
+		text = slurp(path, &len);
+		if (text)
+			kc_funcs_parse(text, len, fs);
+		free(text);
+		return;
+	}
+	while ((scn = elf_nextscn(e, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB ||
+		    !sh.sh_entsize)
+			continue;
+		d = elf_getdata(scn, NULL);
+		for (size_t i = 0; d && i < sh.sh_size / sh.sh_entsize; i++) {
+			GElf_Sym sym;
+			const char *n;
+
+			if (!gelf_getsym(d, i, &sym))
+				break;
+			n = elf_strptr(e, sh.sh_link, sym.st_name);
+			if (n && *n && GELF_ST_TYPE(sym.st_info) == STT_FUNC &&
+			    sym.st_value && sym.st_size)
+				kc_funcs_add(fs, sym.st_value,
+					     sym.st_value + sym.st_size, n);
+		}
+	}
+	elf_end(e);
+	close(fd);
+	kc_funcs_sort(fs);
+}
+
+static int get_symbols(struct kc_ctx *x)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 40], miss[256];
+	char *text = NULL;
+	size_t len;
+	int ret;
+
+	if (x->o.symbols) {
+		ret = kc_syms_load(x->o.symbols, &x->syms, x->err,
+				   sizeof(x->err));
+		if (ret)
+			return ret;
+		elf_funcs(x->o.symbols, &x->kfuncs);
+	} else {
+		cache_dir(dir, sizeof(dir));
+		snprintf(path, sizeof(path), "%s/%016" PRIx64 ".v2.map", dir,
+			 x->img.hash);
+		text = slurp(path, &len);
+		if (!text) {
+			ret = symbol_boot(x, &text);
+			if (ret)
+				return ret;
+			len = strlen(text);
+			if (mkdir_p(dir) ||
+			    mb_write_atomic(path, text, len, miss,
+					    sizeof(miss)))
+				fprintf(stderr, "kernel-check: warning: cannot cache the symbols in %s\n",
+					dir);
+		}
+		kc_symtab_parse(text, len, &x->syms);
+		kc_funcs_parse(text, len, &x->kfuncs);
+		free(text);
+		snprintf(x->syms.source, sizeof(x->syms.source), "kallsyms");
+	}
+	/* _text is the Image's first byte: the symbol boot may not name it */
+	if (!x->syms.addr[KC_SYM_text] && x->syms.addr[KC_SYM_stext])
+		x->syms.addr[KC_SYM_text] = x->syms.addr[KC_SYM_stext] &
+					    ~0x1fffffULL;
+	if (kc_syms_missing(&x->syms, miss, sizeof(miss)))
+		return mb_errf(MB_EXIT_USAGE, x->err, sizeof(x->err),
+			       "symbols not found in the %s: %s",
+			       x->syms.source, miss);
+	return 0;
+}
+
+/* ---- the kernel run ---------------------------------------------------- */
+
+/* MB_KCHECK_TBS=PREFIX: the window's blocks to PREFIX.kernel/.mapbench
+ * (a diagnostic for making the engine follow the kernel's code path). */
+static void dump_tbs(const struct kc_trace *t, const char *side)
+{
+	const char *pre = getenv("MB_KCHECK_TBS");
+	char path[PATH_MAX];
+	FILE *f;
+
+	if (!pre || !*pre)
+		return;
+	snprintf(path, sizeof(path), "%s.%s", pre, side);
+	f = fopen(path, "w");
+	if (!f)
+		return;
+	kc_trace_dump_tbs(t, f);
+	fclose(f);
+}
+
+static struct kc_fstat *copy_fstats(const struct kc_trace *t,
+				    const struct kc_funcs *fs)
+{
+	const struct kc_fstat *f = kc_trace_fstats(t);
+	struct kc_fstat *c;
+
+	if (!f)
+		return NULL;
+	c = malloc((fs->nr + 1) * sizeof(*c));
+	if (c)
+		memcpy(c, f, (fs->nr + 1) * sizeof(*c));
+	return c;
+}
+
+struct mem_reader {
+	struct kc_rsp *rsp;
+	double deadline;
+};
+
+static int read_page(void *ctx, uint64_t pa, void *page)
+{
+	struct mem_reader *m = ctx;
+
+	return kc_rsp_read_mem(m->rsp, pa, page, 4096, m->deadline);
+}
+
+static int open_fifo(struct kc_ctx *x, int *fd)
+{
+	if (mkfifo(x->path_fifo, 0600))
+		return mb_errf(MB_EXIT_VMM, x->err, sizeof(x->err),
+			       "mkfifo: %s", strerror(errno));
+	*fd = open(x->path_fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (*fd < 0)
+		return mb_errf(MB_EXIT_VMM, x->err, sizeof(x->err),
+			       "cannot open the trace FIFO: %s",
+			       strerror(errno));
+	return 0;
+}
+
+/* Read what the FIFO has; -1 on a parser failure, 1 at EOF. */
+static int pump_trace(int fd, struct kc_trace *t, char *buf, size_t len)
+{
+	for (int i = 0; i < 64; i++) {
+		ssize_t n = read(fd, buf, len);
+
+		if (n > 0) {
+			if (kc_trace_feed(t, buf, n))
+				return -1;
+			if (kc_trace_state(t) == KC_DONE)
+				return 0;
+			continue;
+		}
+		if (n == 0)
+			return 1;
+		return 0;	/* EAGAIN */
+	}
+	return 0;
+}
+
+static int kernel_stopped(struct kc_ctx *x, struct kc_rsp *rsp,
+			  double deadline)
+{
+	struct mem_reader mr = { rsp, deadline };
+	char rep[512];
+	int regnum = kc_rsp_sysreg(rsp, "TTBR1_EL1", deadline);
+
+	if (regnum < 0)
+		return mb_errf(MB_EXIT_VMM, x->err, sizeof(x->err),
+			       "QEMU's gdbstub offers no TTBR1_EL1 (is this QEMU too old?)");
+	snprintf(rep, sizeof(rep), "p%x", regnum);
+	if (kc_rsp_cmd(rsp, rep, rep, sizeof(rep), deadline) ||
+	    kc_hex_le64(rep, &x->ttbr1))
+		return mb_errf(MB_EXIT_VMM, x->err, sizeof(x->err),
+			       "cannot read TTBR1_EL1 through the gdbstub");
+	if (kc_rsp_cmd(rsp, "Qqemu.PhyMemMode:1", rep, sizeof(rep),
+		       deadline) || strcmp(rep, "OK"))
+		return mb_errf(MB_EXIT_VMM, x->err, sizeof(x->err),
+			       "QEMU's gdbstub has no physical memory mode");
+	return kc_map_read(read_page, &mr, x->ttbr1 & KC_ADDR_MASK,
+			   &x->k.map, x->err, sizeof(x->err));
+}
+
+static int run_kernel(struct kc_ctx *x)
+{
+	const uint64_t *s = x->syms.addr;
+	struct kc_window w = {
+		.arm_pc = s[KC_SYM_paging_init],
+		.start_pc = s[KC_SYM_mark_nomap],
+		.ret_func = s[KC_SYM_clear_nomap],
+		.stop_pc = s[KC_SYM_allow_resize],
+		.func = { s[KC_SYM_set_fixmap], s[KC_SYM_pgtable_alloc] },
+		/* QEMU's boot stub runs at the RAM base first; an arm64
+		 * Image is never placed below base + 2M */
+		.entry_floor = MB_RAM_BASE + 0x200000,
+	};
+	char mem[32], append[256], con[PATH_MAX + 32], gdb[PATH_MAX + 64];
+	char trace[PATH_MAX + 16], cmd[64], rep[512], *buf;
+	char *argv[] = {
+		(char *)x->o.qemu, "-M", "virt", "-cpu", (char *)x->o.cpu,
+		"-smp", "1", "-m", mem, "-display", "none", "-nic", "none",
+		"-no-reboot", "-monitor", "none", "-serial", con,
+		"-kernel", x->img.path, "-append", append,
+		"-gdb", gdb, "-S", "-d", "in_asm,exec,nochain", "-D", trace,
+		NULL,
+	};
+	double t0 = mb_now(), deadline = t0 + x->o.timeout;
+	struct kc_trace *t = kc_trace_new(&w);
+	struct kc_rsp rsp = { .fd = -1 };
+	struct kc_proc p = { .pid = -1, .err_fd = -1 };
+	bool stopped = false, read_back = false;
+	double next_look = t0 + 1;
+	int fifo = -1, ret;
+
+	buf = malloc(1 << 20);
+	if (!t || !buf) {
+		ret = mb_errf(MB_EXIT_VMM, x->err, sizeof(x->err),
+			      "out of memory");
+		goto out;
+	}
+	if (x->kfuncs.nr)
+		kc_trace_set_funcs(t, &x->kfuncs);
+	snprintf(mem, sizeof(mem), "%lluM", (unsigned long long)x->ram_mib);
+	snprintf(append, sizeof(append), KC_BANNER_CMD,
+		 mb_rodata_name(x->o.rodata));
+	snprintf(con, sizeof(con), "file:%s", x->path_con);
+	snprintf(gdb, sizeof(gdb), "unix:%s,server=on,wait=off",
+		 x->path_sock);
+	snprintf(trace, sizeof(trace), "%s", x->path_fifo);
+	unlink(x->path_fifo);
+	ret = open_fifo(x, &fifo);
+	if (!ret)
+		ret = proc_start(&p, argv, x->err, sizeof(x->err),
+				 x->o.verbose);
+	if (ret)
+		goto out;
+	/* QEMU opens the socket before it runs anything */
+	for (;;) {
+		ret = kc_rsp_connect(&rsp, x->path_sock, mb_now() + 0.2,
+				     x->err, sizeof(x->err));
+		if (!ret)
+			break;
+		if (proc_exited(&p)) {
+			ret = qemu_died(x, &p, "QEMU did not start");
+			goto out;
+		}
+		if (mb_now() > t0 + 30)
+			goto out;
+	}
+	snprintf(cmd, sizeof(cmd), "Z0,%" PRIx64 ",4", w.stop_pc);
+	if (kc_rsp_cmd(&rsp, cmd, rep, sizeof(rep), deadline) ||
+	    strcmp(rep, "OK") || kc_rsp_send(&rsp, "c")) {
+		ret = mb_errf(MB_EXIT_VMM, x->err, sizeof(x->err),
+			      "cannot set a breakpoint through QEMU's gdbstub");
+		goto out;
+	}
+	for (;;) {
+		struct pollfd pf[2] = {
+			{ .fd = fifo, .events = POLLIN },
+			{ .fd = rsp.fd, .events = POLLIN },
+		};
+		int r;
+
+		r = pump_trace(fifo, t, buf, 1 << 20);
+		if (r < 0) {
+			ret = mb_errf(MB_EXIT_VMM, x->err, sizeof(x->err),
+				      "out of memory parsing the trace");
+			goto out;
+		}
+		if (kc_trace_state(t) == KC_DONE && read_back)
+			break;
+		ret = interrupted(x);
+		if (ret)
+			goto out;
+		if (!stopped) {
+			r = kc_rsp_poll(&rsp, rep, sizeof(rep));
+			if (r < 0) {
+				ret = qemu_died(x, &p, "QEMU's gdbstub went away");
+				goto out;
+			}
+			if (r > 0 && rep[0] == 'T') {
+				stopped = true;
+				ret = kernel_stopped(x, &rsp, deadline);
+				if (ret)
+					goto out;
+				read_back = true;
+				/* on: the trace must reach the window's end */
+				snprintf(cmd, sizeof(cmd), "z0,%" PRIx64 ",4",
+					 w.stop_pc);
+				if (kc_rsp_cmd(&rsp, cmd, rep, sizeof(rep),
+					       deadline) ||
+				    kc_rsp_send(&rsp, "c")) {
+					ret = mb_errf(MB_EXIT_VMM, x->err,
+						      sizeof(x->err),
+						      "cannot continue through QEMU's gdbstub");
+					goto out;
+				}
+				continue;
+			}
+		}
+		if (proc_exited(&p)) {
+			ret = qemu_died(x, &p,
+					"QEMU ended before the kernel reached the end of map_mem()");
+			goto out;
+		}
+		if (mb_now() > next_look) {
+			char line[200];
+
+			/* a panic is final: say so now, not at the timeout */
+			next_look = mb_now() + 1;
+			if (console_panic(x->path_con, line, sizeof(line))) {
+				ret = mb_errf(MB_EXIT_GUEST, x->err,
+					      sizeof(x->err),
+					      "the kernel panicked before the end of map_mem(): %s",
+					      line);
+				goto out;
+			}
+		}
+		if (mb_now() > deadline) {
+			char line[200];
+
+			if (console_panic(x->path_con, line, sizeof(line)))
+				ret = mb_errf(MB_EXIT_GUEST, x->err,
+					      sizeof(x->err),
+					      "the kernel panicked before the end of map_mem(): %s",
+					      line);
+			else
+				ret = mb_errf(MB_EXIT_TIMEOUT, x->err,
+					      sizeof(x->err),
+					      "the kernel did not get through map_mem() in %u s (window %s)",
+					      x->o.timeout,
+					      kc_trace_state(t) == KC_OPEN ?
+					      "open" : "never opened");
+			goto out;
+		}
+		proc_drain(&p);
+		poll(pf, stopped ? 1 : 2, 100);
+	}
+	if (kc_trace_result(t, &x->k.c, rep, sizeof(rep))) {
+		ret = mb_errf(MB_EXIT_GUEST, x->err, sizeof(x->err),
+			      "kernel trace: %s", rep);
+		goto out;
+	}
+	x->load_pa = kc_trace_first_pc(t);
+	dump_tbs(t, "kernel");
+	x->kfs = copy_fstats(t, &x->kfuncs);
+	x->k.fixmap = x->k.c.calls[0];
+	x->k.tables = x->k.c.calls[1];
+	x->k.wall_s = mb_now() - t0;
+	ret = 0;
+out:
+	kc_rsp_close(&rsp);
+	if (p.pid > 0)
+		proc_stop(&p);
+	if (fifo >= 0)
+		close(fifo);
+	unlink(x->path_fifo);
+	unlink(x->path_sock);
+	kc_trace_free(t);
+	free(buf);
+	return ret;
+}
+
+/* ---- the mapbench side ---------------------------------------------- */
+
+static int elf_symbol(const char *path, const char *name, uint64_t *val,
+		      char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), found = 0;
+	Elf *e;
+	Elf_Scn *scn = NULL;
+
+	if (fd < 0)
+		return mb_errf(MB_EXIT_USAGE, err, errlen,
+			       "cannot open the guest %s: %s", path,
+			       strerror(errno));
+	elf_version(EV_CURRENT);
+	e = elf_begin(fd, ELF_C_READ, NULL);
+	while (e && !found && (scn = elf_nextscn(e, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB ||
+		    !sh.sh_entsize)
+			continue;
+		d = elf_getdata(scn, NULL);
+		for (size_t i = 0; d && i < sh.sh_size / sh.sh_entsize; i++) {
+			GElf_Sym s;
+			const char *n;
+
+			if (!gelf_getsym(d, i, &s))
+				break;
+			n = elf_strptr(e, sh.sh_link, s.st_name);
+			if (n && !strcmp(n, name)) {
+				*val = s.st_value;
+				found = 1;
+				break;
+			}
+		}
+	}
+	if (e)
+		elf_end(e);
+	close(fd);
+	if (!found)
+		return mb_errf(MB_EXIT_USAGE, err, errlen,
+			       "%s: no symbol %s (not a mapbench guest?)",
+			       path, name);
+	return 0;
+}
+
+static void guest_params(struct kc_ctx *x, struct mb_params *p, int dump)
+{
+	const uint64_t *s = x->syms.addr;
+	uint64_t off = x->load_pa - s[KC_SYM_text];
+
+	memset(p, 0, sizeof(*p));
+	mb_params_finish(p);
+	p->strategy = x->o.strategy;
+	p->rodata = x->o.rodata;
+	p->flags = MB_PF_QUIET | (dump ? MB_PF_CONSOLE_RECORD | MB_PF_MAPDUMP :
+				  0);
+	p->nr_banks = 1;
+	p->banks[0] = x->o.bank;
+	p->iterations = 1;
+	p->alias_text = s[KC_SYM_text] + off;
+	p->alias_stext = s[KC_SYM_stext] + off;
+	p->alias_end = s[KC_SYM_init_begin] + off;
+}
+
+static int write_params(struct kc_ctx *x, int dump)
+{
+	struct mb_params p;
+	int fd, bad;
+
+	guest_params(x, &p, dump);
+	fd = open(x->path_params, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		  0600);
+	if (fd < 0)
+		return mb_errf(MB_EXIT_VMM, x->err, sizeof(x->err),
+			       "cannot write %s: %s", x->path_params,
+			       strerror(errno));
+	bad = mb_write_all(fd, &p, sizeof(p));
+	if (close(fd) || bad)
+		return mb_errf(MB_EXIT_VMM, x->err, sizeof(x->err),
+			       "cannot write %s", x->path_params);
+	return 0;
+}
+
+static int run_guest(struct kc_ctx *x, bool traced)
+{
+	char mem[32], con[PATH_MAX + 32], trace[PATH_MAX + 16];
+	char loader[PATH_MAX + 96], rep[256], *buf = NULL;
+	char *argv[40] = {
+		(char *)x->o.qemu, "-M", "virt", "-cpu", (char *)x->o.cpu,
+		"-smp", "1", "-m", mem, "-display", "none", "-nic", "none",
+		"-no-reboot", "-monitor", "none", "-serial", con,
+		"-kernel", (char *)x->o.guest, "-device", loader,
+	};
+	double t0 = mb_now(), deadline = t0 + x->o.timeout;
+	struct kc_proc p = { .pid = -1, .err_fd = -1 };
+	struct kc_trace *t = NULL;
+	int fifo = -1, ret, n = 22;
+	uint64_t entry = 0;
+
+	if (strchr(x->path_params, ','))
+		return mb_errf(MB_EXIT_VMM, x->err, sizeof(x->err),
+			       "TMPDIR must not contain a comma");
+	snprintf(mem, sizeof(mem), "%lluM", (unsigned long long)x->ram_mib);
+	snprintf(con, sizeof(con), "file:%s", x->path_con);
+	snprintf(loader, sizeof(loader),
+		 "loader,file=%s,addr=0x%lx,force-raw=on", x->path_params,
+		 (unsigned long)MB_PARAMS_GPA);
+	ret = write_params(x, !traced);
+	if (ret)
+		return ret;
+	if (traced) {
+		struct kc_window w = { 0 };
+
+		ret = elf_symbol(x->o.guest, "map_mem_timed", &entry, x->err,
+				 sizeof(x->err));
+		if (ret)
+			return ret;
+		w.start_pc = w.ret_func = entry;
+		t = kc_trace_new(&w);
+		elf_funcs(x->o.guest, &x->gfuncs);
+		if (t && x->gfuncs.nr)
+			kc_trace_set_funcs(t, &x->gfuncs);
+		buf = malloc(1 << 20);
+		if (!t || !buf) {
+			ret = mb_errf(MB_EXIT_VMM, x->err, sizeof(x->err),
+				      "out of memory");
+			goto out;
+		}
+		snprintf(trace, sizeof(trace), "%s", x->path_fifo);
+		argv[n++] = "-d";
+		argv[n++] = "in_asm,exec,nochain";
+		argv[n++] = "-D";
+		argv[n++] = trace;
+		unlink(x->path_fifo);
+		ret = open_fifo(x, &fifo);
+		if (ret)
+			goto out;
+	}
+	argv[n] = NULL;
+	unlink(x->path_con);
+	ret = proc_start(&p, argv, x->err, sizeof(x->err), x->o.verbose);
+	if (ret)
+		goto out;
+	for (;;) {
+		if (t) {
+			struct pollfd pf = { .fd = fifo, .events = POLLIN };
+
+			if (pump_trace(fifo, t, buf, 1 << 20) < 0) {
+				ret = mb_errf(MB_EXIT_VMM, x->err,
+					      sizeof(x->err), "out of memory");
+				goto out;
+			}
+			if (kc_trace_state(t) == KC_DONE)
+				break;
+			poll(&pf, 1, 50);
+		} else {
+			usleep(20000);
+		}
+		proc_drain(&p);
+		ret = interrupted(x);
+		if (ret)
+			goto out;
+		if (proc_exited(&p)) {
+			if (t) {
+				/* the rest of the FIFO, then judge */
+				while (pump_trace(fifo, t, buf, 1 << 20) == 0 &&
+				       kc_trace_state(t) != KC_DONE)
+					;
+				if (kc_trace_state(t) == KC_DONE)
+					break;
+				ret = qemu_died(x, &p,
+						"the mapbench guest ended before its window closed");
+				goto out;
+			}
+			break;
+		}
+		if (mb_now() > deadline) {
+			ret = mb_errf(MB_EXIT_TIMEOUT, x->err, sizeof(x->err),
+				      "the mapbench guest did not finish in %u s",
+				      x->o.timeout);
+			goto out;
+		}
+	}
+	if (t) {
+		if (kc_trace_result(t, &x->m.c, rep, sizeof(rep))) {
+			ret = mb_errf(MB_EXIT_GUEST, x->err, sizeof(x->err),
+				      "mapbench trace: %s", rep);
+			goto out;
+		}
+		x->m.wall_s = mb_now() - t0;
+		x->gfs = copy_fstats(t, &x->gfuncs);
+		dump_tbs(t, "mapbench");
+	}
+	ret = 0;
+out:
+	if (p.pid > 0)
+		proc_stop(&p);
+	if (fifo >= 0)
+		close(fifo);
+	unlink(x->path_fifo);
+	kc_trace_free(t);
+	free(buf);
+	return ret;
+}
+
+/* The untraced run's console: its record and its map. */
+static int guest_console(struct kc_ctx *x)
+{
+	struct mb_params p;
+	size_t len;
+	char *c = slurp(x->path_con, &len), *line, *save = NULL;
+	bool have_rec = false, in_map = false, map_end = false;
+	int ret = 0;
+
+	if (!c)
+		return mb_errf(MB_EXIT_GUEST, x->err, sizeof(x->err),
+			       "the mapbench guest printed nothing");
+	guest_params(x, &p, 1);
+	for (line = strtok_r(c, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		size_t n = strlen(line);
+
+		if (n && line[n - 1] == '\r')
+			line[--n] = '\0';
+		if (!strcmp(line, "MBMAP-BEGIN")) {
+			in_map = true;
+		} else if (!strcmp(line, "MBMAP-END")) {
+			map_end = in_map;
+			in_map = false;
+		} else if (in_map) {
+			if (kc_map_parse_line(&x->m.map, line) <= 0) {
+				ret = mb_errf(MB_EXIT_GUEST, x->err,
+					      sizeof(x->err),
+					      "malformed map line from the guest: %.60s",
+					      line);
+				break;
+			}
+		} else if (!strncmp(line, MB_CONSOLE_TAG,
+				    sizeof(MB_CONSOLE_TAG) - 1)) {
+			struct mb_result raw;
+			const char *h = line + sizeof(MB_CONSOLE_TAG) - 1;
+
+			if (mb_hex_decode(h, strlen(h), &raw, sizeof(raw)) ||
+			    mb_record_check(&raw, sizeof(raw), &p, &x->rec,
+					    x->err, sizeof(x->err))) {
+				if (!x->err[0])
+					snprintf(x->err, sizeof(x->err),
+						 "malformed result record from the guest");
+				ret = MB_EXIT_GUEST;
+				break;
+			}
+			have_rec = true;
+		}
+	}
+	free(c);
+	if (ret)
+		return ret;
+	if (!have_rec)
+		return mb_errf(MB_EXIT_GUEST, x->err, sizeof(x->err),
+			       "the mapbench guest gave no result record");
+	if (x->rec.status != MB_ST_OK)
+		return mb_errf(MB_EXIT_GUEST, x->err, sizeof(x->err),
+			       "the mapbench guest failed: %s",
+			       mb_status_name(x->rec.status));
+	if (!map_end)
+		return mb_errf(MB_EXIT_GUEST, x->err, sizeof(x->err),
+			       "the mapbench guest printed no map (a guest without MB_PF_MAPDUMP?)");
+	x->m.map.digest = x->rec.digest;
+	x->m.fixmap = x->rec.counts.fixmap_map + x->rec.counts.fixmap_unmap;
+	x->m.tables = x->rec.counts.tables_l0 + x->rec.counts.tables_l1 +
+		      x->rec.counts.tables_l2 + x->rec.counts.tables_l3;
+	return 0;
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+struct row {
+	const char *name;
+	uint64_t k, m;
+};
+
+static unsigned int rows(const struct kc_ctx *x, struct row *r)
+{
+	unsigned int n = 0;
+
+	r[n++] = (struct row){ "instructions", x->k.c.insns, x->m.c.insns };
+	for (int i = 0; i < KC_NR_OPS; i++) {
+		if (!x->k.c.ops[i] && !x->m.c.ops[i] &&
+		    i != KC_OP_tlbi_vaale1is && i != KC_OP_dsb_ishst &&
+		    i != KC_OP_dsb_ish && i != KC_OP_isb)
+			continue;
+		r[n++] = (struct row){ kc_op_names[i], x->k.c.ops[i],
+				       x->m.c.ops[i] };
+	}
+	r[n++] = (struct row){ "fixmap (set+clear)", x->k.fixmap,
+			       x->m.fixmap };
+	r[n++] = (struct row){ "page tables", x->k.tables, x->m.tables };
+	return n;
+}
+
+static bool is_op_row(const char *name)
+{
+	return strcmp(name, "instructions") != 0;
+}
+
+static void print_funcs(const char *who, const struct kc_funcs *fs,
+			const struct kc_fstat *f, uint64_t total);
+
+static void print_table(const struct kc_ctx *x, const char *sname,
+			uint64_t ndiff, const char *diffs)
+{
+	double gib = (double)x->o.bank.size / (1ULL << 30);
+	struct row r[KC_NR_OPS + 4];
+	unsigned int n = rows(x, r);
+	char col[40], size[32];
+	bool ops_equal = true;
+
+	mb_format_size(x->o.bank.size, size, sizeof(size));
+	snprintf(col, sizeof(col), "mapbench %s", sname);
+	printf("kernel-check: %s\n", x->img.banner);
+	printf("  RAM %s at 0x%llx, rodata=%s, QEMU TCG -cpu %s%s\n", size,
+	       (unsigned long long)x->o.bank.base,
+	       mb_rodata_name(x->o.rodata), x->o.cpu,
+	       strstr(x->o.cpu, "lpa2=off") ? " (48-bit VA)" : "");
+	if (!strstr(x->o.cpu, "lpa2=off"))
+		printf("  note: -cpu %s may offer LPA2: a kernel that uses it builds 52-bit VA\n"
+		       "  tables (5 levels), which mapbench does not model yet; its map is read\n"
+		       "  here as 48-bit.  The default -cpu max,lpa2=off compares at 48-bit VA.\n",
+		       x->o.cpu);
+	printf("  window: first memblock_mark_nomap() in paging_init() .. return of the last\n"
+	       "  memblock_clear_nomap() before memblock_allow_resize(); mapbench: map_mem_timed()\n");
+	printf("  kernel alias [0x%llx, 0x%llx) (_text 0x%llx), symbols from %s\n\n",
+	       (unsigned long long)x->rec.kernel_start,
+	       (unsigned long long)x->rec.kernel_end,
+	       (unsigned long long)x->load_pa, x->syms.source);
+	printf("%-20s %14s %18s %8s %14s %18s\n", "counter", "kernel", col,
+	       "ratio", "kernel/GiB", "mapbench/GiB");
+	for (unsigned int i = 0; i < n; i++) {
+		char ratio[16] = "-";
+
+		if (r[i].k)
+			snprintf(ratio, sizeof(ratio), "%.3f",
+				 (double)r[i].m / r[i].k);
+		else if (!r[i].m)
+			snprintf(ratio, sizeof(ratio), "=");
+		printf("%-20s %14" PRIu64 " %18" PRIu64 " %8s %14.0f %18.0f\n",
+		       r[i].name, r[i].k, r[i].m, ratio, r[i].k / gib,
+		       r[i].m / gib);
+		if (is_op_row(r[i].name) && r[i].k != r[i].m)
+			ops_equal = false;
+	}
+	printf("\nop counts: %s\n", ops_equal ? "all equal" : "DIFFER");
+	printf("instructions: mapbench/kernel %.3f (%+.1f%%)\n",
+	       x->k.c.insns ? (double)x->m.c.insns / x->k.c.insns : 0,
+	       x->k.c.insns ?
+	       100.0 * ((double)x->m.c.insns / x->k.c.insns - 1) : 0);
+	if (!ndiff)
+		printf("tables: identical (%zu runs, digest 0x%016" PRIx64 ")\n",
+		       x->k.map.nr, x->k.map.digest);
+	else
+		printf("tables: DIFFER in %" PRIu64 " of %zu/%zu runs (digest kernel 0x%016" PRIx64
+		       ", mapbench 0x%016" PRIx64 "); first differences:\n%s",
+		       ndiff, x->k.map.nr, x->m.map.nr, x->k.map.digest,
+		       x->m.map.digest, diffs);
+	print_funcs("kernel", &x->kfuncs, x->kfs, x->k.c.insns);
+	print_funcs("mapbench", &x->gfuncs, x->gfs, x->m.c.insns);
+}
+
+/* The functions of fs by instructions, most first: up to max indices. */
+static size_t top_funcs(const struct kc_funcs *fs, const struct kc_fstat *f,
+			size_t *idx, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; f && i <= fs->nr; i++) {
+		size_t j;
+
+		if (!f[i].insns)
+			continue;
+		for (j = n; j > 0 && f[idx[j - 1]].insns < f[i].insns; j--)
+			if (j < max)
+				idx[j] = idx[j - 1];
+		if (j < max) {
+			idx[j] = i;
+			if (n < max)
+				n++;
+		}
+	}
+	return n;
+}
+
+static const char *fname(const struct kc_funcs *fs, size_t i)
+{
+	return i < fs->nr ? fs->f[i].name : "(other)";
+}
+
+static void print_funcs(const char *who, const struct kc_funcs *fs,
+			const struct kc_fstat *f, uint64_t total)
+{
+	size_t idx[14], n = top_funcs(fs, f, idx, 14);
+
+	if (!n)
+		return;
+	printf("\n%s: instructions by function (exclusive)\n", who);
+	printf("  %-36s %12s %6s %10s %8s\n", "function", "insns", "%",
+	       "entries", "/entry");
+	for (size_t k = 0; k < n; k++) {
+		const struct kc_fstat *s = &f[idx[k]];
+		char per[16] = "-";
+
+		if (s->entries)
+			snprintf(per, sizeof(per), "%.1f",
+				 (double)s->insns / s->entries);
+		printf("  %-36.36s %12" PRIu64 " %6.1f %10" PRIu64 " %8s\n",
+		       fname(fs, idx[k]), s->insns,
+		       total ? 100.0 * s->insns / total : 0, s->entries, per);
+	}
+}
+
+static json_t *funcs_json(const struct kc_funcs *fs, const struct kc_fstat *f)
+{
+	size_t idx[24], n = top_funcs(fs, f, idx, 24);
+	json_t *a = json_array();
+
+	for (size_t k = 0; k < n; k++) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "name", json_string(fname(fs, idx[k])));
+		json_object_set_new(o, "insns", json_integer(f[idx[k]].insns));
+		json_object_set_new(o, "entries",
+				    json_integer(f[idx[k]].entries));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *jhex(uint64_t v)
+{
+	char b[24];
+
+	snprintf(b, sizeof(b), "0x%" PRIx64, v);
+	return json_string(b);
+}
+
+/* Tables per level in a map: each table descriptor at level L is one
+ * table of level L + 1. */
+static void map_tables(const struct kc_map *m, json_t *c)
+{
+	uint64_t n[4] = { 0 };
+
+	for (size_t i = 0; i < m->nr; i++)
+		if (m->runs[i].table)
+			n[m->runs[i].level + 1] += m->runs[i].count;
+	json_object_set_new(c, "tables_l1", json_integer(n[1]));
+	json_object_set_new(c, "tables_l2", json_integer(n[2]));
+	json_object_set_new(c, "tables_l3", json_integer(n[3]));
+}
+
+static json_t *side_counts(const struct kc_ctx *x, bool kernel)
+{
+	const struct kc_side *s = kernel ? &x->k : &x->m;
+	json_t *c = json_object();
+
+	/* mapbench's counter names, so report and compare read them */
+	json_object_set_new(c, "tlbi_vaale1is",
+			    json_integer(s->c.ops[KC_OP_tlbi_vaale1is]));
+	json_object_set_new(c, "tlbi_vmalle1is",
+			    json_integer(s->c.ops[KC_OP_tlbi_vmalle1is]));
+	json_object_set_new(c, "tlbi_vmalle1",
+			    json_integer(s->c.ops[KC_OP_tlbi_vmalle1]));
+	json_object_set_new(c, "dsb_ishst",
+			    json_integer(s->c.ops[KC_OP_dsb_ishst]));
+	json_object_set_new(c, "dsb_ish", json_integer(s->c.ops[KC_OP_dsb_ish]));
+	json_object_set_new(c, "dsb_nshst",
+			    json_integer(s->c.ops[KC_OP_dsb_nshst]));
+	json_object_set_new(c, "dsb_nsh", json_integer(s->c.ops[KC_OP_dsb_nsh]));
+	json_object_set_new(c, "isb", json_integer(s->c.ops[KC_OP_isb]));
+	if (kernel) {
+		/* the kernel's __set_fixmap() calls are maps and clears,
+		 * one each per use: halves, as mapbench counts them */
+		json_object_set_new(c, "fixmap_map",
+				    json_integer((s->fixmap + 1) / 2));
+		json_object_set_new(c, "fixmap_unmap",
+				    json_integer(s->fixmap / 2));
+		json_object_set_new(c, "tables", json_integer(s->tables));
+		map_tables(&s->map, c);
+	} else {
+		json_object_set_new(c, "fixmap_map",
+				    json_integer(x->rec.counts.fixmap_map));
+		json_object_set_new(c, "fixmap_unmap",
+				    json_integer(x->rec.counts.fixmap_unmap));
+		json_object_set_new(c, "tables_l0",
+				    json_integer(x->rec.counts.tables_l0));
+		json_object_set_new(c, "tables_l1",
+				    json_integer(x->rec.counts.tables_l1));
+		json_object_set_new(c, "tables_l2",
+				    json_integer(x->rec.counts.tables_l2));
+		json_object_set_new(c, "tables_l3",
+				    json_integer(x->rec.counts.tables_l3));
+		json_object_set_new(c, "tables", json_integer(s->tables));
+	}
+	json_object_set_new(c, "instructions", json_integer(s->c.insns));
+	json_object_set_new(c, "set_fixmap_calls", json_integer(s->fixmap));
+	return c;
+}
+
+static json_t *record(const struct kc_ctx *x, bool kernel, const char *sname,
+		      uint64_t ndiff)
+{
+	const struct kc_side *s = kernel ? &x->k : &x->m;
+	json_t *o = json_object(), *ram = json_object(), *banks = json_array();
+	json_t *b = json_object(), *tm = json_object(), *kc = json_object();
+	json_t *host = json_object(), *ops = json_object();
+	char size[32], desc[96];
+
+	mb_format_size(x->o.bank.size, size, sizeof(size));
+	snprintf(desc, sizeof(desc), "QEMU TCG -cpu %s (instructions)",
+		 x->o.cpu);
+	json_object_set_new(o, "mapbench_version", json_string(MB_VERSION));
+	json_object_set_new(o, "git_rev", json_string(MB_GIT_REV));
+	json_object_set_new(o, "schema", json_integer(1));
+	json_object_set_new(o, "kind", json_string("kernel-check"));
+	json_object_set_new(o, "strategy",
+			    json_string(kernel ? "kernel" : sname));
+	json_object_set_new(o, "rodata",
+			    json_string(mb_rodata_name(x->o.rodata)));
+	json_object_set_new(o, "accel", json_string("tcg"));
+	json_object_set_new(o, "emulated", json_true());
+	json_object_set_new(o, "deterministic", json_true());
+	json_object_set_new(o, "accel_desc", json_string(desc));
+	json_object_set_new(o, "status", json_string("ok"));
+	json_object_set_new(b, "base", jhex(x->o.bank.base));
+	json_object_set_new(b, "size", json_integer(x->o.bank.size));
+	json_object_set_new(b, "size_h", json_string(size));
+	json_array_append_new(banks, b);
+	json_object_set_new(ram, "banks", banks);
+	json_object_set_new(ram, "total", json_integer(x->o.bank.size));
+	json_object_set_new(o, "ram", ram);
+	/* time = executed instructions at 1 ns each (like -icount
+	 * shift=0): deterministic, so compare gates on any change */
+	json_object_set_new(tm, "ticks", json_integer(s->c.insns));
+	json_object_set_new(tm, "cntfrq", json_integer(1000000000));
+	json_object_set_new(tm, "ms", json_real(s->c.insns / 1e6));
+	json_object_set_new(tm, "unit", json_string("instructions"));
+	json_object_set_new(o, "timing", tm);
+	json_object_set_new(o, "counts", side_counts(x, kernel));
+	json_object_set_new(host, "cpu_model", json_string(desc));
+	json_object_set_new(o, "host", host);
+	for (int i = 0; i < KC_NR_OPS; i++)
+		json_object_set_new(ops, kc_op_names[i],
+				    json_integer(s->c.ops[i]));
+	json_object_set_new(kc, "side", json_string(kernel ? "kernel" :
+						    "mapbench"));
+	json_object_set_new(kc, "kernel_version", json_string(x->img.version));
+	json_object_set_new(kc, "kernel_banner", json_string(x->img.banner));
+	json_object_set_new(kc, "image_hash", jhex(x->img.hash));
+	json_object_set_new(kc, "compared_with",
+			    json_string(kernel ? sname : "kernel"));
+	json_object_set_new(kc, "cpu", json_string(x->o.cpu));
+	json_object_set_new(kc, "symbols", json_string(x->syms.source));
+	json_object_set_new(kc, "window",
+			    json_string(kernel ?
+			    "first memblock_mark_nomap() in paging_init() .. return of the last memblock_clear_nomap() before memblock_allow_resize()" :
+			    "map_mem_timed() entry .. return"));
+	json_object_set_new(kc, "instructions", json_integer(s->c.insns));
+	json_object_set_new(kc, "blocks", json_integer(s->c.tbs));
+	json_object_set_new(kc, "ops", ops);
+	json_object_set_new(kc, "set_fixmap_calls", json_integer(s->fixmap));
+	json_object_set_new(kc, "tables", json_integer(s->tables));
+	json_object_set_new(kc, "alias_start", jhex(x->rec.kernel_start));
+	json_object_set_new(kc, "alias_end", jhex(x->rec.kernel_end));
+	json_object_set_new(kc, "image_pa", jhex(x->load_pa));
+	json_object_set_new(kc, "map_runs", json_integer(s->map.nr));
+	json_object_set_new(kc, "digest", jhex(s->map.digest));
+	json_object_set_new(kc, "tables_identical", json_boolean(!ndiff));
+	json_object_set_new(kc, "runs_differing", json_integer(ndiff));
+	if (kernel)
+		json_object_set_new(kc, "ttbr1", jhex(x->ttbr1));
+	json_object_set_new(kc, "functions",
+			    kernel ? funcs_json(&x->kfuncs, x->kfs) :
+			    funcs_json(&x->gfuncs, x->gfs));
+	json_object_set_new(o, "kernel_check", kc);
+	return o;
+}
+
+static int write_json(const struct kc_ctx *x, const char *sname,
+		      uint64_t ndiff)
+{
+	json_t *k = record(x, true, sname, ndiff);
+	json_t *m = record(x, false, sname, ndiff);
+	char *a = json_dumps(k, JSON_COMPACT | JSON_SORT_KEYS);
+	char *b = json_dumps(m, JSON_COMPACT | JSON_SORT_KEYS);
+	char err[MB_ERRLEN], *all = NULL;
+	int ret = MB_EXIT_VMM;
+
+	if (a && b && asprintf(&all, "%s\n%s\n", a, b) > 0)
+		ret = mb_write_atomic(x->o.json, all, strlen(all), err,
+				      sizeof(err)) ? MB_EXIT_VMM : 0;
+	if (ret)
+		fprintf(stderr, "mapbench kernel-check: cannot write %s\n",
+			x->o.json);
+	free(all);
+	free(a);
+	free(b);
+	json_decref(k);
+	json_decref(m);
+	return ret;
+}
+
+/* ---- options ------------------------------------------------------- */
+
+const char mb_kernel_check_usage[] =
+"usage: mapbench kernel-check --kernel IMAGE [--mem SIZE | --layout SPEC]\n"
+"                    [--rodata full|on|off] [--symbols System.map|vmlinux]\n"
+"                    [--strategy NAME] [--cpu MODEL] [--json FILE]\n"
+"                    [--timeout SECONDS] [--qemu PATH] [--guest ELF] [-v]\n";
+
+static int usage_err(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "mapbench kernel-check: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n");
+	return MB_EXIT_USAGE;
+}
+
+/* The JSON file must be creatable: its directory writable, not a dir.
+ * Checked before anything runs; exit 2 like `run` (README). */
+static int check_output(const char *path)
+{
+	char d[PATH_MAX];
+	struct stat st;
+	bool dir = !stat(path, &st) && S_ISDIR(st.st_mode);
+
+	snprintf(d, sizeof(d), "%s", path);
+	if (dir || access(dirname(d), W_OK | X_OK)) {
+		fprintf(stderr, "mapbench kernel-check: cannot write %s: %s\n",
+			path, dir ? "a directory" :
+			"its directory is not writable");
+		return MB_EXIT_VMM;
+	}
+	return 0;
+}
+
+static int closest_strategy(const struct kc_image *img)
+{
+	if (img->major > 6 || (img->major == 6 && img->minor >= 10))
+		return MB_STRAT_v6_10;
+	return MB_STRAT_base;
+}
+
+static int parse_opts(int argc, char **argv, struct kc_opts *o)
+{
+	static const struct option lo[] = {
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "mem", required_argument, NULL, 'm' },
+		{ "layout", required_argument, NULL, 'l' },
+		{ "rodata", required_argument, NULL, 'r' },
+		{ "symbols", required_argument, NULL, 'y' },
+		{ "strategy", required_argument, NULL, 's' },
+		{ "cpu", required_argument, NULL, 'c' },
+		{ "json", required_argument, NULL, 'j' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "qemu", required_argument, NULL, 'q' },
+		{ "guest", required_argument, NULL, 'g' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	char err[MB_ERRLEN];
+	unsigned long ul;
+	int c, v;
+
+	*o = (struct kc_opts){
+		.qemu = "qemu-system-aarch64", .cpu = KC_DEFAULT_CPU,
+		.strategy = -1, .timeout = KC_DEFAULT_TIMEOUT,
+		.rodata = MB_RODATA_FULL,
+	};
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":vh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			o->kernel = optarg;
+			break;
+		case 'm':
+			if (mb_parse_size(optarg, &o->bank.size) ||
+			    o->bank.size < MB_MIN_RAM || o->bank.size & 0xfffff)
+				return usage_err("--mem %s: a size of at least 64M, whole MiB",
+						 optarg);
+			o->bank.base = MB_RAM_BASE;
+			break;
+		case 'l': {
+			struct mb_bank b[MB_MAX_BANKS];
+			unsigned int nr = 0;
+
+			o->layout = optarg;
+			if (mb_layout_resolve(optarg, "configs/layouts", b, &nr,
+					      err, sizeof(err)))
+				return usage_err("--layout: %s", err);
+			if (nr != 1 || b[0].base != MB_RAM_BASE)
+				return usage_err("--layout %s: QEMU virt has one RAM bank at 0x40000000",
+						 optarg);
+			o->bank = b[0];
+			break;
+		}
+		case 'r':
+			v = mb_rodata_from_name(optarg);
+			if (v < 0)
+				return usage_err("--rodata %s: full, on or off",
+						 optarg);
+			o->rodata = v;
+			break;
+		case 'y':
+			o->symbols = optarg;
+			break;
+		case 's':
+			v = mb_strategy_from_name(optarg);
+			if (v < 0)
+				return usage_err("unknown strategy '%s' (mapbench list shows them)",
+						 optarg);
+			o->strategy = v;
+			break;
+		case 'c':
+			o->cpu = optarg;
+			break;
+		case 'j':
+			o->json = optarg;
+			break;
+		case 't':
+			if (mb_parse_uint(optarg, 1, 86400, &ul))
+				return usage_err("--timeout %s: 1..86400 seconds",
+						 optarg);
+			o->timeout = ul;
+			break;
+		case 'q':
+			o->qemu = optarg;
+			break;
+		case 'g':
+			o->guest = optarg;
+			break;
+		case 'v':
+			o->verbose = 1;
+			break;
+		case 'h':
+			fputs(mb_kernel_check_usage, stdout);
+			exit(0);
+		default:
+			mb_die_opt(MB_EXIT_USAGE, c, argv, "kernel-check");
+		}
+	}
+	if (optind < argc)
+		return usage_err("unexpected argument '%s'", argv[optind]);
+	if (!o->kernel)
+		return usage_err("%s", "--kernel IMAGE is required");
+	if (!o->bank.size) {
+		o->bank.base = MB_RAM_BASE;
+		o->bank.size = 1ULL << 30;
+	}
+	if (!o->guest)
+		o->guest = mb_default_guest();
+	if (access(o->guest, R_OK))
+		return usage_err("no mapbench guest at %s (make guest, or --guest)",
+				 o->guest);
+	if (o->json)
+		return check_output(o->json);
+	return 0;
+}
+
+int mb_cmd_kernel_check(int argc, char **argv)
+{
+	struct kc_ctx *x = calloc(1, sizeof(*x));
+	char diffs[1024] = "";
+	const char *sname;
+	uint64_t ndiff = 0;
+	int ret;
+
+	if (!x)
+		return MB_EXIT_VMM;
+	ret = parse_opts(argc, argv, &x->o);
+	if (ret)
+		goto out_free;
+	mb_signals_install();
+	x->ram_mib = x->o.bank.size >> 20;
+	ret = kc_image_open(x->o.kernel, &x->img, x->err, sizeof(x->err));
+	if (ret)
+		goto out;
+	if (x->o.strategy < 0)
+		x->o.strategy = closest_strategy(&x->img);
+	sname = mb_strategy_name(x->o.strategy);
+	ret = make_tmp(x);
+	if (!ret)
+		ret = get_symbols(x);
+	if (!ret)
+		ret = run_kernel(x);
+	if (!ret)
+		ret = run_guest(x, true);
+	if (!ret)
+		ret = run_guest(x, false);
+	if (!ret)
+		ret = guest_console(x);
+	if (ret)
+		goto out;
+	kc_map_compare(&x->k.map, &x->m.map, diffs, sizeof(diffs), &ndiff);
+	if (!ndiff && x->k.map.digest != x->m.map.digest) {
+		ndiff = 1;
+		snprintf(diffs, sizeof(diffs),
+			 "  runs equal but digests differ\n");
+	}
+	print_table(x, sname, ndiff, diffs);
+	if (x->o.json)
+		ret = write_json(x, sname, ndiff);
+out:
+	if (ret && x->err[0])
+		fprintf(stderr, "mapbench kernel-check: %s\n", x->err);
+	clean_tmp(x);
+	kc_image_close(&x->img);
+	kc_map_free(&x->k.map);
+	kc_map_free(&x->m.map);
+	kc_funcs_free(&x->kfuncs);
+	kc_funcs_free(&x->gfuncs);
+	free(x->kfs);
+	free(x->gfs);
+out_free:
+	free(x);
+	return ret;
+}

@@ -1,0 +1,55 @@
+#!/bin/bash
+# Unit tier: kernel-check's JSON is a record that report and compare
+# read (tests/fixtures/kcheck: a real kernel-check of Debian's 6.1 at 1G
+# against base, and the same with the kernel 10% slower and one more
+# dsb ishst per PTE, as a kernel commit could make it): golden report and
+# compare output, compare's exit code, and kernel-check's bad input
+# (one stderr line, its exit code, no JSON left).  No VM runs here.
+# UPDATE_GOLDEN=1 rewrites the golden files.
+set -u
+cd "$(dirname "$0")/../.."
+B=${BUILD:-build}
+MB=${MAPBENCH:-$B/asan/mapbench}
+K=tests/fixtures/kcheck
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+. tests/lib/assert.sh
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+
+golden() {
+	local name=$1 want=$2 rc=$3
+	shift 3
+	"$@" > "$tmp/out" 2> "$tmp/err"
+	got=$?
+	[ -n "${UPDATE_GOLDEN:-}" ] && cp "$tmp/out" "$want"
+	if cmp -s "$tmp/out" "$want" && [ "$got" = "$rc" ]; then
+		ok "$name (exit $got)"
+	else
+		not_ok "$name: exit $got (want $rc), output differs from $want"
+		diff -u "$want" "$tmp/out" | head -20 | sed 's/^/#   /'
+	fi
+}
+
+golden "report reads kernel-check records (kernel as a strategy row)" \
+	$K/report.txt 0 "$MB" report $K/kc-6.1-1G.jsonl
+golden "compare gates a kernel commit: +10% and dsb_ishst +262144" \
+	$K/compare.out 1 "$MB" compare $K/kc-6.1-1G.jsonl $K/kc-6.1-1G-regress.jsonl
+golden "compare: the same kernel twice is the same" \
+	$K/compare-same.out 0 "$MB" compare $K/kc-6.1-1G.jsonl $K/kc-6.1-1G.jsonl
+
+# bad input: exit code, one line, no JSON
+printf 'hello' > "$tmp/notakernel"
+printf '\x1f\x8b\x08\x00\x00\x00\x00\x00' > "$tmp/trunc.gz"
+expect_fail "kernel-check: not an arm64 kernel" 1 "$tmp/o.json" -- \
+	"$MB" kernel-check --kernel "$tmp/notakernel" --json "$tmp/o.json"
+expect_fail "kernel-check: an Image it cannot unpack" 1 "$tmp/o.json" -- \
+	"$MB" kernel-check --kernel "$tmp/trunc.gz" --json "$tmp/o.json"
+expect_fail "kernel-check: no such file" 1 "$tmp/o.json" -- \
+	"$MB" kernel-check --kernel "$tmp/none" --json "$tmp/o.json"
+expect_fail "kernel-check: unwritable output (exit 2, as run's)" 2 "$tmp/ro/o.json" -- \
+	"$MB" kernel-check --kernel "$tmp/notakernel" --json "$tmp/ro/o.json"
+expect_fail "kernel-check: bad --rodata" 1 "$tmp/o.json" -- \
+	"$MB" kernel-check --kernel "$tmp/notakernel" --rodata maybe
+expect_fail "kernel-check: --kernel missing" 1 "$tmp/o.json" -- \
+	"$MB" kernel-check --mem 1G
+tier_done kcheck

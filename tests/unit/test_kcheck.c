@@ -1,0 +1,453 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kernel-check's parsers, with exact values: the TCG trace parser on a
+ * block trace cut from a real QEMU log (tests/fixtures/kcheck/trace.log:
+ * the blocks and executions of the guest's map_mem_timed() window, base,
+ * rodata=on, 64M; the expected counts are the guest's own counters of
+ * that run, and an independent count of the same file), the window state
+ * machine on a synthetic trace, System.map/kallsyms parsing, Image
+ * header and gzip detection, the banner, the GDB packet codec, the map
+ * runs and their comparison, and the newc cpio.  Run from the tree.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "mapbench.h"
+#include "kcheck/kcheck.h"
+#include "../guest/maprun.h"
+#include "tap.h"
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *b;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	b = malloc(n + 1);
+	if (b && fread(b, 1, n, f) != (size_t)n) {
+		free(b);
+		b = NULL;
+	}
+	fclose(f);
+	if (b) {
+		b[n] = 0;
+		*len = n;
+	}
+	return b;
+}
+
+/* The fixture, fed in chunks of every size in sizes[]. */
+static void test_trace_fixture(void)
+{
+	static const size_t sizes[] = { 1, 7, 4096, 1 << 20 };
+	size_t len;
+	char *log = slurp("tests/fixtures/kcheck/trace.log", &len);
+
+	CHECK(log, "trace fixture readable");
+	if (!log)
+		return;
+	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		struct kc_window w = {
+			.start_pc = 0xffff800080019470ULL,	/* map_mem_timed */
+			.ret_func = 0xffff800080019470ULL,
+		};
+		struct kc_trace *t = kc_trace_new(&w);
+		struct kc_counts c = { 0 };
+		char err[128];
+		int bad = 0;
+
+		for (size_t o = 0; o < len && !bad; o += sizes[s])
+			bad = kc_trace_feed(t, log + o, len - o < sizes[s] ?
+					    len - o : sizes[s]);
+		CHECK(!bad && kc_trace_state(t) == KC_DONE,
+		      "trace: window closes at map_mem_timed's return");
+		CHECK(!kc_trace_result(t, &c, err, sizeof(err)),
+		      "trace: result");
+		CHECK(c.insns == 10918 && c.tbs == 2568,
+		      "trace: 10918 instructions in 2568 blocks");
+		CHECK(c.ops[KC_OP_tlbi_vaale1is] == 42 &&
+		      c.ops[KC_OP_dsb_ishst] == 630 &&
+		      c.ops[KC_OP_dsb_ish] == 42 && c.ops[KC_OP_isb] == 630,
+		      "trace: tlbi 42, dsb ishst 630, dsb ish 42, isb 630 (the guest's counters)");
+		CHECK(!c.ops[KC_OP_tlbi_vmalle1is] && !c.ops[KC_OP_dsb_sy] &&
+		      !c.ops[KC_OP_tlbi_other] && !c.ops[KC_OP_dsb_other],
+		      "trace: no other barrier");
+		CHECK(kc_trace_unknown(t) == 0, "trace: every line understood");
+		kc_trace_free(t);
+	}
+	free(log);
+}
+
+/* A synthetic trace in QEMU's format: arming, nested calls, the last
+ * return as the end, a stop pc, per-function counts. */
+static const char synth[] =
+	"----------------\nIN: \n"
+	"0x40000000:  580000c0  ldr      x0, #0x40000018\n"
+	"0x40000004:  d61f0080  br       x4\n\n"
+	"Trace 0: 0x7f0000000100 [0000000000104004/0000000040000000/00000121/ff000200] \n"
+	"----------------\nIN: \n"
+	"0x40200000:  1459a356  b        #0x41868d5c\n\n"
+	"Trace 0: 0x7f0000000200 [0000000000104004/0000000040200000/00000121/ff000200] \n"
+	"----------------\nIN: mark\n"
+	"0xffff000000002000:  f9000020  str      x0, [x1]\n"
+	"0xffff000000002004:  d65f03c0  ret      \n\n"
+	"Trace 0: 0x7f0000000300 [0000000000104004/ffff000000002000/00000121/ff000200] mark\n"
+	"----------------\nIN: paging_init\n"
+	"0xffff000000001000:  d503201f  nop      \n"
+	"0xffff000000001004:  d503201f  nop      \n"
+	"0xffff000000001008:  94000400  bl       #0xffff000000002000\n\n"
+	"----------------\nIN: \n"
+	"0xffff00000000100c:  f9000020  str      x0, [x1]\r\n"
+	"0xffff000000001010:  d5033a9f  dsb      ishst\n"
+	"0xffff000000001014:  d5033fdf  isb      \n"
+	"0xffff000000001018:  94000400  bl       #0xffff000000003000\n\n"
+	"Linking TBs 0x0 [0] index 0 -> 0x0 [0]\n"
+	"Trace 0: 0x7f0000000400 [0000000000104004/ffff000000001000/00000121/ff000200] paging_init\n"
+	"Trace 0: 0x7f0000000300 [0000000000104004/ffff000000002000/00000121/ff000200] mark\n"
+	"Trace 0: 0x7f0000000500 [0000000000104004/ffff00000000100c/00000121/ff000200] \n"
+	"----------------\nIN: fixmap\n"
+	"0xffff000000003000:  f9000020  str      x0, [x1]\n"
+	"0xffff000000003004:  d5033a9f  dsb      ishst\n"
+	"0xffff000000003008:  d50887e0  tlbi     vaale1is, x0\n"
+	"0xffff00000000300c:  d5033b9f  dsb      ish\n"
+	"0xffff000000003010:  d65f03c0  ret      \n\n"
+	"Trace 0: 0x7f0000000600 [0000000000104004/ffff000000003000/00000121/ff000200] fixmap\n"
+	"----------------\nIN: \n"
+	"0xffff00000000101c:  d508831f  tlbi     vmalle1is\n"
+	"0xffff000000001020:  94000400  bl       #0xffff000000004000\n\n"
+	"----------------\nIN: clear\n"
+	"0xffff000000004000:  d5033fdf  isb      \n"
+	"0xffff000000004004:  d65f03c0  ret      \n\n"
+	"----------------\nIN: \n"
+	"0xffff000000001024:  d503201f  nop      \n"
+	"0xffff000000001028:  d5033f9f  dsb      sy\n"
+	"0xffff00000000102c:  94000400  bl       #0xffff000000004000\n\n"
+	"----------------\nIN: \n"
+	"0xffff000000001030:  d5033fdf  isb      \n"
+	"0xffff000000001034:  94000400  bl       #0xffff000000005000\n\n"
+	"----------------\nIN: resize\n"
+	"0xffff000000005000:  d65f03c0  ret      \n\n"
+	"Trace 0: 0x7f0000000700 [0000000000104004/ffff00000000101c/00000121/ff000200] \n"
+	"Trace 0: 0x7f0000000800 [0000000000104004/ffff000000004000/00000121/ff000200] clear\n"
+	"Trace 0: 0x7f0000000900 [0000000000104004/ffff000000001024/00000121/ff000200] \n"
+	"Trace 0: 0x7f0000000800 [0000000000104004/ffff000000004000/00000121/ff000200] clear\n"
+	"Trace 0: 0x7f0000000a00 [0000000000104004/ffff000000001030/00000121/ff000200] \n"
+	"Trace 0: 0x7f0000000b00 [0000000000104004/ffff000000005000/00000121/ff000200] resize\n"
+	"Trace 0: 0x7f0000000c00 [0000000000104004/ffff000000001000/00000121/ff000200] paging_init\n";
+
+static void test_trace_synth(void)
+{
+	struct kc_window w = {
+		.arm_pc = 0xffff000000001000ULL,
+		.start_pc = 0xffff000000002000ULL,
+		.ret_func = 0xffff000000004000ULL,
+		.stop_pc = 0xffff000000005000ULL,
+		.func = { 0xffff000000003000ULL, 0xffff000000004000ULL },
+		.entry_floor = 0x40200000,
+	};
+	struct kc_funcs fs = { 0 };
+	static const char syms[] =
+		"MBSYM ffff000000001000 T paging_init\n"
+		"MBFUN ffff000000002000 T mark\n"
+		"MBEND ffff000000002008 t after_mark\n"
+		"ffff000000003000 T fixmap\n"
+		"ffff000000003000 T fixmap_alias\n"
+		"MBFUN ffff000000004000 t clear\n"
+		"MBEND ffff000000004008 t after_clear\n"
+		"ffff000000006000 D some_data\n";
+	struct kc_trace *t = kc_trace_new(&w);
+	const struct kc_fstat *f;
+	struct kc_counts c = { 0 };
+	char err[128];
+
+	CHECK(!kc_funcs_parse(syms, sizeof(syms) - 1, &fs) && fs.nr == 4,
+	      "funcs: 4 text functions (end markers, aliases, data dropped)");
+	CHECK(fs.nr == 4 && fs.f[0].end == 0xffff000000002000ULL &&
+	      fs.f[1].end == 0xffff000000002008ULL &&
+	      !strcmp(fs.f[2].name, "fixmap") &&
+	      fs.f[2].end == 0xffff000000004000ULL &&
+	      fs.f[3].end == 0xffff000000004008ULL,
+	      "funcs: each ends where the next symbol starts");
+	kc_trace_set_funcs(t, &fs);
+	CHECK(!kc_trace_feed(t, synth, sizeof(synth) - 1), "synth: fed");
+	CHECK(kc_trace_state(t) == KC_DONE, "synth: closed at the stop pc");
+	CHECK(!kc_trace_result(t, &c, err, sizeof(err)), "synth: result");
+	/* mark 2, r1 4, fixmap 5, r2 2, clear 2, r3 3, clear 2 */
+	CHECK(c.insns == 20 && c.tbs == 7,
+	      "synth: 20 instructions in 7 blocks, up to the last return");
+	CHECK(c.ops[KC_OP_dsb_ishst] == 2 && c.ops[KC_OP_isb] == 3 &&
+	      c.ops[KC_OP_tlbi_vaale1is] == 1 && c.ops[KC_OP_dsb_ish] == 1 &&
+	      c.ops[KC_OP_tlbi_vmalle1is] == 1 && c.ops[KC_OP_dsb_sy] == 1,
+	      "synth: each barrier variant counted");
+	CHECK(c.calls[0] == 1 && c.calls[1] == 2,
+	      "synth: 1 fixmap call, 2 clear calls");
+	CHECK(kc_trace_first_pc(t) == 0x40200000, "synth: entry above floor");
+	CHECK(kc_trace_unknown(t) == 0, "synth: no unknown lines");
+	f = kc_trace_fstats(t);
+	CHECK(f && f[1].insns == 2 && f[1].entries == 1 && f[2].insns == 5 &&
+	      f[3].insns == 4 && f[3].entries == 2 && f[0].insns == 9 &&
+	      f[0].entries == 0 && f[fs.nr].insns == 0,
+	      "synth: per function (paging_init 9, mark 2, fixmap 5, clear 4)");
+	kc_trace_free(t);
+	kc_funcs_free(&fs);
+
+	/* a window that never closes, and one that never opens */
+	t = kc_trace_new(&w);
+	kc_trace_feed(t, synth, 1200);
+	CHECK(kc_trace_state(t) != KC_DONE &&
+	      kc_trace_result(t, &c, err, sizeof(err)) == -1,
+	      "synth: an unfinished window is an error");
+	kc_trace_free(t);
+}
+
+static void test_symtab(void)
+{
+	static const char map[] =
+		"ffff800008000000 T _text\n"
+		"ffff800008010000 T _stext\n"
+		"ffff800009660000 T __init_begin\n"
+		"ffff800009669e2c T paging_init\n"
+		"ffff80000833b8f0 T memblock_mark_nomap\n"
+		"ffff80000833b920 T memblock_clear_nomap\n"
+		"ffff800009681468 T memblock_allow_resize\n"
+		"ffff80000803a460 T __set_fixmap\n"
+		"ffff8000096699e8 t early_pgtable_alloc\n"
+		"ffff8000096699e8 t early_pgtable_alloc_not\n"
+		"0000000000000000 A garbage line\n"
+		"short line\n"
+		"MBSYM ffff80000833b8f0 T memblock_mark_nomap\n";
+	struct kc_syms s = { 0 };
+	char miss[128];
+
+	CHECK(kc_symtab_parse(map, sizeof(map) - 1, &s) == KC_NR_SYMS,
+	      "System.map: every wanted symbol once");
+	CHECK(s.addr[KC_SYM_mark_nomap] == 0xffff80000833b8f0ULL &&
+	      s.addr[KC_SYM_pgtable_alloc] == 0xffff8000096699e8ULL &&
+	      s.addr[KC_SYM_text] == 0xffff800008000000ULL,
+	      "System.map: exact addresses");
+	CHECK(!kc_syms_missing(&s, miss, sizeof(miss)), "System.map: none missing");
+	memset(&s, 0, sizeof(s));
+	kc_symtab_parse("MBSYM ffff800008010000 T _stext\n", 31, &s);
+	CHECK(kc_syms_missing(&s, miss, sizeof(miss)) == KC_NR_SYMS - 1 &&
+	      strstr(miss, "paging_init") && strstr(miss, "__set_fixmap"),
+	      "kallsyms: the missing ones are named");
+}
+
+/* --symbols with an ELF: the guest's own has _text, _stext and
+ * __init_begin (and none of the kernel's functions). */
+static void test_elf_symbols(void)
+{
+	const char *elf = getenv("MB_TEST_GUEST");
+	struct kc_syms s;
+	char err[256];
+
+	if (!elf)
+		elf = "build/guest/mapbench-guest.elf";
+	if (access(elf, R_OK)) {
+		printf("# no %s: ELF symbols not tested\n", elf);
+		return;
+	}
+	CHECK(!kc_syms_load(elf, &s, err, sizeof(err)) &&
+	      !strcmp(s.source, "vmlinux") &&
+	      s.addr[KC_SYM_text] == 0xffff800080000000ULL &&
+	      s.addr[KC_SYM_stext] == 0xffff800080010000ULL &&
+	      s.addr[KC_SYM_init_begin] && !s.addr[KC_SYM_paging_init],
+	      "vmlinux: ELF symbols read with libelf");
+	CHECK(kc_syms_load("tests/fixtures/kcheck/trace.log", &s, err,
+			   sizeof(err)) == 0 && !s.addr[KC_SYM_text],
+	      "System.map: a file without symbols gives none");
+}
+
+static void test_image(void)
+{
+	unsigned char raw[128] = { 'M', 'Z' }, gz[] = { 0x1f, 0x8b, 8 };
+	char path[] = "/tmp/mb-kc-test-XXXXXX", err[256], ver[64];
+	struct kc_image img;
+	int a, b, c, fd;
+	gzFile g;
+
+	memcpy(raw + 56, "ARM\x64", 4);
+	CHECK(kc_image_kind(raw, sizeof(raw)) == 0, "Image: ARM\\x64 magic");
+	CHECK(kc_image_kind(gz, sizeof(gz)) == 1, "Image: gzip magic");
+	CHECK(kc_image_kind((const unsigned char *)"\x7f" "ELF", 4) == -1 &&
+	      kc_image_kind(raw, 40) == -1, "Image: others are neither");
+	CHECK(!kc_banner_parse("xxLinux version 6.12.117+deb12-arm64 (x)", 40,
+			       ver, sizeof(ver), &a, &b, &c) &&
+	      !strcmp(ver, "6.12.117+deb12-arm64") && a == 6 && b == 12 &&
+	      c == 117, "banner: version and numbers");
+	CHECK(kc_banner_parse("Linux version %s", 16, ver, sizeof(ver), &a,
+			      &b, &c) == -1, "banner: the format string is not one");
+
+	/* a tiny "Image" with a banner, gzip'd: unpacks, same hash */
+	memcpy(raw + 64, "Linux version 6.1.0-56-arm64 (t)", 32);
+	fd = mkstemp(path);
+	close(fd);
+	g = gzopen(path, "wb");
+	gzwrite(g, raw, sizeof(raw));
+	gzclose(g);
+	CHECK(!kc_image_open(path, &img, err, sizeof(err)) && img.unpacked &&
+	      img.size == sizeof(raw) &&
+	      img.hash == mb_fnv1a(MB_FNV_OFFSET, raw, sizeof(raw)) &&
+	      img.major == 6 && img.minor == 1 &&
+	      !access(img.path, R_OK), "gzip'd Image unpacks to a temp file");
+	kc_image_close(&img);
+	CHECK(access(img.path, F_OK), "the unpacked copy is removed");
+	/* truncated gzip */
+	fd = open(path, O_WRONLY | O_TRUNC);
+	CHECK(write(fd, "\x1f\x8b\x08\x00\x00\x00\x00\x00", 8) == 8, "write");
+	close(fd);
+	CHECK(kc_image_open(path, &img, err, sizeof(err)) == MB_EXIT_USAGE &&
+	      strstr(err, "cannot unpack"), "truncated gzip: one line, exit 1");
+	/* not a kernel */
+	fd = open(path, O_WRONLY | O_TRUNC);
+	CHECK(write(fd, "hello world", 11) == 11, "write");
+	close(fd);
+	CHECK(kc_image_open(path, &img, err, sizeof(err)) == MB_EXIT_USAGE &&
+	      strstr(err, "not an arm64 kernel"), "not a kernel: exit 1");
+	unlink(path);
+}
+
+static void test_rsp(void)
+{
+	char out[64], dec[64];
+	size_t n;
+	uint64_t v;
+
+	CHECK(kc_rsp_encode("m40200000,40", out, sizeof(out)) == 16 &&
+	      !strcmp(out, "$m40200000,40#83"), "rsp: encode with checksum");
+	CHECK(kc_rsp_encode("a}b", out, sizeof(out)) > 0 &&
+	      !strcmp(out, "$a}]b#9d"), "rsp: '}' escaped");
+	CHECK(kc_rsp_decode("+$OK#9a", 7, dec, sizeof(dec), &n) == 7 &&
+	      !strcmp(dec, "OK") && n == 2, "rsp: decode after an ack");
+	CHECK(kc_rsp_decode("$a}]b#9d", 8, dec, sizeof(dec), &n) == 8 &&
+	      !strcmp(dec, "a}b"), "rsp: escape decoded");
+	CHECK(kc_rsp_decode("$OK#9b", 6, dec, sizeof(dec), &n) == -1,
+	      "rsp: bad checksum refused");
+	CHECK(kc_rsp_decode("$OK#9", 5, dec, sizeof(dec), &n) == 0 &&
+	      kc_rsp_decode("+", 1, dec, sizeof(dec), &n) == 0,
+	      "rsp: partial packet waits");
+	CHECK(!kc_hex_le64("0080854100000000", &v) && v == 0x41858000,
+	      "rsp: register value is little-endian");
+	CHECK(kc_hex_le64("0080zz4100000000", &v) == -1, "rsp: bad hex");
+}
+
+/* Tables in a fake physical memory for kc_map_read. */
+static uint64_t fake_mem[5][512];
+static const uint64_t fake_pa[5] = { 0x1000, 0x2000, 0x3000, 0x4000, 0x5000 };
+
+static int fake_read(void *ctx, uint64_t pa, void *page)
+{
+	(void)ctx;
+	for (int i = 0; i < 5; i++)
+		if (fake_pa[i] == pa) {
+			memcpy(page, fake_mem[i], 4096);
+			return 0;
+		}
+	return -1;
+}
+
+static uint64_t fake_desc(const void *ctx, uint64_t pa, int idx)
+{
+	(void)ctx;
+	for (int i = 0; i < 5; i++)
+		if (fake_pa[i] == pa)
+			return fake_mem[i][idx];
+	return 0;
+}
+
+static void test_map(void)
+{
+	struct kc_map a = { 0 }, b = { 0 };
+	char diff[512], err[128];
+	uint64_t nd;
+
+	/* L0[0] -> L1; L1[1] -> L2; L2[0..1] blocks, L2[2] -> L3;
+	 * L3[0..15] cont pages, L3[16..] plain; L0[300]: not linear */
+	fake_mem[0][0] = 0x2000 | 0x1800000000000003ULL;
+	fake_mem[0][300] = 0x5000 | 3;
+	fake_mem[1][1] = 0x3000 | 0x1800000000000003ULL;
+	fake_mem[2][0] = 0x40000000 | 0x00e8000000000701ULL;
+	fake_mem[2][1] = 0x40200000 | 0x00e8000000000701ULL;
+	fake_mem[2][2] = 0x4000 | 0x1800000000000003ULL;
+	for (int i = 0; i < 512; i++)
+		fake_mem[3][i] = (0x40400000 + i * 4096ULL) |
+				 (i < 16 ? 0x00f8000000000707ULL :
+				  0x00e8000000000707ULL);
+	CHECK(!kc_map_read(fake_read, NULL, 0x1000, &a, err, sizeof(err)),
+	      "map: read back");
+	CHECK(a.nr == 6 && a.tables == 4, "map: 6 runs from 4 tables");
+	CHECK(a.nr == 6 && a.runs[0].table && a.runs[0].level == 0 &&
+	      a.runs[2].level == 2 && !a.runs[2].table && a.runs[2].count == 2 &&
+	      a.runs[4].count == 16 && a.runs[5].count == 496 &&
+	      a.runs[5].va == 0xffff000040410000ULL,
+	      "map: blocks, cont and plain pages as runs");
+	CHECK(a.digest == mb_digest_root(fake_desc, NULL, 0x1000),
+	      "map: digest as the guest's digest.h");
+	for (size_t i = 0; i < a.nr; i++) {
+		char line[128];
+		const struct kc_run *r = &a.runs[i];
+
+		snprintf(line, sizeof(line), "%s %llx %d %llx %llu",
+			 r->table ? "MBTBL" : "MBMAP", (unsigned long long)r->va,
+			 r->level, (unsigned long long)r->desc,
+			 (unsigned long long)r->count);
+		kc_map_parse_line(&b, line);
+	}
+	CHECK(!kc_map_compare(&a, &b, diff, sizeof(diff), &nd) && !nd,
+	      "map: the guest's text form compares equal");
+	b.runs[5].desc &= ~(1ULL << 55);
+	CHECK(kc_map_compare(&a, &b, diff, sizeof(diff), &nd) == -1 &&
+	      nd == 1 && strstr(diff, "0x00e8000040410707") &&
+	      strstr(diff, "0x0068000040410707"),
+	      "map: a missing PTE_DIRTY is shown");
+	CHECK(kc_map_parse_line(&b, "MBMAP 1 9 2 3") == -1 &&
+	      kc_map_parse_line(&b, "MBTBL 1 3 2 3") == -1 &&
+	      kc_map_parse_line(&b, "hello") == 0, "map: bad lines refused");
+	kc_map_free(&a);
+	kc_map_free(&b);
+}
+
+static void test_cpio(void)
+{
+	char path[] = "/tmp/mb-kc-cpio-XXXXXX", err[128];
+	size_t len;
+	char *c;
+	int fd = mkstemp(path);
+
+	close(fd);
+	CHECK(!kc_cpio_write(path, "hello", 5, err, sizeof(err)), "cpio: written");
+	c = slurp(path, &len);
+	CHECK(c && !memcmp(c, "070701", 6) && len % 4 == 0 &&
+	      memmem(c, len, "dev/console", 11) &&
+	      memmem(c, len, "TRAILER!!!", 10) && memmem(c, len, "hello", 5),
+	      "cpio: newc with /dev/console, /init and the trailer");
+	/* init's header: mode 0100755, size 5 */
+	CHECK(c && memmem(c, len, "000081ED", 8) && memmem(c, len, "00000005", 8),
+	      "cpio: /init is an executable of 5 bytes");
+	free(c);
+	unlink(path);
+}
+
+int main(void)
+{
+	test_trace_fixture();
+	test_trace_synth();
+	test_symtab();
+	test_elf_symbols();
+	test_image();
+	test_rsp();
+	test_map();
+	test_cpio();
+	printf("test_kcheck: %d passed, %d failed\n", nr_tests - nr_failed,
+	       nr_failed);
+	return nr_failed != 0;
+}
