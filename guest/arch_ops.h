@@ -40,6 +40,7 @@ extern struct mb_counts mb_counters;
 #define op_write_ttbr0(pa)	sim_write_ttbr(0, pa)
 #define op_write_ttbr1(pa)	sim_write_ttbr(1, pa)
 #define op_replace_ttbr1(mm, pa) sim_replace_ttbr1(pa, (mm)->reserved_pa)
+#define op_lpa2_is_enabled()	0
 
 #else /* real guest */
 
@@ -90,6 +91,9 @@ extern struct mb_counts mb_counters;
 	CNT(tlbi_vmalle1, 1);						\
 	CNT(dsb_nsh, 1);						\
 } while (0)
+
+/* lpa2_is_enabled(): TCR_EL1.DS, read each time as 6.12 does */
+#define op_lpa2_is_enabled()	((read_sysreg(tcr_el1) >> 59) & 1)
 
 /* Zero a page with DC ZVA, as both memset()'s zero path and clear_page()
  * do on arm64; falls back to stores where DC ZVA is prohibited. */

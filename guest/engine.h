@@ -32,7 +32,12 @@ struct mb_mm {
 	u64 direct_off;		/* ACCESS_DIRECT: table VA = PA + this */
 	unsigned int lazy_next;	/* lazy-unmap: next FIX_PTE slot */
 	u64 lazy_lo, lazy_hi;	/* idmap-lazy: 2M windows mapped 1:1 */
+	/* the walk's pgtable_alloc, called through this pointer */
+	u64 (*pgtable_alloc)(struct mb_mm *mm, int shift);
 };
+
+/* arm64_use_ng_mappings, read at run time into every prot (engine.c) */
+extern u8 mb_use_ng_mappings;
 
 /* Provided by the environment: record the failure and stop. */
 void __noreturn mb_panic(unsigned int status, unsigned int line);
