@@ -207,6 +207,8 @@ static inline void flush_tlb_kernel_range(u64 start, u64 end)
 		op_isb();
 		return;
 	}
+	/* a loop over the range, as compiled in the kernel: not folded */
+	asm("" : "+r" (end));
 	op_dsb_ishst();
 	for (a = start; a < end; a += PAGE_SIZE) {
 #if defined(MB_SIM) && MB_MUTATE == 1	/* unit tier: prove a lost TLBI is seen */

@@ -10,6 +10,12 @@
 #define MB_ALLOC_NOLEAKTRACE	MB_UL(0)	/* end: no kmemleak, the limit */
 #define MB_NUMA_NO_NODE		(-1)
 #define MB_PHYS_MAX		(~MB_UL(0))
+#define MB_MAX_NUMNODES		1
+/* enum memblock_flags */
+#define MBF_HOTPLUG		0x1
+#define MBF_MIRROR		0x2
+#define MBF_NOMAP		0x4
+#define MBF_DRIVER_MANAGED	0x8
 
 static void type_init(struct mb_rgn_type *t)
 {
@@ -108,15 +114,26 @@ static __noinline int memblock_add_range(struct mb_rgn_type *t, u64 base,
 	return 0;
 }
 
-static __noinline int should_skip_region(const struct mb_region *r, int nid,
-					 u32 flags)
+/* The search's filter over memory regions, every test the kernel has. */
+static __noinline bool should_skip_region(const struct mb_memblock *m,
+					  const struct mb_rgn_type *t,
+					  const struct mb_region *r, int nid,
+					  u32 flags)
 {
-	/* one node, no hotplug, no mirror, no NOMAP during the search */
-	if (nid != MB_NUMA_NO_NODE && r->nid != nid)
-		return 1;
-	if (r->flags & ~flags)
-		return 1;
-	return 0;
+	if (t != &m->memory)
+		return false;
+	if (nid != MB_NUMA_NO_NODE && nid != r->nid)
+		return true;
+	if (m->movable_node && (r->flags & MBF_HOTPLUG) &&
+	    !(flags & MBF_HOTPLUG))
+		return true;
+	if ((flags & MBF_MIRROR) && !(r->flags & MBF_MIRROR))
+		return true;
+	if (!(flags & MBF_NOMAP) && (r->flags & MBF_NOMAP))
+		return true;
+	if (!(flags & MBF_DRIVER_MANAGED) && (r->flags & MBF_DRIVER_MANAGED))
+		return true;
+	return false;
 }
 
 /*
@@ -140,7 +157,7 @@ static __noinline void next_mem_range_rev(const struct mb_memblock *m,
 		const struct mb_region *r = &ta->regions[ia];
 		u64 ms = r->base, me = ms + r->size;
 
-		if (should_skip_region(r, nid, flags))
+		if (should_skip_region(m, ta, r, nid, flags))
 			continue;
 		for (; ib >= 0; ib--) {
 			u64 rs = ib ? tb->regions[ib - 1].base +
@@ -184,6 +201,8 @@ static __noinline u64 memblock_find_in_range_node(struct mb_memblock *m,
 		start = PAGE_SIZE;
 	if (end < start)
 		end = start;
+	if (unlikely(m->bottom_up))	/* never on arm64 */
+		return 0;
 	for (;;) {
 		u64 cand;
 
@@ -209,20 +228,40 @@ int memblock_reserve(struct mb_memblock *m, u64 base, u64 size)
 				  MB_NUMA_NO_NODE, 0);
 }
 
+/* memblock_reserve() as the allocator calls it: its debug test, then
+ * the reserved array (MAX_NUMNODES, as the kernel passes). */
+static __noinline int memblock_reserve_nid(struct mb_memblock *m, u64 base,
+					   u64 size)
+{
+	if (unlikely(m->debug))
+		m->debug_events++;	/* memblock_dbg() */
+	return memblock_add_range(&m->reserved, base, size, MB_MAX_NUMNODES,
+				  0);
+}
+
 /* memblock_alloc_range_nid(): find, reserve; no kmemleak (NOLEAKTRACE). */
 static __noinline u64 memblock_alloc_range_nid(struct mb_memblock *m,
 					       u64 size, u64 align, u64 start,
 					       u64 end, int nid)
 {
+	u32 flags = m->mirrored_kernelmem ? MBF_MIRROR : 0;
 	u64 found;
 
+	if (unlikely(m->slab_available))	/* too late for memblock */
+		return 0;
 	if (!align)
 		align = PAGE_SIZE;
+again:
 	found = memblock_find_in_range_node(m, size, align, start, end,
-					    nid, 0);
-	if (!found || memblock_add_range(&m->reserved, found, size,
-					 MB_NUMA_NO_NODE, 0))
-		return 0;
+					    nid, flags);
+	if (found && !memblock_reserve_nid(m, found, size))
+		goto done;
+	if (flags & MBF_MIRROR) {
+		flags &= ~MBF_MIRROR;
+		goto again;
+	}
+	return 0;
+done:
 	m->pages += size >> PAGE_SHIFT;
 	if (found < m->low)
 		m->low = found;
@@ -232,6 +271,8 @@ static __noinline u64 memblock_alloc_range_nid(struct mb_memblock *m,
 __noinline u64 memblock_phys_alloc_range(struct mb_memblock *m, u64 size,
 					 u64 align, u64 start, u64 end)
 {
+	if (unlikely(m->debug))
+		m->debug_events++;	/* memblock_dbg() */
 	return memblock_alloc_range_nid(m, size, align, start, end,
 					MB_NUMA_NO_NODE);
 }

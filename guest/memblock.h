@@ -39,6 +39,10 @@ struct mb_memblock {
 	struct mb_bank mem[MB_MAX_BANKS];	/* sorted, disjoint */
 	unsigned int nr_mem;
 	u64 current_limit;			/* memblock.current_limit */
+	/* the run-time switches the kernel's path tests (all off here) */
+	u8 debug, bottom_up, mirrored_kernelmem, movable_node;
+	u8 slab_available;
+	u64 debug_events;
 	struct mb_rgn_type memory;		/* the banks as regions */
 	struct mb_rgn_type reserved;		/* never handed out */
 	u64 low;				/* lowest page handed out */
