@@ -41,6 +41,7 @@ extern struct mb_counts mb_counters;
 #define op_write_ttbr1(pa)	sim_write_ttbr(1, pa)
 #define op_replace_ttbr1(mm, pa) sim_replace_ttbr1(pa, (mm)->reserved_pa)
 #define op_lpa2_is_enabled()	0
+#define op_static_key_nop()	do { } while (0)
 
 #else /* real guest */
 
@@ -91,6 +92,10 @@ extern struct mb_counts mb_counters;
 	CNT(tlbi_vmalle1, 1);						\
 	CNT(dsb_nsh, 1);						\
 } while (0)
+
+/* A static key's unpatched branch: one NOP in the instruction stream
+ * (e.g. ARM64_WORKAROUND_REPEAT_TLBI after a TLB sync, never taken). */
+#define op_static_key_nop()	asm volatile("nop")
 
 /* lpa2_is_enabled(): TCR_EL1.DS, read each time as 6.12 does */
 #define op_lpa2_is_enabled()	((read_sysreg(tcr_el1) >> 59) & 1)

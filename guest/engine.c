@@ -217,7 +217,8 @@ static inline void flush_tlb_kernel_range(u64 start, u64 end)
 #endif
 		op_tlbi_vaale1is(a);
 	}
-	op_dsb_ish();
+	op_dsb_ish();		/* __tlbi_sync_s1ish(): dsb ish, then */
+	op_static_key_nop();	/* the REPEAT_TLBI erratum's static key */
 	op_isb();
 }
 

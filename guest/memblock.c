@@ -228,13 +228,22 @@ int memblock_reserve(struct mb_memblock *m, u64 base, u64 size)
 				  MB_NUMA_NO_NODE, 0);
 }
 
+/* memblock_dbg(): the kernel prints the range (%pa: by address). */
+static __attribute__((noipa)) void memblock_dbg_range(struct mb_memblock *m,
+					  const u64 *base, const u64 *end)
+{
+	m->debug_events += *end - *base;
+}
+
 /* memblock_reserve() as the allocator calls it: its debug test, then
  * the reserved array (MAX_NUMNODES, as the kernel passes). */
 static __noinline int memblock_reserve_nid(struct mb_memblock *m, u64 base,
 					   u64 size)
 {
+	u64 end = base + size - 1;
+
 	if (unlikely(m->debug))
-		m->debug_events++;	/* memblock_dbg() */
+		memblock_dbg_range(m, &base, &end);
 	return memblock_add_range(&m->reserved, base, size, MB_MAX_NUMNODES,
 				  0);
 }
@@ -272,7 +281,7 @@ __noinline u64 memblock_phys_alloc_range(struct mb_memblock *m, u64 size,
 					 u64 align, u64 start, u64 end)
 {
 	if (unlikely(m->debug))
-		m->debug_events++;	/* memblock_dbg() */
+		memblock_dbg_range(m, &start, &end);
 	return memblock_alloc_range_nid(m, size, align, start, end,
 					MB_NUMA_NO_NODE);
 }
