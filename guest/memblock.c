@@ -4,6 +4,7 @@
  * Pure C: also built into the unit tier.
  */
 #include "compiler.h"
+#include "engine.h"
 #include "memblock.h"
 #include "pgtable.h"
 
@@ -43,6 +44,7 @@ static __noinline void memblock_insert_region(struct mb_rgn_type *t,
 {
 	struct mb_region *r = &t->regions[idx];
 
+	MB_BUG_ON(t->cnt >= t->max);
 	rgn_move(r + 1, r, t->cnt - idx);
 	r->base = base;
 	r->size = size;
@@ -52,65 +54,101 @@ static __noinline void memblock_insert_region(struct mb_rgn_type *t,
 	t->total_size += size;
 }
 
-/* Fold every region into its predecessor when they touch. */
-static __noinline void memblock_merge_regions(struct mb_rgn_type *t)
+/*
+ * Fold touching neighbours among the regions around [start, end), the
+ * ones an insertion just touched (6.4+: not the whole array).
+ */
+static __noinline void memblock_merge_regions(struct mb_rgn_type *t,
+					      unsigned int start,
+					      unsigned int end)
 {
-	unsigned int i = 0;
+	unsigned int i = start ? start - 1 : 0;
 
-	while (i + 1 < t->cnt) {
+	if (end > t->cnt - 1)
+		end = t->cnt - 1;
+	while (i < end) {
 		struct mb_region *a = &t->regions[i], *b = a + 1;
 
 		if (a->base + a->size != b->base || a->nid != b->nid ||
 		    a->flags != b->flags) {
+			MB_BUG_ON(a->base + a->size > b->base);
 			i++;
 			continue;
 		}
 		a->size += b->size;
 		rgn_move(b, b + 1, t->cnt - (i + 2));
 		t->cnt--;
+		end--;
 	}
 }
 
 /*
- * memblock_add_range(): walk the sorted array from the bottom, insert the
- * parts of [base, base+size) no region covers yet, then merge.  The
- * arrays never need to grow here (cnt * 2 + 1 <= max is checked).
+ * memblock_add_range(): walk the sorted array from the bottom, insert
+ * the parts of [base, base+size) no region covers yet, then merge around
+ * them.  When the array might overflow, a first pass only counts; the
+ * arrays never grow here, so that pass ends in failure.
  */
 static __noinline int memblock_add_range(struct mb_rgn_type *t, u64 base,
 					 u64 size, int nid, u32 flags)
 {
-	u64 end = base + size;
-	unsigned int idx, nr_new = 0;
+	u64 obase = base, end = base + size;
+	unsigned int idx, nr_new, start_rgn, end_rgn;
+	bool insert = false;
 
 	if (!size)
 		return 0;
-	if (t->cnt == 0) {
+	if (t->cnt == 0) {		/* the empty array */
 		memblock_insert_region(t, 0, base, size, nid, flags);
 		return 0;
 	}
-	if (t->cnt * 2 + 1 > t->max)
-		return -1;
+	if (t->cnt * 2 + 1 <= t->max)
+		insert = true;
+repeat:
+	base = obase;
+	nr_new = 0;
+	start_rgn = ~0u;
+	end_rgn = 0;
 	for (idx = 0; idx < t->cnt; idx++) {
-		u64 rb = t->regions[idx].base;
-		u64 re = rb + t->regions[idx].size;
+		const struct mb_region *r = &t->regions[idx];
+		u64 rb = r->base, re = rb + r->size;
 
 		if (rb >= end)
 			break;
 		if (re <= base)
 			continue;
 		if (rb > base) {
+			if (nid != r->nid || flags != r->flags)
+				t->warnings++;		/* WARN_ON() */
 			nr_new++;
-			memblock_insert_region(t, idx++, base, rb - base,
-					       nid, flags);
+			if (insert) {
+				if (start_rgn == ~0u)
+					start_rgn = idx;
+				end_rgn = idx + 1;
+				memblock_insert_region(t, idx++, base,
+						       rb - base, nid, flags);
+			}
 		}
 		base = re < end ? re : end;
 	}
 	if (base < end) {
 		nr_new++;
-		memblock_insert_region(t, idx, base, end - base, nid, flags);
+		if (insert) {
+			if (start_rgn == ~0u)
+				start_rgn = idx;
+			end_rgn = idx + 1;
+			memblock_insert_region(t, idx, base, end - base, nid,
+					       flags);
+		}
 	}
-	if (nr_new)
-		memblock_merge_regions(t);
+	if (!nr_new)
+		return 0;
+	if (!insert) {
+		if (t->cnt + nr_new > t->max)
+			return -1;	/* no memblock_double_array() */
+		insert = true;
+		goto repeat;
+	}
+	memblock_merge_regions(t, start_rgn, end_rgn);
 	return 0;
 }
 

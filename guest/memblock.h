@@ -32,6 +32,7 @@ struct mb_rgn_type {
 	unsigned int cnt;
 	unsigned int max;
 	u64 total_size;
+	unsigned int warnings;		/* WARN_ON()s hit */
 	struct mb_region regions[MB_MAX_REGIONS];
 };
 
