@@ -250,7 +250,7 @@ static __always_inline void set_fixmap_tmpl(int kref, const struct mb_mm *mm,
 	u64 addr = fix_to_virt(idx), ptep;
 
 	MB_BUG_ON(idx <= FIX_HOLE || idx >= __end_of_fixed_addresses);
-	ptep = mm->bm_pte + pte_index(addr) * DESC;
+	ptep = op_bm_pte(mm) + pte_index(addr) * DESC;
 	if (prot) {
 		set_pte(ptep, phys_to_pte_val(kref, phys & PAGE_MASK) | prot);
 		CNT(fixmap_map, 1);
