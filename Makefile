@@ -148,6 +148,20 @@ $(BUILD)/guest/%.S.o: guest/%.S $(GUEST_HDRS)
 	@echo "  AS      $@"
 	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
 
+# The engine and its allocator built as the reference kernels build
+# them: pac-ret+leaf return-address signing (hint-space NOPs on a CPU
+# without PAC or with it disabled) and ftrace's two patchable NOPs on
+# every function entry, and the per-task stack protector (the canary
+# at [sp_el0], guest/string.c).  The rest of the guest does without.
+GUEST_KERNEL_CFLAGS := -mbranch-protection=pac-ret+leaf \
+		       -fpatchable-function-entry=2 \
+		       -fstack-protector-strong \
+		       -mstack-protector-guard=sysreg \
+		       -mstack-protector-guard-reg=sp_el0 \
+		       -mstack-protector-guard-offset=0
+$(BUILD)/guest/linear_map_timed.c.o $(BUILD)/guest/linear_map_counted.c.o \
+$(BUILD)/guest/memblock.c.o: GUEST_CFLAGS += $(GUEST_KERNEL_CFLAGS)
+
 $(BUILD)/guest/%.c.o: guest/%.c $(GUEST_HDRS)
 	@mkdir -p $(@D)
 	@echo "  CC      $@"

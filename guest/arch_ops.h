@@ -40,6 +40,9 @@ extern struct mb_counts mb_counters;
 #define op_write_ttbr0(pa)	sim_write_ttbr(0, pa)
 #define op_write_ttbr1(pa)	sim_write_ttbr(1, pa)
 #define op_replace_ttbr1(mm, pa) sim_replace_ttbr1(pa, (mm)->reserved_pa)
+#define op_lpa2_is_enabled()	0
+#define op_static_key_nop()	do { } while (0)
+#define op_bm_pte(mm)		((mm)->bm_pte)
 
 #else /* real guest */
 
@@ -90,6 +93,18 @@ extern struct mb_counts mb_counters;
 	CNT(tlbi_vmalle1, 1);						\
 	CNT(dsb_nsh, 1);						\
 } while (0)
+
+/* The fixmap's L3 table: a static array, reached by adrp/add as the
+ * kernel reaches its bm_pte (mm->bm_pte holds the same address). */
+#include "boot.h"
+#define op_bm_pte(mm)		((void)(mm), (u64)bm_pte)
+
+/* A static key's unpatched branch: one NOP in the instruction stream
+ * (e.g. ARM64_WORKAROUND_REPEAT_TLBI after a TLB sync, never taken). */
+#define op_static_key_nop()	asm volatile("nop")
+
+/* lpa2_is_enabled(): TCR_EL1.DS, read each time as 6.12 does */
+#define op_lpa2_is_enabled()	((read_sysreg(tcr_el1) >> 59) & 1)
 
 /* Zero a page with DC ZVA, as both memset()'s zero path and clear_page()
  * do on arm64; falls back to stores where DC ZVA is prohibited. */

@@ -10,6 +10,14 @@
  * it, so each strategy compiles to its own straight-line copy with no
  * runtime dispatch in the timed window.
  *
+ * The code around the ops follows a reference kernel's compiled code
+ * (struct strat's kref, docs/STRATEGIES.md "Code path"): what Debian's
+ * 6.1 or 6.12 calls out of line is a noinline function here
+ * (pgattr_change_is_safe(), __set_fixmap(), the pgtable_alloc pointer,
+ * memblock's allocation path), prot and nG are run-time values as in the
+ * kernel (the same descriptors), and the guest Makefile builds this file
+ * with the kernels' pac-ret+leaf and patchable function entries.
+ *
  * Not a standalone file: linear_map_timed.c, linear_map_counted.c and the
  * unit tier include it after defining ENGINE() and choosing a flavour of
  * arch_ops.h.  docs/STRATEGIES.md describes every strategy's sequence.
@@ -48,7 +56,20 @@ enum access {
 	ACC_DIRECT,		/* at VA = PA + direct_off (1:1 or temp map) */
 };
 
+/*
+ * The reference kernel whose compiled code shape a strategy follows:
+ * strategies written against 6.9 (base and the v1/v2 proposals) follow
+ * Debian's 6.1 (gcc-12), the merged series and everything after it
+ * Debian's 6.12 (gcc-14, 52-bit PA).
+ */
+enum kref {
+	KREF_61,	/* pgattr_change_is_safe() out of line per entry */
+	KREF_612,	/* its valid checks inline, the rest out of line;
+			 * __phys_to_pte_val() of LPA2; PTE_MAYBE_SHARED */
+};
+
 struct strat {
+	u8 kref;
 	u8 remap, alloc, ptew, access;
 	u8 lazy;		/* v1 3/3: 16 rotating FIX_PTE slots */
 	u8 reread;		/* 6.9/v1: re-read the entry just populated */
@@ -57,41 +78,92 @@ struct strat {
 };
 
 static const struct strat S_BASE = {
+	.kref = KREF_61,
 	.remap = REMAP_WINDOW, .alloc = ALLOC_FIXPTE, .ptew = PTE_SYNC,
 	.reread = 1,
 };
 static const struct strat S_NO_CONT_REMAP = {
+	.kref = KREF_61,
 	.remap = REMAP_TABLE, .alloc = ALLOC_FIXPTE, .ptew = PTE_SYNC,
 	.reread = 1,
 };
 static const struct strat S_NO_ALLOC_REMAP = {
+	.kref = KREF_61,
 	.remap = REMAP_TABLE, .alloc = ALLOC_MAPPED, .ptew = PTE_SYNC,
 	.reread = 1,
 };
 static const struct strat S_LAZY_UNMAP = {
+	.kref = KREF_61,
 	.remap = REMAP_TABLE, .alloc = ALLOC_MAPPED, .ptew = PTE_SYNC,
 	.reread = 1, .lazy = 1,
 };
 static const struct strat S_BATCH_BARRIERS = {
+	.kref = KREF_61,
 	.remap = REMAP_TABLE, .alloc = ALLOC_MAPPED,
 	.ptew = PTE_NOSYNC_BARRIER, .reread = 1, .lazy = 1,
 };
 static const struct strat S_V6_10 = {
+	.kref = KREF_612,
 	.remap = REMAP_TABLE, .alloc = ALLOC_MAPPED, .ptew = PTE_NOSYNC,
 };
 static const struct strat S_V6_18 = {
+	.kref = KREF_612,
 	.remap = REMAP_TABLE, .alloc = ALLOC_MAPPED, .ptew = PTE_NOSYNC,
 	.table_af = PMD_TABLE_AF,
 };
 /* The PTE-level build of the 1:1 and temp-pgtable proposals. */
 static const struct strat S_DIRECT = {
+	.kref = KREF_612,
 	.remap = REMAP_TABLE, .alloc = ALLOC_MAPPED,
 	.ptew = PTE_NOSYNC_BARRIER, .access = ACC_DIRECT,
 };
 static const struct strat S_DIRECT_LAZY = {
+	.kref = KREF_612,
 	.remap = REMAP_TABLE, .alloc = ALLOC_MAPPED,
 	.ptew = PTE_NOSYNC_BARRIER, .access = ACC_DIRECT, .lazy_idmap = 1,
 };
+
+/* ---------------------------------------------------------------- */
+/* Run-time prot, as the kernel computes it */
+
+/*
+ * arm64_use_ng_mappings: PTE_MAYBE_NG reads it whenever a prot is built
+ * (false here, as on the reference boots: no KPTI).  Defined by one of
+ * the builds that include this file, read by all.
+ */
+#ifndef MB_COUNTING
+u8 mb_use_ng_mappings;
+#endif
+
+/* 6.12's __phys_to_pte_val() with 52-bit PA (4K, LPA2): PA[51:50] move
+ * to descriptor bits [9:8]; PAs below 2^48 come out unchanged. */
+#define LPA2_PTE_ADDR_HIGH_SHIFT	42
+#define LPA2_PHYS_TO_PTE_ADDR_MASK	MB_UL(0x0003ffffffffff00)	/* [49:8] */
+/* 6.12's PTE_SWBITS_MASK: software bits a live entry may change */
+#define PTE_SWBITS_MASK_612		(MB_UL(1) << 63 | MB_UL(0xf) << 55)
+
+static __always_inline u64 phys_to_pte_val(int kref, u64 phys)
+{
+	if (kref == KREF_612)
+		return (phys | (phys >> LPA2_PTE_ADDR_HIGH_SHIFT)) &
+		       LPA2_PHYS_TO_PTE_ADDR_MASK;
+	return phys;
+}
+
+/*
+ * PAGE_KERNEL and its relatives as the kernel builds them: PTE_MAYBE_NG
+ * from arm64_use_ng_mappings, and in 6.12 PTE_MAYBE_SHARED from
+ * lpa2_is_enabled() (TCR_EL1.DS).  The values are the constants of
+ * pgtable.h; only the compiler no longer knows them.
+ */
+static __always_inline u64 kernel_prot(int kref, u64 prot)
+{
+	if (READ_ONCE(mb_use_ng_mappings))
+		prot |= PTE_NG;
+	if (kref == KREF_612 && op_lpa2_is_enabled())
+		prot &= ~PTE_SHARED;
+	return prot;
+}
 
 /* ---------------------------------------------------------------- */
 /* Barrier-carrying stores: __set_pte(), set_pmd(), set_pud(), set_p4d() */
@@ -124,7 +196,7 @@ static inline void set_table_entry(u64 p, u64 v)
 }
 
 /* flush_tlb_kernel_range() as of v6.9 (MAX_TLBI_OPS = PTRS_PER_PTE). */
-static void flush_tlb_kernel_range(u64 start, u64 end)
+static inline void flush_tlb_kernel_range(u64 start, u64 end)
 {
 	u64 a;
 
@@ -135,6 +207,8 @@ static void flush_tlb_kernel_range(u64 start, u64 end)
 		op_isb();
 		return;
 	}
+	/* a loop over the range, as compiled in the kernel: not folded */
+	asm("" : "+r" (end));
 	op_dsb_ishst();
 	for (a = start; a < end; a += PAGE_SIZE) {
 #if defined(MB_SIM) && MB_MUTATE == 1	/* unit tier: prove a lost TLBI is seen */
@@ -143,7 +217,8 @@ static void flush_tlb_kernel_range(u64 start, u64 end)
 #endif
 		op_tlbi_vaale1is(a);
 	}
-	op_dsb_ish();
+	op_dsb_ish();		/* __tlbi_sync_s1ish(): dsb ish, then */
+	op_static_key_nop();	/* the REPEAT_TLBI erratum's static key */
 	op_isb();
 }
 
@@ -163,22 +238,66 @@ static inline u64 fixmap_pte(const struct mb_mm *mm, unsigned int idx)
 	return mm->bm_pte + pte_index(fix_to_virt(idx)) * DESC;
 }
 
-static u64 set_fixmap_offset(const struct mb_mm *mm, unsigned int idx,
-			     u64 pa)
+/*
+ * __set_fixmap(): out of line in both kernels, with its range BUG_ON and
+ * the run-time test of the prot (map with set_pte()/__set_pte(), or
+ * clear and flush).  One copy per reference kernel.
+ */
+static __always_inline void set_fixmap_tmpl(int kref, const struct mb_mm *mm,
+					    unsigned int idx, u64 phys,
+					    u64 prot)
 {
-	set_pte(fixmap_pte(mm, idx), (pa & PAGE_MASK) | FIXMAP_PAGE_NORMAL);
-	CNT(fixmap_map, 1);
+	u64 addr = fix_to_virt(idx), ptep;
+
+	MB_BUG_ON(idx <= FIX_HOLE || idx >= __end_of_fixed_addresses);
+	ptep = op_bm_pte(mm) + pte_index(addr) * DESC;
+	if (prot) {
+		set_pte(ptep, phys_to_pte_val(kref, phys & PAGE_MASK) | prot);
+		CNT(fixmap_map, 1);
+	} else {
+		pt_wr(ptep, 0);		/* __pte_clear() */
+		flush_tlb_kernel_range(addr, addr + PAGE_SIZE);
+		CNT(fixmap_unmap, 1);
+	}
+}
+
+static __noinline void set_fixmap_61(const struct mb_mm *mm, unsigned int idx,
+				     u64 phys, u64 prot)
+{
+	set_fixmap_tmpl(KREF_61, mm, idx, phys, prot);
+}
+
+static __noinline void set_fixmap_612(const struct mb_mm *mm,
+				      unsigned int idx, u64 phys, u64 prot)
+{
+	set_fixmap_tmpl(KREF_612, mm, idx, phys, prot);
+}
+
+static __always_inline void __set_fixmap(const struct strat *s,
+					 const struct mb_mm *mm,
+					 unsigned int idx, u64 phys, u64 prot)
+{
+	if (s->kref == KREF_61)
+		set_fixmap_61(mm, idx, phys, prot);
+	else
+		set_fixmap_612(mm, idx, phys, prot);
+}
+
+/* set_fixmap_offset(idx, pa) with FIXMAP_PAGE_NORMAL built at the call. */
+static __always_inline u64 set_fixmap_offset(const struct strat *s,
+					     const struct mb_mm *mm,
+					     unsigned int idx, u64 pa)
+{
+	__set_fixmap(s, mm, idx, pa & PAGE_MASK,
+		     kernel_prot(s->kref, FIXMAP_PAGE_NORMAL));
 	return fix_to_virt(idx) + (pa & ~PAGE_MASK);
 }
 
-static void clear_fixmap(const struct mb_mm *mm, unsigned int idx)
+static __always_inline void clear_fixmap(const struct strat *s,
+					 const struct mb_mm *mm,
+					 unsigned int idx)
 {
-	u64 va = fix_to_virt(idx);
-
-	/* __pte_clear(): an invalid value, so no barrier of its own */
-	pt_wr(fixmap_pte(mm, idx), 0);
-	flush_tlb_kernel_range(va, va + PAGE_SIZE);
-	CNT(fixmap_unmap, 1);
+	__set_fixmap(s, mm, idx, 0, 0);
 }
 
 /* lazy-unmap: clear every used FIX_PTE slot, then one ranged flush. */
@@ -210,9 +329,9 @@ static __always_inline u64 tbl_map(const struct strat *s, struct mb_mm *mm,
 	if (lvl == 3 && s->lazy) {
 		if (mm->lazy_next < FIX_PTE_END)
 			lazy_flush(mm);
-		return set_fixmap_offset(mm, mm->lazy_next--, pa);
+		return set_fixmap_offset(s, mm, mm->lazy_next--, pa);
 	}
-	return set_fixmap_offset(mm, level_slot(lvl), pa);
+	return set_fixmap_offset(s, mm, level_slot(lvl), pa);
 }
 
 static __always_inline void tbl_unmap(const struct strat *s,
@@ -220,7 +339,7 @@ static __always_inline void tbl_unmap(const struct strat *s,
 {
 	if (s->access == ACC_DIRECT || (lvl == 3 && s->lazy))
 		return;
-	clear_fixmap(mm, level_slot(lvl));
+	clear_fixmap(s, mm, level_slot(lvl));
 }
 
 /* {pte,pmd,pud}_set_fixmap_offset(): one load of the parent entry. */
@@ -257,26 +376,60 @@ static void count_table(int lvl)
 static void create_lazy_idmap(struct mb_mm *mm, u64 pa);
 
 /*
- * A new table at level lvl.  ALLOC_FIXPTE is v6.9's early_pgtable_alloc()
- * (zeroed through FIX_PTE, unmapped; *va = 0, the caller maps it again).
- * ALLOC_MAPPED maps it where it will be populated, zeroes it and orders
- * the zeroes (v1 2/3 ops->alloc, v6.10 init_clear_pgtable()).
+ * The pgtable_alloc functions the walk calls through its function
+ * pointer, as both kernels do.  v6.9's early_pgtable_alloc() zeroes the
+ * page through FIX_PTE and unmaps it; from v6.10 it only allocates, and
+ * the caller maps, clears and orders the page (init_clear_pgtable()).
+ */
+static __noinline u64 early_pgtable_alloc_fixpte(struct mb_mm *mm, int shift)
+{
+	u64 pa, v;
+
+	(void)shift;
+	pa = memblock_phys_alloc_range(mm->mblk, PAGE_SIZE, PAGE_SIZE, 0, 0);
+	if (!pa)
+		mb_panic(MB_ST_NOMEM, __LINE__);
+	/* FIX_PTE is free here: only PGD/PUD/PMD slots may be live */
+	v = set_fixmap_offset(&S_BASE, mm, FIX_PTE, pa);
+	op_zero_page(v);
+	/* the unmap's barriers also publish the zeroes */
+	clear_fixmap(&S_BASE, mm, FIX_PTE);
+	return pa;
+}
+
+static __noinline u64 early_pgtable_alloc(struct mb_mm *mm, int shift)
+{
+	u64 pa;
+
+	(void)shift;
+	pa = memblock_phys_alloc_range(mm->mblk, PAGE_SIZE, PAGE_SIZE, 0, 0);
+	if (!pa)
+		mb_panic(MB_ST_NOMEM, __LINE__);
+	return pa;
+}
+
+static inline int level_shift(int lvl)
+{
+	return lvl == 3 ? PAGE_SHIFT : lvl == 2 ? PMD_SHIFT : PUD_SHIFT;
+}
+
+/*
+ * A new table at level lvl, from mm->pgtable_alloc.  ALLOC_FIXPTE: the
+ * allocator zeroed it (*va = 0, the caller maps it again).  ALLOC_MAPPED
+ * maps it where it will be populated, zeroes it and orders the zeroes
+ * (v1 2/3 ops->alloc, v6.10 init_clear_pgtable()).
  */
 static __always_inline u64 tbl_alloc(const struct strat *s, struct mb_mm *mm,
 				     int lvl, u64 *va)
 {
-	u64 pa = memblock_alloc_page(mm->mblk), v;
+	u64 (*alloc)(struct mb_mm *, int) = mm->pgtable_alloc;
+	u64 pa, v;
 
-	if (!pa)
-		mb_panic(MB_ST_NOMEM, __LINE__);
+	MB_BUG_ON(!alloc);
+	pa = alloc(mm, level_shift(lvl));
 	count_table(lvl);
 	CNT(bytes_zeroed, PAGE_SIZE);
 	if (s->alloc == ALLOC_FIXPTE) {
-		/* FIX_PTE is free here: only PGD/PUD/PMD slots may be live */
-		v = set_fixmap_offset(mm, FIX_PTE, pa);
-		op_zero_page(v);
-		/* the unmap's barriers also publish the zeroes */
-		clear_fixmap(mm, FIX_PTE);
 		*va = 0;
 		return pa;
 	}
@@ -293,25 +446,63 @@ static __always_inline u64 tbl_alloc(const struct strat *s, struct mb_mm *mm,
 /* ---------------------------------------------------------------- */
 /* The walk */
 
-/* pgattr_change_is_safe(): the BUG_ON() every entry pays. */
-static inline int pgattr_change_is_safe(u64 old, u64 new)
+static inline int attr_normal(u64 d)
+{
+	return (d & PTE_ATTRINDX_MASK) == PTE_ATTRINDX(MT_NORMAL) ||
+	       (d & PTE_ATTRINDX_MASK) == PTE_ATTRINDX(MT_NORMAL_TAGGED);
+}
+
+/*
+ * pgattr_change_is_safe(): the BUG_ON() every entry pays.  6.1's is a
+ * static function gcc-12 calls out of line for every entry; creating an
+ * entry (old or new zero) is always safe.
+ */
+static __noinline bool pgattr_change_is_safe_61(u64 old, u64 new)
 {
 	u64 mask = PTE_PXN | PTE_RDONLY | PTE_WRITE | PTE_NG;
+	/* gcc-12 evaluates both tests into flags, then branches once */
+	int created = (old == 0) | (new == 0);
 
-	if (!(old & PTE_VALID) || !(new & PTE_VALID))
+	if (created)
 		return 1;
-	if ((old & PTE_ADDR_MASK) != (new & PTE_ADDR_MASK))
-		return 0;
 	if ((old | new) & PTE_CONT)
 		return 0;
 	if (old & ~new & PTE_NG)
 		return 0;
-	if (((old & PTE_ATTRINDX_MASK) == PTE_ATTRINDX(MT_NORMAL) ||
-	     (old & PTE_ATTRINDX_MASK) == PTE_ATTRINDX(MT_NORMAL_TAGGED)) &&
-	    ((new & PTE_ATTRINDX_MASK) == PTE_ATTRINDX(MT_NORMAL) ||
-	     (new & PTE_ATTRINDX_MASK) == PTE_ATTRINDX(MT_NORMAL_TAGGED)))
+	if (attr_normal(old) && attr_normal(new))
 		mask |= PTE_ATTRINDX_MASK;
 	return ((old ^ new) & ~mask) == 0;
+}
+
+/*
+ * 6.12's is global; gcc-14 inlines its two pte_valid() tests at each
+ * call and leaves the rest out of line (pgattr_change_is_safe.part.0):
+ * that split, by hand.
+ */
+static __noinline bool pgattr_change_is_safe_part(u64 old, u64 new)
+{
+	u64 mask = PTE_PXN | PTE_RDONLY | PTE_WRITE | PTE_NG |
+		   PTE_SWBITS_MASK_612;
+
+	if ((old & PTE_ADDR_MASK) != (new & PTE_ADDR_MASK))
+		return 0;	/* a live entry's pfn may not change */
+	if ((old | new) & PTE_CONT)
+		return 0;
+	if (old & ~new & PTE_NG)
+		return 0;
+	if (attr_normal(old) && attr_normal(new))
+		mask |= PTE_ATTRINDX_MASK;
+	return ((old ^ new) & ~mask) == 0;
+}
+
+static __always_inline bool pgattr_change_is_safe(const struct strat *s,
+						 u64 old, u64 new)
+{
+	if (s->kref == KREF_61)
+		return pgattr_change_is_safe_61(old, new);
+	if (!(old & PTE_VALID) || !(new & PTE_VALID))
+		return 1;
+	return pgattr_change_is_safe_part(old, new);
 }
 
 static inline int desc_sect(u64 d)
@@ -334,7 +525,8 @@ static inline u64 addr_end(u64 addr, u64 end, u64 size)
 static __always_inline u64 table_desc(const struct strat *s, u64 pa,
 				      unsigned int flags)
 {
-	u64 v = pa | PMD_TYPE_TABLE | PMD_TABLE_UXN | s->table_af;
+	u64 v = phys_to_pte_val(s->kref, pa) | PMD_TYPE_TABLE | PMD_TABLE_UXN |
+		s->table_af;
 
 	if (flags & NO_EXEC_MAPPINGS)
 		v |= PMD_TABLE_PXN;
@@ -347,9 +539,9 @@ static inline u64 sect_prot(u64 prot)
 }
 
 /* pmd_set_huge()/pud_set_huge(): their own check, then set_pmd/pud. */
-static inline void set_huge(u64 p, u64 new)
+static __always_inline void set_huge(const struct strat *s, u64 p, u64 new)
 {
-	if (pgattr_change_is_safe(pt_rd(p), new)) {
+	if (pgattr_change_is_safe(s, pt_rd(p), new)) {
 		set_table_entry(p, new);
 		CNT(leaf_stores, 1);
 	}
@@ -365,15 +557,17 @@ static __always_inline void init_pte(const struct strat *s, u64 ptep,
 		if (phys == 0x40000000UL + 0x123000)
 			prot ^= PTE_NG;
 #endif
+		u64 pte = phys_to_pte_val(s->kref, phys) | prot;
+
 		if (s->ptew == PTE_SYNC)
-			set_pte(ptep, phys | prot);
+			set_pte(ptep, pte);
 		else
-			pt_wr(ptep, phys | prot);	/* __set_pte_nosync() */
+			pt_wr(ptep, pte);	/* __set_pte_nosync() */
 		CNT(leaf_stores, 1);
 #ifdef MB_INJECT_EXTRA_DSB	/* test-only regression: mapbench compare */
 		op_dsb_ishst();
 #endif
-		MB_BUG_ON(!pgattr_change_is_safe(old, pt_rd(ptep)));
+		MB_BUG_ON(!pgattr_change_is_safe(s, old, pt_rd(ptep)));
 		phys += PAGE_SIZE;
 	} while (ptep += DESC, addr += PAGE_SIZE, addr != end);
 }
@@ -442,8 +636,9 @@ static __always_inline void init_pmd(const struct strat *s, struct mb_mm *mm,
 		next = addr_end(addr, end, PMD_SIZE);
 		if (!((addr | next | phys) & (PMD_SIZE - 1)) &&
 		    !(flags & NO_BLOCK_MAPPINGS)) {
-			set_huge(pmdp, phys | sect_prot(prot));
-			MB_BUG_ON(!pgattr_change_is_safe(old, pt_rd(pmdp)));
+			set_huge(s, pmdp, phys_to_pte_val(s->kref, phys) |
+				 sect_prot(prot));
+			MB_BUG_ON(!pgattr_change_is_safe(s, old, pt_rd(pmdp)));
 		} else {
 			alloc_init_cont_pte(s, mm, pmdp, addr, next, phys,
 					    prot, flags);
@@ -528,8 +723,9 @@ static __always_inline void alloc_init_pud(const struct strat *s,
 		next = addr_end(addr, end, PUD_SIZE);
 		if (!((addr | next | phys) & (PUD_SIZE - 1)) &&
 		    !(flags & NO_BLOCK_MAPPINGS)) {
-			set_huge(pudp, phys | sect_prot(prot & ~PTE_CONT));
-			MB_BUG_ON(!pgattr_change_is_safe(old, pt_rd(pudp)));
+			set_huge(s, pudp, phys_to_pte_val(s->kref, phys) |
+				 sect_prot(prot & ~PTE_CONT));
+			MB_BUG_ON(!pgattr_change_is_safe(s, old, pt_rd(pudp)));
 		} else {
 			alloc_init_cont_pmd(s, mm, pudp, addr, next, phys,
 					    prot, flags);
@@ -565,6 +761,15 @@ static __always_inline void create_tmpl(const struct strat *s,
 
 	if ((phys ^ virt) & ~PAGE_MASK)
 		mb_panic(MB_ST_BUG, __LINE__);
+	/*
+	 * The kernel's walk is one out-of-line function for every caller:
+	 * prot is an unknown argument inside it, so set_pte() tests
+	 * pte_valid_not_user() at run time.  Hide it from the compiler.
+	 */
+	asm("" : "+r" (prot));
+	/* __create_pgd_mapping()'s pgtable_alloc argument */
+	mm->pgtable_alloc = s->alloc == ALLOC_FIXPTE ?
+			    early_pgtable_alloc_fixpte : early_pgtable_alloc;
 	phys &= PAGE_MASK;
 	addr = virt & PAGE_MASK;
 	end = (virt + size + PAGE_SIZE - 1) & PAGE_MASK;
@@ -604,17 +809,19 @@ static __always_inline void map_mem_tmpl(const struct strat *s,
 				ARRAY_SIZE(r));
 	for (i = 0; i < n; i++)
 		create_tmpl(s, mm, r[i].base, mb_phys_to_virt(mm, r[i].base),
-			    r[i].size, PAGE_KERNEL_TAGGED, flags);
+			    r[i].size, kernel_prot(s->kref, PAGE_KERNEL_TAGGED),
+			    flags);
 	if (mm->kernel_end > mm->kernel_start)
 		create_tmpl(s, mm, mm->kernel_start,
 			    mb_phys_to_virt(mm, mm->kernel_start),
-			    mm->kernel_end - mm->kernel_start, PAGE_KERNEL,
-			    NO_CONT_MAPPINGS);
+			    mm->kernel_end - mm->kernel_start,
+			    kernel_prot(s->kref, PAGE_KERNEL), NO_CONT_MAPPINGS);
 	/* the KFENCE pool: page granular whatever rodata says */
 	if (mm->kfence_size)
 		create_tmpl(s, mm, mm->kfence_start,
 			    mb_phys_to_virt(mm, mm->kfence_start),
-			    mm->kfence_size, PAGE_KERNEL_TAGGED,
+			    mm->kfence_size,
+			    kernel_prot(s->kref, PAGE_KERNEL_TAGGED),
 			    NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS);
 }
 
@@ -643,7 +850,8 @@ static void idmap_range(struct mb_mm *mm, u64 pa, u64 size)
 {
 	struct mb_mm t = tmp_mm(mm);
 
-	create_tmpl(&S_V6_10, &t, pa, pa, size, PAGE_KERNEL, 0);
+	create_tmpl(&S_V6_10, &t, pa, pa, size,
+		    kernel_prot(KREF_612, PAGE_KERNEL), 0);
 }
 
 /* Ard's lazy variant: the 2M window holding a new table page, clipped
@@ -769,7 +977,8 @@ static void map_mem_temp_pgtable(struct mb_mm *mm)
 	for (i = 0; i < m->nr_mem; i++)
 		create_tmpl(&S_V6_10, &t, m->mem[i].base,
 			    mb_phys_to_virt(mm, m->mem[i].base),
-			    m->mem[i].size, PAGE_KERNEL, 0);
+			    m->mem[i].size, kernel_prot(KREF_612, PAGE_KERNEL),
+			    0);
 	op_dsb_ishst();
 	replace_ttbr1(mm, mm->swapper_pa, mm->tmp_root_pa);
 

@@ -95,6 +95,10 @@ primary_switched:
 	isb
 	ldr	x0, =boot_stack_top
 	mov	sp, x0
+	/* "current": the engine's stack protector reads the canary at
+	 * [sp_el0], as arm64 Linux reads current->stack_canary */
+	ldr	x0, =mb_task
+	msr	sp_el0, x0
 	bl	mb_main			/* main.c, noreturn */
 	b	.
 	.ltorg

@@ -28,8 +28,8 @@ void __noreturn mb_power_off(void)
 		asm volatile("wfi");
 }
 
-static void report(unsigned int status, u64 vec, u64 esr, u64 far, u64 elr,
-		   u64 spsr)
+static void report(unsigned int status, u32 detail, u64 vec, u64 esr, u64 far,
+		   u64 elr, u64 spsr)
 {
 	int mmu = read_sysreg(sctlr_el1) & SCTLR_M;
 	struct mb_result *r;
@@ -43,6 +43,7 @@ static void report(unsigned int status, u64 vec, u64 esr, u64 far, u64 elr,
 	r->abi_version = MB_ABI_VERSION;
 	r->size = sizeof(*r);
 	r->status = status;
+	r->detail = detail;
 	r->exc.esr = esr;
 	r->exc.far = far;
 	r->exc.elr = elr;
@@ -57,11 +58,17 @@ void __noreturn mb_exception(u64 vec, u64 esr, u64 far, u64 elr, u64 spsr)
 {
 	if (in_exception++)
 		mb_power_off();		/* faulted while reporting */
+	if (((esr >> 26) & 0x3f) == 0x3c) {	/* BRK: MB_BUG_ON() */
+		mb_printf("mapbench-guest: failed: status %u at line %u\n",
+			  MB_ST_BUG, (u32)(esr & 0xffff));
+		report(MB_ST_BUG, esr & 0xffff, vec, esr, far, elr, spsr);
+		mb_power_off();
+	}
 	mb_printf("\nmapbench-guest: unexpected exception: vector %u (%s) "
 		  "ESR 0x%lx (EC 0x%x) FAR 0x%lx ELR 0x%lx SPSR 0x%lx\n",
 		  (u32)vec, vec_names[vec & 15], esr, (u32)(esr >> 26) & 0x3f,
 		  far, elr, spsr);
-	report(MB_ST_EXCEPTION, vec, esr, far, elr, spsr);
+	report(MB_ST_EXCEPTION, 0, vec, esr, far, elr, spsr);
 	mb_power_off();
 }
 
@@ -70,6 +77,6 @@ void __noreturn mb_wrong_el(u64 zero, u64 el)
 	(void)zero;
 	mb_printf("\nmapbench-guest: entered at EL%u, need EL1\n",
 		  (u32)(el >> 2) & 3);
-	report(MB_ST_BAD_PARAMS, 0, 0, 0, 0, 0);
+	report(MB_ST_BAD_PARAMS, 0, 0, 0, 0, 0, 0);
 	mb_power_off();
 }

@@ -4,6 +4,12 @@
  * allocator over it (memblock_phys_alloc_range() with arm64's default
  * top-down policy): page tables come from the top of the highest bank,
  * memory the linear map has not reached yet -- the reason for the fixmap.
+ *
+ * The allocation path has the kernel's shape and cost, not only its
+ * result: memory and reserved region arrays, the reverse walk over the
+ * free ranges between them (__next_mem_range_rev()), then
+ * memblock_reserve() inserting and merging the new region, each an
+ * out-of-line function as in mm/memblock.c.
  */
 #ifndef MB_MEMBLOCK_H
 #define MB_MEMBLOCK_H
@@ -11,16 +17,35 @@
 #include "compiler.h"
 #include <mapbench/abi.h>
 
-#define MB_MAX_RESERVED	8
+#define MB_MAX_REGIONS	128	/* INIT_MEMBLOCK_{,RESERVED_}REGIONS */
 #define MB_MAX_FREED	1024
+
+/* struct memblock_region / memblock_type: one array per type. */
+struct mb_region {
+	u64 base;
+	u64 size;
+	u32 flags;		/* MEMBLOCK_NONE here */
+	int nid;		/* NUMA_NO_NODE: one node */
+};
+
+struct mb_rgn_type {
+	unsigned int cnt;
+	unsigned int max;
+	u64 total_size;
+	unsigned int warnings;		/* WARN_ON()s hit */
+	struct mb_region regions[MB_MAX_REGIONS];
+};
 
 struct mb_memblock {
 	struct mb_bank mem[MB_MAX_BANKS];	/* sorted, disjoint */
 	unsigned int nr_mem;
-	struct mb_bank rsv[MB_MAX_RESERVED];	/* never handed out */
-	unsigned int nr_rsv;
-	int cur;				/* bank being consumed */
-	u64 top;				/* next page is top - 4K */
+	u64 current_limit;			/* memblock.current_limit */
+	/* the run-time switches the kernel's path tests (all off here) */
+	u8 debug, bottom_up, mirrored_kernelmem, movable_node;
+	u8 slab_available;
+	u64 debug_events;
+	struct mb_rgn_type memory;		/* the banks as regions */
+	struct mb_rgn_type reserved;		/* never handed out */
 	u64 low;				/* lowest page handed out */
 	u64 pages;				/* pages handed out */
 	u64 freed[MB_MAX_FREED];		/* memblock_phys_free()d pages */
@@ -37,6 +62,10 @@ u64 memblock_alloc_page(struct mb_memblock *m);	/* 0 when exhausted */
 void memblock_free_page(struct mb_memblock *m, u64 pa);
 /* memblock_phys_alloc(size, PAGE_SIZE): contiguous, top-down; 0 if none */
 u64 memblock_alloc_range(struct mb_memblock *m, u64 size);
+/* memblock_phys_alloc_range(size, align, start, end): the kernel's entry;
+ * end 0 is MEMBLOCK_ALLOC_NOLEAKTRACE (up to the current limit). */
+u64 memblock_phys_alloc_range(struct mb_memblock *m, u64 size, u64 align,
+			      u64 start, u64 end);
 /* The pieces of RAM outside the NOMAP ranges (sorted, disjoint), in
  * address order: for_each_mem_range() while they are marked NOMAP. */
 unsigned int memblock_map_ranges(const struct mb_memblock *m,

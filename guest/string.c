@@ -5,6 +5,7 @@
 #include "compiler.h"
 #include "arch.h"
 #include "boot.h"
+#include "engine.h"
 
 void *memset(void *s, int c, size_t n)
 {
@@ -72,4 +73,17 @@ void mb_zero_page(u64 va)
 	}
 	for (a = va; a < end; a += 16)
 		asm volatile("stp xzr, xzr, [%0]" :: "r" (a) : "memory");
+}
+
+/*
+ * The stack protector of the engine and memblock objects, built as the
+ * kernel is (-fstack-protector-strong, guard at [sp_el0] like
+ * current->stack_canary): entry.S points sp_el0 here.
+ */
+u64 mb_task[1] = { 0x2f8c1d6e93a4b507UL };
+
+void __noreturn __stack_chk_fail(void);
+void __noreturn __stack_chk_fail(void)
+{
+	mb_panic(MB_ST_BUG, __LINE__);
 }

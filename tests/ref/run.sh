@@ -7,8 +7,9 @@
 # kernel's map_mem() window equals its strategy's (base for 6.1, v6.10
 # for 6.12) -- TLBI, DSB ishst, DSB ish, ISB, fixmap calls, page tables
 # -- and the final linear map is identical descriptor for descriptor.
-# Instructions per GiB and the mapbench/kernel ratio are REPORTED, not
-# asserted yet (issue 9 item 3).
+# Instructions: at each size and per GiB (the slope), mapbench's window
+# executes within 5% of the kernel's (the goal is 2%; the figure is
+# printed).
 #
 # No packages (offline, mirror without them): the tier says SKIP with
 # the reason and exits 77, which scripts/test_all.sh counts as skipped.
@@ -122,6 +123,13 @@ for k in "${kernels[@]}"; do
 		else
 			not_ok "$name $m: op counts differ from $strat's:$bad"
 		fi
+		ki=$(getc "$j" kernel instructions) mi=$(getc "$j" mapbench instructions)
+		pct=$(awk -v a="$mi" -v b="$ki" 'BEGIN { printf "%+.1f%%", (a / b - 1) * 100 }')
+		if awk -v a="$mi" -v b="$ki" 'BEGIN { exit !(a >= 0.95 * b && a <= 1.05 * b) }'; then
+			ok "$name $m: instructions within 5% of the kernel's: kernel $ki, $strat $mi ($pct)"
+		else
+			not_ok "$name $m: instructions: kernel $ki, $strat $mi ($pct), outside +-5%"
+		fi
 		if json_is "$j" 'select(.kernel_check.side == "kernel") | .kernel_check.tables_identical'; then
 			ok "$name $m: final linear map identical to $strat's ($(jq -r 'select(.kernel_check.side == "kernel") | "\(.kernel_check.map_runs) runs, digest \(.kernel_check.digest)"' "$j"))"
 		else
@@ -147,6 +155,13 @@ for k in "${kernels[@]}"; do
 	fi
 	gib=$(( ($(jq -r 'select(.kernel_check.side == "kernel") | .ram.total' "$j2") - \
 		 $(jq -r 'select(.kernel_check.side == "kernel") | .ram.total' "$j1")) >> 20 ))
-	echo "# $name: instructions per GiB (slope ${sizes[0]}..${sizes[1]}): kernel $(( kins * 1024 / gib )), $strat $(( mins * 1024 / gib )), ratio $(awk -v a="$mins" -v b="$kins" 'BEGIN { printf "%.3f", a / b }') -- REPORTED, not yet asserted (the +-5% target is issue 9 item 3)"
+	kpg=$(( kins * 1024 / gib )) mpg=$(( mins * 1024 / gib ))
+	ratio=$(awk -v a="$mins" -v b="$kins" 'BEGIN { printf "%.4f", a / b }')
+	pct=$(awk -v r="$ratio" 'BEGIN { printf "%+.1f%%", (r - 1) * 100 }')
+	if awk -v r="$ratio" 'BEGIN { exit !(r >= 0.95 && r <= 1.05) }'; then
+		ok "$name slope ${sizes[0]}..${sizes[1]}: instructions per GiB within 5% of the kernel's: kernel $kpg, $strat $mpg ($pct)"
+	else
+		not_ok "$name slope ${sizes[0]}..${sizes[1]}: instructions per GiB: kernel $kpg, $strat $mpg ($pct), outside +-5%"
+	fi
 done
 tier_done ref

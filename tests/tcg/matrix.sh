@@ -130,8 +130,11 @@ check "compare, two runs of the same build: exit 0, all $((2 * nstrat)) the same
 "$MB" matrix configs/gate.conf "$tmp/gate-old" --label ci -q > /dev/null
 "$MB" matrix configs/gate.conf "$tmp/gate-new" --label ci -q \
 	--guest "$INJECT" > /dev/null
+# One dsb per PTE is 2.7% of base's window now that the engine runs the
+# kernel's code path (6.1: 29 instructions per PTE): gate at 2%, which
+# deterministic counts allow.
 "$MB" compare "$tmp/gate-old" "$tmp/gate-new" --junit "$tmp/gate.xml" \
-	> "$tmp/gate.out"
+	--threshold 2% > "$tmp/gate.out"
 rc=$?
 check "compare, extra dsb per PTE: exit 1, every gate point regressed" \
 	bash -c "[ $rc = 1 ] && grep -q '^summary: 5 compared: 5 regressed' '$tmp/gate.out'"
