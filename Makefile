@@ -145,6 +145,40 @@ $(BUILD)/unit/test_linear_map: tests/unit/test_linear_map.c $(SIM_DEPS)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(UNIT_CFLAGS) $< $(SIM_SRCS) -o $@
 
+# ---- Mutants: test-only builds of the engine, each with one deliberate
+# mistake (#ifdef MB_MUTANT_<NAME> in guest/engine.c), with the unit
+# tier's flags and warnings; tests/unit/run.sh requires each to fail
+# checks.  Only the engine is rebuilt per mutant.
+MUTANTS		:= lost_tlbi wrong_bit map_hole extra_window dsb_after_use \
+		   tlbi_before_clear link_before_visible no_isb_ttbr
+MUTANT_BIN	:= $(patsubst %,$(BUILD)/mutants/%/test_linear_map,$(MUTANTS))
+MUTANT_COMMON	:= $(patsubst %.c,$(BUILD)/mutants/common/%.o,$(notdir \
+		   tests/unit/test_linear_map.c tests/unit/sim.c \
+		   tests/unit/simenv.c guest/memblock.c))
+
+$(BUILD)/mutants/common/%.o: $(SIM_DEPS) tests/unit/test_linear_map.c
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(UNIT_CFLAGS) -c $(filter %/$*.c,$^) -o $@
+
+$(BUILD)/mutants/%/engine_sim.o: tests/unit/engine_sim.c $(SIM_DEPS)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(UNIT_CFLAGS) -DMB_MUTANT_$(shell echo $* | tr a-z A-Z) \
+		-c $< -o $@
+
+$(BUILD)/mutants/%/test_linear_map: $(BUILD)/mutants/%/engine_sim.o \
+				    $(MUTANT_COMMON)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(UNIT_CFLAGS) $^ -o $@
+
+.SECONDARY: $(MUTANT_COMMON) \
+	    $(patsubst %,$(BUILD)/mutants/%/engine_sim.o,$(MUTANTS))
+.PHONY: mutants
+mutants: $(MUTANT_BIN)
+test-unit: mutants
+# ---- end of mutants
+
 $(BUILD)/unit/mapsim: tests/unit/mapsim.c $(SIM_DEPS)
 	@mkdir -p $(@D)
 	@echo "  CC      $@"

@@ -587,6 +587,45 @@ static struct memo {
 } memo[MEMO_SIZE];
 static uint64_t gen = 1;
 
+/* Walk with the CPU's view (pending stores and TTBR writes applied). */
+static uint64_t walk_cpu(uint64_t table, int level, uint64_t va, int *lvl)
+{
+	for (; level <= 3; level++) {
+		uint64_t *w = sim_phys(table + ((va >> shift_of(level)) & 511) *
+				       8);
+		uint64_t d = w ? *w : 0;
+
+		if (is_leaf(d, level)) {
+			*lvl = level;
+			return d;
+		}
+		if (!is_table(d, level))
+			return 0;
+		table = d & PTE_ADDR_MASK;
+	}
+	return 0;
+}
+
+/*
+ * After a broken rule has been recorded, the access goes where the
+ * program meant it to (the translation once every pending store and
+ * TTBR write is visible), so a mutant's other checks see the map it
+ * would have built, not the fallout of the fault.
+ */
+static uint64_t intended(uint64_t va)
+{
+	uint64_t d;
+	int n = va >> 48 ? 1 : 0, level = 0;
+
+	if (va >= fix_to_virt(__end_of_fixed_addresses - 1) &&
+	    va < FIXADDR_TOP) {
+		d = walk_cpu(lay.bm_pte_pa, 3, va, &level);
+		return d ? leaf_pa(d, 3, va) : FAULT;
+	}
+	d = walk_cpu(ttbr_pending[n] ? ttbr_next[n] : ttbr[n], 0, va, &level);
+	return d ? leaf_pa(d, level, va) : FAULT;
+}
+
 static uint64_t translate(uint64_t va)
 {
 	uint64_t pa = FAULT, d;
@@ -634,9 +673,11 @@ static uint64_t translate(uint64_t va)
 			}
 		}
 	}
-	if (pa == FAULT)
+	if (pa == FAULT) {
 		sim_fail("translation fault at VA 0x%llx (no valid entry "
 			 "visible to the walker)", (unsigned long long)va);
+		pa = intended(va);
+	}
 	return pa;
 }
 

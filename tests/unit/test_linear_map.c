@@ -78,23 +78,22 @@ static const char *strategy_name(unsigned int id)
 	return n[id];
 }
 
+/* One check: every counter equal; the message lists those that differ. */
 static void counts_equal(const char *name, const struct mb_counts *got,
 			 const struct mb_counts *exp)
 {
 	const uint64_t *g = (const uint64_t *)got;
 	const uint64_t *e = (const uint64_t *)exp;
-	int ok = 1;
+	char msg[1024] = "";
+	size_t len = 0;
 
-	for (unsigned int i = 0; i < MB_NR_COUNTERS; i++) {
-		if (g[i] != e[i]) {
-			check(K_COUNTS, 0, name,
-			      "%s = %" PRIu64 ", expected %" PRIu64,
-			      counter_names[i], g[i], e[i]);
-			ok = 0;
-		}
-	}
-	if (ok)
-		check(K_COUNTS, 1, name, " ");
+	for (unsigned int i = 0; i < MB_NR_COUNTERS; i++)
+		if (g[i] != e[i] && len < sizeof(msg))
+			len += snprintf(msg + len, sizeof(msg) - len,
+					"%s%s = %" PRIu64 ", expected %" PRIu64,
+					len ? "; " : "", counter_names[i],
+					g[i], e[i]);
+	check(K_COUNTS, !len, name, "%s", msg);
 }
 
 /* ---------------------------------------------------------------- */
@@ -911,13 +910,18 @@ int main(int argc, char **argv)
 					    { MB_RAM_BASE + 2 * G, G + 3 * M } },
 		  2, IMG + 0x10000, IMG + 0x30000, 5 * M },
 	};
+	/* --quick (the mutants): three small layouts, nothing else */
 	int quick = argc > 1 && !strcmp(argv[1], "--quick");
 	int np = 0, nf = 0;
 
-	test_reference_literals();
-	test_slopes();
+	if (!quick) {
+		test_reference_literals();
+		test_slopes();
+	}
 	for (unsigned int i = 0; i < ARRAY_SIZE(layouts); i++) {
-		if (quick && !strcmp(layouts[i].name, "16G"))
+		if (quick && strcmp(layouts[i].name, "1G") &&
+		    strcmp(layouts[i].name, "2 banks + hole") &&
+		    strcmp(layouts[i].name, "unaligned bank"))
 			continue;
 		test_layout(&layouts[i]);
 	}
