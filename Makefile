@@ -177,6 +177,8 @@ $(BUILD)/mutants/%/test_linear_map: $(BUILD)/mutants/%/engine_sim.o \
 .PHONY: mutants
 mutants: $(MUTANT_BIN)
 test-unit: mutants
+# the tcg and kvm tiers compare every run with mapsim on its layout
+test-tcg test-kvm: $(BUILD)/unit/mapsim
 # ---- end of mutants
 
 $(BUILD)/unit/mapsim: tests/unit/mapsim.c $(SIM_DEPS)

@@ -15,6 +15,15 @@ trap 'rm -rf "$tmp"' EXIT
 . tests/lib/assert.sh
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 
+# Every comparison below needs these; a missing one fails the tier.
+for f in "$MB" "$GUEST" "$SIM"; do
+	if [ ! -f "$f" ]; then
+		not_ok "input $f exists (make guest host unit)"
+		tier_done tcg
+		exit 1
+	fi
+done
+
 strategies=$("$MB" list | awk '{print $1}')
 
 # point STRATEGY MEM RODATA: verified, emulated, CNTVCT advanced, and the
