@@ -263,13 +263,10 @@ static uint64_t read_desc(const void *ctx, uint64_t pa, int idx)
 	return ldr64(mb_phys_to_virt(mm, pa) + idx * 8);
 }
 
-/* root is a VA: the image's swapper, or a linear-map scratch root */
+/* root: a table in the image (both builds go into swapper_pg_dir) */
 u64 mb_digest(const struct mb_mm *mm, u64 root)
 {
-	u64 pa = root >= KIMAGE_VADDR ? kimg_to_phys((void *)root) :
-		 root - PAGE_OFFSET + mm->phys_offset;
-
-	return mb_digest_root(read_desc, mm, pa);
+	return mb_digest_root(read_desc, mm, kimg_to_phys((void *)root));
 }
 
 static u64 count_tables(const struct mb_mm *mm, u64 t, int lvl, int first,
