@@ -65,7 +65,7 @@ GUEST_SRCS	:= guest/entry.S guest/main.c guest/console.c \
 		   guest/exception.c guest/fixmap.c guest/memblock.c \
 		   guest/result.c \
 		   guest/linear_map_timed.c guest/linear_map_counted.c \
-		   guest/idmap.c guest/verify.c guest/string.c
+		   guest/idmap.c guest/verify.c guest/string.c guest/tramp.S
 GUEST_OBJS	:= $(patsubst guest/%,$(BUILD)/guest/%.o,$(GUEST_SRCS))
 
 HOST_SRCS	:= host/main.c host/vmm.c host/memslots.c host/loader.c \
@@ -150,7 +150,8 @@ $(BUILD)/unit/test_linear_map: tests/unit/test_linear_map.c $(SIM_DEPS)
 # tier's flags and warnings; tests/unit/run.sh requires each to fail
 # checks.  Only the engine is rebuilt per mutant.
 MUTANTS		:= lost_tlbi wrong_bit map_hole extra_window dsb_after_use \
-		   tlbi_before_clear link_before_visible no_isb_ttbr
+		   tlbi_before_clear link_before_visible link_before_zero \
+		   no_isb_ttbr
 MUTANT_BIN	:= $(patsubst %,$(BUILD)/mutants/%/test_linear_map,$(MUTANTS))
 MUTANT_COMMON	:= $(patsubst %.c,$(BUILD)/mutants/common/%.o,$(notdir \
 		   tests/unit/test_linear_map.c tests/unit/sim.c \

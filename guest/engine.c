@@ -303,6 +303,12 @@ static __always_inline u64 tbl_alloc(const struct strat *s, struct mb_mm *mm,
 	}
 #endif
 	v = tbl_map(s, mm, lvl, pa);
+#ifdef MB_MUTANT_LINK_BEFORE_ZERO	/* test-only: zeroed after the link */
+	if (lvl == 3) {
+		*va = v;
+		return pa;
+	}
+#endif
 	op_zero_page(v);
 #ifdef MB_MUTANT_LINK_BEFORE_VISIBLE	/* test-only: moved after the link */
 	if (lvl != 3)
@@ -417,6 +423,12 @@ static __always_inline void alloc_init_cont_pte(const struct strat *s,
 #ifdef MB_MUTANT_LINK_BEFORE_VISIBLE	/* test-only: tbl_alloc()'s dsb */
 		if (s->alloc == ALLOC_MAPPED)
 			op_dsb_ishst();
+#endif
+#ifdef MB_MUTANT_LINK_BEFORE_ZERO	/* test-only: tbl_alloc()'s zeroing */
+		if (s->alloc == ALLOC_MAPPED) {
+			op_zero_page(ptep & PAGE_MASK);
+			op_dsb_ishst();
+		}
 #endif
 		CNT(table_stores, 1);
 		if (s->reread)

@@ -27,9 +27,12 @@ run "analysis CLI (tests/unit/analysis.sh)" tests/unit/analysis.sh
 # each.  Each must run to its summary and fail checks: a crash, a
 # sanitizer report or a missing build is a failure of the suite, not a
 # catch.
+caught=0 mutants=0
 for m in lost_tlbi wrong_bit map_hole extra_window dsb_after_use \
-	 tlbi_before_clear link_before_visible no_isb_ttbr; do
+	 tlbi_before_clear link_before_visible link_before_zero \
+	 no_isb_ttbr; do
 	bin=$B/mutants/$m/test_linear_map
+	mutants=$((mutants + 1))
 	if [ ! -x "$bin" ]; then
 		run "mutant $m: not built (make mutants)" false
 		continue
@@ -43,10 +46,13 @@ for m in lost_tlbi wrong_bit map_hole extra_window dsb_after_use \
 	   ! grep -q 'Sanitizer\|runtime error' "$bin.log"; then
 		run "mutant $m is caught: $nf checks failed ($(sed -n \
 			's/^failed by kind: //p' "$bin.log"))" true
+		caught=$((caught + 1))
 	else
 		run "mutant $m is caught (exit $rc, ${summary:-no summary}; see $bin.log)" false
 	fi
 done
+
+echo "# checks by kind: mutants: $mutants, caught: $caught"
 
 # libFuzzer harnesses, a few seconds each (longer: make fuzz).
 if tests/fuzz/run.sh "${FUZZ_SECONDS:-8}"; then

@@ -561,6 +561,13 @@ static void store_pa(uint64_t pa, uint64_t v)
 		}
 		s = page(pa, 1);	/* reg_table may have moved it */
 	}
+	if (is_pending(s, w) && old != v && (old & PTE_VALID) &&
+	    s->level >= 0 && root_active(s->root) &&
+	    (is_leaf(old, s->level) || is_table(old, s->level))) {
+		/* the walker may have cached the unpublished value too */
+		st_add(s->va + ((uint64_t)w << shift_of(s->level)), s->level,
+		       is_leaf(old, s->level) ? ST_LEAF : ST_TABLE, old);
+	}
 	if (!is_pending(s, w)) {
 		if (v == old)
 			return;
