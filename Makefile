@@ -178,6 +178,11 @@ $(BUILD)/mutants/%/test_linear_map: $(BUILD)/mutants/%/engine_sim.o \
 .PHONY: mutants
 mutants: $(MUTANT_BIN)
 test-unit: mutants
+# the real guest with a mapped hole: its verify must fail (tests/tcg)
+.PHONY: mutant-guest
+mutant-guest:
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/mutants/guest-map_hole \
+		GUEST_EXTRA_CFLAGS=-DMB_MUTANT_MAP_HOLE guest
 # the tcg and kvm tiers compare every run with mapsim on its layout
 test-tcg test-kvm: $(BUILD)/unit/mapsim
 # ---- end of mutants

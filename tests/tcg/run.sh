@@ -107,6 +107,22 @@ expect_fail "guest hangs" 4 "$j" -- "$MB" run --accel tcg --mem 1G --inject hang
 expect_fail "guest lies (bad record)" 3 "$j" -- "$MB" run --accel tcg --mem 1G --inject bad-record --json "$j"
 expect_fail "json into a missing directory" 2 "$tmp/no/such/dir.json" -- "$MB" run --accel tcg --mem 64M --json "$tmp/no/such/dir.json"
 
+# The guest's own check that nothing outside RAM is mapped: a guest
+# whose engine maps one page past the top of RAM must fail verification.
+hole=$B/mutants/guest-map_hole/guest/mapbench-guest.elf
+if make --no-print-directory BUILD="$B" mutant-guest > "$tmp/make.log" 2>&1 &&
+   [ -f "$hole" ]; then
+	expect_fail "guest maps a page past RAM: verification fails" 3 "$j" -- \
+		"$MB" run --accel tcg --layout 0x40000000:1G,0xc0000000:1027M \
+		--guest "$hole" --json "$j"
+	check "map-hole guest: the first error is the page past RAM" \
+		grep -q 'verification failed: 1 errors, first at VA 0xffff0000c0300000' \
+		"$tmp/neg.err"
+else
+	not_ok "the map-hole guest builds (make mutant-guest)"
+	tail -n 5 "$tmp/make.log" | sed 's/^/#   /'
+fi
+
 . tests/tcg/vmm.sh
 vmm_tcg
 

@@ -168,11 +168,6 @@ uint64_t *sim_phys(uint64_t pa)
 	return s ? &s->mem[word(pa)] : NULL;
 }
 
-unsigned long sim_pages_used(void)
-{
-	return npages;
-}
-
 /* ---- stores no DSB has published yet ---- */
 
 struct pending {

@@ -55,7 +55,6 @@ void sim_reset(const struct sim_layout *l);
  * pending store so tests read the final tables. */
 void sim_finish(void);
 uint64_t *sim_phys(uint64_t pa);		/* NULL if never written */
-unsigned long sim_pages_used(void);
 
 struct mb_counts;
 extern struct mb_counts mb_counters;

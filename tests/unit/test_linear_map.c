@@ -6,8 +6,10 @@
  * engine's code: per mapped range, how many windows of each size it
  * touches or fully covers (reference 1.7's method), then each strategy's
  * cost per visit (reference 2.2-2.6, 3, 4; docs/STRATEGIES.md derives
- * the rest).  Every case also checks the simulator saw no fault, that the
- * final map equals base's (digest), and spot or full translations.
+ * the rest).  Every case also walks the whole linear half (every leaf
+ * and table entry against the model, nothing outside RAM), compares the
+ * final map with base's (digest) and requires the simulator's ordering
+ * rules to hold.  --quick runs three small layouts only (the mutants).
  */
 #include <inttypes.h>
 #include <stdarg.h>
