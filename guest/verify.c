@@ -211,7 +211,7 @@ static void check_outside(const struct mb_mm *mm, struct mb_verify *v,
 			check_outside(mm, v, table_va(mm, d), level + 1, va,
 				      511);
 		else
-			bad(v, va, d, 0);	/* maps memory that is not RAM */
+			bad(v, va, d, 0);	/* maps what is not RAM */
 	}
 }
 

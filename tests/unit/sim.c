@@ -887,8 +887,8 @@ void sim_finish(void)
 	for (int i = 0; i < nst; i++)
 		if (st[i].live) {
 			sim_fail("map_mem() leaves a stale TLB entry for VA "
-				 "0x%llx level %d", (unsigned long long)st[i].va,
-				 st[i].level);
+				 "0x%llx level %d",
+				 (unsigned long long)st[i].va, st[i].level);
 			break;
 		}
 	for (int i = 0; i < nroots; i++)

@@ -45,7 +45,7 @@ struct sim_layout {
 	uint64_t bm_pte_pa;		/* fixmap L3 table */
 	uint64_t reserved_pa;		/* TTBR0 at reset */
 	uint64_t tmp_pa;		/* static temporary root */
-	int tmp_ttbr;			/* the TTBR it goes into (0 or 1) */
+	int tmp_ttbr;			/* its TTBR (0 or 1) */
 	int bbml2;			/* FEAT_BBM level 2 (no-abort) */
 };
 

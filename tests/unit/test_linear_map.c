@@ -469,7 +469,8 @@ static int lazy_windows(const struct layout *l, uint64_t swapper_tables,
 			model_alloc(&a);
 		if (seen_add(s2, &n2, ws / G))
 			model_alloc(&a);
-		if (((ws | we) & (2 * M - 1)) && seen_add(s3, &n3, ws / (2 * M)))
+		if (((ws | we) & (2 * M - 1)) &&
+		    seen_add(s3, &n3, ws / (2 * M)))
 			model_alloc(&a);
 		if (we != lo)
 			hi = we;
@@ -673,7 +674,7 @@ static void walk_table(const struct expect_map *x, uint64_t po,
 
 	for (int i = 0; i <= last; i++) {
 		uint64_t d = rd_desc(table + i * 8);
-		uint64_t v = va + i * span;	/* offset into the linear map */
+		uint64_t v = va + i * span;	/* linear-map offset */
 		int leaf = level > 0 && (level == 3 ?
 			   (d & PTE_TYPE_MASK) == PTE_TYPE_PAGE :
 			   (d & PTE_TYPE_MASK) == PMD_TYPE_SECT);
@@ -816,7 +817,8 @@ static void test_layout(const struct layout *l)
 		if (blocks_d[rodata])
 			check(K_DESC, blocks_d[rodata] == base_on, name,
 			      "digest 0x%" PRIx64 " differs from base's at "
-			      "rodata=on 0x%" PRIx64, blocks_d[rodata], base_on);
+			      "rodata=on 0x%" PRIx64, blocks_d[rodata],
+			      base_on);
 	}
 }
 
