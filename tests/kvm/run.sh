@@ -143,12 +143,10 @@ pos on-base 32
 for st in $strategies; do
 	want=base1g
 	[ "$st" = bbml2-blocks ] && want=on-base
-	check "s-$st: same map as base" test "$(jq -r .digest \
-		"$(json_of "s-$st")" 2>/dev/null)" = "$(jq -r .digest \
-		"$(json_of "$want")" 2>/dev/null)"
-	check "on-$st: same map as base rodata=on" test "$(jq -r .digest \
-		"$(json_of "on-$st")" 2>/dev/null)" = "$(jq -r .digest \
-		"$(json_of on-base)" 2>/dev/null)"
+	check "s-$st: same map as base" \
+		same_digest "$(json_of "s-$st")" "$(json_of "$want")"
+	check "on-$st: same map as base rodata=on" \
+		same_digest "$(json_of "on-$st")" "$(json_of on-base)"
 done
 check "verbose: -v forwards the guest console" \
 	test "$(grep -c . "$out/cmd-$(idx verbose).out" 2>/dev/null)" -gt 1

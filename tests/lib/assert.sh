@@ -69,6 +69,25 @@ same_as_unit() {
 	[ "$(jq -r .digest "$json")" = "$(jq -r .digest "$json.unit")" ]
 }
 
+# same_digest A B: both runs' JSON exist, and their maps digest equal.
+# A comparison that cannot run fails, and says why.
+same_digest() {
+	local f a b
+	for f in "$1" "$2"; do
+		if [ ! -f "$f" ]; then
+			echo "# cannot compare maps: no $f"
+			return 1
+		fi
+	done
+	a=$(jq -r '.digest // empty' "$1")
+	b=$(jq -r '.digest // empty' "$2")
+	if [ -z "$a" ] || [ -z "$b" ]; then
+		echo "# cannot compare maps: no digest in $1 or $2"
+		return 1
+	fi
+	[ "$a" = "$b" ]
+}
+
 tier_done() {
 	echo "$1: $pass passed, $fail failed"
 	[ "$fail" -eq 0 ]
