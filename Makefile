@@ -63,8 +63,9 @@ GUEST_LDFLAGS	:= -nostdlib -static -Wl,--no-pie -Wl,-T,guest/guest.lds \
 GUEST_ELF	:= $(BUILD)/guest/mapbench-guest.elf
 GUEST_SRCS	:= guest/entry.S guest/main.c guest/console.c \
 		   guest/exception.c guest/fixmap.c guest/memblock.c \
+		   guest/result.c \
 		   guest/linear_map_timed.c guest/linear_map_counted.c \
-		   guest/idmap.c guest/verify.c guest/string.c
+		   guest/idmap.c guest/verify.c guest/string.c guest/tramp.S
 # kernel-check: the final map as runs on the console
 GUEST_SRCS	+= guest/mapdump.c
 GUEST_OBJS	:= $(patsubst guest/%,$(BUILD)/guest/%.o,$(GUEST_SRCS))
@@ -91,17 +92,12 @@ HOST_ANALYSIS_SRCS += host/analysis/lava_codec.c host/analysis/lava_job.c \
 # the command line on top of both
 HOST_CLI_SRCS	:= host/cli.c host/main.c
 # (the unit tests link the commands, so the library has cli.c, not main.c)
-# ---- additions of work in progress ------------------------------------
-# A new command's sources (e.g. kernel-check) go in HOST_CMD_SRCS; more
-# run-side or analysis sources in the lists above; guest sources in
-# GUEST_SRCS; mutant builds after the unit tier's rules (marked there).
 # kernel-check: a real kernel's map_mem() against a strategy, with the
 # static arm64 /init of its symbol boot built here and embedded (blob.S)
 HOST_CMD_SRCS	:= host/kcheck/kcheck.c host/kcheck/image.c \
 		   host/kcheck/trace.c host/kcheck/rsp.c host/kcheck/map.c \
 		   host/kcheck/blob.S
 KC_INIT		:= $(BUILD)/kcheck/kallsyms-init
-# -----------------------------------------------------------------------
 HOST_LIB_SRCS	:= $(HOST_BASE_SRCS) $(HOST_RUN_SRCS) $(HOST_ANALYSIS_SRCS) \
 		   $(HOST_CMD_SRCS)
 HOST_SRCS	:= $(HOST_LIB_SRCS) $(HOST_CLI_SRCS)
@@ -247,6 +243,47 @@ $(BUILD)/unit/test_linear_map: tests/unit/test_linear_map.c $(SIM_DEPS)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(UNIT_CFLAGS) $< $(SIM_SRCS) -o $@
 
+# ---- Mutants: test-only builds of the engine, each with one deliberate
+# mistake (#ifdef MB_MUTANT_<NAME> in guest/engine.c), with the unit
+# tier's flags and warnings; tests/unit/run.sh requires each to fail
+# checks.  Only the engine is rebuilt per mutant.
+MUTANTS		:= lost_tlbi wrong_bit map_hole extra_window dsb_after_use \
+		   tlbi_before_clear link_before_visible link_before_zero \
+		   no_isb_ttbr
+MUTANT_BIN	:= $(patsubst %,$(BUILD)/mutants/%/test_linear_map,$(MUTANTS))
+MUTANT_COMMON	:= $(patsubst %.c,$(BUILD)/mutants/common/%.o,$(notdir \
+		   tests/unit/test_linear_map.c tests/unit/sim.c \
+		   tests/unit/simenv.c guest/memblock.c))
+
+$(BUILD)/mutants/common/%.o: $(SIM_DEPS) tests/unit/test_linear_map.c
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(UNIT_CFLAGS) -c $(filter %/$*.c,$^) -o $@
+
+$(BUILD)/mutants/%/engine_sim.o: tests/unit/engine_sim.c $(SIM_DEPS)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(UNIT_CFLAGS) -DMB_MUTANT_$(shell echo $* | tr a-z A-Z) \
+		-c $< -o $@
+
+$(BUILD)/mutants/%/test_linear_map: $(BUILD)/mutants/%/engine_sim.o \
+				    $(MUTANT_COMMON)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(UNIT_CFLAGS) $^ -o $@
+
+.SECONDARY: $(MUTANT_COMMON) \
+	    $(patsubst %,$(BUILD)/mutants/%/engine_sim.o,$(MUTANTS))
+.PHONY: mutants
+mutants: $(MUTANT_BIN)
+test-unit: mutants
+# the real guest with a mapped hole: its verify must fail (tests/tcg)
+.PHONY: mutant-guest
+mutant-guest:
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/mutants/guest-map_hole \
+		GUEST_EXTRA_CFLAGS=-DMB_MUTANT_MAP_HOLE guest
+# the tcg and kvm tiers compare every run with mapsim on its layout
+# ---- end of mutants
+
 $(BUILD)/unit/mapsim: tests/unit/mapsim.c $(SIM_DEPS)
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
@@ -268,8 +305,6 @@ $(addprefix $(BUILD)/unit/,$(HOST_TESTS)): %: %.o $(ASAN_LIB)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(SAN_FLAGS) $< $(ASAN_LIB) -o $@ $(HOST_LIBS)
 -include $(patsubst %,$(BUILD)/unit/%.d,$(HOST_TESTS))
-
-# ---- mutant builds go here (through make, with $(WARN) as every build) --
 
 # The guest with one extra dsb ishst per PTE: a known regression for the
 # deterministic gate (tests/tcg/matrix.sh).

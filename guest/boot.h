@@ -26,7 +26,6 @@ void mb_console_init(void);
 void mb_putc(char c);
 void mb_puts(const char *s);
 void mb_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void __noreturn mb_power_off(void);
 void __noreturn mb_exception(u64 vec, u64 esr, u64 far, u64 elr, u64 spsr);
 void __noreturn mb_wrong_el(u64 zero, u64 el);
 void mb_zero_page(u64 va);
@@ -35,11 +34,5 @@ void mb_zero_init(void);
 /* Kernel-style fixmap use outside map_mem() (console, params, checks). */
 u64 mb_set_fixmap(unsigned int idx, u64 pa, u64 prot);
 void mb_clear_fixmap(unsigned int idx);
-
-/* The record as the host will read it; finished by mb_result_seal(). */
-struct mb_result *mb_result_ptr(void);
-const struct mb_params *mb_params_ptr(void);
-void mb_result_seal(struct mb_result *r, const struct mb_params *p);
-void mb_result_emit(const struct mb_result *r, const struct mb_params *p);
 
 #endif

@@ -7,6 +7,7 @@
 #include "compiler.h"
 #include "arch.h"
 #include "boot.h"
+#include "result.h"
 #include "sysregs.h"
 
 /* char arrays, not pointers: no absolute addresses with the MMU off */
@@ -18,15 +19,6 @@ static const char vec_names[16][14] = {
 };
 
 static int in_exception;
-
-void __noreturn mb_power_off(void)
-{
-	register u64 x0 asm("x0") = MB_PSCI_SYSTEM_OFF;
-
-	asm volatile("hvc #0" : "+r" (x0) :: "memory");
-	for (;;)
-		asm volatile("wfi");
-}
 
 static void report(unsigned int status, u32 detail, u64 vec, u64 esr, u64 far,
 		   u64 elr, u64 spsr)

@@ -11,30 +11,13 @@
 #include "engine.h"
 #include "memblock.h"
 #include "pgtable.h"
+#include "result.h"
 #include "verify.h"
 
 struct mb_counts mb_counters;
 
 static struct mb_memblock mblk, mblk_before;
 static struct mb_params prm;
-
-struct mb_result *mb_result_ptr(void)
-{
-	return (struct mb_result *)fix_to_virt(FIX_RESULT);
-}
-
-const struct mb_params *mb_params_ptr(void)
-{
-	return (const struct mb_params *)fix_to_virt(FIX_PARAMS);
-}
-
-void mb_result_seal(struct mb_result *r, const struct mb_params *p)
-{
-	r->checksum = mb_fnv1a(MB_FNV_OFFSET, r,
-			       offsetof(struct mb_result, checksum));
-	if (READ_ONCE(p->flags) & MB_PF_INJECT_BADREC)
-		r->checksum ^= 1;
-}
 
 /* Test hooks (MB_PF_INJECT_*), before anything is measured. */
 static void inject(const struct mb_params *p)
@@ -44,37 +27,6 @@ static void inject(const struct mb_params *p)
 	if (p->flags & MB_PF_INJECT_HANG)
 		for (;;)
 			asm volatile("" ::: "memory");
-}
-
-/* Under QEMU the host cannot read our RAM after power-off: print it. */
-void mb_result_emit(const struct mb_result *r, const struct mb_params *p)
-{
-	const u8 *b = (const u8 *)r;
-
-	if (!(READ_ONCE(p->flags) & MB_PF_CONSOLE_RECORD))
-		return;
-	mb_puts("\n" MB_CONSOLE_TAG);
-	for (size_t i = 0; i < sizeof(*r); i++)
-		mb_printf("%02x", b[i]);
-	mb_puts("\n");
-}
-
-static void __noreturn finish(struct mb_result *r)
-{
-	mb_result_seal(r, mb_params_ptr());
-	mb_result_emit(r, mb_params_ptr());
-	mb_power_off();
-}
-
-void __noreturn mb_panic(unsigned int status, unsigned int line)
-{
-	struct mb_result *r = mb_result_ptr();
-
-	mb_printf("mapbench-guest: failed: status %u at line %u\n", status,
-		  line);
-	r->status = status;
-	r->detail = line;
-	finish(r);
 }
 
 static const char *check_params(const struct mb_params *p)
@@ -215,7 +167,7 @@ static void __noreturn fail_params(struct mb_result *r, const char *why)
 {
 	mb_printf("mapbench-guest: bad parameters: %s\n", why);
 	r->status = MB_ST_BAD_PARAMS;
-	finish(r);
+	mb_finish(r);
 }
 
 void __noreturn mb_main(void)
@@ -328,5 +280,5 @@ void __noreturn mb_main(void)
 			  " (counting pass differs)");
 	if (prm.flags & MB_PF_MAPDUMP)
 		mb_mapdump(&mm);
-	finish(r);
+	mb_finish(r);
 }

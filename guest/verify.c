@@ -4,6 +4,8 @@
  *
  *  - a software walk of every leaf against an independent model of what
  *    map_mem() must produce (level, output address, attributes, CONT);
+ *  - nothing valid outside RAM in the whole linear half (holes, below
+ *    and above the banks);
  *  - AT S1E1R on a sample of pages: the MMU agrees with the walk;
  *  - reads and writes through the linear map on a sample of free pages,
  *    cross-checked through a second (fixmap) alias of the same PA;
@@ -169,6 +171,50 @@ static void rw_sample(const struct mb_mm *mm, struct mb_verify *v,
 	}
 }
 
+/* How [pa, pa + size) lies in RAM: 2 inside one bank, 1 partly, 0 not. */
+static int ram_overlap(const struct mb_memblock *m, u64 pa, u64 size)
+{
+	int any = 0;
+
+	for (unsigned int i = 0; i < m->nr_mem; i++) {
+		u64 s = m->mem[i].base, e = s + m->mem[i].size;
+
+		if (pa >= s && pa + size <= e)
+			return 2;
+		if (pa < e && pa + size > s)
+			any = 1;
+	}
+	return any;
+}
+
+/*
+ * Nothing outside RAM is mapped: the whole linear half of the root,
+ * below, between and above the banks.  An entry whose span lies inside
+ * one bank was checked leaf by leaf by check_range(); one that misses
+ * RAM must be invalid; only tables at the edges of RAM are descended,
+ * so this costs a few tables, not a walk of 128T.
+ */
+static void check_outside(const struct mb_mm *mm, struct mb_verify *v,
+			  u64 table, int level, u64 va, int last)
+{
+	u64 span = 1UL << (39 - 9 * level);
+
+	for (int i = 0; i <= last; i++, va += span) {
+		u64 d = ldr64(table + i * 8);
+		u64 pa = va - PAGE_OFFSET + mm->phys_offset;
+		int in = ram_overlap(mm->mblk, pa, span);
+
+		if (!(d & PTE_VALID) || in == 2)
+			continue;
+		if (in == 1 && level < 3 &&
+		    (d & PTE_TYPE_MASK) == PMD_TYPE_TABLE)
+			check_outside(mm, v, table_va(mm, d), level + 1, va,
+				      511);
+		else
+			bad(v, va, d, 0);	/* maps what is not RAM */
+	}
+}
+
 /* The flags map_mem()'s main loop ends up with, per strategy. */
 static unsigned int effective_flags(const struct mb_mm *mm)
 {
@@ -206,6 +252,7 @@ void mb_verify_map(const struct mb_mm *mm, struct mb_verify *v,
 			    NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS);
 		at_sample(mm, v, ks, ke);
 	}
+	check_outside(mm, v, mm->pgd, 0, PAGE_OFFSET, PTRS_PER_TABLE / 2 - 1);
 	rw_sample(mm, v, free_lo, free_hi);
 }
 
@@ -216,13 +263,10 @@ static uint64_t read_desc(const void *ctx, uint64_t pa, int idx)
 	return ldr64(mb_phys_to_virt(mm, pa) + idx * 8);
 }
 
-/* root is a VA: the image's swapper, or a linear-map scratch root */
+/* root: a table in the image (both builds go into swapper_pg_dir) */
 u64 mb_digest(const struct mb_mm *mm, u64 root)
 {
-	u64 pa = root >= KIMAGE_VADDR ? kimg_to_phys((void *)root) :
-		 root - PAGE_OFFSET + mm->phys_offset;
-
-	return mb_digest_root(read_desc, mm, pa);
+	return mb_digest_root(read_desc, mm, kimg_to_phys((void *)root));
 }
 
 static u64 count_tables(const struct mb_mm *mm, u64 t, int lvl, int first,

@@ -45,16 +45,47 @@ expect_fail() {
 
 # Counts and digest of a guest run must equal the unit tier's simulated
 # engine on the layout the guest reports.
+# A comparison that cannot run fails, and says why.
 same_as_unit() {
 	local json=$1 sim=$2 args=()
+	if [ ! -x "$sim" ]; then
+		echo "# cannot compare with the unit tier: $sim not built (make unit)"
+		return 1
+	fi
+	if [ ! -f "$json" ]; then
+		echo "# cannot compare with the unit tier: no $json"
+		return 1
+	fi
 	args+=($(jq -r '.ram.banks[] | "--bank \(.base):\(.size)"' "$json"))
 	args+=(--kernel "$(jq -r '"\(.layout.kernel_start):\(.layout.kernel_end)"' "$json")")
 	args+=(--image "$(jq -r '"\(.layout.image_start):\(.layout.image_end)"' "$json")")
 	args+=(--rodata "$(jq -r .rodata "$json")" --strategy "$(jq -r .strategy "$json")")
 	args+=(--kfence "$(jq -r '.layout.kfence_size // 0' "$json")")
-	"$sim" "${args[@]}" > "$json.unit" || return 1
+	if ! "$sim" "${args[@]}" > "$json.unit" 2> "$json.unit.err"; then
+		echo "# cannot compare with the unit tier: $sim failed: $(head -n1 "$json.unit.err")"
+		return 1
+	fi
 	[ "$(jq -cS .counts "$json")" = "$(jq -cS .counts "$json.unit")" ] &&
 	[ "$(jq -r .digest "$json")" = "$(jq -r .digest "$json.unit")" ]
+}
+
+# same_digest A B: both runs' JSON exist, and their maps digest equal.
+# A comparison that cannot run fails, and says why.
+same_digest() {
+	local f a b
+	for f in "$1" "$2"; do
+		if [ ! -f "$f" ]; then
+			echo "# cannot compare maps: no $f"
+			return 1
+		fi
+	done
+	a=$(jq -r '.digest // empty' "$1")
+	b=$(jq -r '.digest // empty' "$2")
+	if [ -z "$a" ] || [ -z "$b" ]; then
+		echo "# cannot compare maps: no digest in $1 or $2"
+		return 1
+	fi
+	[ "$a" = "$b" ]
 }
 
 tier_done() {

@@ -1,6 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Simulated arch operations for the unit tier (see sim.h).
+ * Simulated arch operations for the unit tier (see sim.h, and the model
+ * in docs/ARCHITECTURE.md).
+ *
+ * Memory is what the CPU sees; the walker sees, per word, the value
+ * before the oldest store no DSB has published yet.  What the TLB may
+ * hold is tracked as "stale" nodes: the old value of a reachable valid
+ * entry that was overwritten (a leaf: its translation; a table: the walk
+ * below it; a TTBR: the whole old root).  A node exists from the DSB that
+ * publishes the change until a TLBI issued after that DSB completes.  The
+ * current, visible entries may be cached at any moment too, so they are
+ * never stale.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,26 +28,15 @@ char sim_first_error[256];
 jmp_buf sim_panic_jmp;
 unsigned int sim_panic_status, sim_panic_line;
 
+#define FAULT		(~0ULL)
+/* What RAM holds before anybody writes it: a valid table/page descriptor
+ * pointing outside RAM, so a table linked before it is zeroed shows. */
+#define POISON		0x0000dead0000f003ULL
+
 static struct sim_layout lay;
-static uint64_t ttbr[2];
-
-/* ---- sparse physical memory: open-addressed hash of 4K pages ---- */
-
-struct page_slot {
-	uint64_t pfn;		/* 0 = empty (PA 0 is never RAM here) */
-	uint64_t *mem;
-};
-
-static struct page_slot *pages;
-static unsigned long npages, cap;
-
-static unsigned long hash(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	return (unsigned long)k;
-}
+static uint64_t ttbr[2], ttbr_next[2];
+static int ttbr_pending[2];
+static uint64_t clock_;		/* orders publications and TLBIs */
 
 static void sim_fail(const char *fmt, ...)
 {
@@ -49,6 +48,37 @@ static void sim_fail(const char *fmt, ...)
 		va_end(ap);
 	}
 }
+
+static unsigned long hash(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	return (unsigned long)k;
+}
+
+static unsigned int shift_of(int level)
+{
+	return 39 - 9 * level;
+}
+
+/* ---- sparse physical memory: open-addressed hash of 4K pages ---- */
+
+enum { ROOT_NONE = -1, ROOT_SWAPPER, ROOT_TMP, ROOT_FIXMAP };
+
+struct page_slot {
+	uint64_t pfn;		/* 0 = empty (PA 0 is never RAM here) */
+	uint64_t *mem;		/* what the CPU sees */
+	uint64_t pend[PTRS_PER_TABLE / 64];	/* words with a store no
+						 * DSB published yet */
+	unsigned int npend;
+	int level;		/* a table of the live tree: its level, */
+	int root;		/* its root, */
+	uint64_t va;		/* and the VA of its entry 0; else -1 */
+};
+
+static struct page_slot *pages;
+static unsigned long npages, cap;
 
 static struct page_slot *slot_of(uint64_t pfn)
 {
@@ -74,7 +104,18 @@ static void grow(void)
 	free(old);
 }
 
-static uint64_t *phys_word(uint64_t pa, int create)
+static int in_ram(uint64_t pa)
+{
+	return pa >= lay.ram_base && pa < lay.ram_end;
+}
+
+/* Never-written RAM: the image (static, zero) or poison. */
+static uint64_t unwritten(uint64_t pa)
+{
+	return pa - lay.image_pa < MB_IMAGE_MAX ? 0 : POISON;
+}
+
+static struct page_slot *page(uint64_t pa, int create)
 {
 	struct page_slot *s;
 
@@ -83,232 +124,653 @@ static uint64_t *phys_word(uint64_t pa, int create)
 			 (unsigned long long)pa);
 		return NULL;
 	}
-	if (pa < lay.ram_base || pa >= lay.ram_end) {
+	if (!in_ram(pa)) {
 		sim_fail("access to PA 0x%llx outside RAM",
 			 (unsigned long long)pa);
 		return NULL;
 	}
 	s = slot_of(pa >> PAGE_SHIFT);
 	if (!s->pfn) {
+		uint64_t fill = unwritten(pa & PAGE_MASK);
+
 		if (!create)
 			return NULL;
 		if ((npages + 1) * 2 > cap) {
 			grow();
 			s = slot_of(pa >> PAGE_SHIFT);
 		}
+		memset(s, 0, sizeof(*s));
 		s->pfn = pa >> PAGE_SHIFT;
-		s->mem = calloc(1, PAGE_SIZE);
+		s->mem = malloc(PAGE_SIZE);
 		if (!s->mem)
 			abort();
+		for (int i = 0; i < PTRS_PER_TABLE; i++)
+			s->mem[i] = fill;
+		s->level = -1;
+		s->root = ROOT_NONE;
 		npages++;
 	}
-	return &s->mem[(pa & ~PAGE_MASK) / 8];
+	return s;
+}
+
+static unsigned int word(uint64_t pa)
+{
+	return (pa & ~PAGE_MASK) / 8;
 }
 
 uint64_t *sim_phys(uint64_t pa)
 {
-	return phys_word(pa, 0);
+	struct page_slot *s;
+
+	if (!in_ram(pa))
+		return NULL;
+	s = page(pa, 0);
+	return s ? &s->mem[word(pa)] : NULL;
 }
 
-static uint64_t prd(uint64_t pa)
-{
-	uint64_t *w = phys_word(pa, 0);
+/* ---- stores no DSB has published yet ---- */
 
-	return w ? *w : 0;
-}
-
-unsigned long sim_pages_used(void)
-{
-	return npages;
-}
-
-/* ---- TLB: VA page -> PA page, kept until a TLBI ---- */
-
-struct tlb_ent {
-	uint64_t vpn;		/* 0 = empty */
-	uint64_t ppn;
+struct pending {
+	uint64_t pa, old;	/* old: what the walker still sees */
 };
 
-#define TLB_SIZE 4096		/* power of two */
-static struct tlb_ent tlb[TLB_SIZE];
-static unsigned long tlb_used;
+static struct pending *pend;
+static unsigned long npend_all, pend_cap;
 
-static struct tlb_ent *tlb_find(uint64_t vpn)
+static int is_pending(const struct page_slot *s, unsigned int w)
 {
-	unsigned long i = hash(vpn) & (TLB_SIZE - 1);
-
-	while (tlb[i].vpn && tlb[i].vpn != vpn)
-		i = (i + 1) & (TLB_SIZE - 1);
-	return &tlb[i];
+	return s->npend && (s->pend[w / 64] >> (w % 64) & 1);
 }
 
-static void tlb_flush_all(void)
+/* A descriptor as the table walker sees it. */
+static uint64_t wv_rd(uint64_t pa)
 {
-	memset(tlb, 0, sizeof(tlb));
-	tlb_used = 0;
-}
+	struct page_slot *s;
+	unsigned int w = word(pa);
 
-static void tlb_insert(uint64_t vpn, uint64_t ppn)
-{
-	struct tlb_ent *e;
-
-	/* a real TLB may evict at will; dropping all only hides nothing
-	 * when it is large enough for every live translation */
-	if (tlb_used * 2 >= TLB_SIZE)
-		tlb_flush_all();
-	e = tlb_find(vpn);
-	if (!e->vpn)
-		tlb_used++;
-	e->vpn = vpn;
-	e->ppn = ppn;
-}
-
-static void tlb_remove(uint64_t vpn)
-{
-	unsigned long i;
-	struct tlb_ent *e = tlb_find(vpn);
-
-	if (!e->vpn)
-		return;
-	/* rehash the cluster after the hole (linear probing delete) */
-	e->vpn = 0;
-	tlb_used--;
-	i = (unsigned long)(e - tlb);
-	for (i = (i + 1) & (TLB_SIZE - 1); tlb[i].vpn;
-	     i = (i + 1) & (TLB_SIZE - 1)) {
-		struct tlb_ent t = tlb[i];
-
-		tlb[i].vpn = 0;
-		*tlb_find(t.vpn) = t;
+	if (!in_ram(pa) || (pa & 7)) {
+		sim_fail("walk reaches PA 0x%llx outside RAM",
+			 (unsigned long long)pa);
+		return 0;
 	}
+	s = page(pa, 0);
+	if (!s)
+		return unwritten(pa & PAGE_MASK);
+	if (is_pending(s, w))
+		for (unsigned long i = 0; i < npend_all; i++)
+			if (pend[i].pa == pa)
+				return pend[i].old;
+	return s->mem[w];
 }
 
-/* ---- the translation regime ---- */
+/* ---- descriptors ---- */
 
-static uint64_t walk_from(uint64_t root, uint64_t va, int *level)
+static int is_table(uint64_t d, int level)
 {
-	uint64_t table = root, d = 0;
-	int lvl;
+	return level < 3 && (d & PTE_TYPE_MASK) == PMD_TYPE_TABLE;
+}
 
-	for (lvl = 0; lvl <= 3; lvl++) {
-		unsigned int shift = 39 - 9 * lvl;
+static int is_leaf(uint64_t d, int level)
+{
+	if (!(d & PTE_VALID))
+		return 0;
+	if (level == 3)
+		return (d & PTE_TYPE_MASK) == PTE_TYPE_PAGE;
+	return level > 0 && (d & PTE_TYPE_MASK) == PMD_TYPE_SECT;
+}
 
-		d = prd(table + ((va >> shift) & 511) * 8);
-		if (!(d & PTE_VALID))
-			return 0;
-		if (lvl == 3 || !(d & PTE_TABLE_BIT)) {
-			if (lvl == 0 || (lvl == 3 && !(d & PTE_TABLE_BIT)))
-				return 0;	/* reserved encodings */
-			*level = lvl;
+static uint64_t leaf_pa(uint64_t d, int level, uint64_t va)
+{
+	uint64_t span = 1ULL << shift_of(level);
+
+	return (d & PTE_ADDR_MASK & ~(span - 1)) | (va & (span - 1));
+}
+
+/* Walk from a table at level with the walker's view: the leaf (and its
+ * level), or 0. */
+static uint64_t walk_wv(uint64_t table, int level, uint64_t va, int *lvl)
+{
+	for (; level <= 3; level++) {
+		uint64_t d = wv_rd(table + ((va >> shift_of(level)) & 511) * 8);
+
+		if (is_leaf(d, level)) {
+			*lvl = level;
 			return d;
 		}
+		if (!is_table(d, level))
+			return 0;
 		table = d & PTE_ADDR_MASK;
 	}
 	return 0;
 }
 
-uint64_t sim_walk_root(uint64_t root_pa, uint64_t va, int *level)
+/*
+ * May a TLB entry (od at ol) and a new entry (nd at nl) for the same VA
+ * coexist without break-before-make?  Same output address and memory
+ * attributes; permissions and AF may differ; a different size (level or
+ * contiguous bit) only with BBML2.
+ */
+static int needs_bbm(uint64_t va, uint64_t nd, int nl, uint64_t od, int ol)
 {
-	return walk_from(root_pa, va, level);
-}
+	const uint64_t perm = PTE_PXN | PTE_UXN | PTE_RDONLY | PTE_DBM |
+			      PTE_AF;
+	uint64_t attrs = (nd ^ od) & ~PTE_ADDR_MASK & ~PTE_TYPE_MASK & ~perm;
 
-uint64_t sim_walk(uint64_t va, int *level)
-{
-	int dummy;
-
-	if (!level)
-		level = &dummy;
-	if (va >> 48 == 0xffff)
-		return walk_from(ttbr[1], va, level);
-	if (va >> 48 == 0 && ttbr[0])
-		return walk_from(ttbr[0], va, level);
+	if (leaf_pa(nd, nl, va) != leaf_pa(od, ol, va))
+		return 1;
+	if (attrs & ~PTE_CONT)
+		return 1;
+	if (nl != ol || (attrs & PTE_CONT))
+		return !lay.bbml2;
 	return 0;
 }
 
-static uint64_t leaf_pa(uint64_t d, int level, uint64_t va)
-{
-	uint64_t span = 1ULL << (39 - 9 * level);
+/* ---- what the TLB may still hold: stale nodes ---- */
 
-	return (d & PTE_ADDR_MASK & ~(span - 1)) | (va & (span - 1));
+enum { ST_LEAF, ST_TABLE, ST_ROOT };
+
+struct stale {
+	uint64_t va;		/* start of the range it translates */
+	uint64_t desc;		/* the old leaf, table or root PA */
+	uint64_t seq;		/* when the change was published */
+	int level, kind, next, live;
+};
+
+#define ST_BUCKETS	8192
+static struct stale *st;
+static int nst, st_cap, st_live, st_linked;
+static int st_head[4][ST_BUCKETS];
+/* old roots after a TTBR switch, until a TLBI of everything completes */
+#define MAX_ROOTS	16
+static struct stale roots[MAX_ROOTS];
+static int nroots;
+
+static int st_bucket(int level, uint64_t va)
+{
+	return hash(va >> shift_of(level)) & (ST_BUCKETS - 1);
 }
 
-/* VA -> PA as the CPU would: image statically, everything else through
- * the TLB or a walk that fills it. */
+static void st_reset(void)
+{
+	nst = st_live = st_linked = nroots = 0;
+	memset(st_head, 0xff, sizeof(st_head));
+}
+
+static void st_add(uint64_t va, int level, int kind, uint64_t desc)
+{
+	int b = st_bucket(level, va);
+
+	if (nst == st_cap) {
+		st_cap = st_cap ? st_cap * 2 : 1024;
+		st = realloc(st, st_cap * sizeof(*st));
+		if (!st)
+			abort();
+	}
+	st[nst] = (struct stale){ va & ~((1ULL << shift_of(level)) - 1),
+				  desc, clock_, level, kind, st_head[level][b],
+				  1 };
+	st_head[level][b] = nst++;
+	st_live++;
+	st_linked++;
+}
+
+/* The old translation a node gives for va: the leaf and its level. */
+static uint64_t st_leaf(const struct stale *n, uint64_t va, int *lvl)
+{
+	switch (n->kind) {
+	case ST_LEAF:
+		*lvl = n->level;
+		return n->desc;
+	case ST_TABLE:
+		return walk_wv(n->desc & PTE_ADDR_MASK, n->level + 1, va, lvl);
+	default:
+		return walk_wv(n->desc, 0, va, lvl);
+	}
+}
+
+static int covers(const struct stale *n, uint64_t va)
+{
+	if (n->kind == ST_ROOT)		/* its TTBR's half */
+		return va >> 63 == n->va >> 63;
+	return (va >> shift_of(n->level)) == (n->va >> shift_of(n->level));
+}
+
+/* The live nodes whose range holds va: up to 4 hash chains, the roots. */
+static int stale_at(uint64_t va, struct stale **out, int max)
+{
+	int k = 0;
+
+	for (int l = 0; l < 4; l++)
+		for (int i = st_head[l][st_bucket(l, va)]; i >= 0;
+		     i = st[i].next)
+			if (st[i].live && covers(&st[i], va) && k < max)
+				out[k++] = &st[i];
+	for (int i = 0; i < nroots; i++)
+		if (roots[i].live && covers(&roots[i], va) && k < max)
+			out[k++] = &roots[i];
+	return k;
+}
+
+static void st_kill(struct stale *n)
+{
+	if (n->live && n->kind != ST_ROOT)
+		st_live--;
+	n->live = 0;
+}
+
+/* A TLBI of va (last level) issued at seq has completed.  Dead nodes
+ * met on the way leave their chain. */
+static void st_tlbi_va(uint64_t va, uint64_t seq)
+{
+	for (int l = 1; l < 4; l++) {
+		int *link = &st_head[l][st_bucket(l, va)];
+
+		while (*link >= 0) {
+			struct stale *n = &st[*link];
+
+			if (n->live && n->kind == ST_LEAF && n->seq < seq &&
+			    covers(n, va))
+				st_kill(n);
+			if (n->live) {
+				link = &n->next;
+			} else {
+				*link = n->next;
+				st_linked--;
+			}
+		}
+	}
+	if (!st_linked)
+		nst = 0;
+}
+
+static void st_tlbi_all(uint64_t seq)
+{
+	int r = 0;
+
+	for (int i = 0; i < nst; i++)
+		if (st[i].seq < seq)
+			st_kill(&st[i]);
+	for (int i = 0; i < nroots; i++)
+		if (roots[i].live && roots[i].seq >= seq)
+			roots[r++] = roots[i];
+	if (!st_live && nst) {
+		nst = st_linked = 0;
+		memset(st_head, 0xff, sizeof(st_head));
+	}
+	nroots = r;
+}
+
+/* ---- the live tree: which table page maps which VAs ---- */
+
+static uint64_t root_va(int root)
+{
+	if (root == ROOT_SWAPPER || (root == ROOT_TMP && lay.tmp_ttbr))
+		return PAGE_OFFSET;
+	return 0;
+}
+
+/* Can the walker reach this root now? */
+static int root_active(int root)
+{
+	switch (root) {
+	case ROOT_SWAPPER:
+		return ttbr[1] == lay.swapper_pa;
+	case ROOT_TMP:
+		return ttbr[lay.tmp_ttbr] == lay.tmp_pa;
+	case ROOT_FIXMAP:
+		return 1;
+	}
+	return 0;
+}
+
+static void reg_table(uint64_t pa, int level, uint64_t va, int root)
+{
+	struct page_slot *s = page(pa, 1);
+
+	if (!s)
+		return;
+	s->level = level;
+	s->root = root;
+	s->va = va;
+	if (level == 3)
+		return;
+	for (int i = 0; i < PTRS_PER_TABLE; i++) {
+		uint64_t d = page(pa, 0)->mem[i];
+
+		if (is_table(d, level) && d != POISON &&
+		    in_ram(d & PTE_ADDR_MASK))
+			reg_table(d & PTE_ADDR_MASK, level + 1,
+				  va + ((uint64_t)i << shift_of(level)), root);
+	}
+}
+
+/* ---- the rules, checked at each store of a descriptor ---- */
+
+static void check_link(uint64_t e, int level, uint64_t child, uint64_t old)
+{
+	struct page_slot *c = in_ram(child) ? page(child, 0) : NULL;
+	int bad = 0;
+
+	if (!c) {
+		sim_fail("table at PA 0x%llx linked at VA 0x%llx level %d "
+			 "before it was zeroed", (unsigned long long)child,
+			 (unsigned long long)e, level);
+		return;
+	}
+	for (int i = 0; i < PTRS_PER_TABLE; i++)
+		bad |= c->mem[i] == POISON;
+	if (bad)
+		sim_fail("table at PA 0x%llx linked at VA 0x%llx level %d "
+			 "before it was zeroed", (unsigned long long)child,
+			 (unsigned long long)e, level);
+	else if (c->npend)
+		sim_fail("table at PA 0x%llx linked at VA 0x%llx level %d "
+			 "before its entries are visible to the walker (dsb)",
+			 (unsigned long long)child, (unsigned long long)e,
+			 level);
+	if (is_leaf(old, level)) {
+		/* a block split into a table of the same translations */
+		if (!lay.bbml2) {
+			sim_fail("block at VA 0x%llx replaced by a table "
+				 "without break-before-make",
+				 (unsigned long long)e);
+			return;
+		}
+		for (int i = 0; i < PTRS_PER_TABLE; i++) {
+			uint64_t va = e + ((uint64_t)i << shift_of(level + 1));
+			uint64_t d = c->mem[i];
+
+			if (!is_leaf(d, level + 1) ||
+			    needs_bbm(va, d, level + 1, old, level)) {
+				sim_fail("split of the block at VA 0x%llx "
+					 "changes VA 0x%llx (0x%llx) without "
+					 "break-before-make",
+					 (unsigned long long)e,
+					 (unsigned long long)va,
+					 (unsigned long long)d);
+				return;
+			}
+		}
+	} else if (is_table(old, level) && (old & PTE_ADDR_MASK) != child) {
+		sim_fail("live table entry at VA 0x%llx level %d replaced",
+			 (unsigned long long)e, level);
+	}
+}
+
+static void check_leaf(uint64_t e, int level, uint64_t v, uint64_t old)
+{
+	struct stale *n[64];
+	int k;
+
+	if (is_table(old, level))
+		sim_fail("live table at VA 0x%llx level %d replaced by a "
+			 "block", (unsigned long long)e, level);
+	else if (is_leaf(old, level) && old != v &&
+		 needs_bbm(e, v, level, old, level))
+		sim_fail("live entry for VA 0x%llx changed 0x%llx -> 0x%llx "
+			 "without break-before-make", (unsigned long long)e,
+			 (unsigned long long)old, (unsigned long long)v);
+	if (!st_live && !nroots)
+		return;
+	k = stale_at(e, n, 64);
+	for (int i = 0; i < k; i++) {
+		int ol = 0;
+		uint64_t od = st_leaf(n[i], e, &ol);
+
+		if (od && needs_bbm(e, v, level, od, ol)) {
+			sim_fail("entry for VA 0x%llx written (0x%llx) while "
+				 "the TLB may still hold 0x%llx for it (no "
+				 "completed TLBI since it was removed)",
+				 (unsigned long long)e, (unsigned long long)v,
+				 (unsigned long long)od);
+			return;
+		}
+	}
+}
+
+static void store_pa(uint64_t pa, uint64_t v)
+{
+	struct page_slot *s = page(pa, 1);
+	unsigned int w = word(pa);
+	uint64_t old;
+
+	if (!s)
+		return;
+	old = s->mem[w];
+	if (s->level >= 0 && (v & PTE_VALID)) {
+		int level = s->level, root = s->root;
+		uint64_t e = s->va + ((uint64_t)w << shift_of(level));
+		uint64_t seen = wv_rd(pa);
+
+		if (level < 3 && is_table(v, level)) {
+			check_link(e, level, v & PTE_ADDR_MASK, old);
+			if (seen != old)
+				check_link(e, level, v & PTE_ADDR_MASK, seen);
+			if (!sim_errors)
+				reg_table(v & PTE_ADDR_MASK, level + 1, e,
+					  root);
+		} else {
+			check_leaf(e, level, v, old);
+			if (seen != old)
+				check_leaf(e, level, v, seen);
+		}
+		s = page(pa, 1);	/* reg_table may have moved it */
+	}
+	if (is_pending(s, w) && old != v && (old & PTE_VALID) &&
+	    s->level >= 0 && root_active(s->root) &&
+	    (is_leaf(old, s->level) || is_table(old, s->level))) {
+		/* the walker may have cached the unpublished value too */
+		st_add(s->va + ((uint64_t)w << shift_of(s->level)), s->level,
+		       is_leaf(old, s->level) ? ST_LEAF : ST_TABLE, old);
+	}
+	if (!is_pending(s, w)) {
+		if (v == old)
+			return;
+		if (npend_all == pend_cap) {
+			pend_cap = pend_cap ? pend_cap * 2 : 4096;
+			pend = realloc(pend, pend_cap * sizeof(*pend));
+			if (!pend)
+				abort();
+		}
+		pend[npend_all++] = (struct pending){ pa, old };
+		s->pend[w / 64] |= 1ULL << (w % 64);
+		s->npend++;
+	}
+	s->mem[w] = v;
+}
+
+/* ---- translation of the CPU's own accesses ---- */
+
+/* Walks are cached until a published change removes a valid entry or a
+ * TTBR changes: invalid -> valid never changes a successful walk. */
+#define MEMO_SIZE	8192
+static struct memo {
+	uint64_t vpn, ppn, gen;
+} memo[MEMO_SIZE];
+static uint64_t gen = 1;
+
+/* Walk with the CPU's view (pending stores and TTBR writes applied). */
+static uint64_t walk_cpu(uint64_t table, int level, uint64_t va, int *lvl)
+{
+	for (; level <= 3; level++) {
+		uint64_t *w = sim_phys(table + ((va >> shift_of(level)) & 511) *
+				       8);
+		uint64_t d = w ? *w : 0;
+
+		if (is_leaf(d, level)) {
+			*lvl = level;
+			return d;
+		}
+		if (!is_table(d, level))
+			return 0;
+		table = d & PTE_ADDR_MASK;
+	}
+	return 0;
+}
+
+/*
+ * After a broken rule has been recorded, the access goes where the
+ * program meant it to (the translation once every pending store and
+ * TTBR write is visible), so a mutant's other checks see the map it
+ * would have built, not the fallout of the fault.
+ */
+static uint64_t intended(uint64_t va)
+{
+	uint64_t d;
+	int n = va >> 48 ? 1 : 0, level = 0;
+
+	if (va >= fix_to_virt(__end_of_fixed_addresses - 1) &&
+	    va < FIXADDR_TOP) {
+		d = walk_cpu(lay.bm_pte_pa, 3, va, &level);
+		return d ? leaf_pa(d, 3, va) : FAULT;
+	}
+	d = walk_cpu(ttbr_pending[n] ? ttbr_next[n] : ttbr[n], 0, va, &level);
+	return d ? leaf_pa(d, level, va) : FAULT;
+}
+
 static uint64_t translate(uint64_t va)
 {
-	uint64_t d, pa;
-	struct tlb_ent *e;
-	int level;
+	uint64_t pa = FAULT, d;
+	struct stale *n[64];
+	int level = 0;
 
 	if (va >= KIMAGE_VADDR && va - KIMAGE_VADDR < MB_IMAGE_MAX)
 		return va - KIMAGE_VADDR + lay.image_pa;
 
-	e = tlb_find(va >> PAGE_SHIFT);
-	if (e->vpn)
-		return (e->ppn << PAGE_SHIFT) | (va & ~PAGE_MASK);
-
 	if (va >= fix_to_virt(__end_of_fixed_addresses - 1) &&
 	    va < FIXADDR_TOP) {
-		d = prd(lay.bm_pte_pa + pte_index(va) * 8);
-		if ((d & PTE_TYPE_MASK) != PTE_TYPE_PAGE) {
-			sim_fail("access through unmapped fixmap VA 0x%llx",
-				 (unsigned long long)va);
-			return ~0ULL;
+		d = wv_rd(lay.bm_pte_pa + pte_index(va) * 8);
+		if (is_leaf(d, 3))
+			pa = leaf_pa(d, 3, va);
+	} else if (va >> 48 == 0xffff || va >> 48 == 0) {
+		struct memo *m = &memo[hash(va >> PAGE_SHIFT) &
+				       (MEMO_SIZE - 1)];
+
+		if (m->gen == gen && m->vpn == va >> PAGE_SHIFT) {
+			pa = (m->ppn << PAGE_SHIFT) | (va & ~PAGE_MASK);
+		} else {
+			d = walk_wv(ttbr[va >> 48 ? 1 : 0], 0, va, &level);
+			if (d) {
+				pa = leaf_pa(d, level, va);
+				*m = (struct memo){ va >> PAGE_SHIFT,
+						    pa >> PAGE_SHIFT, gen };
+			}
 		}
-		pa = (d & PTE_ADDR_MASK) | (va & ~PAGE_MASK);
-	} else {
-		d = sim_walk(va, &level);
-		if (!d) {
-			sim_fail("translation fault at VA 0x%llx",
-				 (unsigned long long)va);
-			return ~0ULL;
-		}
-		pa = leaf_pa(d, level, va);
 	}
-	tlb_insert(va >> PAGE_SHIFT, pa >> PAGE_SHIFT);
+	if (st_live || nroots) {
+		int k = stale_at(va, n, 64);
+
+		for (int i = 0; i < k; i++) {
+			int ol = 0;
+			uint64_t od = st_leaf(n[i], va, &ol);
+
+			if (od && leaf_pa(od, ol, va) != pa) {
+				sim_fail("access through VA 0x%llx whose "
+					 "translation may be stale (TLB may "
+					 "hold PA 0x%llx)",
+					 (unsigned long long)va,
+					 (unsigned long long)
+					 leaf_pa(od, ol, va));
+				break;
+			}
+		}
+	}
+	if (pa == FAULT) {
+		sim_fail("translation fault at VA 0x%llx (no valid entry "
+			 "visible to the walker)", (unsigned long long)va);
+		pa = intended(va);
+	}
 	return pa;
 }
 
 uint64_t sim_rd(uint64_t va)
 {
 	uint64_t pa = translate(va);
+	struct page_slot *s;
 
-	return pa == ~0ULL ? 0 : prd(pa);
+	if (pa == FAULT || !in_ram(pa))
+		return 0;
+	s = page(pa, 0);
+	return s ? s->mem[word(pa)] : unwritten(pa & PAGE_MASK);
 }
 
 void sim_wr(uint64_t va, uint64_t v)
 {
-	uint64_t pa = translate(va), *w;
+	uint64_t pa = translate(va);
 
-	if (pa == ~0ULL)
-		return;
-	/* break-before-make on the fixmap: never replace a live slot */
-	if (pa >= lay.bm_pte_pa && pa < lay.bm_pte_pa + PAGE_SIZE) {
-		uint64_t old = prd(pa);
-
-		if ((old & PTE_VALID) && (v & PTE_VALID) && old != v)
-			sim_fail("fixmap slot at PA 0x%llx remapped while live",
-				 (unsigned long long)pa);
-	}
-	w = phys_word(pa, 1);
-	if (w)
-		*w = v;
+	if (pa != FAULT)
+		store_pa(pa, v);
 }
 
 void sim_zero_page(uint64_t va)
 {
-	uint64_t pa = translate(va), *w;
+	uint64_t pa = translate(va);
 
-	if (pa == ~0ULL)
+	if (pa == FAULT)
 		return;
 	if (pa & ~PAGE_MASK) {
 		sim_fail("zeroing unaligned page 0x%llx",
 			 (unsigned long long)pa);
 		return;
 	}
-	w = phys_word(pa, 1);
-	if (w)
-		memset(w, 0, PAGE_SIZE);
+	for (int i = 0; i < PTRS_PER_TABLE; i++)
+		store_pa(pa + i * 8, 0);
+}
+
+/* ---- barriers, TLB maintenance, TTBRs ---- */
+
+struct tlbi {
+	uint64_t va, seq;
+	int all, local;
+};
+
+#define MAX_TLBI	1024
+static struct tlbi tlbis[MAX_TLBI];
+static int ntlbi;
+
+/* Any DSB: every pending store becomes visible to the walker; a valid
+ * entry it overwrote in a live table may now be cached stale. */
+static void publish(void)
+{
+	clock_++;
+	for (unsigned long i = 0; i < npend_all; i++) {
+		struct page_slot *s = page(pend[i].pa, 0);
+		unsigned int w = word(pend[i].pa);
+		uint64_t old = pend[i].old;
+
+		s->pend[w / 64] &= ~(1ULL << (w % 64));
+		s->npend--;
+		if (old == s->mem[w] || !(old & PTE_VALID))
+			continue;
+		gen++;
+		if (s->level < 0 || !root_active(s->root))
+			continue;
+		if (is_leaf(old, s->level) || is_table(old, s->level))
+			st_add(s->va + ((uint64_t)w << shift_of(s->level)),
+			       s->level, is_leaf(old, s->level) ? ST_LEAF :
+			       ST_TABLE, old);
+	}
+	npend_all = 0;
+}
+
+/* DSB ISH completes every TLBI issued before it, DSB NSH the local ones. */
+static void complete_tlbis(int broadcast_too)
+{
+	int k = 0;
+
+	for (int i = 0; i < ntlbi; i++) {
+		struct tlbi *t = &tlbis[i];
+
+		if (!t->local && !broadcast_too) {
+			tlbis[k++] = *t;
+			continue;
+		}
+		if (t->all)
+			st_tlbi_all(t->seq);
+		else
+			st_tlbi_va(t->va, t->seq);
+	}
+	ntlbi = k;
 }
 
 void sim_dsb(int kind)
@@ -327,17 +789,55 @@ void sim_dsb(int kind)
 		mb_counters.dsb_nsh++;
 		break;
 	}
+	publish();
+	if (kind == SIM_DSB_ISH)
+		complete_tlbis(1);
+	else if (kind == SIM_DSB_NSH)
+		complete_tlbis(0);
 }
 
 void sim_isb(void)
 {
 	mb_counters.isb++;
+	for (int n = 0; n < 2; n++) {
+		struct page_slot *s;
+
+		if (!ttbr_pending[n])
+			continue;
+		ttbr_pending[n] = 0;
+		if (ttbr_next[n] == ttbr[n])
+			continue;
+		s = page(ttbr_next[n], 0);
+		if (s && s->npend)
+			sim_fail("TTBR%d set to root 0x%llx before its entries "
+				 "are visible to the walker (dsb)", n,
+				 (unsigned long long)ttbr_next[n]);
+		if (nroots == MAX_ROOTS) {
+			sim_fail("%d TTBR switches without a TLBI of "
+				 "everything", MAX_ROOTS);
+		} else {
+			roots[nroots++] = (struct stale){
+				n ? PAGE_OFFSET : 0, ttbr[n], ++clock_, -1,
+				ST_ROOT, -1, 1 };
+		}
+		ttbr[n] = ttbr_next[n];
+		gen++;
+	}
+}
+
+static void tlbi(uint64_t va, int all, int local)
+{
+	if (ntlbi == MAX_TLBI) {
+		sim_fail("%d TLBIs without a DSB", MAX_TLBI);
+		return;
+	}
+	tlbis[ntlbi++] = (struct tlbi){ va, ++clock_, all, local };
 }
 
 void sim_tlbi_va(uint64_t va)
 {
 	mb_counters.tlbi_vaale1is++;
-	tlb_remove(va >> PAGE_SHIFT);
+	tlbi(va, 0, 0);
 }
 
 void sim_tlbi_all(int broadcast)
@@ -346,15 +846,18 @@ void sim_tlbi_all(int broadcast)
 		mb_counters.tlbi_vmalle1is++;
 	else
 		mb_counters.tlbi_vmalle1++;
-	tlb_flush_all();
+	tlbi(0, 1, !broadcast);
 }
 
+/* Takes effect at the next ISB. */
 void sim_write_ttbr(int n, uint64_t pa)
 {
 	mb_counters.ttbr_write++;
-	ttbr[n & 1] = pa & PTE_ADDR_MASK;
+	ttbr_next[n & 1] = pa & PTE_ADDR_MASK;
+	ttbr_pending[n & 1] = 1;
 }
 
+/* idmap_cpu_replace_ttbr1(), as the guest's trampoline does it. */
 void sim_replace_ttbr1(uint64_t pa, uint64_t reserved)
 {
 	sim_write_ttbr(1, reserved);
@@ -364,6 +867,38 @@ void sim_replace_ttbr1(uint64_t pa, uint64_t reserved)
 	sim_isb();
 	sim_write_ttbr(1, pa);
 	sim_isb();
+}
+
+static int root_has_entries(uint64_t root)
+{
+	for (int i = 0; i < PTRS_PER_TABLE; i++)
+		if (wv_rd(root + i * 8) & PTE_VALID)
+			return 1;
+	return 0;
+}
+
+void sim_finish(void)
+{
+	for (int n = 0; n < 2; n++)
+		if (ttbr_pending[n])
+			sim_fail("TTBR%d write never made effective (isb)", n);
+	if (ntlbi)
+		sim_fail("%d TLBIs never completed (dsb ish)", ntlbi);
+	for (int i = 0; i < nst; i++)
+		if (st[i].live) {
+			sim_fail("map_mem() leaves a stale TLB entry for VA "
+				 "0x%llx level %d",
+				 (unsigned long long)st[i].va, st[i].level);
+			break;
+		}
+	for (int i = 0; i < nroots; i++)
+		if (roots[i].live && root_has_entries(roots[i].desc)) {
+			sim_fail("map_mem() leaves TLB entries of the old "
+				 "root 0x%llx", (unsigned long long)
+				 roots[i].desc);
+			break;
+		}
+	publish();
 }
 
 void sim_reset(const struct sim_layout *l)
@@ -376,10 +911,17 @@ void sim_reset(const struct sim_layout *l)
 	pages = NULL;
 	cap = npages = 0;
 	grow();
-	tlb_flush_all();
 	lay = *l;
-	ttbr[0] = 0;
+	npend_all = 0;
+	ntlbi = 0;
+	st_reset();
+	ttbr[0] = l->reserved_pa;
 	ttbr[1] = l->swapper_pa;
+	ttbr_pending[0] = ttbr_pending[1] = 0;
+	gen++;
+	reg_table(l->swapper_pa, 0, root_va(ROOT_SWAPPER), ROOT_SWAPPER);
+	reg_table(l->tmp_pa, 0, root_va(ROOT_TMP), ROOT_TMP);
+	reg_table(l->bm_pte_pa, 3, FIXADDR_TOP - PMD_SIZE, ROOT_FIXMAP);
 	memset(&mb_counters, 0, sizeof(mb_counters));
 	sim_errors = 0;
 	sim_first_error[0] = 0;

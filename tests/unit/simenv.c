@@ -35,6 +35,11 @@ const char *simenv_init(struct simenv *e, const struct mb_bank *banks,
 		.image_pa = SIM_IMAGE_PA,
 		.swapper_pa = SIM_SWAPPER_PA,
 		.bm_pte_pa = SIM_BM_PTE_PA,
+		.reserved_pa = SIM_RESERVED_PA,
+		.tmp_pa = SIM_TMP_PA,
+		.tmp_ttbr = strategy == MB_STRAT_temp_pgtable,
+		.bbml2 = strategy == MB_STRAT_bbml2_blocks ||
+			 strategy == MB_STRAT_bbml2_repaint,
 	};
 	const char *why = memblock_init(&e->mblk, banks, nr);
 
@@ -63,7 +68,6 @@ const char *simenv_init(struct simenv *e, const struct mb_bank *banks,
 		.tmp_root_pa = SIM_TMP_PA,
 		.kfence_size = kfence_size,
 	};
-	sim_write_ttbr(0, SIM_RESERVED_PA);
 	memset(&mb_counters, 0, sizeof(mb_counters));
 	return NULL;
 }
@@ -76,5 +80,6 @@ int simenv_map_mem(struct simenv *e)
 		return -1;
 	}
 	map_mem_sim(&e->mm);
+	sim_finish();
 	return 0;
 }
