@@ -25,6 +25,24 @@ json_is() {
 	[ "$(jq -r "$2" "$1" 2>/dev/null)" = true ]
 }
 
+# golden NAME FILE RC CMD...: CMD exits RC and its stdout equals FILE
+# (UPDATE_GOLDEN=1 rewrites FILE when the exit code is right: review the
+# diff before committing it).  Needs $tmp.
+golden() {
+	local name=$1 want=$2 rc=$3 got
+	shift 3
+	"$@" > "$tmp/out" 2> "$tmp/err"
+	got=$?
+	[ -n "${UPDATE_GOLDEN:-}" ] && [ "$got" = "$rc" ] && cp "$tmp/out" "$want"
+	if [ "$got" = "$rc" ] && cmp -s "$tmp/out" "$want"; then
+		ok "$name (exit $got)"
+	else
+		not_ok "$name: exit $got (want $rc), or stdout differs from $want"
+		head -3 "$tmp/err" | sed 's/^/#   /'
+		diff -u "$want" "$tmp/out" | head -20 | sed 's/^/#   /'
+	fi
+}
+
 # expect_fail NAME RC JSON -- CMD...: CMD exits RC, says one line on
 # stderr, and leaves no JSON file behind.
 expect_fail() {

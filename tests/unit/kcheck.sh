@@ -16,19 +16,6 @@ trap 'rm -rf "$tmp"' EXIT
 . tests/lib/assert.sh
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 
-golden() {
-	local name=$1 want=$2 rc=$3
-	shift 3
-	"$@" > "$tmp/out" 2> "$tmp/err"
-	got=$?
-	[ -n "${UPDATE_GOLDEN:-}" ] && cp "$tmp/out" "$want"
-	if cmp -s "$tmp/out" "$want" && [ "$got" = "$rc" ]; then
-		ok "$name (exit $got)"
-	else
-		not_ok "$name: exit $got (want $rc), output differs from $want"
-		diff -u "$want" "$tmp/out" | head -20 | sed 's/^/#   /'
-	fi
-}
 
 golden "report reads kernel-check records (kernel as a strategy row)" \
 	$K/report.txt 0 "$MB" report $K/kc-6.1-1G.jsonl

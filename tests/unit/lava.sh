@@ -16,21 +16,6 @@ trap 'rm -rf "$tmp"' EXIT
 . tests/lib/assert.sh
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 
-# golden NAME FILE CMD...: CMD exits 0 and its stdout equals FILE
-golden() {
-	local name=$1 want=$2 rc
-	shift 2
-	"$@" > "$tmp/out" 2> "$tmp/err"
-	rc=$?
-	[ -n "${UPDATE_GOLDEN:-}" ] && [ "$rc" = 0 ] && cp "$tmp/out" "$want"
-	if [ "$rc" = 0 ] && cmp -s "$tmp/out" "$want"; then
-		ok "$name"
-	else
-		not_ok "$name: exit $rc, or differs from $want"
-		head -3 "$tmp/err" | sed 's/^/#   /'
-		diff -u "$want" "$tmp/out" | head -20 | sed 's/^/#   /'
-	fi
-}
 
 # one_error NAME RC PATTERN CMD...: exit RC, one stderr line matching
 one_error() {
@@ -52,19 +37,19 @@ urls=(--kernel-url https://lab.example/arm64/vmlinuz
       --mapbench-url https://lab.example/mapbench/mapbench-aarch64.tar.gz)
 
 # ---- lava-job
-golden "lava-job: qemu (tmpfs, mapbench as an overlay)" "$L/job-qemu.yaml" \
+golden "lava-job: qemu (tmpfs, mapbench as an overlay)" "$L/job-qemu.yaml" 0 \
 	"$MB" lava-job "$L/mixed.conf" "${urls[@]}" --label "Ampere Altra VM"
 golden "lava-job: a u-boot board (tftp, the test shell fetches mapbench)" \
-	"$L/job-juno-r2.yaml" \
+	"$L/job-juno-r2.yaml" 0 \
 	"$MB" lava-job "$L/mixed.conf" "${urls[@]}" --device-type juno-r2 \
 	--dtb-url https://lab.example/arm64/juno-r2.dtb --tag kvm \
 	--tag hugepages --test-timeout 30 --priority high
-golden "lava-job: the test definition from git" "$L/job-git.yaml" \
+golden "lava-job: the test definition from git" "$L/job-git.yaml" 0 \
 	"$MB" lava-job "$L/mixed.conf" "${urls[@]}" --device-type synquacer \
 	--boot grub --testdef-repo https://git.example/mapbench.git \
 	--testdef-revision v1.0 --job-name "mapbench nightly" \
 	--kernel-args "console=ttyAMA0,115200 hugepages=16"
-golden "lava/mapbench.yaml is lava-job --testdef" lava/mapbench.yaml \
+golden "lava/mapbench.yaml is lava-job --testdef" lava/mapbench.yaml 0 \
 	"$MB" lava-job --testdef
 "$MB" lava-job "$L/mixed.conf" "${urls[@]}" --device-type qemu \
 	--device-type juno-r2 --label Lab -o "$tmp/jobs" > "$tmp/list"
@@ -92,18 +77,18 @@ one_error "lava-job: qemu boots tmpfs only" 1 "goes with" \
 
 # ---- lava-results on captured logs
 # the real lava-run log, its records, and the report on them
-golden "lava-results: a lava-run log (pass, skip, fail)" "$L/mixed.jsonl" \
+golden "lava-results: a lava-run log (pass, skip, fail)" "$L/mixed.jsonl" 0 \
 	"$MB" lava-results "$L/mixed-lava-run.log"
 check "  ... says how many, per job" \
 	grep -qx "mapbench: job 7 ($L/mixed-lava-run.log): 4 records" "$tmp/err"
-golden "report on the returned records" "$L/mixed-report.txt" \
+golden "report on the returned records" "$L/mixed-report.txt" 0 \
 	"$MB" report "$L/mixed.jsonl"
 # the server's stored form (`lavacli jobs logs --raw`): "- " lines
 sed 's/^/- /' "$L/mixed-lava-run.log" > "$tmp/raw.log"
-golden "lava-results: the server's raw form" "$L/mixed.jsonl" \
+golden "lava-results: the server's raw form" "$L/mixed.jsonl" 0 \
 	"$MB" lava-results "$tmp/raw.log"
 # plain text (`lavacli jobs logs`, a console capture)
-golden "lava-results: plain text" "$L/mixed.jsonl" \
+golden "lava-results: plain text" "$L/mixed.jsonl" 0 \
 	"$MB" lava-results "$L/mixed-text.log"
 # several jobs: their records one after the other, each job's host apart
 "$MB" lava-results "$L/mixed-lava-run.log" "$L/mini-lava-run.log" \
@@ -115,7 +100,7 @@ check "lava-results: two jobs merge" \
 check "lava-results --by-job: LABEL #JOB" \
 	test "$(jq -r .matrix.host "$tmp/byjob.jsonl" | sort -u | tr '\n' '|')" = \
 	"qemu-lava-a #7|qemu-lava-b #8|"
-golden "report across two jobs" "$L/merged-report.txt" \
+golden "report across two jobs" "$L/merged-report.txt" 0 \
 	"$MB" report "$tmp/merged.jsonl"
 one_error "a truncated log: job and line" 1 \
 	"^mapbench: job 7 ($L/mixed-truncated.log:570): the log ends inside the records (after record 2 of 4, begun at line 523): a truncated log$" \
