@@ -369,7 +369,7 @@ run: deps
 
 test: deps
 	@scripts/deps_lava.sh
-	@$(MAKE) --no-print-directory all cross
+	@$(MAKE) --no-print-directory all cross mutants
 	@scripts/test_all.sh
 
 test-unit: unit host

@@ -139,14 +139,20 @@ for st in $strategies; do
 	pos "on-$st" 32
 done
 pos on-base 32
-# every strategy builds base's map (bbml2-blocks: base's rodata=on map)
+# every strategy builds base's map (bbml2-blocks: base's rodata=on map);
+# the merged kernels' strategies start the kernel alias at _text, not
+# _stext (docs/STRATEGIES.md): theirs is v6.10's.  A reference is not
+# compared with itself; a missing run fails the comparison.
 for st in $strategies; do
-	want=base1g
-	[ "$st" = bbml2-blocks ] && want=on-base
-	check "s-$st: same map as base" \
+	ref=base
+	case $st in v6.10|bbml2-*) ref=v6.10 ;; esac
+	[ "$st" = "$ref" ] && continue
+	want=s-$ref
+	[ "$st" = bbml2-blocks ] && want=on-$ref
+	check "s-$st: same map as $ref" \
 		same_digest "$(json_of "s-$st")" "$(json_of "$want")"
-	check "on-$st: same map as base rodata=on" \
-		same_digest "$(json_of "on-$st")" "$(json_of on-base)"
+	check "on-$st: same map as $ref rodata=on" \
+		same_digest "$(json_of "on-$st")" "$(json_of "on-$ref")"
 done
 check "verbose: -v forwards the guest console" \
 	test "$(grep -c . "$out/cmd-$(idx verbose).out" 2>/dev/null)" -gt 1
