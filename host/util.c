@@ -288,6 +288,36 @@ void mb_bprintf(struct mb_buf *b, const char *fmt, ...)
 	}
 }
 
+int mb_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int mb_hex_decode(const char *s, size_t n, void *out, size_t outlen)
+{
+	unsigned char *o = out;
+
+	if (n != 2 * outlen)
+		return -1;
+	for (size_t i = 0; i < outlen; i++) {
+		int hi = mb_hexval((unsigned char)s[2 * i]), lo;
+
+		if (hi < 0)
+			return -1;
+		lo = mb_hexval((unsigned char)s[2 * i + 1]);
+		if (lo < 0)
+			return -1;
+		o[i] = hi << 4 | lo;
+	}
+	return 0;
+}
+
 void mb_buf_free(struct mb_buf *b)
 {
 	free(b->p);

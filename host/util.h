@@ -72,6 +72,15 @@ int mb_signal_errf(int sig, char *err, size_t errlen, const char *note);
 int mb_opt_errf(int code, int c, char **argv, const char *cmd, char *err,
 		size_t errlen);
 
+/* One hex digit, either case -> 0..15; -1 if c is not one. */
+int mb_hexval(int c);
+/*
+ * Exactly 2 * outlen hex digits (either case) -> outlen bytes, first
+ * digit first; 0 / -1.  Stops at the first non-digit, so a string
+ * shorter than n (ended by its NUL) is never read past.
+ */
+int mb_hex_decode(const char *s, size_t n, void *out, size_t outlen);
+
 /* A growable string; oom is sticky and checked once at the end. */
 struct mb_buf {
 	char *p;

@@ -27,25 +27,15 @@
 
 #include "cli.h"
 #include "lava.h"
+#include "util.h"
 
 /* ---- one log line -> its message ------------------------------------- */
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static bool hex_n(const char *s, int n, unsigned long *v)
 {
 	*v = 0;
 	for (int i = 0; i < n; i++) {
-		int h = hexval(s[i]);
+		int h = mb_hexval((unsigned char)s[i]);
 
 		if (h < 0)
 			return false;
