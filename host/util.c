@@ -288,6 +288,54 @@ void mb_bprintf(struct mb_buf *b, const char *fmt, ...)
 	}
 }
 
+char *mb_read_file(const char *path, size_t max, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t n = 0, cap = 0;
+	char *buf = NULL;
+	int e;
+
+	if (fd < 0)
+		return NULL;
+	for (;;) {
+		ssize_t r;
+
+		if (cap - n < 65536 + 1) {
+			char *b = realloc(buf, cap = 2 * cap + 65536 + 1);
+
+			if (!b) {
+				e = ENOMEM;
+				goto fail;
+			}
+			buf = b;
+		}
+		r = read(fd, buf + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			e = errno;
+			goto fail;
+		}
+		if (!r)
+			break;
+		n += r;
+		if (max && n > max) {
+			e = EFBIG;
+			goto fail;
+		}
+	}
+	close(fd);
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+fail:
+	close(fd);
+	free(buf);
+	errno = e;
+	return NULL;
+}
+
 int mb_hexval(int c)
 {
 	if (c >= '0' && c <= '9')

@@ -72,6 +72,14 @@ int mb_signal_errf(int sig, char *err, size_t errlen, const char *note);
 int mb_opt_errf(int code, int c, char **argv, const char *cmd, char *err,
 		size_t errlen);
 
+/*
+ * The whole of path (a file, a pipe) in a malloc'ed buffer with a NUL
+ * after its bytes; *len (if len) is their count, NULs in them included.
+ * More than max bytes (max 0: no limit) fails with EFBIG.  NULL with
+ * errno set: open(2)/read(2)'s, ENOMEM or EFBIG.
+ */
+char *mb_read_file(const char *path, size_t max, size_t *len);
+
 /* One hex digit, either case -> 0..15; -1 if c is not one. */
 int mb_hexval(int c);
 /*

@@ -79,31 +79,21 @@ static unsigned char *read_file(const char *path, size_t *len, char *err,
 {
 	struct stat st;
 	unsigned char *buf;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	*code = MB_EXIT_USAGE;
-	if (fd < 0) {
+	if (stat(path, &st)) {
 		mb_errf(1, err, errlen, "cannot open %s: %s", path,
 			strerror(errno));
 		return NULL;
 	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
-	    (uint64_t)st.st_size > IMAGE_MAX) {
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > IMAGE_MAX) {
 		mb_errf(1, err, errlen, "%s: not a regular file of at most 512 MiB",
 			path);
-		close(fd);
 		return NULL;
 	}
-	buf = malloc(st.st_size + 1);
-	if (!buf || read(fd, buf, st.st_size) != st.st_size) {
+	buf = (unsigned char *)mb_read_file(path, IMAGE_MAX, len);
+	if (!buf)
 		mb_errf(1, err, errlen, "cannot read %s", path);
-		free(buf);
-		close(fd);
-		return NULL;
-	}
-	close(fd);
-	buf[st.st_size] = 0;
-	*len = st.st_size;
 	return buf;
 }
 

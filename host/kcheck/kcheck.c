@@ -219,39 +219,10 @@ static int qemu_died(struct kc_ctx *x, struct kc_proc *p, const char *what)
 		       line);
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0, r;
-
-	if (!f)
-		return NULL;
-	do {
-		if (n + 65536 + 1 > cap) {
-			char *b = realloc(buf, cap = 2 * (n + 65536 + 1));
-
-			if (!b) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = b;
-		}
-		r = fread(buf + n, 1, cap - n - 1, f);
-		n += r;
-	} while (r);
-	fclose(f);
-	buf[n] = '\0';
-	if (len)
-		*len = n;
-	return buf;
-}
-
 /* The console's "Kernel panic" line, if there is one. */
 static int console_panic(const char *path, char *buf, size_t len)
 {
-	char *c = slurp(path, NULL), *p;
+	char *c = mb_read_file(path, 0, NULL), *p;
 
 	if (!c)
 		return 0;
@@ -380,7 +351,7 @@ static int symbol_boot(struct kc_ctx *x, char **text)
 	}
 	if (!p.exited) {
 		proc_stop(&p);
-		*text = slurp(x->path_con, NULL);
+		*text = mb_read_file(x->path_con, 0, NULL);
 		if (*text && strstr(*text, "MBSYM-END"))
 			return 0;
 		free(*text);
@@ -390,7 +361,7 @@ static int symbol_boot(struct kc_ctx *x, char **text)
 			       x->o.timeout);
 	}
 	proc_stop(&p);
-	*text = slurp(x->path_con, NULL);
+	*text = mb_read_file(x->path_con, 0, NULL);
 	if (!*text || !strstr(*text, "MBSYM-END")) {
 		free(*text);
 		*text = NULL;
@@ -422,7 +393,7 @@ static void elf_funcs(const char *path, struct kc_funcs *fs)
 		if (e)
 			elf_end(e);
 		close(fd);
-		text = slurp(path, &len);
+		text = mb_read_file(path, 0, &len);
 		if (text)
 			kc_funcs_parse(text, len, fs);
 		free(text);
@@ -471,7 +442,7 @@ static int get_symbols(struct kc_ctx *x)
 		cache_dir(dir, sizeof(dir));
 		snprintf(path, sizeof(path), "%s/%016" PRIx64 ".v2.map", dir,
 			 x->img.hash);
-		text = slurp(path, &len);
+		text = mb_read_file(path, 0, &len);
 		if (!text) {
 			ret = symbol_boot(x, &text);
 			if (ret)
@@ -993,7 +964,7 @@ static int guest_console(struct kc_ctx *x)
 {
 	struct mb_params p;
 	size_t len;
-	char *c = slurp(x->path_con, &len), *line, *save = NULL;
+	char *c = mb_read_file(x->path_con, 0, &len), *line, *save = NULL;
 	bool have_rec = false, in_map = false, map_end = false;
 	int ret = 0;
 
