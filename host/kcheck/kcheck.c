@@ -34,7 +34,6 @@
 #include <libgen.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +49,7 @@
 #include "console.h"
 #include "signals.h"
 #include "kcheck.h"
+#include "child.h"
 
 extern const unsigned char kc_init_blob[], kc_init_blob_end[];
 
@@ -99,19 +99,15 @@ struct kc_ctx {
 /* ---- processes ------------------------------------------------------- */
 
 struct kc_proc {
-	pid_t pid;
-	int err_fd;
+	struct mb_child c;
 	char errbuf[KC_STDERR_CAP];
 	size_t errlen;
-	int status;
-	bool exited;
 };
 
 static int proc_start(struct kc_proc *p, char *const argv[], char *err,
 		      size_t errlen, int verbose)
 {
-	posix_spawn_file_actions_t fa;
-	int ep[2], r;
+	int ret;
 
 	memset(p, 0, sizeof(*p));
 	if (verbose) {
@@ -120,38 +116,25 @@ static int proc_start(struct kc_proc *p, char *const argv[], char *err,
 			fprintf(stderr, " %s", argv[i]);
 		fprintf(stderr, "\n");
 	}
-	if (pipe2(ep, O_CLOEXEC))
-		return mb_errf(MB_EXIT_VMM, err, errlen, "pipe: %s",
-			       strerror(errno));
-	r = posix_spawn_file_actions_init(&fa);
-	if (!r)
-		r = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null",
-						     O_RDONLY, 0);
-	if (!r)
-		r = posix_spawn_file_actions_addopen(&fa, 1, "/dev/null",
-						     O_WRONLY, 0);
-	if (!r)
-		r = posix_spawn_file_actions_adddup2(&fa, ep[1], 2);
-	if (!r)
-		r = posix_spawnp(&p->pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(ep[1]);
-	if (r) {
-		close(ep[0]);
-		return mb_errf(MB_EXIT_VMM, err, errlen, "cannot run %s: %s",
-			       argv[0], strerror(r));
-	}
-	p->err_fd = ep[0];
-	fcntl(p->err_fd, F_SETFL, O_NONBLOCK);
+	ret = mb_child_spawn(&p->c, argv, err, errlen);
+	if (ret)
+		return ret;
+	fcntl(p->c.out_fd, F_SETFL, O_NONBLOCK);
+	fcntl(p->c.err_fd, F_SETFL, O_NONBLOCK);
 	return 0;
 }
 
+/* Keep QEMU's stderr (for messages); its stdout says nothing we use. */
 static void proc_drain(struct kc_proc *p)
 {
 	char buf[4096];
 	ssize_t n;
 
-	while (p->err_fd >= 0 && (n = read(p->err_fd, buf, sizeof(buf))) > 0) {
+	while (p->c.out_fd >= 0 &&
+	       read(p->c.out_fd, buf, sizeof(buf)) > 0)
+		;
+	while (p->c.err_fd >= 0 &&
+	       (n = read(p->c.err_fd, buf, sizeof(buf))) > 0) {
 		size_t k = (size_t)n;
 
 		if (p->errlen + k >= sizeof(p->errbuf))
@@ -165,23 +148,14 @@ static void proc_drain(struct kc_proc *p)
 /* Has it exited?  Reaps it if so. */
 static bool proc_exited(struct kc_proc *p)
 {
-	if (!p->exited && p->pid > 0 &&
-	    waitpid(p->pid, &p->status, WNOHANG) == p->pid)
-		p->exited = true;
-	return p->exited;
+	return mb_child_reap(&p->c, mb_now());
 }
 
 static void proc_stop(struct kc_proc *p)
 {
-	if (p->pid > 0 && !proc_exited(p)) {
-		kill(p->pid, SIGKILL);
-		waitpid(p->pid, &p->status, 0);
-		p->exited = true;
-	}
+	mb_child_kill(&p->c, 0);
 	proc_drain(p);
-	if (p->err_fd >= 0)
-		close(p->err_fd);
-	p->err_fd = -1;
+	mb_child_close(&p->c);
 }
 
 /* QEMU's first stderr line that is not the icount/nice noise. */
@@ -190,7 +164,7 @@ static void qemu_first_error(const struct kc_proc *p, char *buf, size_t len)
 	const char *s = p->errbuf;
 
 	snprintf(buf, len, "QEMU exited (status %d)",
-		 WIFEXITED(p->status) ? WEXITSTATUS(p->status) : -1);
+		 WIFEXITED(p->c.status) ? WEXITSTATUS(p->c.status) : -1);
 	while (s && *s) {
 		const char *e = strchr(s, '\n');
 		size_t n = e ? (size_t)(e - s) : strlen(s);
@@ -349,7 +323,7 @@ static int symbol_boot(struct kc_ctx *x, char **text)
 		}
 		usleep(100000);
 	}
-	if (!p.exited) {
+	if (!p.c.reaped) {
 		proc_stop(&p);
 		*text = mb_read_file(x->path_con, 0, NULL);
 		if (*text && strstr(*text, "MBSYM-END"))
@@ -598,7 +572,9 @@ static int run_kernel(struct kc_ctx *x)
 	double t0 = mb_now(), deadline = t0 + x->o.timeout;
 	struct kc_trace *t = kc_trace_new(&w);
 	struct kc_rsp rsp = { .fd = -1 };
-	struct kc_proc p = { .pid = -1, .err_fd = -1 };
+	struct kc_proc p = {
+		.c = { .pid = -1, .out_fd = -1, .err_fd = -1 },
+	};
 	bool stopped = false, read_back = false;
 	double next_look = t0 + 1;
 	int fifo = -1, ret;
@@ -741,8 +717,7 @@ static int run_kernel(struct kc_ctx *x)
 	ret = 0;
 out:
 	kc_rsp_close(&rsp);
-	if (p.pid > 0)
-		proc_stop(&p);
+	proc_stop(&p);
 	if (fifo >= 0)
 		close(fifo);
 	unlink(x->path_fifo);
@@ -848,7 +823,9 @@ static int run_guest(struct kc_ctx *x, bool traced)
 		"-kernel", (char *)x->o.guest, "-device", loader,
 	};
 	double t0 = mb_now(), deadline = t0 + x->o.timeout;
-	struct kc_proc p = { .pid = -1, .err_fd = -1 };
+	struct kc_proc p = {
+		.c = { .pid = -1, .out_fd = -1, .err_fd = -1 },
+	};
 	struct kc_trace *t = NULL;
 	int fifo = -1, ret, n = 22;
 	uint64_t entry = 0;
@@ -949,8 +926,7 @@ static int run_guest(struct kc_ctx *x, bool traced)
 	}
 	ret = 0;
 out:
-	if (p.pid > 0)
-		proc_stop(&p);
+	proc_stop(&p);
 	if (fifo >= 0)
 		close(fifo);
 	unlink(x->path_fifo);
