@@ -130,6 +130,16 @@ int mb_write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+int mb_check_file_name(const char *path, char *err, size_t errlen)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!*path || (slash && !slash[1]))
+		return mb_errf(MB_EXIT_USAGE, err, errlen,
+			       "'%s' is not a file name", path);
+	return 0;
+}
+
 int mb_write_atomic(const char *path, const void *buf, size_t len,
 		    char *err, size_t errlen)
 {
@@ -138,9 +148,8 @@ int mb_write_atomic(const char *path, const void *buf, size_t len,
 	int fd = -1, dfd, e, ret = MB_EXIT_VMM;
 	mode_t mask;
 
-	if (!*path || (slash && !slash[1]))
-		return mb_errf(MB_EXIT_USAGE, err, errlen,
-			       "'%s' is not a file name", path);
+	if (mb_check_file_name(path, err, errlen))
+		return MB_EXIT_USAGE;
 	/* same directory, so rename() replaces it in one step */
 	dir = slash ? strndup(path, slash - path + 1) : strdup("./");
 	if (!dir || asprintf(&tmp, "%s.%s.XXXXXX", dir,

@@ -51,6 +51,9 @@ int mb_write_all(int fd, const void *buf, size_t len);
  */
 int mb_write_atomic(const char *path, const void *buf, size_t len,
 		    char *err, size_t errlen);
+/* An output file's name as mb_write_atomic() takes it: not empty, not
+ * ending in '/'.  0, or MB_EXIT_USAGE with "'PATH' is not a file name". */
+int mb_check_file_name(const char *path, char *err, size_t errlen);
 
 /* Error text quotes user input: keep it one printable line. */
 void mb_one_line(char *s);

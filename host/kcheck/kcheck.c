@@ -1322,15 +1322,15 @@ static int write_json(const struct kc_ctx *x, const char *sname,
 	json_t *m = record(x, false, sname, ndiff);
 	char *a = json_dumps(k, JSON_COMPACT | JSON_SORT_KEYS);
 	char *b = json_dumps(m, JSON_COMPACT | JSON_SORT_KEYS);
-	char err[MB_ERRLEN], *all = NULL;
+	char err[MB_ERRLEN] = "", *all = NULL;
 	int ret = MB_EXIT_VMM;
 
 	if (a && b && asprintf(&all, "%s\n%s\n", a, b) > 0)
 		ret = mb_write_atomic(x->o.json, all, strlen(all), err,
 				      sizeof(err)) ? MB_EXIT_VMM : 0;
 	if (ret)
-		fprintf(stderr, "mapbench kernel-check: cannot write %s\n",
-			x->o.json);
+		fprintf(stderr, "mapbench: %s\n", err[0] ? err :
+			"cannot write the JSON file: out of memory");
 	free(all);
 	free(a);
 	free(b);
@@ -1347,25 +1347,25 @@ const char mb_kernel_check_usage[] =
 "                    [--strategy NAME] [--cpu MODEL] [--json FILE]\n"
 "                    [--timeout SECONDS] [--qemu PATH] [--guest ELF] [-v]\n";
 
-static int usage_err(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "mapbench kernel-check: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n");
-	return MB_EXIT_USAGE;
-}
-
-/* The JSON file must be creatable: its directory writable, not a dir.
- * Checked before anything runs; exit 2 like `run` (README). */
+/*
+ * The JSON file must be a file name as mb_write_atomic() takes it (exit
+ * 1) and creatable: its directory writable, not a dir (exit 2, as what
+ * `run` cannot write, README).  Checked before anything runs.
+ */
 static int check_output(const char *path)
 {
-	char d[PATH_MAX];
+	char d[PATH_MAX], err[MB_ERRLEN];
 	struct stat st;
-	bool dir = !stat(path, &st) && S_ISDIR(st.st_mode);
+	bool dir;
 
+	if (mb_check_file_name(path, err, sizeof(err))) {
+		fprintf(stderr, "mapbench: %s\n", err);
+		return MB_EXIT_USAGE;
+	}
+	dir = !stat(path, &st) && S_ISDIR(st.st_mode);
 	snprintf(d, sizeof(d), "%s", path);
 	if (dir || access(dirname(d), W_OK | X_OK)) {
-		fprintf(stderr, "mapbench kernel-check: cannot write %s: %s\n",
+		fprintf(stderr, "mapbench: cannot write %s: %s\n",
 			path, dir ? "a directory" :
 			"its directory is not writable");
 		return MB_EXIT_VMM;
@@ -1417,8 +1417,8 @@ static int parse_opts(int argc, char **argv, struct kc_opts *o)
 		case 'm':
 			if (mb_parse_size(optarg, &o->bank.size) ||
 			    o->bank.size < MB_MIN_RAM || o->bank.size & 0xfffff)
-				return usage_err("--mem %s: a size of at least 64M, whole MiB",
-						 optarg);
+				mb_die("--mem %s: a size of at least 64M, whole MiB",
+				       optarg);
 			o->bank.base = MB_RAM_BASE;
 			break;
 		case 'l': {
@@ -1428,18 +1428,18 @@ static int parse_opts(int argc, char **argv, struct kc_opts *o)
 			o->layout = optarg;
 			if (mb_layout_resolve(optarg, "configs/layouts", b, &nr,
 					      err, sizeof(err)))
-				return usage_err("--layout: %s", err);
+				mb_die("--layout: %s", err);
 			if (nr != 1 || b[0].base != MB_RAM_BASE)
-				return usage_err("--layout %s: QEMU virt has one RAM bank at 0x40000000",
-						 optarg);
+				mb_die("--layout %s: QEMU virt has one RAM bank at 0x40000000",
+				       optarg);
 			o->bank = b[0];
 			break;
 		}
 		case 'r':
 			v = mb_rodata_from_name(optarg);
 			if (v < 0)
-				return usage_err("--rodata %s: full, on or off",
-						 optarg);
+				mb_die("--rodata %s: full, on or off",
+				       optarg);
 			o->rodata = v;
 			break;
 		case 'y':
@@ -1448,8 +1448,8 @@ static int parse_opts(int argc, char **argv, struct kc_opts *o)
 		case 's':
 			v = mb_strategy_from_name(optarg);
 			if (v < 0)
-				return usage_err("unknown strategy '%s' (mapbench list shows them)",
-						 optarg);
+				mb_die("unknown strategy '%s' (mapbench list shows them)",
+				       optarg);
 			o->strategy = v;
 			break;
 		case 'c':
@@ -1460,8 +1460,8 @@ static int parse_opts(int argc, char **argv, struct kc_opts *o)
 			break;
 		case 't':
 			if (mb_parse_uint(optarg, 1, 86400, &ul))
-				return usage_err("--timeout %s: 1..86400 seconds",
-						 optarg);
+				mb_die("--timeout %s: 1..86400 seconds",
+				       optarg);
 			o->timeout = ul;
 			break;
 		case 'q':
@@ -1481,9 +1481,9 @@ static int parse_opts(int argc, char **argv, struct kc_opts *o)
 		}
 	}
 	if (optind < argc)
-		return usage_err("unexpected argument '%s'", argv[optind]);
+		mb_die("unexpected argument '%s'", argv[optind]);
 	if (!o->kernel)
-		return usage_err("%s", "--kernel IMAGE is required");
+		mb_die("--kernel IMAGE is required");
 	if (!o->bank.size) {
 		o->bank.base = MB_RAM_BASE;
 		o->bank.size = 1ULL << 30;
@@ -1491,8 +1491,8 @@ static int parse_opts(int argc, char **argv, struct kc_opts *o)
 	if (!o->guest)
 		o->guest = mb_default_guest();
 	if (access(o->guest, R_OK))
-		return usage_err("no mapbench guest at %s (make guest, or --guest)",
-				 o->guest);
+		mb_die("no mapbench guest at %s (make guest, or --guest)",
+		       o->guest);
 	if (o->json)
 		return check_output(o->json);
 	return 0;
@@ -1543,7 +1543,7 @@ int mb_cmd_kernel_check(int argc, char **argv)
 		ret = write_json(x, sname, ndiff);
 out:
 	if (ret && x->err[0])
-		fprintf(stderr, "mapbench kernel-check: %s\n", x->err);
+		fprintf(stderr, "mapbench: %s\n", x->err);
 	clean_tmp(x);
 	kc_image_close(&x->img);
 	kc_map_free(&x->k.map);
