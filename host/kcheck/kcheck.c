@@ -350,11 +350,19 @@ static int symbol_boot(struct kc_ctx *x, char **text)
 /* FUNC symbols of an ELF (with their sizes); else a System.map's text
  * symbols.  Only for the per-function split: failures just leave it
  * empty. */
+static int add_func(void *ctx, const GElf_Sym *sym, const char *name)
+{
+	if (*name && GELF_ST_TYPE(sym->st_info) == STT_FUNC &&
+	    sym->st_value && sym->st_size)
+		kc_funcs_add(ctx, sym->st_value, sym->st_value + sym->st_size,
+			     name);
+	return 0;
+}
+
 static void elf_funcs(const char *path, struct kc_funcs *fs)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	Elf *e;
-	Elf_Scn *scn = NULL;
 
 	if (fd < 0)
 		return;
@@ -373,27 +381,7 @@ static void elf_funcs(const char *path, struct kc_funcs *fs)
 		free(text);
 		return;
 	}
-	while ((scn = elf_nextscn(e, scn))) {
-		GElf_Shdr sh;
-		Elf_Data *d;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB ||
-		    !sh.sh_entsize)
-			continue;
-		d = elf_getdata(scn, NULL);
-		for (size_t i = 0; d && i < sh.sh_size / sh.sh_entsize; i++) {
-			GElf_Sym sym;
-			const char *n;
-
-			if (!gelf_getsym(d, i, &sym))
-				break;
-			n = elf_strptr(e, sh.sh_link, sym.st_name);
-			if (n && *n && GELF_ST_TYPE(sym.st_info) == STT_FUNC &&
-			    sym.st_value && sym.st_size)
-				kc_funcs_add(fs, sym.st_value,
-					     sym.st_value + sym.st_size, n);
-		}
-	}
+	kc_elf_each_sym(e, add_func, fs);
 	elf_end(e);
 	close(fd);
 	kc_funcs_sort(fs);
@@ -729,12 +717,27 @@ out:
 
 /* ---- the mapbench side ---------------------------------------------- */
 
+struct sym_want {
+	const char *name;
+	uint64_t *val;
+};
+
+static int find_sym(void *ctx, const GElf_Sym *sym, const char *name)
+{
+	struct sym_want *w = ctx;
+
+	if (strcmp(name, w->name))
+		return 0;
+	*w->val = sym->st_value;
+	return 1;
+}
+
 static int elf_symbol(const char *path, const char *name, uint64_t *val,
 		      char *err, size_t errlen)
 {
+	struct sym_want want = { name, val };
 	int fd = open(path, O_RDONLY | O_CLOEXEC), found = 0;
 	Elf *e;
-	Elf_Scn *scn = NULL;
 
 	if (fd < 0)
 		return mb_errf(MB_EXIT_USAGE, err, errlen,
@@ -742,30 +745,10 @@ static int elf_symbol(const char *path, const char *name, uint64_t *val,
 			       strerror(errno));
 	elf_version(EV_CURRENT);
 	e = elf_begin(fd, ELF_C_READ, NULL);
-	while (e && !found && (scn = elf_nextscn(e, scn))) {
-		GElf_Shdr sh;
-		Elf_Data *d;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB ||
-		    !sh.sh_entsize)
-			continue;
-		d = elf_getdata(scn, NULL);
-		for (size_t i = 0; d && i < sh.sh_size / sh.sh_entsize; i++) {
-			GElf_Sym s;
-			const char *n;
-
-			if (!gelf_getsym(d, i, &s))
-				break;
-			n = elf_strptr(e, sh.sh_link, s.st_name);
-			if (n && !strcmp(n, name)) {
-				*val = s.st_value;
-				found = 1;
-				break;
-			}
-		}
-	}
-	if (e)
+	if (e) {
+		found = kc_elf_each_sym(e, find_sym, &want);
 		elf_end(e);
+	}
 	close(fd);
 	if (!found)
 		return mb_errf(MB_EXIT_USAGE, err, errlen,
