@@ -286,24 +286,46 @@ static int mkdir_p(const char *path)
 	return mkdir(tmp, 0755) && errno != EEXIST ? -1 : 0;
 }
 
+/*
+ * QEMU's command line as every run here starts it: virt, one CPU of
+ * mib MiB, no display, network, monitor or reboot, the console into
+ * x->path_con.  mem and con are the caller's buffers for two of the
+ * arguments; returns how many of argv it filled.
+ */
+static int qemu_argv(const struct kc_ctx *x, uint64_t mib, char **argv,
+		     char *mem, size_t memlen, char *con, size_t conlen)
+{
+	char *const base[] = {
+		(char *)x->o.qemu, "-M", "virt", "-cpu", (char *)x->o.cpu,
+		"-smp", "1", "-m", mem, "-display", "none", "-nic", "none",
+		"-no-reboot", "-monitor", "none", "-serial", con,
+	};
+	int n = sizeof(base) / sizeof(base[0]);
+
+	snprintf(mem, memlen, "%lluM", (unsigned long long)mib);
+	snprintf(con, conlen, "file:%s", x->path_con);
+	memcpy(argv, base, sizeof(base));
+	return n;
+}
+
 /* ---- the symbol boot ---------------------------------------------------- */
 
 static int symbol_boot(struct kc_ctx *x, char **text)
 {
 	char append[] = "console=ttyAMA0 nokaslr quiet panic=-1 rdinit=/init";
-	char mem[] = "1G", con[PATH_MAX + 32];
-	char *argv[] = {
-		(char *)x->o.qemu, "-M", "virt", "-cpu", (char *)x->o.cpu,
-		"-smp", "1", "-m", mem, "-display", "none", "-nic", "none",
-		"-no-reboot", "-monitor", "none", "-serial", con,
-		"-kernel", x->img.path, "-initrd", x->path_cpio,
-		"-append", append, NULL,
-	};
+	char mem[32], con[PATH_MAX + 32], *argv[32];
 	double deadline = mb_now() + x->o.timeout;
 	struct kc_proc p;
-	int ret;
+	int ret, n;
 
-	snprintf(con, sizeof(con), "file:%s", x->path_con);
+	n = qemu_argv(x, 1024, argv, mem, sizeof(mem), con, sizeof(con));
+	argv[n++] = "-kernel";
+	argv[n++] = x->img.path;
+	argv[n++] = "-initrd";
+	argv[n++] = x->path_cpio;
+	argv[n++] = "-append";
+	argv[n++] = append;
+	argv[n] = NULL;
 	ret = kc_cpio_write(x->path_cpio, kc_init_blob,
 			    kc_init_blob_end - kc_init_blob, x->err,
 			    sizeof(x->err));
@@ -548,15 +570,7 @@ static int run_kernel(struct kc_ctx *x)
 		.entry_floor = MB_RAM_BASE + 0x200000,
 	};
 	char mem[32], append[256], con[PATH_MAX + 32], gdb[PATH_MAX + 64];
-	char trace[PATH_MAX + 16], cmd[64], rep[512], *buf;
-	char *argv[] = {
-		(char *)x->o.qemu, "-M", "virt", "-cpu", (char *)x->o.cpu,
-		"-smp", "1", "-m", mem, "-display", "none", "-nic", "none",
-		"-no-reboot", "-monitor", "none", "-serial", con,
-		"-kernel", x->img.path, "-append", append,
-		"-gdb", gdb, "-S", "-d", "in_asm,exec,nochain", "-D", trace,
-		NULL,
-	};
+	char trace[PATH_MAX + 16], cmd[64], rep[512], *buf, *argv[40];
 	double t0 = mb_now(), deadline = t0 + x->o.timeout;
 	struct kc_trace *t = kc_trace_new(&w);
 	struct kc_rsp rsp = { .fd = -1 };
@@ -565,7 +579,7 @@ static int run_kernel(struct kc_ctx *x)
 	};
 	bool stopped = false, read_back = false;
 	double next_look = t0 + 1;
-	int fifo = -1, ret;
+	int fifo = -1, ret, n;
 
 	buf = malloc(1 << 20);
 	if (!t || !buf) {
@@ -575,13 +589,25 @@ static int run_kernel(struct kc_ctx *x)
 	}
 	if (x->kfuncs.nr)
 		kc_trace_set_funcs(t, &x->kfuncs);
-	snprintf(mem, sizeof(mem), "%lluM", (unsigned long long)x->ram_mib);
 	snprintf(append, sizeof(append), KC_BANNER_CMD,
 		 mb_rodata_name(x->o.rodata));
-	snprintf(con, sizeof(con), "file:%s", x->path_con);
 	snprintf(gdb, sizeof(gdb), "unix:%s,server=on,wait=off",
 		 x->path_sock);
 	snprintf(trace, sizeof(trace), "%s", x->path_fifo);
+	n = qemu_argv(x, x->ram_mib, argv, mem, sizeof(mem), con,
+		      sizeof(con));
+	argv[n++] = "-kernel";
+	argv[n++] = x->img.path;
+	argv[n++] = "-append";
+	argv[n++] = append;
+	argv[n++] = "-gdb";
+	argv[n++] = gdb;
+	argv[n++] = "-S";
+	argv[n++] = "-d";
+	argv[n++] = "in_asm,exec,nochain";
+	argv[n++] = "-D";
+	argv[n++] = trace;
+	argv[n] = NULL;
 	unlink(x->path_fifo);
 	ret = open_fifo(x, &fifo);
 	if (!ret)
@@ -799,28 +825,27 @@ static int run_guest(struct kc_ctx *x, bool traced)
 {
 	char mem[32], con[PATH_MAX + 32], trace[PATH_MAX + 16];
 	char loader[PATH_MAX + 96], rep[256], *buf = NULL;
-	char *argv[40] = {
-		(char *)x->o.qemu, "-M", "virt", "-cpu", (char *)x->o.cpu,
-		"-smp", "1", "-m", mem, "-display", "none", "-nic", "none",
-		"-no-reboot", "-monitor", "none", "-serial", con,
-		"-kernel", (char *)x->o.guest, "-device", loader,
-	};
+	char *argv[40];
 	double t0 = mb_now(), deadline = t0 + x->o.timeout;
 	struct kc_proc p = {
 		.c = { .pid = -1, .out_fd = -1, .err_fd = -1 },
 	};
 	struct kc_trace *t = NULL;
-	int fifo = -1, ret, n = 22;
+	int fifo = -1, ret, n;
 	uint64_t entry = 0;
 
 	if (strchr(x->path_params, ','))
 		return mb_errf(MB_EXIT_VMM, x->err, sizeof(x->err),
 			       "TMPDIR must not contain a comma");
-	snprintf(mem, sizeof(mem), "%lluM", (unsigned long long)x->ram_mib);
-	snprintf(con, sizeof(con), "file:%s", x->path_con);
 	snprintf(loader, sizeof(loader),
 		 "loader,file=%s,addr=0x%lx,force-raw=on", x->path_params,
 		 (unsigned long)MB_PARAMS_GPA);
+	n = qemu_argv(x, x->ram_mib, argv, mem, sizeof(mem), con,
+		      sizeof(con));
+	argv[n++] = "-kernel";
+	argv[n++] = (char *)x->o.guest;
+	argv[n++] = "-device";
+	argv[n++] = loader;
 	ret = write_params(x, !traced);
 	if (ret)
 		return ret;
