@@ -9,33 +9,7 @@
 #include <string.h>
 
 #include "console.h"
-
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-int mb_hex_decode(const char *s, size_t n, void *out, size_t outlen)
-{
-	unsigned char *o = out;
-
-	if (n != 2 * outlen)
-		return -1;
-	for (size_t i = 0; i < outlen; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return -1;
-		o[i] = hi << 4 | lo;
-	}
-	return 0;
-}
+#include "util.h"
 
 void mb_console_init(struct mb_console *c)
 {

@@ -44,7 +44,5 @@ void mb_console_last_line(const struct mb_console *c, char *buf,
 			  size_t len);
 /* -v: pass bytes on to f without control characters (no flush). */
 void mb_console_forward(FILE *f, const void *buf, size_t n);
-/* Exactly 2 * outlen hex digits (either case) -> outlen bytes; 0 / -1. */
-int mb_hex_decode(const char *s, size_t n, void *out, size_t outlen);
 
 #endif /* MAPBENCH_CONSOLE_H */

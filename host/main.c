@@ -35,27 +35,10 @@ static const char other_usage[] =
 "       mapbench list\n"
 "       mapbench version\n";
 
-/* Every command's usage, each as its command prints it. */
-static void usage_all(FILE *f)
+static int cmd_list(int argc, char **argv)
 {
-	static const char *const texts[] = {
-		mb_run_usage, mb_matrix_usage, mb_report_usage,
-		mb_plot_usage, mb_compare_usage, mb_lava_job_usage,
-		mb_lava_board_usage, mb_lava_results_usage,
-		mb_kernel_check_usage,
-	};
-
-	/* "usage:" once; the others' lines keep their alignment */
-	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
-		if (i)
-			fputs("      ", f);
-		fputs(i ? texts[i] + strlen("usage:") : texts[i], f);
-	}
-	fputs(other_usage, f);
-}
-
-static int cmd_list(void)
-{
+	(void)argc;
+	(void)argv;
 #define MB_STRAT_PRINT(id, name, cli, desc) \
 	printf("%-16s %s\n", cli, desc);
 	MB_STRATEGY_LIST(MB_STRAT_PRINT)
@@ -86,34 +69,56 @@ int mb_cmd_run(int argc, char **argv)
 	return mb_run_repeats(&opts);
 }
 
+/* The commands, in the order `mapbench --help` lists their usage. */
+static const struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *usage;		/* NULL: in other_usage */
+} commands[] = {
+	{ "run", mb_cmd_run, mb_run_usage },
+	{ "list", cmd_list, NULL },
+	{ "matrix", mb_cmd_matrix, mb_matrix_usage },
+	{ "report", mb_cmd_report, mb_report_usage },
+	{ "plot", mb_cmd_plot, mb_plot_usage },
+	{ "compare", mb_cmd_compare, mb_compare_usage },
+	/* LAVA labs (docs/LAB.md) */
+	{ "lava-job", mb_cmd_lava_job, mb_lava_job_usage },
+	{ "lava-board", mb_cmd_lava_board, mb_lava_board_usage },
+	{ "lava-results", mb_cmd_lava_results, mb_lava_results_usage },
+	/* a real kernel's map_mem() against a strategy (host/kcheck/) */
+	{ "kernel-check", mb_cmd_kernel_check, mb_kernel_check_usage },
+};
+
+#define NR_COMMANDS	(sizeof(commands) / sizeof(commands[0]))
+
+/* Every command's usage, each as its command prints it. */
+static void usage_all(FILE *f)
+{
+	bool first = true;
+
+	/* "usage:" once; the others' lines keep their alignment */
+	for (size_t i = 0; i < NR_COMMANDS; i++) {
+		const char *u = commands[i].usage;
+
+		if (!u)
+			continue;
+		if (!first)
+			fputs("      ", f);
+		fputs(first ? u : u + strlen("usage:"), f);
+		first = false;
+	}
+	fputs(other_usage, f);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
 		usage_all(stderr);
 		return MB_EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "run"))
-		return mb_cmd_run(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "list"))
-		return cmd_list();
-	if (!strcmp(argv[1], "matrix"))
-		return mb_cmd_matrix(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "report"))
-		return mb_cmd_report(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "plot"))
-		return mb_cmd_plot(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "compare"))
-		return mb_cmd_compare(argc - 1, argv + 1);
-	/* LAVA labs (docs/LAB.md) */
-	if (!strcmp(argv[1], "lava-job"))
-		return mb_cmd_lava_job(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "lava-board"))
-		return mb_cmd_lava_board(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "lava-results"))
-		return mb_cmd_lava_results(argc - 1, argv + 1);
-	/* a real kernel's map_mem() against a strategy (host/kcheck/) */
-	if (!strcmp(argv[1], "kernel-check"))
-		return mb_cmd_kernel_check(argc - 1, argv + 1);
+	for (size_t i = 0; i < NR_COMMANDS; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
 		printf("mapbench %s\n", MB_VERSION);
 		return MB_EXIT_OK;

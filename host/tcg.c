@@ -13,25 +13,22 @@
  * to start when two blobs overlap.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "mapbench.h"
+#include "child.h"
 #include "console.h"
 #include "signals.h"
 
 #define CONSOLE_CAP		(4u << 20)	/* a flooding guest is killed */
-#define TERM_GRACE_MS		2000		/* SIGTERM -> SIGKILL */
+#define TERM_GRACE_S		2.0		/* SIGTERM -> SIGKILL */
 
 /*
  * How QEMU is run, beyond what struct mb_run_opts says.  icount
@@ -112,85 +109,6 @@ static int opt_escape(char *dst, size_t len, const char *src)
 
 /* ---- running QEMU ---------------------------------------------------- */
 
-/* Start argv[0] with stdin on /dev/null, stdout and stderr on pipes. */
-static int spawn(char *const argv[], pid_t *pid, int *out_fd, int *err_fd,
-		 char *err, size_t errlen)
-{
-	posix_spawn_file_actions_t fa;
-	int op[2], ep[2], r;
-
-	if (pipe2(op, O_CLOEXEC))
-		goto pipe_fail;
-	if (pipe2(ep, O_CLOEXEC)) {
-		close(op[0]);
-		close(op[1]);
-		goto pipe_fail;
-	}
-	r = posix_spawn_file_actions_init(&fa);
-	if (!r)
-		r = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null",
-						     O_RDONLY, 0);
-	if (!r)
-		r = posix_spawn_file_actions_adddup2(&fa, op[1], 1);
-	if (!r)
-		r = posix_spawn_file_actions_adddup2(&fa, ep[1], 2);
-	if (!r)
-		r = posix_spawnp(pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(op[1]);
-	close(ep[1]);
-	if (r) {
-		close(op[0]);
-		close(ep[0]);
-		if (r == ENOENT)
-			return mb_errf(MB_EXIT_VMM, err, errlen,
-				       "%s not found (run scripts/deps.sh)",
-				       argv[0]);
-		return mb_errf(MB_EXIT_VMM, err, errlen,
-			       "cannot run %s: %s", argv[0], strerror(r));
-	}
-	*out_fd = op[0];
-	*err_fd = ep[0];
-	return 0;
-
-pipe_fail:
-	return mb_errf(MB_EXIT_VMM, err, errlen, "pipe: %s", strerror(errno));
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
-/* Reap pid, waiting at most until deadline (<= 0: forever). */
-static bool reap(pid_t pid, int *status, double deadline)
-{
-	for (;;) {
-		pid_t r = waitpid(pid, status, deadline > 0 ? WNOHANG : 0);
-
-		if (r == pid)
-			return true;
-		if (r < 0 && errno != EINTR)
-			return true;	/* gone already: nothing to wait for */
-		if (deadline > 0 && mb_now() >= deadline)
-			return false;
-		if (r == 0)
-			sleep_ms(5);
-	}
-}
-
-static void kill_child(pid_t pid, int *status)
-{
-	kill(pid, SIGTERM);
-	if (reap(pid, status, mb_now() + TERM_GRACE_MS / 1000.0))
-		return;
-	kill(pid, SIGKILL);
-	reap(pid, status, 0);
-}
-
 struct run_io {
 	struct mb_console con;		/* the guest's serial port */
 	struct mb_console qerr;		/* QEMU's own stderr */
@@ -204,12 +122,12 @@ struct run_io {
  * Pump both pipes until QEMU closes them, then reap it; kill it when the
  * deadline passes or the output gets out of hand.
  */
-static int pump(pid_t pid, int out_fd, int err_fd, double deadline,
-		bool verbose, struct run_io *io, char *err, size_t errlen)
+static int pump(struct mb_child *c, double deadline, bool verbose,
+		struct run_io *io, char *err, size_t errlen)
 {
 	struct pollfd pfd[2] = {
-		{ .fd = out_fd, .events = POLLIN },
-		{ .fd = err_fd, .events = POLLIN },
+		{ .fd = c->out_fd, .events = POLLIN },
+		{ .fd = c->err_fd, .events = POLLIN },
 	};
 	struct mb_console *sink[2] = { &io->con, &io->qerr };
 	char buf[16384];
@@ -265,18 +183,18 @@ static int pump(pid_t pid, int out_fd, int err_fd, double deadline,
 			break;
 		}
 	}
-	for (int i = 0; i < 2; i++)
-		if (pfd[i].fd >= 0)
-			close(pfd[i].fd);
+	c->out_fd = pfd[0].fd;
+	c->err_fd = pfd[1].fd;
+	mb_child_close(c);
 
-	io->status = -1;	/* if somebody else reaped it */
 	if (ret || io->timed_out || io->flooded || io->stopped) {
-		kill_child(pid, &io->status);
-	} else if (!reap(pid, &io->status, deadline)) {
+		mb_child_kill(c, TERM_GRACE_S);
+	} else if (!mb_child_reap(c, deadline)) {
 		/* closed its output but kept running */
 		io->timed_out = true;
-		kill_child(pid, &io->status);
+		mb_child_kill(c, TERM_GRACE_S);
 	}
+	io->status = c->status;	/* -1 if somebody else reaped it */
 	return ret;
 }
 
@@ -287,8 +205,7 @@ static void qemu_desc(const char *qemu, char *desc, size_t len)
 	char *argv[] = { (char *)qemu, "--version", NULL };
 	char err[MB_ERRLEN], line[128], ver[32];
 	struct run_io *io;
-	int out_fd, err_fd;
-	pid_t pid;
+	struct mb_child c;
 
 	if (cached[0] && !strcmp(cached_for, qemu)) {
 		snprintf(desc, len, "%s", cached);
@@ -298,10 +215,10 @@ static void qemu_desc(const char *qemu, char *desc, size_t len)
 	io = calloc(1, sizeof(*io));
 	if (!io)
 		return;
-	if (spawn(argv, &pid, &out_fd, &err_fd, err, sizeof(err)))
+	if (mb_child_spawn(&c, argv, err, sizeof(err)))
 		goto out;
-	if (pump(pid, out_fd, err_fd, mb_now() + 10, false, io, err,
-		 sizeof(err)) || io->timed_out || io->flooded)
+	if (pump(&c, mb_now() + 10, false, io, err, sizeof(err)) ||
+	    io->timed_out || io->flooded)
 		goto out;
 	/* The first line: the tail holds at most 4 KiB of the start. */
 	if (io->con.total >= MB_CONSOLE_TAIL)
@@ -447,9 +364,9 @@ static int tcg_run(const struct mb_run_opts *opts, const struct tcg_mode *mode,
 	struct qemu_args *args = NULL;
 	struct run_io *io = NULL;
 	double t0 = mb_now(), deadline;
-	int out_fd, err_fd, ret;
+	struct mb_child c;
 	uint64_t mib;
-	pid_t pid;
+	int ret;
 
 	mib = ram_mib(&opts->params);
 	qemu_desc(qemu, out->accel_desc, sizeof(out->accel_desc));
@@ -476,12 +393,11 @@ static int tcg_run(const struct mb_run_opts *opts, const struct tcg_mode *mode,
 	mb_console_init(&io->con);
 	mb_console_init(&io->qerr);
 	out->t_entry = mb_now();
-	ret = spawn(args->argv, &pid, &out_fd, &err_fd, out->err,
-		    sizeof(out->err));
+	ret = mb_child_spawn(&c, args->argv, out->err, sizeof(out->err));
 	if (ret)
 		goto done;
 	deadline = opts->timeout_s ? mb_now() + opts->timeout_s : 0;
-	ret = pump(pid, out_fd, err_fd, deadline, opts->verbose, io, out->err,
+	ret = pump(&c, deadline, opts->verbose, io, out->err,
 		   sizeof(out->err));
 	out->t_exit = mb_now();
 	if (!ret)

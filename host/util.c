@@ -130,6 +130,16 @@ int mb_write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+int mb_check_file_name(const char *path, char *err, size_t errlen)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!*path || (slash && !slash[1]))
+		return mb_errf(MB_EXIT_USAGE, err, errlen,
+			       "'%s' is not a file name", path);
+	return 0;
+}
+
 int mb_write_atomic(const char *path, const void *buf, size_t len,
 		    char *err, size_t errlen)
 {
@@ -138,9 +148,8 @@ int mb_write_atomic(const char *path, const void *buf, size_t len,
 	int fd = -1, dfd, e, ret = MB_EXIT_VMM;
 	mode_t mask;
 
-	if (!*path || (slash && !slash[1]))
-		return mb_errf(MB_EXIT_USAGE, err, errlen,
-			       "'%s' is not a file name", path);
+	if (mb_check_file_name(path, err, errlen))
+		return MB_EXIT_USAGE;
 	/* same directory, so rename() replaces it in one step */
 	dir = slash ? strndup(path, slash - path + 1) : strdup("./");
 	if (!dir || asprintf(&tmp, "%s.%s.XXXXXX", dir,
@@ -286,6 +295,84 @@ void mb_bprintf(struct mb_buf *b, const char *fmt, ...)
 		b->p = p;
 		b->cap = cap;
 	}
+}
+
+char *mb_read_file(const char *path, size_t max, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t n = 0, cap = 0;
+	char *buf = NULL;
+	int e;
+
+	if (fd < 0)
+		return NULL;
+	for (;;) {
+		ssize_t r;
+
+		if (cap - n < 65536 + 1) {
+			char *b = realloc(buf, cap = 2 * cap + 65536 + 1);
+
+			if (!b) {
+				e = ENOMEM;
+				goto fail;
+			}
+			buf = b;
+		}
+		r = read(fd, buf + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			e = errno;
+			goto fail;
+		}
+		if (!r)
+			break;
+		n += r;
+		if (max && n > max) {
+			e = EFBIG;
+			goto fail;
+		}
+	}
+	close(fd);
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+fail:
+	close(fd);
+	free(buf);
+	errno = e;
+	return NULL;
+}
+
+int mb_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int mb_hex_decode(const char *s, size_t n, void *out, size_t outlen)
+{
+	unsigned char *o = out;
+
+	if (n != 2 * outlen)
+		return -1;
+	for (size_t i = 0; i < outlen; i++) {
+		int hi = mb_hexval((unsigned char)s[2 * i]), lo;
+
+		if (hi < 0)
+			return -1;
+		lo = mb_hexval((unsigned char)s[2 * i + 1]);
+		if (lo < 0)
+			return -1;
+		o[i] = hi << 4 | lo;
+	}
+	return 0;
 }
 
 void mb_buf_free(struct mb_buf *b)

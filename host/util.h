@@ -51,6 +51,9 @@ int mb_write_all(int fd, const void *buf, size_t len);
  */
 int mb_write_atomic(const char *path, const void *buf, size_t len,
 		    char *err, size_t errlen);
+/* An output file's name as mb_write_atomic() takes it: not empty, not
+ * ending in '/'.  0, or MB_EXIT_USAGE with "'PATH' is not a file name". */
+int mb_check_file_name(const char *path, char *err, size_t errlen);
 
 /* Error text quotes user input: keep it one printable line. */
 void mb_one_line(char *s);
@@ -71,6 +74,23 @@ int mb_signal_errf(int sig, char *err, size_t errlen, const char *note);
  */
 int mb_opt_errf(int code, int c, char **argv, const char *cmd, char *err,
 		size_t errlen);
+
+/*
+ * The whole of path (a file, a pipe) in a malloc'ed buffer with a NUL
+ * after its bytes; *len (if len) is their count, NULs in them included.
+ * More than max bytes (max 0: no limit) fails with EFBIG.  NULL with
+ * errno set: open(2)/read(2)'s, ENOMEM or EFBIG.
+ */
+char *mb_read_file(const char *path, size_t max, size_t *len);
+
+/* One hex digit, either case -> 0..15; -1 if c is not one. */
+int mb_hexval(int c);
+/*
+ * Exactly 2 * outlen hex digits (either case) -> outlen bytes, first
+ * digit first; 0 / -1.  Stops at the first non-digit, so a string
+ * shorter than n (ended by its NUL) is never read past.
+ */
+int mb_hex_decode(const char *s, size_t n, void *out, size_t outlen);
 
 /* A growable string; oom is sticky and checked once at the end. */
 struct mb_buf {

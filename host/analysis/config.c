@@ -500,33 +500,17 @@ int mb_config_parse_text(const char *name, const char *text,
 int mb_config_parse(const char *path, struct mb_matrix_cfg *cfg, char *err,
 		    size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-	char *text;
 	size_t n;
+	char *text = mb_read_file(path, 1 << 20, &n);
 	int ret;
 
 	memset(cfg, 0, sizeof(*cfg));
-	if (!f) {
+	if (!text) {
 		snprintf(err, errlen, "cannot read config %s: %s", path,
+			 errno == EFBIG ? "larger than 1 MiB" :
 			 strerror(errno));
 		return -1;
 	}
-	text = malloc(1 << 20);
-	if (!text) {
-		fclose(f);
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	n = fread(text, 1, (1 << 20) - 1, f);
-	if (ferror(f) || n == (1 << 20) - 1) {
-		snprintf(err, errlen, "%s: %s", path, ferror(f) ?
-			 strerror(errno) : "larger than 1 MiB");
-		free(text);
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
-	text[n] = '\0';
 	if (strlen(text) != n) {
 		snprintf(err, errlen, "%s: NUL byte: not a text file", path);
 		free(text);

@@ -361,23 +361,15 @@ const char mb_lava_job_usage[] =
 
 static char *slurp_text(const char *path)
 {
-	FILE *f = fopen(path, "r");
-	struct mb_buf b = { 0 };
-	char chunk[4096];
-	size_t n;
+	size_t len;
+	char *t = mb_read_file(path, 0, &len);
 
-	if (!f)
-		mb_die("%s: %s", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		mb_bprintf(&b, "%.*s", (int)n, chunk);
-	if (ferror(f))
-		mb_die("%s: %s", path, strerror(errno));
-	fclose(f);
-	if (b.oom)
-		mb_die("out of memory");
-	if (!b.p || strlen(b.p) != b.len)
+	if (!t)
+		mb_die("%s: %s", path, errno == ENOMEM ? "out of memory" :
+		       strerror(errno));
+	if (!len || strlen(t) != len)
 		mb_die("%s: empty, or not a text file", path);
-	return b.p;
+	return t;
 }
 
 static unsigned int parse_minutes(const char *opt, const char *s)

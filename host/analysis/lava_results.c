@@ -27,25 +27,15 @@
 
 #include "cli.h"
 #include "lava.h"
+#include "util.h"
 
 /* ---- one log line -> its message ------------------------------------- */
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static bool hex_n(const char *s, int n, unsigned long *v)
 {
 	*v = 0;
 	for (int i = 0; i < n; i++) {
-		int h = hexval(s[i]);
+		int h = mb_hexval((unsigned char)s[i]);
 
 		if (h < 0)
 			return false;
@@ -507,25 +497,14 @@ const char mb_lava_results_usage[] =
 
 static char *read_all(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "r");
-	struct mb_buf b = { 0 };
-	char chunk[65536];
-	size_t n;
+	char *t = mb_read_file(path, 0, len);
 
-	if (!f)
-		mb_die("%s: %s", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (memchr(chunk, '\0', n))
-			mb_die("%s: binary data, not a job log", path);
-		mb_bprintf(&b, "%.*s", (int)n, chunk);
-	}
-	if (ferror(f))
-		mb_die("%s: %s", path, strerror(errno));
-	fclose(f);
-	if (b.oom)
-		mb_die("out of memory");
-	*len = b.len;
-	return b.p ? b.p : strdup("");
+	if (!t)
+		mb_die("%s: %s", path, errno == ENOMEM ? "out of memory" :
+		       strerror(errno));
+	if (memchr(t, '\0', *len))
+		mb_die("%s: binary data, not a job log", path);
+	return t;
 }
 
 /* matrix.host += " #JOB" in each line of recs */

@@ -435,41 +435,14 @@ static int push(struct mb_runset *set, const struct mb_run *r)
 
 static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
-	size_t cap = 1 << 16, n = 0;
-	char *buf = NULL;
+	char *buf = mb_read_file(path, 0, len);
 
-	if (!f) {
-		mb_errf(-1, err, errlen,
-			"cannot read %s: %s", path, strerror(errno));
-		return NULL;
-	}
-	for (;;) {
-		char *p = realloc(buf, cap + 1);
-
-		if (!p)
-			goto oom;
-		buf = p;
-		n += fread(buf + n, 1, cap - n, f);
-		if (n < cap)
-			break;
-		cap *= 2;
-	}
-	if (ferror(f)) {
-		mb_errf(-1, err, errlen,
-			"cannot read %s: %s", path, strerror(errno));
-		goto fail;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*len = n;
+	if (!buf && errno == ENOMEM)
+		mb_errf(-1, err, errlen, "out of memory reading %s", path);
+	else if (!buf)
+		mb_errf(-1, err, errlen, "cannot read %s: %s", path,
+			strerror(errno));
 	return buf;
-oom:
-	mb_errf(-1, err, errlen, "out of memory reading %s", path);
-fail:
-	fclose(f);
-	free(buf);
-	return NULL;
 }
 
 static int add_record(struct mb_runset *set, json_t *o, const char *file,

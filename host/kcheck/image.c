@@ -79,31 +79,21 @@ static unsigned char *read_file(const char *path, size_t *len, char *err,
 {
 	struct stat st;
 	unsigned char *buf;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	*code = MB_EXIT_USAGE;
-	if (fd < 0) {
+	if (stat(path, &st)) {
 		mb_errf(1, err, errlen, "cannot open %s: %s", path,
 			strerror(errno));
 		return NULL;
 	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
-	    (uint64_t)st.st_size > IMAGE_MAX) {
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > IMAGE_MAX) {
 		mb_errf(1, err, errlen, "%s: not a regular file of at most 512 MiB",
 			path);
-		close(fd);
 		return NULL;
 	}
-	buf = malloc(st.st_size + 1);
-	if (!buf || read(fd, buf, st.st_size) != st.st_size) {
+	buf = (unsigned char *)mb_read_file(path, IMAGE_MAX, len);
+	if (!buf)
 		mb_errf(1, err, errlen, "cannot read %s", path);
-		free(buf);
-		close(fd);
-		return NULL;
-	}
-	close(fd);
-	buf[st.st_size] = 0;
-	*len = st.st_size;
 	return buf;
 }
 
@@ -304,12 +294,50 @@ int kc_syms_missing(const struct kc_syms *s, char *buf, size_t len)
 	return n;
 }
 
+int kc_elf_each_sym(Elf *e, int (*fn)(void *ctx, const GElf_Sym *sym,
+				      const char *name), void *ctx)
+{
+	Elf_Scn *scn = NULL;
+	int r = 0;
+
+	while (!r && (scn = elf_nextscn(e, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB ||
+		    !sh.sh_entsize)
+			continue;
+		d = elf_getdata(scn, NULL);
+		for (size_t i = 0; !r && d && i < sh.sh_size / sh.sh_entsize;
+		     i++) {
+			GElf_Sym sym;
+			const char *name;
+
+			if (!gelf_getsym(d, i, &sym))
+				break;
+			name = elf_strptr(e, sh.sh_link, sym.st_name);
+			if (name)
+				r = fn(ctx, &sym, name);
+		}
+	}
+	return r;
+}
+
+static int sym_from_elf(void *ctx, const GElf_Sym *sym, const char *name)
+{
+	struct kc_syms *s = ctx;
+	int idx = sym_index(name, strlen(name));
+
+	if (idx >= 0 && !s->addr[idx] && sym->st_value)
+		s->addr[idx] = sym->st_value;
+	return 0;
+}
+
 static int syms_from_elf(const char *path, struct kc_syms *s, char *err,
 			 size_t errlen)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC), ret = 0;
 	Elf *e;
-	Elf_Scn *scn = NULL;
 	GElf_Ehdr eh;
 
 	if (fd < 0)
@@ -322,29 +350,7 @@ static int syms_from_elf(const char *path, struct kc_syms *s, char *err,
 			      "%s: not an arm64 ELF vmlinux", path);
 		goto out;
 	}
-	while ((scn = elf_nextscn(e, scn))) {
-		GElf_Shdr sh;
-		Elf_Data *d;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB)
-			continue;
-		d = elf_getdata(scn, NULL);
-		for (size_t i = 0; d && sh.sh_entsize &&
-		     i < sh.sh_size / sh.sh_entsize; i++) {
-			GElf_Sym sym;
-			const char *name;
-			int idx;
-
-			if (!gelf_getsym(d, i, &sym))
-				break;
-			name = elf_strptr(e, sh.sh_link, sym.st_name);
-			if (!name)
-				continue;
-			idx = sym_index(name, strlen(name));
-			if (idx >= 0 && !s->addr[idx] && sym.st_value)
-				s->addr[idx] = sym.st_value;
-		}
-	}
+	kc_elf_each_sym(e, sym_from_elf, s);
 	snprintf(s->source, sizeof(s->source), "vmlinux");
 out:
 	if (e)

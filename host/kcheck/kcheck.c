@@ -34,7 +34,6 @@
 #include <libgen.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +49,7 @@
 #include "console.h"
 #include "signals.h"
 #include "kcheck.h"
+#include "child.h"
 
 extern const unsigned char kc_init_blob[], kc_init_blob_end[];
 
@@ -99,19 +99,15 @@ struct kc_ctx {
 /* ---- processes ------------------------------------------------------- */
 
 struct kc_proc {
-	pid_t pid;
-	int err_fd;
+	struct mb_child c;
 	char errbuf[KC_STDERR_CAP];
 	size_t errlen;
-	int status;
-	bool exited;
 };
 
 static int proc_start(struct kc_proc *p, char *const argv[], char *err,
 		      size_t errlen, int verbose)
 {
-	posix_spawn_file_actions_t fa;
-	int ep[2], r;
+	int ret;
 
 	memset(p, 0, sizeof(*p));
 	if (verbose) {
@@ -120,38 +116,25 @@ static int proc_start(struct kc_proc *p, char *const argv[], char *err,
 			fprintf(stderr, " %s", argv[i]);
 		fprintf(stderr, "\n");
 	}
-	if (pipe2(ep, O_CLOEXEC))
-		return mb_errf(MB_EXIT_VMM, err, errlen, "pipe: %s",
-			       strerror(errno));
-	r = posix_spawn_file_actions_init(&fa);
-	if (!r)
-		r = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null",
-						     O_RDONLY, 0);
-	if (!r)
-		r = posix_spawn_file_actions_addopen(&fa, 1, "/dev/null",
-						     O_WRONLY, 0);
-	if (!r)
-		r = posix_spawn_file_actions_adddup2(&fa, ep[1], 2);
-	if (!r)
-		r = posix_spawnp(&p->pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(ep[1]);
-	if (r) {
-		close(ep[0]);
-		return mb_errf(MB_EXIT_VMM, err, errlen, "cannot run %s: %s",
-			       argv[0], strerror(r));
-	}
-	p->err_fd = ep[0];
-	fcntl(p->err_fd, F_SETFL, O_NONBLOCK);
+	ret = mb_child_spawn(&p->c, argv, err, errlen);
+	if (ret)
+		return ret;
+	fcntl(p->c.out_fd, F_SETFL, O_NONBLOCK);
+	fcntl(p->c.err_fd, F_SETFL, O_NONBLOCK);
 	return 0;
 }
 
+/* Keep QEMU's stderr (for messages); its stdout says nothing we use. */
 static void proc_drain(struct kc_proc *p)
 {
 	char buf[4096];
 	ssize_t n;
 
-	while (p->err_fd >= 0 && (n = read(p->err_fd, buf, sizeof(buf))) > 0) {
+	while (p->c.out_fd >= 0 &&
+	       read(p->c.out_fd, buf, sizeof(buf)) > 0)
+		;
+	while (p->c.err_fd >= 0 &&
+	       (n = read(p->c.err_fd, buf, sizeof(buf))) > 0) {
 		size_t k = (size_t)n;
 
 		if (p->errlen + k >= sizeof(p->errbuf))
@@ -165,23 +148,14 @@ static void proc_drain(struct kc_proc *p)
 /* Has it exited?  Reaps it if so. */
 static bool proc_exited(struct kc_proc *p)
 {
-	if (!p->exited && p->pid > 0 &&
-	    waitpid(p->pid, &p->status, WNOHANG) == p->pid)
-		p->exited = true;
-	return p->exited;
+	return mb_child_reap(&p->c, mb_now());
 }
 
 static void proc_stop(struct kc_proc *p)
 {
-	if (p->pid > 0 && !proc_exited(p)) {
-		kill(p->pid, SIGKILL);
-		waitpid(p->pid, &p->status, 0);
-		p->exited = true;
-	}
+	mb_child_kill(&p->c, 0);
 	proc_drain(p);
-	if (p->err_fd >= 0)
-		close(p->err_fd);
-	p->err_fd = -1;
+	mb_child_close(&p->c);
 }
 
 /* QEMU's first stderr line that is not the icount/nice noise. */
@@ -190,7 +164,7 @@ static void qemu_first_error(const struct kc_proc *p, char *buf, size_t len)
 	const char *s = p->errbuf;
 
 	snprintf(buf, len, "QEMU exited (status %d)",
-		 WIFEXITED(p->status) ? WEXITSTATUS(p->status) : -1);
+		 WIFEXITED(p->c.status) ? WEXITSTATUS(p->c.status) : -1);
 	while (s && *s) {
 		const char *e = strchr(s, '\n');
 		size_t n = e ? (size_t)(e - s) : strlen(s);
@@ -219,39 +193,10 @@ static int qemu_died(struct kc_ctx *x, struct kc_proc *p, const char *what)
 		       line);
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0, r;
-
-	if (!f)
-		return NULL;
-	do {
-		if (n + 65536 + 1 > cap) {
-			char *b = realloc(buf, cap = 2 * (n + 65536 + 1));
-
-			if (!b) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = b;
-		}
-		r = fread(buf + n, 1, cap - n - 1, f);
-		n += r;
-	} while (r);
-	fclose(f);
-	buf[n] = '\0';
-	if (len)
-		*len = n;
-	return buf;
-}
-
 /* The console's "Kernel panic" line, if there is one. */
 static int console_panic(const char *path, char *buf, size_t len)
 {
-	char *c = slurp(path, NULL), *p;
+	char *c = mb_read_file(path, 0, NULL), *p;
 
 	if (!c)
 		return 0;
@@ -341,24 +286,46 @@ static int mkdir_p(const char *path)
 	return mkdir(tmp, 0755) && errno != EEXIST ? -1 : 0;
 }
 
+/*
+ * QEMU's command line as every run here starts it: virt, one CPU of
+ * mib MiB, no display, network, monitor or reboot, the console into
+ * x->path_con.  mem and con are the caller's buffers for two of the
+ * arguments; returns how many of argv it filled.
+ */
+static int qemu_argv(const struct kc_ctx *x, uint64_t mib, char **argv,
+		     char *mem, size_t memlen, char *con, size_t conlen)
+{
+	char *const base[] = {
+		(char *)x->o.qemu, "-M", "virt", "-cpu", (char *)x->o.cpu,
+		"-smp", "1", "-m", mem, "-display", "none", "-nic", "none",
+		"-no-reboot", "-monitor", "none", "-serial", con,
+	};
+	int n = sizeof(base) / sizeof(base[0]);
+
+	snprintf(mem, memlen, "%lluM", (unsigned long long)mib);
+	snprintf(con, conlen, "file:%s", x->path_con);
+	memcpy(argv, base, sizeof(base));
+	return n;
+}
+
 /* ---- the symbol boot ---------------------------------------------------- */
 
 static int symbol_boot(struct kc_ctx *x, char **text)
 {
 	char append[] = "console=ttyAMA0 nokaslr quiet panic=-1 rdinit=/init";
-	char mem[] = "1G", con[PATH_MAX + 32];
-	char *argv[] = {
-		(char *)x->o.qemu, "-M", "virt", "-cpu", (char *)x->o.cpu,
-		"-smp", "1", "-m", mem, "-display", "none", "-nic", "none",
-		"-no-reboot", "-monitor", "none", "-serial", con,
-		"-kernel", x->img.path, "-initrd", x->path_cpio,
-		"-append", append, NULL,
-	};
+	char mem[32], con[PATH_MAX + 32], *argv[32];
 	double deadline = mb_now() + x->o.timeout;
 	struct kc_proc p;
-	int ret;
+	int ret, n;
 
-	snprintf(con, sizeof(con), "file:%s", x->path_con);
+	n = qemu_argv(x, 1024, argv, mem, sizeof(mem), con, sizeof(con));
+	argv[n++] = "-kernel";
+	argv[n++] = x->img.path;
+	argv[n++] = "-initrd";
+	argv[n++] = x->path_cpio;
+	argv[n++] = "-append";
+	argv[n++] = append;
+	argv[n] = NULL;
 	ret = kc_cpio_write(x->path_cpio, kc_init_blob,
 			    kc_init_blob_end - kc_init_blob, x->err,
 			    sizeof(x->err));
@@ -378,9 +345,9 @@ static int symbol_boot(struct kc_ctx *x, char **text)
 		}
 		usleep(100000);
 	}
-	if (!p.exited) {
+	if (!p.c.reaped) {
 		proc_stop(&p);
-		*text = slurp(x->path_con, NULL);
+		*text = mb_read_file(x->path_con, 0, NULL);
 		if (*text && strstr(*text, "MBSYM-END"))
 			return 0;
 		free(*text);
@@ -390,7 +357,7 @@ static int symbol_boot(struct kc_ctx *x, char **text)
 			       x->o.timeout);
 	}
 	proc_stop(&p);
-	*text = slurp(x->path_con, NULL);
+	*text = mb_read_file(x->path_con, 0, NULL);
 	if (!*text || !strstr(*text, "MBSYM-END")) {
 		free(*text);
 		*text = NULL;
@@ -405,11 +372,19 @@ static int symbol_boot(struct kc_ctx *x, char **text)
 /* FUNC symbols of an ELF (with their sizes); else a System.map's text
  * symbols.  Only for the per-function split: failures just leave it
  * empty. */
+static int add_func(void *ctx, const GElf_Sym *sym, const char *name)
+{
+	if (*name && GELF_ST_TYPE(sym->st_info) == STT_FUNC &&
+	    sym->st_value && sym->st_size)
+		kc_funcs_add(ctx, sym->st_value, sym->st_value + sym->st_size,
+			     name);
+	return 0;
+}
+
 static void elf_funcs(const char *path, struct kc_funcs *fs)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	Elf *e;
-	Elf_Scn *scn = NULL;
 
 	if (fd < 0)
 		return;
@@ -422,33 +397,13 @@ static void elf_funcs(const char *path, struct kc_funcs *fs)
 		if (e)
 			elf_end(e);
 		close(fd);
-		text = slurp(path, &len);
+		text = mb_read_file(path, 0, &len);
 		if (text)
 			kc_funcs_parse(text, len, fs);
 		free(text);
 		return;
 	}
-	while ((scn = elf_nextscn(e, scn))) {
-		GElf_Shdr sh;
-		Elf_Data *d;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB ||
-		    !sh.sh_entsize)
-			continue;
-		d = elf_getdata(scn, NULL);
-		for (size_t i = 0; d && i < sh.sh_size / sh.sh_entsize; i++) {
-			GElf_Sym sym;
-			const char *n;
-
-			if (!gelf_getsym(d, i, &sym))
-				break;
-			n = elf_strptr(e, sh.sh_link, sym.st_name);
-			if (n && *n && GELF_ST_TYPE(sym.st_info) == STT_FUNC &&
-			    sym.st_value && sym.st_size)
-				kc_funcs_add(fs, sym.st_value,
-					     sym.st_value + sym.st_size, n);
-		}
-	}
+	kc_elf_each_sym(e, add_func, fs);
 	elf_end(e);
 	close(fd);
 	kc_funcs_sort(fs);
@@ -471,7 +426,7 @@ static int get_symbols(struct kc_ctx *x)
 		cache_dir(dir, sizeof(dir));
 		snprintf(path, sizeof(path), "%s/%016" PRIx64 ".v2.map", dir,
 			 x->img.hash);
-		text = slurp(path, &len);
+		text = mb_read_file(path, 0, &len);
 		if (!text) {
 			ret = symbol_boot(x, &text);
 			if (ret)
@@ -615,22 +570,16 @@ static int run_kernel(struct kc_ctx *x)
 		.entry_floor = MB_RAM_BASE + 0x200000,
 	};
 	char mem[32], append[256], con[PATH_MAX + 32], gdb[PATH_MAX + 64];
-	char trace[PATH_MAX + 16], cmd[64], rep[512], *buf;
-	char *argv[] = {
-		(char *)x->o.qemu, "-M", "virt", "-cpu", (char *)x->o.cpu,
-		"-smp", "1", "-m", mem, "-display", "none", "-nic", "none",
-		"-no-reboot", "-monitor", "none", "-serial", con,
-		"-kernel", x->img.path, "-append", append,
-		"-gdb", gdb, "-S", "-d", "in_asm,exec,nochain", "-D", trace,
-		NULL,
-	};
+	char trace[PATH_MAX + 16], cmd[64], rep[512], *buf, *argv[40];
 	double t0 = mb_now(), deadline = t0 + x->o.timeout;
 	struct kc_trace *t = kc_trace_new(&w);
 	struct kc_rsp rsp = { .fd = -1 };
-	struct kc_proc p = { .pid = -1, .err_fd = -1 };
+	struct kc_proc p = {
+		.c = { .pid = -1, .out_fd = -1, .err_fd = -1 },
+	};
 	bool stopped = false, read_back = false;
 	double next_look = t0 + 1;
-	int fifo = -1, ret;
+	int fifo = -1, ret, n;
 
 	buf = malloc(1 << 20);
 	if (!t || !buf) {
@@ -640,13 +589,25 @@ static int run_kernel(struct kc_ctx *x)
 	}
 	if (x->kfuncs.nr)
 		kc_trace_set_funcs(t, &x->kfuncs);
-	snprintf(mem, sizeof(mem), "%lluM", (unsigned long long)x->ram_mib);
 	snprintf(append, sizeof(append), KC_BANNER_CMD,
 		 mb_rodata_name(x->o.rodata));
-	snprintf(con, sizeof(con), "file:%s", x->path_con);
 	snprintf(gdb, sizeof(gdb), "unix:%s,server=on,wait=off",
 		 x->path_sock);
 	snprintf(trace, sizeof(trace), "%s", x->path_fifo);
+	n = qemu_argv(x, x->ram_mib, argv, mem, sizeof(mem), con,
+		      sizeof(con));
+	argv[n++] = "-kernel";
+	argv[n++] = x->img.path;
+	argv[n++] = "-append";
+	argv[n++] = append;
+	argv[n++] = "-gdb";
+	argv[n++] = gdb;
+	argv[n++] = "-S";
+	argv[n++] = "-d";
+	argv[n++] = "in_asm,exec,nochain";
+	argv[n++] = "-D";
+	argv[n++] = trace;
+	argv[n] = NULL;
 	unlink(x->path_fifo);
 	ret = open_fifo(x, &fifo);
 	if (!ret)
@@ -770,8 +731,7 @@ static int run_kernel(struct kc_ctx *x)
 	ret = 0;
 out:
 	kc_rsp_close(&rsp);
-	if (p.pid > 0)
-		proc_stop(&p);
+	proc_stop(&p);
 	if (fifo >= 0)
 		close(fifo);
 	unlink(x->path_fifo);
@@ -783,12 +743,27 @@ out:
 
 /* ---- the mapbench side ---------------------------------------------- */
 
+struct sym_want {
+	const char *name;
+	uint64_t *val;
+};
+
+static int find_sym(void *ctx, const GElf_Sym *sym, const char *name)
+{
+	struct sym_want *w = ctx;
+
+	if (strcmp(name, w->name))
+		return 0;
+	*w->val = sym->st_value;
+	return 1;
+}
+
 static int elf_symbol(const char *path, const char *name, uint64_t *val,
 		      char *err, size_t errlen)
 {
+	struct sym_want want = { name, val };
 	int fd = open(path, O_RDONLY | O_CLOEXEC), found = 0;
 	Elf *e;
-	Elf_Scn *scn = NULL;
 
 	if (fd < 0)
 		return mb_errf(MB_EXIT_USAGE, err, errlen,
@@ -796,30 +771,10 @@ static int elf_symbol(const char *path, const char *name, uint64_t *val,
 			       strerror(errno));
 	elf_version(EV_CURRENT);
 	e = elf_begin(fd, ELF_C_READ, NULL);
-	while (e && !found && (scn = elf_nextscn(e, scn))) {
-		GElf_Shdr sh;
-		Elf_Data *d;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB ||
-		    !sh.sh_entsize)
-			continue;
-		d = elf_getdata(scn, NULL);
-		for (size_t i = 0; d && i < sh.sh_size / sh.sh_entsize; i++) {
-			GElf_Sym s;
-			const char *n;
-
-			if (!gelf_getsym(d, i, &s))
-				break;
-			n = elf_strptr(e, sh.sh_link, s.st_name);
-			if (n && !strcmp(n, name)) {
-				*val = s.st_value;
-				found = 1;
-				break;
-			}
-		}
-	}
-	if (e)
+	if (e) {
+		found = kc_elf_each_sym(e, find_sym, &want);
 		elf_end(e);
+	}
 	close(fd);
 	if (!found)
 		return mb_errf(MB_EXIT_USAGE, err, errlen,
@@ -870,26 +825,27 @@ static int run_guest(struct kc_ctx *x, bool traced)
 {
 	char mem[32], con[PATH_MAX + 32], trace[PATH_MAX + 16];
 	char loader[PATH_MAX + 96], rep[256], *buf = NULL;
-	char *argv[40] = {
-		(char *)x->o.qemu, "-M", "virt", "-cpu", (char *)x->o.cpu,
-		"-smp", "1", "-m", mem, "-display", "none", "-nic", "none",
-		"-no-reboot", "-monitor", "none", "-serial", con,
-		"-kernel", (char *)x->o.guest, "-device", loader,
-	};
+	char *argv[40];
 	double t0 = mb_now(), deadline = t0 + x->o.timeout;
-	struct kc_proc p = { .pid = -1, .err_fd = -1 };
+	struct kc_proc p = {
+		.c = { .pid = -1, .out_fd = -1, .err_fd = -1 },
+	};
 	struct kc_trace *t = NULL;
-	int fifo = -1, ret, n = 22;
+	int fifo = -1, ret, n;
 	uint64_t entry = 0;
 
 	if (strchr(x->path_params, ','))
 		return mb_errf(MB_EXIT_VMM, x->err, sizeof(x->err),
 			       "TMPDIR must not contain a comma");
-	snprintf(mem, sizeof(mem), "%lluM", (unsigned long long)x->ram_mib);
-	snprintf(con, sizeof(con), "file:%s", x->path_con);
 	snprintf(loader, sizeof(loader),
 		 "loader,file=%s,addr=0x%lx,force-raw=on", x->path_params,
 		 (unsigned long)MB_PARAMS_GPA);
+	n = qemu_argv(x, x->ram_mib, argv, mem, sizeof(mem), con,
+		      sizeof(con));
+	argv[n++] = "-kernel";
+	argv[n++] = (char *)x->o.guest;
+	argv[n++] = "-device";
+	argv[n++] = loader;
 	ret = write_params(x, !traced);
 	if (ret)
 		return ret;
@@ -978,8 +934,7 @@ static int run_guest(struct kc_ctx *x, bool traced)
 	}
 	ret = 0;
 out:
-	if (p.pid > 0)
-		proc_stop(&p);
+	proc_stop(&p);
 	if (fifo >= 0)
 		close(fifo);
 	unlink(x->path_fifo);
@@ -993,7 +948,7 @@ static int guest_console(struct kc_ctx *x)
 {
 	struct mb_params p;
 	size_t len;
-	char *c = slurp(x->path_con, &len), *line, *save = NULL;
+	char *c = mb_read_file(x->path_con, 0, &len), *line, *save = NULL;
 	bool have_rec = false, in_map = false, map_end = false;
 	int ret = 0;
 
@@ -1375,15 +1330,15 @@ static int write_json(const struct kc_ctx *x, const char *sname,
 	json_t *m = record(x, false, sname, ndiff);
 	char *a = json_dumps(k, JSON_COMPACT | JSON_SORT_KEYS);
 	char *b = json_dumps(m, JSON_COMPACT | JSON_SORT_KEYS);
-	char err[MB_ERRLEN], *all = NULL;
+	char err[MB_ERRLEN] = "", *all = NULL;
 	int ret = MB_EXIT_VMM;
 
 	if (a && b && asprintf(&all, "%s\n%s\n", a, b) > 0)
 		ret = mb_write_atomic(x->o.json, all, strlen(all), err,
 				      sizeof(err)) ? MB_EXIT_VMM : 0;
 	if (ret)
-		fprintf(stderr, "mapbench kernel-check: cannot write %s\n",
-			x->o.json);
+		fprintf(stderr, "mapbench: %s\n", err[0] ? err :
+			"cannot write the JSON file: out of memory");
 	free(all);
 	free(a);
 	free(b);
@@ -1400,25 +1355,25 @@ const char mb_kernel_check_usage[] =
 "                    [--strategy NAME] [--cpu MODEL] [--json FILE]\n"
 "                    [--timeout SECONDS] [--qemu PATH] [--guest ELF] [-v]\n";
 
-static int usage_err(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "mapbench kernel-check: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n");
-	return MB_EXIT_USAGE;
-}
-
-/* The JSON file must be creatable: its directory writable, not a dir.
- * Checked before anything runs; exit 2 like `run` (README). */
+/*
+ * The JSON file must be a file name as mb_write_atomic() takes it (exit
+ * 1) and creatable: its directory writable, not a dir (exit 2, as what
+ * `run` cannot write, README).  Checked before anything runs.
+ */
 static int check_output(const char *path)
 {
-	char d[PATH_MAX];
+	char d[PATH_MAX], err[MB_ERRLEN];
 	struct stat st;
-	bool dir = !stat(path, &st) && S_ISDIR(st.st_mode);
+	bool dir;
 
+	if (mb_check_file_name(path, err, sizeof(err))) {
+		fprintf(stderr, "mapbench: %s\n", err);
+		return MB_EXIT_USAGE;
+	}
+	dir = !stat(path, &st) && S_ISDIR(st.st_mode);
 	snprintf(d, sizeof(d), "%s", path);
 	if (dir || access(dirname(d), W_OK | X_OK)) {
-		fprintf(stderr, "mapbench kernel-check: cannot write %s: %s\n",
+		fprintf(stderr, "mapbench: cannot write %s: %s\n",
 			path, dir ? "a directory" :
 			"its directory is not writable");
 		return MB_EXIT_VMM;
@@ -1470,8 +1425,8 @@ static int parse_opts(int argc, char **argv, struct kc_opts *o)
 		case 'm':
 			if (mb_parse_size(optarg, &o->bank.size) ||
 			    o->bank.size < MB_MIN_RAM || o->bank.size & 0xfffff)
-				return usage_err("--mem %s: a size of at least 64M, whole MiB",
-						 optarg);
+				mb_die("--mem %s: a size of at least 64M, whole MiB",
+				       optarg);
 			o->bank.base = MB_RAM_BASE;
 			break;
 		case 'l': {
@@ -1481,18 +1436,18 @@ static int parse_opts(int argc, char **argv, struct kc_opts *o)
 			o->layout = optarg;
 			if (mb_layout_resolve(optarg, "configs/layouts", b, &nr,
 					      err, sizeof(err)))
-				return usage_err("--layout: %s", err);
+				mb_die("--layout: %s", err);
 			if (nr != 1 || b[0].base != MB_RAM_BASE)
-				return usage_err("--layout %s: QEMU virt has one RAM bank at 0x40000000",
-						 optarg);
+				mb_die("--layout %s: QEMU virt has one RAM bank at 0x40000000",
+				       optarg);
 			o->bank = b[0];
 			break;
 		}
 		case 'r':
 			v = mb_rodata_from_name(optarg);
 			if (v < 0)
-				return usage_err("--rodata %s: full, on or off",
-						 optarg);
+				mb_die("--rodata %s: full, on or off",
+				       optarg);
 			o->rodata = v;
 			break;
 		case 'y':
@@ -1501,8 +1456,8 @@ static int parse_opts(int argc, char **argv, struct kc_opts *o)
 		case 's':
 			v = mb_strategy_from_name(optarg);
 			if (v < 0)
-				return usage_err("unknown strategy '%s' (mapbench list shows them)",
-						 optarg);
+				mb_die("unknown strategy '%s' (mapbench list shows them)",
+				       optarg);
 			o->strategy = v;
 			break;
 		case 'c':
@@ -1513,8 +1468,8 @@ static int parse_opts(int argc, char **argv, struct kc_opts *o)
 			break;
 		case 't':
 			if (mb_parse_uint(optarg, 1, 86400, &ul))
-				return usage_err("--timeout %s: 1..86400 seconds",
-						 optarg);
+				mb_die("--timeout %s: 1..86400 seconds",
+				       optarg);
 			o->timeout = ul;
 			break;
 		case 'q':
@@ -1534,9 +1489,9 @@ static int parse_opts(int argc, char **argv, struct kc_opts *o)
 		}
 	}
 	if (optind < argc)
-		return usage_err("unexpected argument '%s'", argv[optind]);
+		mb_die("unexpected argument '%s'", argv[optind]);
 	if (!o->kernel)
-		return usage_err("%s", "--kernel IMAGE is required");
+		mb_die("--kernel IMAGE is required");
 	if (!o->bank.size) {
 		o->bank.base = MB_RAM_BASE;
 		o->bank.size = 1ULL << 30;
@@ -1544,8 +1499,8 @@ static int parse_opts(int argc, char **argv, struct kc_opts *o)
 	if (!o->guest)
 		o->guest = mb_default_guest();
 	if (access(o->guest, R_OK))
-		return usage_err("no mapbench guest at %s (make guest, or --guest)",
-				 o->guest);
+		mb_die("no mapbench guest at %s (make guest, or --guest)",
+		       o->guest);
 	if (o->json)
 		return check_output(o->json);
 	return 0;
@@ -1596,7 +1551,7 @@ int mb_cmd_kernel_check(int argc, char **argv)
 		ret = write_json(x, sname, ndiff);
 out:
 	if (ret && x->err[0])
-		fprintf(stderr, "mapbench kernel-check: %s\n", x->err);
+		fprintf(stderr, "mapbench: %s\n", x->err);
 	clean_tmp(x);
 	kc_image_close(&x->img);
 	kc_map_free(&x->k.map);

@@ -8,6 +8,7 @@
 #ifndef MAPBENCH_KCHECK_H
 #define MAPBENCH_KCHECK_H
 
+#include <gelf.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -55,6 +56,10 @@ struct kc_syms {
 int kc_image_open(const char *path, struct kc_image *img, char *err,
 		  size_t errlen);
 void kc_image_close(struct kc_image *img);
+/* Each named symbol of e's symbol tables to fn, until fn returns
+ * nonzero; returns that, else 0. */
+int kc_elf_each_sym(Elf *e, int (*fn)(void *ctx, const GElf_Sym *sym,
+				      const char *name), void *ctx);
 /* Check a buffer's start: 0 raw arm64 Image, 1 gzip, -1 neither. */
 int kc_image_kind(const unsigned char *b, size_t n);
 /* "Linux version X ..." found in buf: X into out. */

@@ -19,19 +19,9 @@
 
 #include "mapbench.h"
 #include "kcheck.h"
+#include "util.h"
 
 static const char hexd[] = "0123456789abcdef";
-
-static int hexv(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 int kc_rsp_encode(const char *payload, char *out, size_t outlen)
 {
@@ -77,8 +67,8 @@ int kc_rsp_decode(const char *in, size_t n, char *out, size_t outlen,
 		i++;
 	if (i + 3 > n)
 		return 0;
-	hi = hexv(in[i + 1]);
-	lo = hexv(in[i + 2]);
+	hi = mb_hexval((unsigned char)in[i + 1]);
+	lo = mb_hexval((unsigned char)in[i + 2]);
 	for (size_t j = start; j < i; j++)
 		sum += (unsigned char)in[j];
 	if (hi < 0 || lo < 0 || (unsigned int)(hi << 4 | lo) != (sum & 255))
@@ -105,16 +95,13 @@ int kc_rsp_decode(const char *in, size_t n, char *out, size_t outlen,
 
 int kc_hex_le64(const char *hex, uint64_t *v)
 {
+	unsigned char b[8];
 	uint64_t x = 0;
 
-	for (int i = 0; i < 8; i++) {
-		int hi = hexv(hex[2 * i]), lo = hi < 0 ? -1 :
-			 hexv(hex[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return -1;
-		x |= (uint64_t)(hi << 4 | lo) << (8 * i);
-	}
+	if (mb_hex_decode(hex, 16, b, sizeof(b)))
+		return -1;
+	for (int i = 0; i < 8; i++)
+		x |= (uint64_t)b[i] << (8 * i);
 	*v = x;
 	return 0;
 }
@@ -244,13 +231,8 @@ int kc_rsp_read_mem(struct kc_rsp *r, uint64_t addr, void *buf, size_t len,
 		if (kc_rsp_cmd(r, cmd, rep, sizeof(rep), deadline) ||
 		    strlen(rep) != 2 * n)
 			return -1;
-		for (size_t i = 0; i < n; i++) {
-			int hi = hexv(rep[2 * i]), lo = hexv(rep[2 * i + 1]);
-
-			if (hi < 0 || lo < 0)
-				return -1;
-			b[i] = hi << 4 | lo;
-		}
+		if (mb_hex_decode(rep, 2 * n, b, n))
+			return -1;
 		b += n;
 		addr += n;
 		len -= n;

@@ -79,7 +79,9 @@ done
 for st in $strategies; do
 	point "$st" 16G full
 done
+# rodata=on references: bbml2-blocks' map is v6.10's rodata=on map
 point base 16G on
+point v6.10 16G on
 same_map_as_base 16G full
 # an early KFENCE pool: page-mapped inside a block-mapped linear map
 for st in base v6.10 idmap temp-pgtable bbml2-repaint; do

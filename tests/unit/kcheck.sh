@@ -39,4 +39,15 @@ expect_fail "kernel-check: bad --rodata" 1 "$tmp/o.json" -- \
 	"$MB" kernel-check --kernel "$tmp/notakernel" --rodata maybe
 expect_fail "kernel-check: --kernel missing" 1 "$tmp/o.json" -- \
 	"$MB" kernel-check --mem 1G
+expect_fail "kernel-check: --json DIR/ is not a file name" 1 "$tmp/o.json" -- \
+	"$MB" kernel-check --kernel "$tmp/notakernel" --json "$tmp/"
+# errors read "mapbench: ..." as every command's do
+"$MB" kernel-check --kernel "$tmp/notakernel" 2> "$tmp/neg.err"
+if grep -q '^mapbench: ' "$tmp/neg.err" &&
+   ! grep -q 'kernel-check:' "$tmp/neg.err"; then
+	ok "kernel-check: errors start 'mapbench: '"
+else
+	not_ok "kernel-check: errors start 'mapbench: '"
+	sed 's/^/#   /' "$tmp/neg.err" | head -3
+fi
 tier_done kcheck
