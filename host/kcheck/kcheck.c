@@ -44,7 +44,6 @@
 #include <unistd.h>
 
 #include "mapbench.h"
-#include "analysis/analysis.h"
 #include "cli.h"
 #include "console.h"
 #include "signals.h"
