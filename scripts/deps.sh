@@ -14,12 +14,10 @@
 
 set -euo pipefail
 
-pkgs=(make gcc qemu-system-arm libelf-dev libjansson-dev cpio gnuplot-nox
-      jq clang libclang-rt-dev)
+pkgs=(make gcc qemu-system-arm libelf-dev libjansson-dev zlib1g-dev cpio
+      gnuplot-nox jq clang libclang-rt-dev)
 foreign=
-if [ "$(dpkg --print-architecture)" = arm64 ]; then
-	pkgs+=(zlib1g-dev)
-else
+if [ "$(dpkg --print-architecture)" != arm64 ]; then
 	foreign=arm64
 	pkgs+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	       libelf-dev:arm64 libjansson-dev:arm64 zlib1g-dev:arm64)
