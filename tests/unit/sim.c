@@ -226,12 +226,13 @@ static uint64_t leaf_pa(uint64_t d, int level, uint64_t va)
 	return (d & PTE_ADDR_MASK & ~(span - 1)) | (va & (span - 1));
 }
 
-/* Walk from a table at level with the walker's view: the leaf (and its
- * level), or 0. */
-static uint64_t walk_wv(uint64_t table, int level, uint64_t va, int *lvl)
+/* Walk from a table at level, reading descriptors with rd (the walker's
+ * view or the CPU's): the leaf (and its level), or 0. */
+static uint64_t walk(uint64_t (*rd)(uint64_t pa), uint64_t table, int level,
+		     uint64_t va, int *lvl)
 {
 	for (; level <= 3; level++) {
-		uint64_t d = wv_rd(table + ((va >> shift_of(level)) & 511) * 8);
+		uint64_t d = rd(table + ((va >> shift_of(level)) & 511) * 8);
 
 		if (is_leaf(d, level)) {
 			*lvl = level;
@@ -322,9 +323,10 @@ static uint64_t st_leaf(const struct stale *n, uint64_t va, int *lvl)
 		*lvl = n->level;
 		return n->desc;
 	case ST_TABLE:
-		return walk_wv(n->desc & PTE_ADDR_MASK, n->level + 1, va, lvl);
+		return walk(wv_rd, n->desc & PTE_ADDR_MASK, n->level + 1, va,
+			    lvl);
 	default:
-		return walk_wv(n->desc, 0, va, lvl);
+		return walk(wv_rd, n->desc, 0, va, lvl);
 	}
 }
 
@@ -589,23 +591,12 @@ static struct memo {
 } memo[MEMO_SIZE];
 static uint64_t gen = 1;
 
-/* Walk with the CPU's view (pending stores and TTBR writes applied). */
-static uint64_t walk_cpu(uint64_t table, int level, uint64_t va, int *lvl)
+/* The CPU's view of a descriptor: pending stores applied. */
+static uint64_t cpu_rd(uint64_t pa)
 {
-	for (; level <= 3; level++) {
-		uint64_t *w = sim_phys(table + ((va >> shift_of(level)) & 511) *
-				       8);
-		uint64_t d = w ? *w : 0;
+	uint64_t *w = sim_phys(pa);
 
-		if (is_leaf(d, level)) {
-			*lvl = level;
-			return d;
-		}
-		if (!is_table(d, level))
-			return 0;
-		table = d & PTE_ADDR_MASK;
-	}
-	return 0;
+	return w ? *w : 0;
 }
 
 /*
@@ -621,10 +612,11 @@ static uint64_t intended(uint64_t va)
 
 	if (va >= fix_to_virt(__end_of_fixed_addresses - 1) &&
 	    va < FIXADDR_TOP) {
-		d = walk_cpu(lay.bm_pte_pa, 3, va, &level);
+		d = walk(cpu_rd, lay.bm_pte_pa, 3, va, &level);
 		return d ? leaf_pa(d, 3, va) : FAULT;
 	}
-	d = walk_cpu(ttbr_pending[n] ? ttbr_next[n] : ttbr[n], 0, va, &level);
+	d = walk(cpu_rd, ttbr_pending[n] ? ttbr_next[n] : ttbr[n], 0, va,
+		 &level);
 	return d ? leaf_pa(d, level, va) : FAULT;
 }
 
@@ -649,7 +641,7 @@ static uint64_t translate(uint64_t va)
 		if (m->gen == gen && m->vpn == va >> PAGE_SHIFT) {
 			pa = (m->ppn << PAGE_SHIFT) | (va & ~PAGE_MASK);
 		} else {
-			d = walk_wv(ttbr[va >> 48 ? 1 : 0], 0, va, &level);
+			d = walk(wv_rd, ttbr[va >> 48 ? 1 : 0], 0, va, &level);
 			if (d) {
 				pa = leaf_pa(d, level, va);
 				*m = (struct memo){ va >> PAGE_SHIFT,
