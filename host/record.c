@@ -206,10 +206,10 @@ static const char *check_done(const struct mb_result *r,
 		return "result record allocator state out of range";
 	if (r->verify.pages_checked > (ram_top(p) - p->banks[0].base) / 4096)
 		return "result record verify counts out of range";
-	why = check_units(r, p);
+	why = check_iters(r, p);
 	if (why)
 		return why;
-	return check_iters(r, p);
+	return check_units(r, p);
 }
 
 int mb_record_check(const void *raw, size_t len, const struct mb_params *p,

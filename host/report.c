@@ -455,8 +455,6 @@ static void put_options(struct jctx *c, json_t *root,
 	put_str(c, o, "backing", mb_backing_name(opts, buf, sizeof(buf)));
 	put_str(c, o, "prefault", mb_prefault_name(opts->prefault));
 	put(c, o, "pmu", json_boolean(opts->pmu));
-	put(c, o, "calibrate", json_boolean(!(opts->params.flags &
-						MB_PF_NO_CALIBRATE)));
 	if (opts->set & MB_SET_CPU)
 		put(c, o, "cpu", json_integer(opts->cpu));
 	else
