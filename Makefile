@@ -68,6 +68,8 @@ GUEST_SRCS	:= guest/entry.S guest/main.c guest/console.c \
 		   guest/idmap.c guest/verify.c guest/string.c guest/tramp.S
 # kernel-check: the final map as runs on the console
 GUEST_SRCS	+= guest/mapdump.c
+# unit costs and the floor, after verification
+GUEST_SRCS	+= guest/calibrate.c
 GUEST_OBJS	:= $(patsubst guest/%,$(BUILD)/guest/%.o,$(GUEST_SRCS))
 
 # ---- host sources, by layer (docs/ARCHITECTURE.md draws the includes) ---

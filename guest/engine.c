@@ -1243,3 +1243,20 @@ void ENGINE(map_mem)(struct mb_mm *mm)
 		mb_panic(MB_ST_UNSUPPORTED, __LINE__);
 	}
 }
+
+/*
+ * Unit costs (guest/calibrate.c), outside the timed window: the engine's
+ * own __set_fixmap() map + unmap pair on FIX_PTE (set_pte()'s dsb ishst;
+ * isb, then the clear's tlbi vaale1is; dsb ish; isb), and one
+ * page-table allocation through its memblock path.
+ */
+void ENGINE(unit_fixmap_pair)(struct mb_mm *mm, u64 pa)
+{
+	set_fixmap_offset(&S_BASE, mm, FIX_PTE, pa);
+	clear_fixmap(&S_BASE, mm, FIX_PTE);
+}
+
+u64 ENGINE(unit_pgtable_alloc)(struct mb_mm *mm)
+{
+	return early_pgtable_alloc(mm, PAGE_SHIFT);
+}

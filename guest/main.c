@@ -280,5 +280,8 @@ void __noreturn mb_main(void)
 			  " (counting pass differs)");
 	if (prm.flags & MB_PF_MAPDUMP)
 		mb_mapdump(&mm);
+	/* after verification and the digest: scratch pages, the fixmap */
+	if (!(prm.flags & MB_PF_NO_CALIBRATE))
+		mb_calibrate(&mm, &mblk, r, prm.flags & MB_PF_PMU);
 	mb_finish(r);
 }

@@ -22,4 +22,10 @@ void mb_result_emit(const struct mb_result *r, const struct mb_params *p);
 void __noreturn mb_finish(struct mb_result *r);
 void __noreturn mb_power_off(void);
 
+struct mb_mm;
+struct mb_memblock;
+/* Unit costs and the floor into r (guest/calibrate.c). */
+void mb_calibrate(struct mb_mm *mm, struct mb_memblock *mblk,
+		  struct mb_result *r, int pmu);
+
 #endif

@@ -28,6 +28,7 @@ const char mb_run_usage[] =
 "                    [--kfence[=SIZE]] [--backing anon|thp|hugetlb[:SIZE]]\n"
 "                    [--prefault none|host|guest] [--cpu N] [--pmu]\n"
 "                    [--iterations K] [--repeat N] [--window-exits]\n"
+"                    [--no-calibrate]\n"
 "                    [--inject fault|early-fault|hang|bad-record]\n"
 "                    [-v|--verbose] [-h|--help]\n";
 

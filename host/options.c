@@ -384,6 +384,9 @@ static int parse_opt(int c, const char *arg, struct mb_run_opts *o,
 	case 'W':
 		o->window_exits = 1;
 		break;
+	case 'C':
+		p->flags |= MB_PF_NO_CALIBRATE;
+		break;
 	}
 	return 0;
 }
@@ -459,6 +462,7 @@ int mb_run_opts_parse(int argc, char **argv, const struct mb_run_env *env,
 		{ "repeat", required_argument, 0, 'R' },
 		{ "iterations", required_argument, 0, 'I' },
 		{ "window-exits", no_argument, 0, 'W' },
+		{ "no-calibrate", no_argument, 0, 'C' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};

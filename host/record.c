@@ -131,10 +131,63 @@ static const char *check_iters(const struct mb_result *r,
 	return NULL;
 }
 
+/*
+ * Unit costs and the floor: all zero with --no-calibrate; otherwise
+ * every unit measured (rounds as the ABI fixes them, reps in range,
+ * min <= median <= max, nonzero), a counter step within a second, and
+ * the floor exactly this run's tables at the cheaper way to write one.
+ */
+static const char *check_units(const struct mb_result *r,
+			       const struct mb_params *p)
+{
+	const struct mb_counts *n = &r->counts;
+	uint64_t tables, page;
+
+	if (p->flags & MB_PF_NO_CALIBRATE) {
+		static const struct mb_unit zero;
+
+		if (r->calibrated || r->cnt_res || r->floor_tables ||
+		    r->floor_ticks)
+			return "result record has unit costs it was not asked for";
+		for (unsigned int i = 0; i < MB_NR_UNITS; i++)
+			if (memcmp(&r->units[i], &zero, sizeof(zero)))
+				return "result record has unit costs it was not asked for";
+		return NULL;
+	}
+	if (r->calibrated != 1)
+		return "result record has no unit costs";
+	if (!r->cnt_res || r->cnt_res > r->cntfrq)
+		return "result record counter resolution out of range";
+	for (unsigned int i = 0; i < MB_NR_UNITS; i++) {
+		const struct mb_unit *u = &r->units[i];
+
+		if (u->rounds != MB_CAL_ROUNDS || !u->reps ||
+		    u->reps > MB_CAL_MAX_REPS || (u->reps & (u->reps - 1)))
+			return "result record unit cost repetitions out of range";
+		if (!u->min_pt || u->min_pt > u->median_pt ||
+		    u->median_pt > u->max_pt ||
+		    u->max_pt > r->cntfrq * MB_CAL_PICO)
+			return "result record unit cost out of range";
+		if (!r->pmu && u->median_pc)
+			return "result record has unit cycles without the PMU";
+	}
+	tables = n->tables_l0 + n->tables_l1 + n->tables_l2 + n->tables_l3;
+	page = r->units[MB_UNIT_zero_page].median_pt;
+	if (r->units[MB_UNIT_table_write].median_pt < page)
+		page = r->units[MB_UNIT_table_write].median_pt;
+	if (r->floor_tables != tables ||
+	    tables > (ram_top(p) - p->banks[0].base) / 4096 ||
+	    r->floor_ticks != (unsigned __int128)tables * page / MB_CAL_PICO)
+		return "result record floor does not match its tables";
+	return NULL;
+}
+
 /* Consistency of a completed record with what the host asked for. */
 static const char *check_done(const struct mb_result *r,
 			      const struct mb_params *p)
 {
+	const char *why;
+
 	if (r->nr_banks != p->nr_banks ||
 	    memcmp(r->banks, p->banks, sizeof(r->banks[0]) * p->nr_banks))
 		return "result record describes other RAM banks";
@@ -153,7 +206,10 @@ static const char *check_done(const struct mb_result *r,
 		return "result record allocator state out of range";
 	if (r->verify.pages_checked > (ram_top(p) - p->banks[0].base) / 4096)
 		return "result record verify counts out of range";
-	return check_iters(r, p);
+	why = check_iters(r, p);
+	if (why)
+		return why;
+	return check_units(r, p);
 }
 
 int mb_record_check(const void *raw, size_t len, const struct mb_params *p,

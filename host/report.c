@@ -294,6 +294,59 @@ static void put_iters(struct jctx *c, json_t *timing,
 	}
 }
 
+static const char *const unit_names[MB_NR_UNITS] = {
+#define MB_UNIT_NAME(name) [MB_UNIT_##name] = #name,
+	MB_UNIT_LIST(MB_UNIT_NAME)
+#undef MB_UNIT_NAME
+};
+
+/*
+ * Unit costs (calibration.units) and the floor (calibration.floor),
+ * measured in the guest after verification; absent with --no-calibrate.
+ * Per op: picoticks (10^-6 ticks) as recorded, and ticks as a real.
+ */
+static void put_units(struct jctx *c, json_t *root, const struct mb_result *r)
+{
+	json_t *cal, *units, *o;
+
+	if (!r->calibrated)
+		return;
+	cal = sub(c, root, "calibration");
+	if (!cal)
+		return;
+	put_u64(c, cal, "cntfrq", r->cntfrq);
+	put_u64(c, cal, "resolution_ticks", r->cnt_res);
+	put(c, cal, "rounds", json_integer(MB_CAL_ROUNDS));
+	put(c, cal, "min_round_ticks", json_integer(MB_CAL_MIN_TICKS));
+	units = sub(c, cal, "units");
+	for (unsigned int i = 0; units && i < MB_NR_UNITS; i++) {
+		const struct mb_unit *u = &r->units[i];
+
+		o = sub(c, units, unit_names[i]);
+		if (!o)
+			break;
+		put_u64(c, o, "picoticks", u->median_pt);
+		put_u64(c, o, "min_picoticks", u->min_pt);
+		put_u64(c, o, "max_picoticks", u->max_pt);
+		put(c, o, "ticks", json_real((double)u->median_pt /
+					     MB_CAL_PICO));
+		if (r->cntfrq)
+			put(c, o, "ns", json_real((double)u->median_pt *
+						  1e3 / r->cntfrq));
+		if (r->pmu)
+			put_u64(c, o, "picocycles", u->median_pc);
+		put(c, o, "reps", json_integer(u->reps));
+		put(c, o, "rounds", json_integer(u->rounds));
+	}
+	o = sub(c, cal, "floor");
+	if (!o)
+		return;
+	put_u64(c, o, "tables", r->floor_tables);
+	put_u64(c, o, "bytes", r->floor_tables * 4096);
+	put_u64(c, o, "ticks", r->floor_ticks);
+	put(c, o, "ns", ns_json(r->floor_ticks, r->cntfrq));
+}
+
 static void put_record(struct jctx *c, json_t *root, const struct mb_result *r)
 {
 	uint64_t ticks = r->t_end - r->t_start;
@@ -338,6 +391,8 @@ static void put_record(struct jctx *c, json_t *root, const struct mb_result *r)
 		}
 		put_iters(c, o, r);
 	}
+
+	put_units(c, root, r);
 
 	o = sub(c, root, "counts");
 	if (o) {

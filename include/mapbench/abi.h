@@ -17,7 +17,7 @@
 #define MB_UL(x)	x##UL
 #endif
 
-#define MB_ABI_VERSION		4
+#define MB_ABI_VERSION		5
 
 /*
  * Guest-physical memory map (the QEMU "virt" machine's, so the same ELF
@@ -63,6 +63,7 @@
 #define MB_PF_MAPDUMP		(1u << 4)	/* print the final linear map
 						 * as runs (MBMAP lines) after
 						 * verification */
+#define MB_PF_NO_CALIBRATE	(1u << 5)	/* no unit costs, no floor */
 /* Test hooks: the guest misbehaves on purpose, so the host's handling of
  * a faulting, hanging or lying guest is tested for real. */
 #define MB_PF_INJECT_FAULT	(1u << 8)	/* load from an unmapped VA */
@@ -123,7 +124,35 @@
 	X(leaf_stores)			\
 	X(table_stores)
 
+/*
+ * Unit costs, measured in the guest after verification (never in the
+ * timed window): one entry per operation, in this order.  table_write
+ * is the floor's unit: one table page zeroed with DC ZVA and filled with
+ * stp pairs of descriptors.
+ */
+#define MB_UNIT_LIST(X)			\
+	X(fixmap_pair)			\
+	X(dsb_ishst_isb)		\
+	X(dsb_ishst)			\
+	X(isb)				\
+	X(pte_store)			\
+	X(zero_page)			\
+	X(pgtable_alloc)		\
+	X(table_write)
+
+#define MB_CAL_ROUNDS		7	/* rounds per unit, median taken */
+#define MB_CAL_MIN_TICKS	1000	/* a round lasts at least this */
+#define MB_CAL_MAX_REPS		(1u << 24)
+#define MB_CAL_PICO		1000000ULL	/* picoticks per tick */
+
 #ifndef __ASSEMBLER__
+
+enum mb_unit_id {
+#define MB_UNIT_ENUM(name) MB_UNIT_##name,
+	MB_UNIT_LIST(MB_UNIT_ENUM)
+#undef MB_UNIT_ENUM
+	MB_NR_UNITS
+};
 
 enum mb_strategy {
 #define MB_STRAT_ENUM(id, name, cli, desc) MB_STRAT_##name = id,
@@ -210,6 +239,16 @@ struct mb_exception {
 	uint32_t mmu_on;
 };
 
+/* One operation's cost: per op, in millionths of a tick (cycle). */
+struct mb_unit {
+	uint64_t median_pt;		/* median round, picoticks per op */
+	uint64_t min_pt;		/* fastest round */
+	uint64_t max_pt;		/* slowest round */
+	uint64_t median_pc;		/* PMCCNTR, picocycles (--pmu) */
+	uint32_t reps;			/* ops per round */
+	uint32_t rounds;		/* MB_CAL_ROUNDS */
+};
+
 struct mb_result {
 	uint64_t magic;
 	uint32_t abi_version;
@@ -246,6 +285,13 @@ struct mb_result {
 	uint64_t digest;		/* walk digest of the live linear map */
 	uint64_t digest_counted;	/* same, of the counting pass's tables */
 	struct mb_exception exc;
+	/* unit costs and the floor (MB_PF_NO_CALIBRATE: all zero) */
+	uint32_t calibrated;
+	uint32_t pad2;
+	uint64_t cnt_res;		/* least CNTVCT step seen, ticks */
+	struct mb_unit units[MB_NR_UNITS];
+	uint64_t floor_tables;		/* tables_l0..l3 of the counts */
+	uint64_t floor_ticks;		/* floor_tables x table_write */
 	uint64_t checksum;		/* FNV-1a 64 of all bytes before it */
 };
 

@@ -45,6 +45,17 @@ point() {
 			.verify.temp_tables == .verify.temp_freed and
 			.emulated and .accel == "tcg" and
 			.timing.ticks > 0 and .timing.cntfrq > 0'
+	check "$name: every unit cost and the floor measured, > 0" \
+		json_is "$j" '([.calibration.units[] | select(.picoticks > 0 and
+			  .min_picoticks <= .picoticks and
+			  .picoticks <= .max_picoticks and .rounds == 7)]
+			 | length) == 8 and
+			.calibration.floor.ticks > 0 and
+			.calibration.floor.tables == .counts.tables_l0 +
+			  .counts.tables_l1 + .counts.tables_l2 +
+			  .counts.tables_l3 and
+			.calibration.resolution_ticks > 0 and
+			.calibration.cntfrq == .timing.cntfrq'
 	check "$name: counts and digest equal the unit tier" \
 		same_as_unit "$j" "$SIM"
 	check "$name: summary says EMULATED" grep -q EMULATED "$tmp/out"
@@ -92,6 +103,33 @@ check "KFENCE pool: at the top of RAM, page-mapped" json_is \
 	"$tmp/run-base-1G-on--kfence.json" \
 	'.layout.kfence_end == "0x80000000" and .layout.kfence_size == 2097152
 	 and .counts.tables_l3 >= 1'
+
+# Unit costs: --no-calibrate records none (and the same map); under
+# --deterministic (icount) they are instruction-exact, so two runs agree.
+j=$tmp/cal
+if "$MB" run --accel tcg --mem 1G --no-calibrate --json "$j-none.json" \
+	> /dev/null 2> "$tmp/err"; then
+	check "--no-calibrate: no calibration object, same map as base" \
+		json_is "$j-none.json" '.status == "ok" and
+			(has("calibration") | not)'
+	check "--no-calibrate: same digest as a calibrated run" \
+		same_digest "$j-none.json" "$tmp/run-base-1G-full.json"
+else
+	not_ok "--no-calibrate runs: $(head -1 "$tmp/err")"
+fi
+for i in 1 2; do
+	"$MB" run --deterministic --mem 1G --json "$j-det$i.json" \
+		> /dev/null 2> "$tmp/err" ||
+		not_ok "--deterministic run $i: $(head -1 "$tmp/err")"
+done
+same_calibration() {
+	jq -e --slurpfile b "$2" '.calibration == $b[0].calibration and
+		(.calibration.units | length) == 8 and
+		.calibration.floor.ticks > 0' "$1" > /dev/null 2>&1
+}
+check "--deterministic: identical unit costs and floor on two runs" \
+	same_calibration "$j-det1.json" "$j-det2.json"
+echo "# deterministic unit costs (ticks/op): $(jq -r '[.calibration.units | to_entries[] | "\(.key) \(.value.ticks)"] | join(", ")' "$j-det1.json" 2>/dev/null)"
 
 j=$tmp/neg.json
 head -c 4000 "$GUEST" > "$tmp/corrupt.elf"

@@ -22,6 +22,7 @@
 #include "console.h"
 
 #include "tap.h"
+#include "fake_units.h"
 
 static char tmpdir[256];		/* short: paths built from it fit */
 
@@ -191,6 +192,7 @@ static void fake_record(struct mb_result *r, const struct mb_params *p)
 	memcpy(r->banks, p->banks, sizeof(r->banks));
 	r->digest = 0xdeadbeef;
 	r->digest_counted = 0xdeadbeef;
+	fake_units(r);
 	r->checksum = mb_fnv1a(MB_FNV_OFFSET, r,
 			       offsetof(struct mb_result, checksum));
 }
@@ -415,6 +417,7 @@ static void fake_run(struct mb_run_opts *cfg, struct mb_outcome *out,
 	for (i = 0; i < MB_NR_COUNTERS; i++)
 		counts[i] = 1000 * (i + 1);
 	memcpy(&out->rec.counts, counts, sizeof(counts));
+	fake_units(&out->rec);
 	out->rec.verify.leaves_checked = 11;
 	out->rec.verify.pages_checked = 4194304;
 	out->rec.verify.at_checked = 13;
@@ -508,6 +511,24 @@ static void test_report_json(void)
 	for (size_t k = 0; k < MB_NR_COUNTERS; k++)
 		all &= jint(o, counter_names[k], 1000 * (k + 1));
 	CHECK(all, "report: every counter, by name");
+	o = json_object_get(j, "calibration");
+	b = json_object_get(json_object_get(o, "units"), "isb");
+	CHECK(jint(o, "cntfrq", 62500000) && jint(o, "resolution_ticks", 1) &&
+	      jint(o, "rounds", 7) && jint(o, "min_round_ticks", 1000) &&
+	      json_object_size(json_object_get(o, "units")) == MB_NR_UNITS &&
+	      jint(b, "picoticks", 5000000) &&
+	      jint(b, "min_picoticks", 4999000) &&
+	      jint(b, "max_picoticks", 5001000) &&
+	      json_real_value(json_object_get(b, "ticks")) == 5.0 &&
+	      json_real_value(json_object_get(b, "ns")) == 80.0 &&
+	      jint(b, "reps", 64) && jint(b, "rounds", 7) &&
+	      !json_object_get(b, "picocycles"),
+	      "report: calibration, isb's unit cost exact");
+	/* tables l0..l3 are counters 11..14: 54000 tables x 7 ticks */
+	b = json_object_get(o, "floor");
+	CHECK(jint(b, "tables", 54000) && jint(b, "bytes", 54000LL * 4096) &&
+	      jint(b, "ticks", 378000) && jint(b, "ns", 6048000),
+	      "report: the floor, exact");
 	o = json_object_get(j, "verify");
 	CHECK(jint(o, "leaves_checked", 11) &&
 	      jint(o, "pages_checked", 4194304) &&
@@ -760,7 +781,7 @@ static void test_tcg(void)
 	struct mb_run_opts cfg;
 	struct mb_outcome out;
 	struct mb_result r;
-	char path[512], body[2048], want[600], err[MB_ERRLEN], *hex, *argv;
+	char path[512], body[4096], want[600], err[MB_ERRLEN], *hex, *argv;
 	int before = temps_left(), fds = count_entries("/proc/self/fd"), rc;
 	double t;
 

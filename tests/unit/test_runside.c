@@ -25,6 +25,7 @@
 #define M	(UINT64_C(1) << 20)
 
 #include "tap.h"
+#include "fake_units.h"
 
 static char tmpdir[256];
 
@@ -714,6 +715,11 @@ static void good_record(struct mb_result *r, const struct mb_params *p)
 	r->alloc_pages = 1;
 	r->nr_banks = p->nr_banks;
 	memcpy(r->banks, p->banks, sizeof(r->banks));
+	r->counts.tables_l0 = 1;
+	r->counts.tables_l1 = 2;
+	r->counts.tables_l2 = 3;
+	r->counts.tables_l3 = 40;
+	fake_units(r);
 	seal(r);
 }
 
@@ -777,6 +783,105 @@ static void test_record_iters(void)
 	      "record: exception message, exact");
 }
 
+/* ---- record checks: unit costs and the floor ------------------------- */
+
+static int units_rejected(struct mb_result *r, const struct mb_params *p,
+			  const char *why)
+{
+	struct mb_result out;
+	char err[MB_ERRLEN];
+
+	seal(r);
+	return mb_record_check(r, sizeof(*r), p, &out, err, sizeof(err)) ==
+	       MB_EXIT_GUEST && strstr(err, why);
+}
+
+static void test_record_units(void)
+{
+	struct mb_params p = { .nr_banks = 1 };
+	struct mb_result r, out;
+	char err[MB_ERRLEN];
+
+	p.banks[0] = (struct mb_bank){ MB_RAM_BASE, G };
+	good_record(&r, &p);
+	/* 46 tables at min(zero_page 7, table_write 9) ticks */
+	CHECK(r.floor_tables == 46 && r.floor_ticks == 46 * 7 &&
+	      !mb_record_check(&r, sizeof(r), &p, &out, err, sizeof(err)) &&
+	      out.units[MB_UNIT_isb].median_pt == 5000000 &&
+	      out.units[MB_UNIT_table_write].reps == 1024,
+	      "record: unit costs and floor accepted, exact");
+	good_record(&r, &p);
+	r.units[MB_UNIT_table_write].median_pt = 6500000;
+	r.units[MB_UNIT_table_write].min_pt = 6500000;
+	r.floor_ticks = 46 * 6500000 / MB_CAL_PICO;
+	seal(&r);
+	CHECK(r.floor_ticks == 299 &&
+	      !mb_record_check(&r, sizeof(r), &p, &out, err, sizeof(err)),
+	      "record: floor takes the cheaper way to write a page");
+	good_record(&r, &p);
+	r.floor_ticks++;
+	CHECK(units_rejected(&r, &p, "floor does not match its tables"),
+	      "record: floor off by one tick");
+	good_record(&r, &p);
+	r.floor_tables = 45;
+	CHECK(units_rejected(&r, &p, "floor does not match its tables"),
+	      "record: floor of other tables");
+	good_record(&r, &p);
+	r.calibrated = 0;
+	CHECK(units_rejected(&r, &p, "has no unit costs"),
+	      "record: calibration missing");
+	good_record(&r, &p);
+	r.units[MB_UNIT_fixmap_pair].rounds = 6;
+	CHECK(units_rejected(&r, &p, "repetitions out of range"),
+	      "record: rounds must be MB_CAL_ROUNDS");
+	good_record(&r, &p);
+	r.units[MB_UNIT_isb].reps = 3;
+	CHECK(units_rejected(&r, &p, "repetitions out of range"),
+	      "record: reps must be a power of two");
+	good_record(&r, &p);
+	r.units[MB_UNIT_isb].reps = MB_CAL_MAX_REPS * 2;
+	CHECK(units_rejected(&r, &p, "repetitions out of range"),
+	      "record: reps over the cap");
+	good_record(&r, &p);
+	r.units[MB_UNIT_pte_store].min_pt = 0;
+	CHECK(units_rejected(&r, &p, "unit cost out of range"),
+	      "record: a zero-cost round");
+	good_record(&r, &p);
+	r.units[MB_UNIT_pte_store].max_pt = 1;
+	CHECK(units_rejected(&r, &p, "unit cost out of range"),
+	      "record: max under the median");
+	good_record(&r, &p);
+	r.units[MB_UNIT_zero_page].max_pt = r.cntfrq * MB_CAL_PICO + 1;
+	CHECK(units_rejected(&r, &p, "unit cost out of range"),
+	      "record: an op over a second");
+	good_record(&r, &p);
+	r.units[MB_UNIT_isb].median_pc = 1;
+	CHECK(units_rejected(&r, &p, "unit cycles without the PMU"),
+	      "record: unit cycles without the PMU");
+	good_record(&r, &p);
+	r.cnt_res = 0;
+	CHECK(units_rejected(&r, &p, "counter resolution out of range"),
+	      "record: counter resolution 0");
+	good_record(&r, &p);
+	r.floor_tables = r.floor_ticks = ~0ULL;
+	CHECK(units_rejected(&r, &p, "floor does not match its tables"),
+	      "record: floor overflow is rejected");
+
+	p.flags = MB_PF_NO_CALIBRATE;
+	good_record(&r, &p);
+	CHECK(units_rejected(&r, &p, "not asked for"),
+	      "record: --no-calibrate, unit costs present");
+	good_record(&r, &p);
+	memset(&r.calibrated, 0, offsetof(struct mb_result, checksum) -
+	       offsetof(struct mb_result, calibrated));
+	seal(&r);
+	CHECK(!mb_record_check(&r, sizeof(r), &p, &out, err, sizeof(err)),
+	      "record: --no-calibrate, none: accepted");
+	r.units[MB_UNIT_table_write].rounds = 7;
+	CHECK(units_rejected(&r, &p, "not asked for"),
+	      "record: --no-calibrate, one field set");
+}
+
 int main(void)
 {
 	const char *base = getenv("TMPDIR");
@@ -799,6 +904,7 @@ int main(void)
 	test_esr();
 	test_window_exits();
 	test_record_iters();
+	test_record_units();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd))
 		printf("# could not remove %s\n", tmpdir);
