@@ -196,7 +196,6 @@ void mb_calibrate(struct mb_mm *mm, struct mb_memblock *mblk,
 	};
 	struct cal c = { .mm = mm, .mblk = mblk, .pmu = pmu };
 	const struct mb_counts *n = &r->counts;
-	u64 page;
 
 	c.scratch_pa = memblock_alloc_range(mblk, SCRATCH_PAGES * PAGE_SIZE);
 	if (!c.scratch_pa)
@@ -211,11 +210,7 @@ void mb_calibrate(struct mb_mm *mm, struct mb_memblock *mblk,
 			ALLOC_MAX_REPS : MB_CAL_MAX_REPS, &r->units[i]);
 
 	/* the floor: this run's table pages, each written the faster way */
-	r->floor_tables = n->tables_l0 + n->tables_l1 + n->tables_l2 +
-			  n->tables_l3;
-	page = r->units[MB_UNIT_zero_page].median_pt;
-	if (r->units[MB_UNIT_table_write].median_pt < page)
-		page = r->units[MB_UNIT_table_write].median_pt;
-	r->floor_ticks = r->floor_tables * page / MB_CAL_PICO;
+	r->floor_tables = mb_floor_tables(n);
+	r->floor_ticks = r->floor_tables * mb_floor_page_pt(r) / MB_CAL_PICO;
 	r->calibrated = 1;
 }

@@ -171,10 +171,8 @@ static const char *check_units(const struct mb_result *r,
 		if (!r->pmu && u->median_pc)
 			return "result record has unit cycles without the PMU";
 	}
-	tables = n->tables_l0 + n->tables_l1 + n->tables_l2 + n->tables_l3;
-	page = r->units[MB_UNIT_zero_page].median_pt;
-	if (r->units[MB_UNIT_table_write].median_pt < page)
-		page = r->units[MB_UNIT_table_write].median_pt;
+	tables = mb_floor_tables(n);
+	page = mb_floor_page_pt(r);
 	if (r->floor_tables != tables ||
 	    tables > (ram_top(p) - p->banks[0].base) / 4096 ||
 	    r->floor_ticks != (unsigned __int128)tables * page / MB_CAL_PICO)

@@ -295,6 +295,26 @@ struct mb_result {
 	uint64_t checksum;		/* FNV-1a 64 of all bytes before it */
 };
 
+/*
+ * The floor (docs/ARCHITECTURE.md, "Unit costs and the floor"): every
+ * table page the run built, each written the cheaper way -- DC ZVA or
+ * paired stores of the descriptors.  floor_ticks is
+ * mb_floor_tables() * mb_floor_page_pt() / MB_CAL_PICO; the host checks
+ * that product in 128 bits, since the record is untrusted.
+ */
+static inline uint64_t mb_floor_tables(const struct mb_counts *n)
+{
+	return n->tables_l0 + n->tables_l1 + n->tables_l2 + n->tables_l3;
+}
+
+static inline uint64_t mb_floor_page_pt(const struct mb_result *r)
+{
+	uint64_t zva = r->units[MB_UNIT_zero_page].median_pt;
+	uint64_t stp = r->units[MB_UNIT_table_write].median_pt;
+
+	return stp < zva ? stp : zva;
+}
+
 /* FNV-1a, 64 bit: the record checksum and the table digest use it. */
 #define MB_FNV_OFFSET	0xcbf29ce484222325ULL
 #define MB_FNV_PRIME	0x100000001b3ULL

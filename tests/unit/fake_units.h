@@ -12,9 +12,6 @@
 
 static inline void fake_units(struct mb_result *r)
 {
-	const struct mb_counts *n = &r->counts;
-	uint64_t page;
-
 	r->calibrated = 1;
 	r->cnt_res = 1;
 	for (unsigned int i = 0; i < MB_NR_UNITS; i++) {
@@ -27,12 +24,8 @@ static inline void fake_units(struct mb_result *r)
 		u->reps = 8u << i;
 		u->rounds = MB_CAL_ROUNDS;
 	}
-	r->floor_tables = n->tables_l0 + n->tables_l1 + n->tables_l2 +
-			  n->tables_l3;
-	page = r->units[MB_UNIT_zero_page].median_pt;
-	if (r->units[MB_UNIT_table_write].median_pt < page)
-		page = r->units[MB_UNIT_table_write].median_pt;
-	r->floor_ticks = r->floor_tables * page / MB_CAL_PICO;
+	r->floor_tables = mb_floor_tables(&r->counts);
+	r->floor_ticks = r->floor_tables * mb_floor_page_pt(r) / MB_CAL_PICO;
 }
 
 #endif
