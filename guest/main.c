@@ -37,6 +37,8 @@ static const char *check_params(const struct mb_params *p)
 		return "params ABI version or size mismatch";
 	if (p->strategy >= MB_NR_STRATEGIES || p->rodata >= MB_NR_RODATA)
 		return "strategy or rodata out of range";
+	if (p->page_shift != PAGE_SHIFT || p->va_bits != VA_BITS)
+		return "granule or VA size not the one this image was built for";
 	if (p->nr_banks == 0 || p->nr_banks > MB_MAX_BANKS)
 		return "bank count out of range";
 	if (p->banks[0].base != MB_RAM_BASE || p->banks[0].size < MB_MIN_RAM)
@@ -189,6 +191,8 @@ void __noreturn mb_main(void)
 	r->status = MB_ST_RUNNING;
 	r->strategy = prm.strategy;
 	r->rodata = prm.rodata;
+	r->page_shift = PAGE_SHIFT;
+	r->va_bits = VA_BITS;
 
 	why = check_params(&prm);
 	if (why)

@@ -69,6 +69,10 @@ void mb_params_finish(struct mb_params *p)
 	p->magic = MB_PARAMS_MAGIC;
 	p->abi_version = MB_ABI_VERSION;
 	p->size = sizeof(*p);
+	if (!p->page_shift)
+		p->page_shift = 12;
+	if (!p->va_bits)
+		p->va_bits = 48;
 }
 
 static uint64_t ram_top(const struct mb_params *p)
@@ -106,6 +110,8 @@ static const char *check_shape(const struct mb_result *r,
 		return NULL;	/* written before the rest was known */
 	if (r->strategy != p->strategy || r->rodata != p->rodata)
 		return "result record is for another strategy or rodata mode";
+	if (r->page_shift != p->page_shift || r->va_bits != p->va_bits)
+		return "result record is for another granule or VA size";
 	return NULL;
 }
 

@@ -17,7 +17,7 @@
 #define MB_UL(x)	x##UL
 #endif
 
-#define MB_ABI_VERSION		5
+#define MB_ABI_VERSION		6
 
 /*
  * Guest-physical memory map (the QEMU "virt" machine's, so the same ELF
@@ -206,7 +206,12 @@ struct mb_params {
 	uint64_t alias_text;
 	uint64_t alias_stext;
 	uint64_t alias_end;
-	uint64_t reserved[3];
+	/* the translation granule and VA size the guest image was built
+	 * for (PAGE_SHIFT 12/14/16, VA_BITS); the host picks the image, the
+	 * guest refuses a mismatch (MB_ST_UNSUPPORTED) */
+	uint32_t page_shift;
+	uint32_t va_bits;
+	uint64_t reserved[2];
 };
 
 struct mb_counts {
@@ -257,6 +262,8 @@ struct mb_result {
 	uint32_t detail;		/* status-specific (e.g. source line) */
 	uint32_t strategy;
 	uint32_t rodata;
+	uint32_t page_shift;		/* the guest image's PAGE_SHIFT */
+	uint32_t va_bits;		/* and VA_BITS */
 	/* timing: CNTVCT around the map_mem()-equivalent call; the first
 	 * (cold) build's here, every build's in iter_ticks[] */
 	uint64_t cntfrq;

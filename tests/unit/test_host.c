@@ -175,6 +175,8 @@ static void fake_record(struct mb_result *r, const struct mb_params *p)
 	r->status = MB_ST_OK;
 	r->strategy = p->strategy;
 	r->rodata = p->rodata;
+	r->page_shift = p->page_shift;
+	r->va_bits = p->va_bits;
 	r->cntfrq = 62500000;
 	r->t_start = 1000;
 	r->t_end = 1000 + 7716000;

@@ -699,6 +699,8 @@ static void good_record(struct mb_result *r, const struct mb_params *p)
 	r->size = sizeof(*r);
 	r->strategy = p->strategy;
 	r->rodata = p->rodata;
+	r->page_shift = p->page_shift;
+	r->va_bits = p->va_bits;
 	r->cntfrq = 62500000;
 	r->t_start = 100;
 	r->t_end = 1100;
