@@ -63,7 +63,7 @@ GUEST_LDFLAGS	:= -nostdlib -static -Wl,--no-pie -Wl,-T,guest/guest.lds \
 GUEST_ELF	:= $(BUILD)/guest/mapbench-guest.elf
 GUEST_SRCS	:= guest/entry.S guest/main.c guest/console.c \
 		   guest/exception.c guest/fixmap.c guest/memblock.c \
-		   guest/result.c \
+		   guest/result.c guest/image.c \
 		   guest/linear_map_timed.c guest/linear_map_counted.c \
 		   guest/idmap.c guest/verify.c guest/string.c guest/tramp.S
 # kernel-check: the final map as runs on the console

@@ -222,6 +222,46 @@ static int check_entry(struct mb_elf *e)
 	return -1;
 }
 
+/* The MB_IMAGE_SECTION note: this ABI's, a granule and VA size. */
+static int read_image_info(struct mb_elf *e, struct mb_image_info *info)
+{
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+
+	if (elf_getshdrstrndx(e->elf, &shstrndx)) {
+		ferr(e, "no section names: %s", elf_errmsg(-1));
+		return -1;
+	}
+	while ((scn = elf_nextscn(e->elf, scn))) {
+		const char *name;
+		Elf_Data *d;
+		GElf_Shdr sh;
+
+		if (!gelf_getshdr(scn, &sh))
+			break;
+		name = elf_strptr(e->elf, shstrndx, sh.sh_name);
+		if (!name || strcmp(name, MB_IMAGE_SECTION))
+			continue;
+		d = elf_getdata(scn, NULL);
+		if (!d || !d->d_buf || d->d_size != sizeof(*info)) {
+			ferr(e, "section %s is not %zu bytes", MB_IMAGE_SECTION,
+			     sizeof(*info));
+			return -1;
+		}
+		memcpy(info, d->d_buf, sizeof(*info));
+		if (info->magic != MB_IMAGE_MAGIC ||
+		    info->abi_version != MB_ABI_VERSION) {
+			ferr(e, "not a guest image of ABI version %u",
+			     MB_ABI_VERSION);
+			return -1;
+		}
+		return 0;
+	}
+	ferr(e, "no %s section: not a mapbench guest image (ABI %u)",
+	     MB_IMAGE_SECTION, MB_ABI_VERSION);
+	return -1;
+}
+
 static int copy_seg(struct mb_elf *e, const struct mb_ram *ram,
 		    const struct mb_seg *s)
 {
@@ -249,7 +289,8 @@ static int copy_seg(struct mb_elf *e, const struct mb_ram *ram,
 }
 
 int mb_elf_load(const char *path, const struct mb_ram *ram,
-		uint64_t *entry, char *err, size_t errlen)
+		uint64_t *entry, struct mb_image_info *info, char *err,
+		size_t errlen)
 {
 	struct mb_elf e = { .path = path, .fd = -1, .err = err,
 			    .errlen = errlen };
@@ -258,7 +299,7 @@ int mb_elf_load(const char *path, const struct mb_ram *ram,
 	size_t i;
 
 	if (elf_open(&e) || check_ehdr(&e, &eh) || collect_segs(&e, ram) ||
-	    check_entry(&e))
+	    check_entry(&e) || read_image_info(&e, info))
 		goto out;
 	/* ram->hva == NULL: validate only (the TCG path, before QEMU) */
 	for (i = 0; ram->hva && i < e.nr_segs; i++)

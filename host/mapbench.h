@@ -104,9 +104,11 @@ struct mb_ram {
 	size_t map_len;
 };
 
-/* loader.c: load the guest ELF's PT_LOAD segments into RAM. */
+/* loader.c: load the guest ELF's PT_LOAD segments into RAM; what the
+ * image was built for in *info. */
 int mb_elf_load(const char *path, const struct mb_ram *ram,
-		uint64_t *entry, char *err, size_t errlen);
+		uint64_t *entry, struct mb_image_info *info, char *err,
+		size_t errlen);
 
 /* record.c: validate a result record read from the guest. */
 int mb_record_check(const void *raw, size_t len, const struct mb_params *p,

@@ -242,10 +242,10 @@ static int settle_ram(struct mb_run_opts *o, uint64_t mem, const char *layout,
  * segments fit the RAM (checked without loading: no hva).  QEMU would
  * boot any other file as a raw Image and hang until the timeout.
  */
-static int check_guest(const struct mb_run_opts *o, char *err,
-		       size_t errlen)
+static int check_guest(struct mb_run_opts *o, char *err, size_t errlen)
 {
-	const struct mb_params *p = &o->params;
+	struct mb_params *p = &o->params;
+	struct mb_image_info info;
 	struct mb_ram ram = {
 		.gpa = MB_RAM_BASE,
 		.size = mb_layout_top(p->banks, p->nr_banks) - MB_RAM_BASE,
@@ -256,8 +256,10 @@ static int check_guest(const struct mb_run_opts *o, char *err,
 		return mb_errf(MB_EXIT_USAGE, err, errlen,
 			       "guest ELF '%s' not found (build it with make)",
 			       o->guest_elf);
-	if (mb_elf_load(o->guest_elf, &ram, &entry, err, errlen))
+	if (mb_elf_load(o->guest_elf, &ram, &entry, &info, err, errlen))
 		return MB_EXIT_USAGE;
+	p->page_shift = info.page_shift;
+	p->va_bits = info.va_bits;
 	return 0;
 }
 

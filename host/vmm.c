@@ -205,6 +205,7 @@ static int load_guest(struct mb_vm *v)
 	void *params = gpa_to_hva(v, MB_PARAMS_GPA, sizeof(v->opts->params));
 	void *result = gpa_to_hva(v, MB_RESULT_GPA, MB_RESULT_PAGE);
 	struct mb_ram *img = mb_kvm_ram_find(v, MB_IMAGE_GPA, MB_IMAGE_MAX);
+	struct mb_image_info info;
 
 	if (!params || !result || !img)
 		return vm_err(v, MB_EXIT_USAGE,
@@ -213,9 +214,14 @@ static int load_guest(struct mb_vm *v)
 			      (unsigned long)(MB_IMAGE_GPA + MB_IMAGE_MAX));
 	memcpy(params, &v->opts->params, sizeof(v->opts->params));
 	memset(result, 0, MB_RESULT_PAGE);
-	if (mb_elf_load(v->opts->guest_elf, img, &v->entry, v->out->err,
-			sizeof(v->out->err)))
+	if (mb_elf_load(v->opts->guest_elf, img, &v->entry, &info,
+			v->out->err, sizeof(v->out->err)))
 		return MB_EXIT_USAGE;
+	if (info.page_shift != v->opts->params.page_shift ||
+	    info.va_bits != v->opts->params.va_bits)
+		return vm_err(v, MB_EXIT_USAGE,
+			      "%s: changed since it was checked (granule or VA size)",
+			      v->opts->guest_elf);
 	return 0;
 }
 

@@ -214,6 +214,22 @@ struct mb_params {
 	uint64_t reserved[2];
 };
 
+/*
+ * What a guest image was built for, in a non-loaded ELF section the host
+ * reads before it starts anything: one image per granule and VA size,
+ * as one kernel per CONFIG_ARM64_*_PAGES and CONFIG_ARM64_VA_BITS_*.
+ */
+#define MB_IMAGE_SECTION	".mapbench_image"
+#define MB_IMAGE_MAGIC		MB_UL(0x31474d49424d4d00)	/* \0MMBIMG1 */
+
+struct mb_image_info {
+	uint64_t magic;
+	uint32_t abi_version;
+	uint32_t page_shift;		/* PAGE_SHIFT: 12, 14 or 16 */
+	uint32_t va_bits;		/* VA_BITS */
+	uint32_t pad;
+};
+
 struct mb_counts {
 #define MB_COUNT_FIELD(name) uint64_t name;
 	MB_COUNTER_LIST(MB_COUNT_FIELD)

@@ -21,6 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct mb_ram ram = { .gpa = MB_RAM_BASE, .size = RAM_SIZE };
 	char path[64], err[MB_ERRLEN];
+	struct mb_image_info info;
 	uint64_t entry;
 	int fd;
 
@@ -37,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	err[0] = '\0';
-	if (mb_elf_load(path, &ram, &entry, err, sizeof(err))) {
+	if (mb_elf_load(path, &ram, &entry, &info, err, sizeof(err))) {
 		/* a refusal is one line */
 		if (!err[0] || strchr(err, '\n'))
 			abort();

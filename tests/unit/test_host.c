@@ -656,15 +656,23 @@ static void test_report_line(void)
 
 /* ---- mb_tcg_run() against fake qemu scripts -------------------------- */
 
-/* A minimal aarch64 ELF: "wfi; b ." at the image address. */
+/*
+ * A minimal aarch64 guest image: "wfi; b ." at the image address, and
+ * the MB_IMAGE_SECTION saying 4K pages, 48-bit VA.
+ */
 static int write_guest_elf(const char *path)
 {
 	static const uint32_t code[] = { 0xd503207f, 0x17ffffff };
+	static const char names[] = "\0.shstrtab\0" MB_IMAGE_SECTION;
 	struct {
 		Elf64_Ehdr eh;
 		Elf64_Phdr ph;
 		uint8_t pad[4096 - sizeof(Elf64_Ehdr) - sizeof(Elf64_Phdr)];
 		uint32_t code[2];
+		struct mb_image_info info;
+		char names[sizeof(names)];
+		uint8_t pad2[7];
+		Elf64_Shdr sh[3];
 	} f;
 
 	memset(&f, 0, sizeof(f));
@@ -680,6 +688,10 @@ static int write_guest_elf(const char *path)
 	f.eh.e_ehsize = sizeof(f.eh);
 	f.eh.e_phentsize = sizeof(f.ph);
 	f.eh.e_phnum = 1;
+	f.eh.e_shoff = offsetof(__typeof__(f), sh);
+	f.eh.e_shentsize = sizeof(f.sh[0]);
+	f.eh.e_shnum = 3;
+	f.eh.e_shstrndx = 1;
 	f.ph.p_type = PT_LOAD;
 	f.ph.p_flags = PF_R | PF_X;
 	f.ph.p_offset = 4096;
@@ -687,6 +699,19 @@ static int write_guest_elf(const char *path)
 	f.ph.p_filesz = f.ph.p_memsz = sizeof(code);
 	f.ph.p_align = 4096;
 	memcpy(f.code, code, sizeof(code));
+	f.info = (struct mb_image_info){ .magic = MB_IMAGE_MAGIC,
+		.abi_version = MB_ABI_VERSION, .page_shift = 12, .va_bits = 48 };
+	memcpy(f.names, names, sizeof(names));
+	f.sh[1].sh_name = 1;
+	f.sh[1].sh_type = SHT_STRTAB;
+	f.sh[1].sh_offset = offsetof(__typeof__(f), names);
+	f.sh[1].sh_size = sizeof(names);
+	f.sh[1].sh_addralign = 1;
+	f.sh[2].sh_name = sizeof("\0.shstrtab");
+	f.sh[2].sh_type = SHT_PROGBITS;
+	f.sh[2].sh_offset = offsetof(__typeof__(f), info);
+	f.sh[2].sh_size = sizeof(f.info);
+	f.sh[2].sh_addralign = 8;
 	return write_file(path, &f, sizeof(f), 0644);
 }
 
@@ -877,6 +902,8 @@ static void test_tcg(void)
 	unlink(path);
 	path_in(path, sizeof(path), "guest.elf");
 	rc = settle_guest(path, err, sizeof(err));
+	if (rc)
+		printf("# %s\n", err);
 	CHECK(!rc, "options: a good guest ELF is accepted");
 
 	unlink(path);
