@@ -87,7 +87,8 @@ HOST_RUN_SRCS	:= host/layout.c host/loader.c host/record.c host/esr.c \
 HOST_ANALYSIS_SRCS := host/analysis/units.c host/analysis/config.c \
 		   host/analysis/results.c host/analysis/stats.c \
 		   host/analysis/table.c host/analysis/plot.c \
-		   host/analysis/compare.c host/analysis/matrix.c
+		   host/analysis/compare.c host/analysis/matrix.c \
+		   host/analysis/explain.c host/analysis/fit.c
 # LAVA labs: jobs, the board side, results back from job logs
 HOST_ANALYSIS_SRCS += host/analysis/lava_codec.c host/analysis/lava_job.c \
 		   host/analysis/lava_board.c host/analysis/lava_results.c

@@ -1,0 +1,592 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mapbench explain --fit: unit costs fitted to a table measured without
+ * mapbench (a cover letter's map_mem() times, strategy x machine+size),
+ * from the exact op counts of each strategy at each size.  The counts
+ * come from a file of JSON lines (tools/fit-counts.sh runs the unit
+ * tier's engine, build/unit/mapsim, for each point; result records with
+ * `counts` work as well).  Ops are charged to classes as explain does,
+ * then folded to the few prices a table of totals can tell apart; the
+ * fit is non-negative least squares of the relative error, per machine.
+ * docs/ANALYSIS.md, "Explaining a published table".
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+
+/*
+ * The fitted prices.  A table of totals cannot separate classes whose
+ * counts move together: stores, zeroed pages and allocations all grow
+ * with the size and are the same in every strategy, so they are one
+ * price per stored descriptor ("store", the table pages' share folded
+ * in); a fixmap map or clear without its partner is a store with
+ * dsb ishst; isb, like store_sync.
+ */
+enum fit_param { FP_FIXMAP, FP_SYNC, FP_STORE, FP_BARRIER, NR_FP };
+static const char *const fp_names[NR_FP] = {
+	"fixmap", "store_sync", "store", "barrier",
+};
+
+#define MAX_COLS	16
+#define MAX_ROWS	32
+#define MAX_PTS		512
+
+struct table {
+	char col[MAX_COLS][64];		/* header as given */
+	char mach[MAX_COLS][64];	/* header without its size */
+	uint64_t mem[MAX_COLS];
+	size_t ncols;
+	char row[MAX_ROWS][32];
+	double ms[MAX_ROWS][MAX_COLS];	/* < 0: empty */
+	size_t nrows;
+};
+
+struct cpoint {
+	char strategy[32];
+	uint64_t mem;
+	double x[NR_FP];
+};
+
+struct cset {
+	struct cpoint v[MAX_PTS];
+	size_t n;
+};
+
+/* ---- the table ------------------------------------------------------- */
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
+			 e[-1] == '\n'))
+		*--e = '\0';
+	return s;
+}
+
+/* "Altra VM 256G" -> machine "Altra VM", 256 GiB */
+static int split_header(const char *h, char *mach, size_t mlen,
+			uint64_t *mem)
+{
+	const char *sp = strrchr(h, ' ');
+	const char *sz = sp ? sp + 1 : h;
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(sz, &end, 10);
+	if (errno || end == sz || !v || v > (1ULL << 20) ||
+	    (strcmp(end, "G") && strcmp(end, "GB") && strcmp(end, "GiB")))
+		return -1;
+	*mem = (uint64_t)v << 30;
+	snprintf(mach, mlen, "%.*s", sp ? (int)(sp - h) : 0, h);
+	return 0;
+}
+
+/* "151", "151 (0%)", "1.5" -> ms; "" or "-" -> empty (-1) */
+static int parse_cell(const char *s, double *ms)
+{
+	char *end;
+
+	if (!*s || !strcmp(s, "-")) {
+		*ms = -1;
+		return 0;
+	}
+	errno = 0;
+	*ms = strtod(s, &end);
+	if (errno || end == s || !isfinite(*ms) || *ms <= 0 || *ms > 1e9)
+		return -1;
+	end = trim(end);
+	if (*end && *end != '(')
+		return -1;
+	return 0;
+}
+
+/* Split a line into cells at sep; '|' lines lose the outer bars. */
+static size_t cells(char *line, char sep, char **v, size_t max)
+{
+	size_t n = 0;
+	char *p = line, *q;
+
+	if (sep == '|') {
+		p = strchr(p, '|') + 1;
+		q = strrchr(p, '|');
+		if (q && !*trim(q + 1))
+			*q = '\0';
+	}
+	for (;;) {
+		q = strchr(p, sep);
+		if (q)
+			*q = '\0';
+		if (n == max)
+			return max + 1;
+		v[n++] = trim(p);
+		if (!q)
+			return n;
+		p = q + 1;
+	}
+}
+
+static int table_load(const char *path, struct table *t, char *err,
+		      size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024], *v[MAX_COLS + 2];
+	unsigned int ln = 0;
+	size_t n;
+	bool head = false;
+
+	memset(t, 0, sizeof(*t));
+	if (!f)
+		return mb_errf(-1, err, errlen, "%s: %s", path,
+			       strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		char *s = trim(line), sep;
+
+		ln++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			fclose(f);
+			return mb_errf(-1, err, errlen,
+				       "%s:%u: line too long", path, ln);
+		}
+		if (!*s || *s == '#')
+			continue;
+		sep = *s == '|' ? '|' : ',';
+		if (sep == '|' && strspn(s, "|-: ") == strlen(s))
+			continue;		/* |---|---| */
+		n = cells(s, sep, v, MAX_COLS + 1);
+		if (n < 2 || n > MAX_COLS + 1) {
+			fclose(f);
+			return mb_errf(-1, err, errlen,
+				       "%s:%u: not a table row (2 to %d cells)",
+				       path, ln, MAX_COLS + 1);
+		}
+		if (!head) {
+			for (size_t i = 1; i < n; i++) {
+				if (strlen(v[i]) >= sizeof(t->col[0]) ||
+				    split_header(v[i], t->mach[i - 1],
+						 sizeof(t->mach[0]),
+						 &t->mem[i - 1])) {
+					fclose(f);
+					return mb_errf(-1, err, errlen,
+						       "%s:%u: column '%.40s' "
+						       "does not end in a size "
+						       "like 64G", path, ln,
+						       v[i]);
+				}
+				strcpy(t->col[i - 1], v[i]);
+			}
+			t->ncols = n - 1;
+			head = true;
+			continue;
+		}
+		if (n != t->ncols + 1 || t->nrows == MAX_ROWS ||
+		    !*v[0] || strlen(v[0]) >= sizeof(t->row[0])) {
+			fclose(f);
+			return mb_errf(-1, err, errlen, "%s:%u: %s", path, ln,
+				       n != t->ncols + 1 ?
+				       "row has a different number of cells "
+				       "than the header" :
+				       t->nrows == MAX_ROWS ? "too many rows" :
+				       "row has no strategy name");
+		}
+		strcpy(t->row[t->nrows], v[0]);
+		for (size_t i = 1; i < n; i++)
+			if (parse_cell(v[i], &t->ms[t->nrows][i - 1])) {
+				fclose(f);
+				return mb_errf(-1, err, errlen,
+					       "%s:%u: '%.40s' is not a time "
+					       "in ms", path, ln, v[i]);
+			}
+		t->nrows++;
+	}
+	if (ferror(f)) {
+		fclose(f);
+		return mb_errf(-1, err, errlen, "%s: read error", path);
+	}
+	fclose(f);
+	if (!t->nrows)
+		return mb_errf(-1, err, errlen, "%s: no table rows", path);
+	return 0;
+}
+
+/* ---- the counts ------------------------------------------------------ */
+
+/* ops per fitted price, from explain's classes */
+static void fold(const uint64_t *counts, double *x)
+{
+	uint64_t n[MB_NR_XCLASS], unpriced;
+
+	mb_explain_charge(counts, n, &unpriced);
+	x[FP_FIXMAP] = (double)n[MB_XC_fixmap];
+	x[FP_SYNC] = (double)(n[MB_XC_store_sync] + n[MB_XC_fixmap_half]);
+	x[FP_STORE] = (double)n[MB_XC_store];
+	x[FP_BARRIER] = (double)(n[MB_XC_dsb_ishst] + n[MB_XC_isb]);
+}
+
+static int counts_load(const char *path, struct cset *cs, char *err,
+		       size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	unsigned int ln = 0;
+	int ret = 0;
+
+	cs->n = 0;
+	if (!f)
+		return mb_errf(-1, err, errlen, "%s: %s", path,
+			       strerror(errno));
+	while (!ret && getline(&line, &cap, f) > 0) {
+		struct mb_run r;
+		json_error_t je;
+		json_t *o, *m;
+		char e2[256];
+
+		ln++;
+		if (!*trim(line))
+			continue;
+		o = json_loads(line, 0, &je);
+		if (!o) {
+			ret = mb_errf(-1, err, errlen, "%s:%u: %s", path, ln,
+				      je.text);
+			break;
+		}
+		memset(&r, 0, sizeof(r));
+		m = json_object_get(o, "mem");
+		if (!json_is_string(json_object_get(o, "strategy")) ||
+		    !json_is_object(json_object_get(o, "counts"))) {
+			ret = mb_errf(-1, err, errlen, "%s:%u: no 'strategy' "
+				      "and 'counts'", path, ln);
+		} else if (cs->n == MAX_PTS) {
+			ret = mb_errf(-1, err, errlen, "%s:%u: more than %d "
+				      "points", path, ln, MAX_PTS);
+		} else {
+			struct cpoint *p = &cs->v[cs->n];
+			json_t *c = json_object_get(o, "counts");
+
+			snprintf(p->strategy, sizeof(p->strategy), "%s",
+				 json_string_value(json_object_get(o,
+								   "strategy")));
+			if (json_is_integer(m)) {
+				p->mem = json_integer_value(m);
+			} else {
+				m = json_object_get(o, "ram");
+				m = json_is_object(m) ?
+				    json_object_get(m, "total") : NULL;
+				p->mem = json_is_integer(m) ?
+					 json_integer_value(m) : 0;
+			}
+			for (unsigned int i = 0; !ret && i < MB_NR_COUNTERS;
+			     i++) {
+				json_t *v = json_object_get(c,
+							    mb_counter_names[i]);
+
+				if (!json_is_integer(v) ||
+				    json_integer_value(v) < 0)
+					ret = mb_errf(-1, err, errlen,
+						      "%s:%u: counts.%s is not "
+						      "a count", path, ln,
+						      mb_counter_names[i]);
+				else
+					r.counts[i] = json_integer_value(v);
+			}
+			if (!ret && !p->mem)
+				ret = mb_errf(-1, err, errlen, "%s:%u: no "
+					      "'mem' or 'ram.total'", path,
+					      ln);
+			if (!ret) {
+				fold(r.counts, p->x);
+				cs->n++;
+			}
+			(void)e2;
+		}
+		json_decref(o);
+	}
+	free(line);
+	fclose(f);
+	if (!ret && !cs->n)
+		ret = mb_errf(-1, err, errlen, "%s: no counts", path);
+	return ret;
+}
+
+static const struct cpoint *find_counts(const struct cset *cs,
+					const char *strategy, uint64_t mem)
+{
+	for (size_t i = 0; i < cs->n; i++)
+		if (cs->v[i].mem == mem && !strcmp(cs->v[i].strategy, strategy))
+			return &cs->v[i];
+	return NULL;
+}
+
+/* ---- the fit --------------------------------------------------------- */
+
+/*
+ * Least squares on the parameters in mask, by the normal equations
+ * (at most NR_FP unknowns; Gaussian elimination with partial pivoting).
+ * -1 if singular on that subset.
+ */
+static int solve(double a[][NR_FP], const double *y, size_t m,
+		 unsigned int mask, double *beta)
+{
+	double ata[NR_FP][NR_FP + 1];
+	int idx[NR_FP], k = 0;
+
+	for (int j = 0; j < NR_FP; j++)
+		if (mask & (1u << j))
+			idx[k++] = j;
+	memset(ata, 0, sizeof(ata));
+	for (int i = 0; i < k; i++) {
+		for (int j = 0; j < k; j++)
+			for (size_t r = 0; r < m; r++)
+				ata[i][j] += a[r][idx[i]] * a[r][idx[j]];
+		for (size_t r = 0; r < m; r++)
+			ata[i][k] += a[r][idx[i]] * y[r];
+	}
+	for (int c = 0; c < k; c++) {
+		int p = c;
+
+		for (int r = c + 1; r < k; r++)
+			if (fabs(ata[r][c]) > fabs(ata[p][c]))
+				p = r;
+		if (fabs(ata[p][c]) < 1e-9 * (fabs(ata[c][c]) + 1e-300) ||
+		    ata[p][c] == 0)
+			return -1;
+		for (int j = 0; j <= k; j++) {
+			double t = ata[c][j];
+
+			ata[c][j] = ata[p][j];
+			ata[p][j] = t;
+		}
+		for (int r = 0; r < k; r++) {
+			double f;
+
+			if (r == c)
+				continue;
+			f = ata[r][c] / ata[c][c];
+			for (int j = c; j <= k; j++)
+				ata[r][j] -= f * ata[c][j];
+		}
+	}
+	memset(beta, 0, NR_FP * sizeof(*beta));
+	for (int i = 0; i < k; i++)
+		beta[idx[i]] = ata[i][k] / ata[i][i];
+	return 0;
+}
+
+/*
+ * Non-negative least squares by enumeration: every subset of the
+ * prices, solved unconstrained; the best whose prices are all >= 0.
+ * With 4 prices that is 16 solves, and exact (the NNLS optimum is the
+ * unconstrained optimum on its own support).
+ */
+static int nnls(double a[][NR_FP], const double *y, size_t m, double *beta)
+{
+	double best = INFINITY, b[NR_FP];
+	bool found = false;
+
+	for (unsigned int mask = 1; mask < (1u << NR_FP); mask++) {
+		double ss = 0;
+		bool ok = true;
+
+		if (solve(a, y, m, mask, b))
+			continue;
+		for (int j = 0; j < NR_FP; j++)
+			if (b[j] < 0)
+				ok = false;
+		if (!ok)
+			continue;
+		for (size_t r = 0; r < m; r++) {
+			double e = y[r];
+
+			for (int j = 0; j < NR_FP; j++)
+				e -= a[r][j] * b[j];
+			ss += e * e;
+		}
+		if (ss < best) {
+			best = ss;
+			memcpy(beta, b, sizeof(b));
+			found = true;
+		}
+	}
+	return found ? 0 : -1;
+}
+
+static double predict(const struct cpoint *p, const double *beta)
+{
+	double t = 0;
+
+	for (int j = 0; j < NR_FP; j++)
+		t += p->x[j] * beta[j];
+	return t;
+}
+
+static void fmt_ms(double ms, char *buf, size_t len)
+{
+	mb_format_ms(ms < 0 ? 0 : ms, buf, len);
+}
+
+static bool in_table(const struct table *t, const char *s)
+{
+	for (size_t i = 0; i < t->nrows; i++)
+		if (!strcmp(t->row[i], s))
+			return true;
+	return false;
+}
+
+/* One machine: its columns, the cells with counts, the fit, the rest. */
+static int fit_machine(const struct table *t, const char *mach,
+		       const struct cset *cs, bool csv, struct mb_buf *b,
+		       const char *path, char *err, size_t errlen)
+{
+	static double a[MAX_ROWS * MAX_COLS][NR_FP];
+	double y[MAX_ROWS * MAX_COLS], beta[NR_FP], ss = 0;
+	size_t m = 0, cols[MAX_COLS], nc = 0;
+	char s1[32], s2[32];
+
+	for (size_t c = 0; c < t->ncols; c++)
+		if (!strcmp(t->mach[c], mach))
+			cols[nc++] = c;
+	for (size_t i = 0; i < nc; i++)
+		for (size_t r = 0; r < t->nrows; r++) {
+			const struct cpoint *p;
+			size_t c = cols[i];
+
+			if (t->ms[r][c] < 0)
+				continue;
+			p = find_counts(cs, t->row[r], t->mem[c]);
+			if (!p)
+				return mb_errf(-1, err, errlen,
+					       "%s: no counts for %s at %s "
+					       "(tools/fit-counts.sh)", path,
+					       t->row[r], t->col[c]);
+			/* relative error: each row divided by its time */
+			for (int j = 0; j < NR_FP; j++)
+				a[m][j] = p->x[j] / t->ms[r][c];
+			y[m++] = 1.0;
+		}
+	if (m < NR_FP)
+		return mb_errf(-1, err, errlen,
+			       "%s: machine '%s' has %zu cells, the fit needs "
+			       "at least %d", path, *mach ? mach : "-", m,
+			       NR_FP);
+	if (nnls(a, y, m, beta))
+		return mb_errf(-1, err, errlen,
+			       "%s: machine '%s': the counts cannot tell the "
+			       "prices apart", path, mach);
+	for (size_t r = 0; r < m; r++) {
+		double e = 1.0;
+
+		for (int j = 0; j < NR_FP; j++)
+			e -= a[r][j] * beta[j];
+		ss += e * e;
+	}
+	if (csv) {
+		for (int j = 0; j < NR_FP; j++)
+			mb_bprintf(b, "%s,price,%s,,%.6g,,\n", mach,
+				   fp_names[j], beta[j] * 1e6);
+	} else {
+		mb_bprintf(b, "Machine '%s': %zu cells, rms relative error "
+			   "%.1f%%\n  fitted price per op, ns:", mach, m,
+			   100 * sqrt(ss / m));
+		for (int j = 0; j < NR_FP; j++)
+			mb_bprintf(b, "  %s %.4g", fp_names[j], beta[j] * 1e6);
+		mb_bprintf(b, "\n\n  %-16s %-8s %10s %10s %8s\n", "strategy",
+			   "RAM", "measured", "fitted", "error");
+	}
+	for (size_t i = 0; i < nc; i++)
+		for (size_t r = 0; r < t->nrows; r++) {
+			size_t c = cols[i];
+			const struct cpoint *p;
+			double pr;
+
+			if (t->ms[r][c] < 0)
+				continue;
+			p = find_counts(cs, t->row[r], t->mem[c]);
+			pr = predict(p, beta);
+			mb_format_size(t->mem[c], s2, sizeof(s2));
+			if (csv) {
+				mb_bprintf(b, "%s,cell,%s,%s,%.6g,%.6g,%.4f\n",
+					   mach, t->row[r], s2, pr,
+					   t->ms[r][c],
+					   pr / t->ms[r][c] - 1);
+				continue;
+			}
+			fmt_ms(pr, s1, sizeof(s1));
+			mb_bprintf(b, "  %-16s %-8s %10g %10s %+7.1f%%\n",
+				   t->row[r], s2, t->ms[r][c], s1,
+				   100 * (pr / t->ms[r][c] - 1));
+		}
+	/* every strategy with counts at these sizes that the table lacks */
+	for (size_t k = 0; k < cs->n; k++) {
+		const struct cpoint *p = &cs->v[k];
+		bool here = false;
+
+		if (in_table(t, p->strategy))
+			continue;
+		for (size_t i = 0; i < nc; i++)
+			if (t->mem[cols[i]] == p->mem)
+				here = true;
+		if (!here)
+			continue;
+		mb_format_size(p->mem, s2, sizeof(s2));
+		if (csv) {
+			mb_bprintf(b, "%s,predicted,%s,%s,%.6g,,\n", mach,
+				   p->strategy, s2, predict(p, beta));
+			continue;
+		}
+		fmt_ms(predict(p, beta), s1, sizeof(s1));
+		mb_bprintf(b, "  %-16s %-8s %10s %10s %8s\n", p->strategy, s2,
+			   "-", s1, "predicted");
+	}
+	if (!csv)
+		mb_bprintf(b, "\n");
+	return 0;
+}
+
+int mb_fit_table(const char *table, const char *counts, bool csv,
+		 struct mb_buf *b, char *err, size_t errlen)
+{
+	struct table *t = malloc(sizeof(*t));
+	struct cset *cs = malloc(sizeof(*cs));
+	int ret = -1;
+
+	if (!t || !cs) {
+		mb_errf(-1, err, errlen, "out of memory");
+		goto out;
+	}
+	if (table_load(table, t, err, errlen) ||
+	    counts_load(counts, cs, err, errlen))
+		goto out;
+	if (csv)
+		mb_bprintf(b, "machine,kind,strategy,ram,ms,measured_ms,"
+			   "rel_error\n");
+	else
+		mb_bprintf(b, "Unit costs fitted to %s (non-negative least "
+			   "squares of the relative error,\nper machine; "
+			   "prices: docs/ANALYSIS.md, \"Explaining a published "
+			   "table\")\n\n", table);
+	for (size_t c = 0; c < t->ncols; c++) {
+		bool seen = false;
+
+		for (size_t d = 0; d < c; d++)
+			if (!strcmp(t->mach[d], t->mach[c]))
+				seen = true;
+		if (!seen && fit_machine(t, t->mach[c], cs, csv, b, table, err,
+					 errlen))
+			goto out;
+	}
+	ret = 0;
+out:
+	free(t);
+	free(cs);
+	return ret;
+}
