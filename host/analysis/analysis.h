@@ -261,7 +261,8 @@ void mb_explain_csv(struct mb_buf *b, const struct mb_xpoint *p, size_t n);
 
 /* ---- fit.c: unit costs fitted to a table measured elsewhere ----------- */
 
-int mb_fit_table(const char *table, const char *counts, bool csv,
-		 struct mb_buf *b, char *err, size_t errlen);
+/* check: another table (or NULL) the fitted prices are set against. */
+int mb_fit_table(const char *table, const char *check, const char *counts,
+		 bool csv, struct mb_buf *b, char *err, size_t errlen);
 
 #endif /* MAPBENCH_ANALYSIS_H */

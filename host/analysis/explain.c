@@ -392,8 +392,8 @@ void mb_explain_csv(struct mb_buf *b, const struct mb_xpoint *p, size_t n)
 
 const char mb_explain_usage[] =
 "usage: mapbench explain FILES... [--format text|csv] [-o|--output FILE]\n"
-"       mapbench explain --fit TABLE --counts FILE [--format text|csv]\n"
-"                        [-o|--output FILE] [-h|--help]\n";
+"       mapbench explain --fit TABLE --counts FILE [--check TABLE]\n"
+"                        [--format text|csv] [-o|--output FILE] [-h|--help]\n";
 
 int mb_cmd_explain(int argc, char **argv)
 {
@@ -401,11 +401,12 @@ int mb_cmd_explain(int argc, char **argv)
 		{ "format", required_argument, 0, 'f' },
 		{ "fit", required_argument, 0, 'F' },
 		{ "counts", required_argument, 0, 'c' },
+		{ "check", required_argument, 0, 'k' },
 		{ "output", required_argument, 0, 'o' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};
-	const char *out = NULL, *fit = NULL, *counts = NULL;
+	const char *out = NULL, *fit = NULL, *counts = NULL, *check = NULL;
 	struct mb_runset set = { 0 };
 	struct mb_groups g = { 0 };
 	struct mb_buf b = { 0 };
@@ -432,6 +433,9 @@ int mb_cmd_explain(int argc, char **argv)
 		case 'c':
 			counts = optarg;
 			break;
+		case 'k':
+			check = optarg;
+			break;
 		case 'o':
 			out = optarg;
 			break;
@@ -451,11 +455,13 @@ int mb_cmd_explain(int argc, char **argv)
 		if (!counts)
 			mb_die("explain --fit needs --counts FILE "
 			       "(tools/fit-counts.sh writes one)");
-		if (mb_fit_table(fit, counts, csv, &b, err, sizeof(err)))
+		if (mb_fit_table(fit, check, counts, csv, &b, err,
+				 sizeof(err)))
 			mb_die("%s", err);
 	} else {
-		if (counts)
-			mb_die("--counts goes with --fit");
+		if (counts || check)
+			mb_die("--%s goes with --fit",
+			       counts ? "counts" : "check");
 		if (optind == argc) {
 			fputs(mb_explain_usage, stderr);
 			return MB_EXIT_USAGE;

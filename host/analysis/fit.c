@@ -146,10 +146,10 @@ static int table_load(const char *path, struct table *t, char *err,
 
 	memset(t, 0, sizeof(*t));
 	if (!f)
-		return mb_errf(-1, err, errlen, "%s: %s", path,
+		return mb_errf(-1, err, errlen, "cannot read %s: %s", path,
 			       strerror(errno));
 	while (fgets(line, sizeof(line), f)) {
-		char *s = trim(line), sep;
+		char *s, sep;
 
 		ln++;
 		if (!strchr(line, '\n') && !feof(f)) {
@@ -157,6 +157,7 @@ static int table_load(const char *path, struct table *t, char *err,
 			return mb_errf(-1, err, errlen,
 				       "%s:%u: line too long", path, ln);
 		}
+		s = trim(line);
 		if (!*s || *s == '#')
 			continue;
 		sep = *s == '|' ? '|' : ',';
@@ -243,13 +244,12 @@ static int counts_load(const char *path, struct cset *cs, char *err,
 
 	cs->n = 0;
 	if (!f)
-		return mb_errf(-1, err, errlen, "%s: %s", path,
+		return mb_errf(-1, err, errlen, "cannot read %s: %s", path,
 			       strerror(errno));
 	while (!ret && getline(&line, &cap, f) > 0) {
 		struct mb_run r;
 		json_error_t je;
 		json_t *o, *m;
-		char e2[256];
 
 		ln++;
 		if (!*trim(line))
@@ -307,7 +307,6 @@ static int counts_load(const char *path, struct cset *cs, char *err,
 				fold(r.counts, p->x);
 				cs->n++;
 			}
-			(void)e2;
 		}
 		json_decref(o);
 	}
@@ -443,9 +442,58 @@ static bool in_table(const struct table *t, const char *s)
 }
 
 /* One machine: its columns, the cells with counts, the fit, the rest. */
-static int fit_machine(const struct table *t, const char *mach,
-		       const struct cset *cs, bool csv, struct mb_buf *b,
-		       const char *path, char *err, size_t errlen)
+static void check_machine(const struct table *k, const char *mach,
+			  const struct cset *cs, const double *beta, bool csv,
+			  struct mb_buf *b)
+{
+	bool head = false;
+	char s1[32], s2[32];
+
+	for (size_t c = 0; c < k->ncols; c++) {
+		if (strcmp(k->mach[c], mach))
+			continue;
+		for (size_t r = 0; r < k->nrows; r++) {
+			const struct cpoint *p;
+			double pr;
+
+			if (k->ms[r][c] < 0)
+				continue;
+			p = find_counts(cs, k->row[r], k->mem[c]);
+			mb_format_size(k->mem[c], s2, sizeof(s2));
+			if (csv) {
+				if (p)
+					mb_bprintf(b, "%s,check,%s,%s,%.6g,"
+						   "%.6g,%.4f\n", mach,
+						   k->row[r], s2,
+						   predict(p, beta),
+						   k->ms[r][c],
+						   predict(p, beta) /
+						   k->ms[r][c] - 1);
+				continue;
+			}
+			if (!head)
+				mb_bprintf(b, "  checked against the other "
+					   "table:\n");
+			head = true;
+			if (!p) {
+				mb_bprintf(b, "  %-16s %-8s %10g %10s %8s\n",
+					   k->row[r], s2, k->ms[r][c], "-",
+					   "no counts");
+				continue;
+			}
+			pr = predict(p, beta);
+			fmt_ms(pr, s1, sizeof(s1));
+			mb_bprintf(b, "  %-16s %-8s %10g %10s %+7.1f%%\n",
+				   k->row[r], s2, k->ms[r][c], s1,
+				   100 * (pr / k->ms[r][c] - 1));
+		}
+	}
+}
+
+static int fit_machine(const struct table *t, const struct table *k,
+		       const char *mach, const struct cset *cs, bool csv,
+		       struct mb_buf *b, const char *path, char *err,
+		       size_t errlen)
 {
 	static double a[MAX_ROWS * MAX_COLS][NR_FP];
 	double y[MAX_ROWS * MAX_COLS], beta[NR_FP], ss = 0;
@@ -547,23 +595,27 @@ static int fit_machine(const struct table *t, const char *mach,
 		mb_bprintf(b, "  %-16s %-8s %10s %10s %8s\n", p->strategy, s2,
 			   "-", s1, "predicted");
 	}
+	if (k)
+		check_machine(k, mach, cs, beta, csv, b);
 	if (!csv)
 		mb_bprintf(b, "\n");
 	return 0;
 }
 
-int mb_fit_table(const char *table, const char *counts, bool csv,
-		 struct mb_buf *b, char *err, size_t errlen)
+int mb_fit_table(const char *table, const char *check, const char *counts,
+		 bool csv, struct mb_buf *b, char *err, size_t errlen)
 {
+	struct table *k = check ? malloc(sizeof(*k)) : NULL;
 	struct table *t = malloc(sizeof(*t));
 	struct cset *cs = malloc(sizeof(*cs));
 	int ret = -1;
 
-	if (!t || !cs) {
+	if (!t || !cs || (check && !k)) {
 		mb_errf(-1, err, errlen, "out of memory");
 		goto out;
 	}
 	if (table_load(table, t, err, errlen) ||
+	    (check && table_load(check, k, err, errlen)) ||
 	    counts_load(counts, cs, err, errlen))
 		goto out;
 	if (csv)
@@ -580,12 +632,13 @@ int mb_fit_table(const char *table, const char *counts, bool csv,
 		for (size_t d = 0; d < c; d++)
 			if (!strcmp(t->mach[d], t->mach[c]))
 				seen = true;
-		if (!seen && fit_machine(t, t->mach[c], cs, csv, b, table, err,
-					 errlen))
+		if (!seen && fit_machine(t, k, t->mach[c], cs, csv, b, table,
+					 err, errlen))
 			goto out;
 	}
 	ret = 0;
 out:
+	free(k);
 	free(t);
 	free(cs);
 	return ret;
