@@ -259,6 +259,26 @@ struct mb_buf;
 void mb_explain_text(struct mb_buf *b, const struct mb_xpoint *p, size_t n);
 void mb_explain_csv(struct mb_buf *b, const struct mb_xpoint *p, size_t n);
 
+/* ---- fit_table.c: a table of times measured elsewhere ----------------- */
+
+#define MB_FIT_MAX_COLS	16
+#define MB_FIT_MAX_ROWS	32
+
+struct mb_fit_table {
+	char col[MB_FIT_MAX_COLS][64];	/* header as given */
+	char mach[MB_FIT_MAX_COLS][64];	/* header without its size */
+	uint64_t mem[MB_FIT_MAX_COLS];
+	size_t ncols;
+	char row[MB_FIT_MAX_ROWS][32];	/* strategies */
+	double ms[MB_FIT_MAX_ROWS][MB_FIT_MAX_COLS];	/* < 0: empty */
+	size_t nrows;
+};
+
+int mb_fit_table_read(FILE *f, const char *name, struct mb_fit_table *t,
+		      char *err, size_t errlen);
+int mb_fit_table_load(const char *path, struct mb_fit_table *t, char *err,
+		      size_t errlen);
+
 /* ---- fit.c: unit costs fitted to a table measured elsewhere ----------- */
 
 /* check: another table (or NULL) the fitted prices are set against. */

@@ -19,32 +19,16 @@
 
 #include "analysis.h"
 
-/*
- * The fitted prices.  A table of totals cannot separate classes whose
- * counts move together: stores, zeroed pages and allocations all grow
- * with the size and are the same in every strategy, so they are one
- * price per stored descriptor ("store", the table pages' share folded
- * in); a fixmap map or clear without its partner is a store with
- * dsb ishst; isb, like store_sync.
- */
-enum fit_param { FP_FIXMAP, FP_SYNC, FP_STORE, FP_BARRIER, NR_FP };
+/* The fitted prices (fold() says which ops each one prices). */
+enum fit_param { FP_FLUSH, FP_SYNC, FP_STORE, FP_BARRIER, NR_FP };
 static const char *const fp_names[NR_FP] = {
-	"fixmap", "store_sync", "store", "barrier",
+	"flush", "sync", "store", "barrier",
 };
 
-#define MAX_COLS	16
-#define MAX_ROWS	32
+#define MAX_COLS	MB_FIT_MAX_COLS
+#define MAX_ROWS	MB_FIT_MAX_ROWS
 #define MAX_PTS		512
-
-struct table {
-	char col[MAX_COLS][64];		/* header as given */
-	char mach[MAX_COLS][64];	/* header without its size */
-	uint64_t mem[MAX_COLS];
-	size_t ncols;
-	char row[MAX_ROWS][32];
-	double ms[MAX_ROWS][MAX_COLS];	/* < 0: empty */
-	size_t nrows;
-};
+#define table		mb_fit_table
 
 struct cpoint {
 	char strategy[32];
@@ -57,180 +41,28 @@ struct cset {
 	size_t n;
 };
 
-/* ---- the table ------------------------------------------------------- */
-
-static char *trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
-			 e[-1] == '\n'))
-		*--e = '\0';
-	return s;
-}
-
-/* "Altra VM 256G" -> machine "Altra VM", 256 GiB */
-static int split_header(const char *h, char *mach, size_t mlen,
-			uint64_t *mem)
-{
-	const char *sp = strrchr(h, ' ');
-	const char *sz = sp ? sp + 1 : h;
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(sz, &end, 10);
-	if (errno || end == sz || !v || v > (1ULL << 20) ||
-	    (strcmp(end, "G") && strcmp(end, "GB") && strcmp(end, "GiB")))
-		return -1;
-	*mem = (uint64_t)v << 30;
-	snprintf(mach, mlen, "%.*s", sp ? (int)(sp - h) : 0, h);
-	return 0;
-}
-
-/* "151", "151 (0%)", "1.5" -> ms; "" or "-" -> empty (-1) */
-static int parse_cell(const char *s, double *ms)
-{
-	char *end;
-
-	if (!*s || !strcmp(s, "-")) {
-		*ms = -1;
-		return 0;
-	}
-	errno = 0;
-	*ms = strtod(s, &end);
-	if (errno || end == s || !isfinite(*ms) || *ms <= 0 || *ms > 1e9)
-		return -1;
-	end = trim(end);
-	if (*end && *end != '(')
-		return -1;
-	return 0;
-}
-
-/* Split a line into cells at sep; '|' lines lose the outer bars. */
-static size_t cells(char *line, char sep, char **v, size_t max)
-{
-	size_t n = 0;
-	char *p = line, *q;
-
-	if (sep == '|') {
-		p = strchr(p, '|') + 1;
-		q = strrchr(p, '|');
-		if (q && !*trim(q + 1))
-			*q = '\0';
-	}
-	for (;;) {
-		q = strchr(p, sep);
-		if (q)
-			*q = '\0';
-		if (n == max)
-			return max + 1;
-		v[n++] = trim(p);
-		if (!q)
-			return n;
-		p = q + 1;
-	}
-}
-
-static int table_load(const char *path, struct table *t, char *err,
-		      size_t errlen)
-{
-	FILE *f = fopen(path, "r");
-	char line[1024], *v[MAX_COLS + 2];
-	unsigned int ln = 0;
-	size_t n;
-	bool head = false;
-
-	memset(t, 0, sizeof(*t));
-	if (!f)
-		return mb_errf(-1, err, errlen, "cannot read %s: %s", path,
-			       strerror(errno));
-	while (fgets(line, sizeof(line), f)) {
-		char *s, sep;
-
-		ln++;
-		if (!strchr(line, '\n') && !feof(f)) {
-			fclose(f);
-			return mb_errf(-1, err, errlen,
-				       "%s:%u: line too long", path, ln);
-		}
-		s = trim(line);
-		if (!*s || *s == '#')
-			continue;
-		sep = *s == '|' ? '|' : ',';
-		if (sep == '|' && strspn(s, "|-: ") == strlen(s))
-			continue;		/* |---|---| */
-		n = cells(s, sep, v, MAX_COLS + 1);
-		if (n < 2 || n > MAX_COLS + 1) {
-			fclose(f);
-			return mb_errf(-1, err, errlen,
-				       "%s:%u: not a table row (2 to %d cells)",
-				       path, ln, MAX_COLS + 1);
-		}
-		if (!head) {
-			for (size_t i = 1; i < n; i++) {
-				if (strlen(v[i]) >= sizeof(t->col[0]) ||
-				    split_header(v[i], t->mach[i - 1],
-						 sizeof(t->mach[0]),
-						 &t->mem[i - 1])) {
-					fclose(f);
-					return mb_errf(-1, err, errlen,
-						       "%s:%u: column '%.40s' "
-						       "does not end in a size "
-						       "like 64G", path, ln,
-						       v[i]);
-				}
-				strcpy(t->col[i - 1], v[i]);
-			}
-			t->ncols = n - 1;
-			head = true;
-			continue;
-		}
-		if (n != t->ncols + 1 || t->nrows == MAX_ROWS ||
-		    !*v[0] || strlen(v[0]) >= sizeof(t->row[0])) {
-			fclose(f);
-			return mb_errf(-1, err, errlen, "%s:%u: %s", path, ln,
-				       n != t->ncols + 1 ?
-				       "row has a different number of cells "
-				       "than the header" :
-				       t->nrows == MAX_ROWS ? "too many rows" :
-				       "row has no strategy name");
-		}
-		strcpy(t->row[t->nrows], v[0]);
-		for (size_t i = 1; i < n; i++)
-			if (parse_cell(v[i], &t->ms[t->nrows][i - 1])) {
-				fclose(f);
-				return mb_errf(-1, err, errlen,
-					       "%s:%u: '%.40s' is not a time "
-					       "in ms", path, ln, v[i]);
-			}
-		t->nrows++;
-	}
-	if (ferror(f)) {
-		fclose(f);
-		return mb_errf(-1, err, errlen, "%s: read error", path);
-	}
-	fclose(f);
-	if (!t->nrows)
-		return mb_errf(-1, err, errlen, "%s: no table rows", path);
-	return 0;
-}
-
 /* ---- the counts ------------------------------------------------------ */
 
-/* ops per fitted price, from explain's classes */
+/*
+ * Ops per fitted price, from the counters: every counted op in exactly
+ * one.  A TLB flush is its dsb ish (or dsb nsh) with the TLBIs it waits
+ * for; a "dsb ishst; isb" pair wherever it is (after a descriptor store,
+ * a fixmap map or clear) is one sync; the barriers left unpaired are
+ * one "barrier" each; descriptor stores are "store", with the table
+ * pages' zeroing and allocation folded in (their counts move with the
+ * stores in every strategy, so a table of totals cannot part them).
+ */
 static void fold(const uint64_t *counts, double *x)
 {
-	uint64_t n[MB_NR_XCLASS], unpriced;
+	uint64_t ishst = counts[MB_CTR_dsb_ishst], isb = counts[MB_CTR_isb];
+	uint64_t sync = ishst < isb ? ishst : isb;
 
-	mb_explain_charge(counts, n, &unpriced);
-	x[FP_FIXMAP] = (double)n[MB_XC_fixmap];
-	x[FP_SYNC] = (double)(n[MB_XC_store_sync] + n[MB_XC_fixmap_half]);
-	x[FP_STORE] = (double)n[MB_XC_store];
-	x[FP_BARRIER] = (double)(n[MB_XC_dsb_ishst] + n[MB_XC_isb]);
+	x[FP_FLUSH] = (double)(counts[MB_CTR_dsb_ish] +
+			       counts[MB_CTR_dsb_nsh]);
+	x[FP_SYNC] = (double)sync;
+	x[FP_STORE] = (double)(counts[MB_CTR_leaf_stores] +
+			       counts[MB_CTR_table_stores]);
+	x[FP_BARRIER] = (double)(ishst + isb - 2 * sync);
 }
 
 static int counts_load(const char *path, struct cset *cs, char *err,
@@ -252,7 +84,7 @@ static int counts_load(const char *path, struct cset *cs, char *err,
 		json_t *o, *m;
 
 		ln++;
-		if (!*trim(line))
+		if (strspn(line, " \t\r\n") == strlen(line))
 			continue;
 		o = json_loads(line, 0, &je);
 		if (!o) {
@@ -614,8 +446,8 @@ int mb_fit_table(const char *table, const char *check, const char *counts,
 		mb_errf(-1, err, errlen, "out of memory");
 		goto out;
 	}
-	if (table_load(table, t, err, errlen) ||
-	    (check && table_load(check, k, err, errlen)) ||
+	if (mb_fit_table_load(table, t, err, errlen) ||
+	    (check && mb_fit_table_load(check, k, err, errlen)) ||
 	    counts_load(counts, cs, err, errlen))
 		goto out;
 	if (csv)
