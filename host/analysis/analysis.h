@@ -250,8 +250,9 @@ void mb_explain_charge(const uint64_t *counts, uint64_t *n,
 		       uint64_t *unpriced);
 int mb_explain_run(const struct mb_run *r, struct mb_explain *x, char *err,
 		   size_t errlen);
-/* One point per group with counts (need_cal: every one must have unit
- * costs, else only those that have them); sorted for the tables. */
+/* One point per group with counts, sorted for the tables.  need_cal
+ * (explain): every one must decompose, else the error; otherwise
+ * (report, plot) points without unit costs are left out. */
 int mb_explain_points(const struct mb_runset *set, const struct mb_groups *g,
 		      bool need_cal, struct mb_xpoint **out, size_t *nout,
 		      char *err, size_t errlen);

@@ -234,6 +234,8 @@ int mb_explain_points(const struct mb_runset *set, const struct mb_groups *g,
 		if (!r->have_cal && !need_cal)
 			continue;
 		if (mb_explain_run(r, &p[n].x, err, errlen)) {
+			if (!need_cal)
+				continue;	/* report, plot: leave it out */
 			free(p);
 			return -1;
 		}

@@ -379,25 +379,15 @@ static void write_script(struct plot *p, FILE *sc, const char *out, bool svg)
 	fprintf(sc, "unset multiplot\nset output\n");
 }
 
-/*
- * plot --explain: one stacked bar per strategy (the primary options, each
- * strategy's largest RAM): each operation class's predicted ms, then
- * the residual when positive; a cross marks the measured time.
- */
-static void write_explain(struct plot *p, FILE *sc, const char *out,
-			  bool svg)
+/* The bars' data into f (NULL: only count them); the number of bars. */
+static size_t explain_rows(struct plot *p, FILE *f)
 {
 	struct mb_xpoint *x;
-	char err[512], path[128], o[256], t[400];
+	char err[512], o[64];
 	size_t n, rows = 0;
-	FILE *f;
 
 	if (mb_explain_points(p->set, &p->g, false, &x, &n, err, sizeof(err)))
 		mb_die("%s", err);
-	snprintf(path, sizeof(path), "%s/explain.dat", p->dir);
-	f = fopen(path, "w");
-	if (!f)
-		mb_die("cannot write %s: %s", path, strerror(errno));
 	for (size_t i = 0; i < n; i++) {
 		const struct mb_run *r = x[i].run;
 		const struct mb_explain *e = &x[i].x;
@@ -411,6 +401,9 @@ static void write_explain(struct plot *p, FILE *sc, const char *out,
 		    !strcmp(x[i + 1].run->host, r->host) &&
 		    same_opts(x[i + 1].run, r))
 			continue;
+		rows++;
+		if (!f)
+			continue;
 		mb_format_size(r->mem, o, sizeof(o));
 		fprintf(f, "\"%s %s\"", r->strategy, o);
 		for (unsigned int c = 0; c < MB_NR_XCLASS; c++)
@@ -418,14 +411,29 @@ static void write_explain(struct plot *p, FILE *sc, const char *out,
 		fprintf(f, " %.9g %.9g\n", e->residual_pt > 0 ?
 			(double)e->residual_pt * per : 0.0,
 			(double)e->measured_pt * per);
-		rows++;
 	}
 	free(x);
+	return rows;
+}
+
+/*
+ * plot --explain: one stacked bar per strategy (the primary options, each
+ * strategy's largest RAM): each operation class's predicted ms, then
+ * the residual when positive; a cross marks the measured time.
+ */
+static void write_explain(struct plot *p, FILE *sc, const char *out,
+			  bool svg)
+{
+	char path[128], o[256], t[400];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/explain.dat", p->dir);
+	f = fopen(path, "w");
+	if (!f)
+		mb_die("cannot write %s: %s", path, strerror(errno));
+	explain_rows(p, f);
 	if (fclose(f))
 		mb_die("cannot write %s: %s", path, strerror(errno));
-	if (!rows)
-		mb_die("plot --explain: no run with unit costs "
-		       "('calibration') in the input");
 	if (svg)
 		fprintf(sc, "set terminal svg size 1400,720 dynamic "
 			"font 'sans,13' noenhanced background '#ffffff'\n");
@@ -561,6 +569,11 @@ int mb_cmd_plot(int argc, char **argv)
 		       p.rodata ? " with rodata=" : "",
 		       p.rodata ? p.rodata : "");
 
+	p.set = &set;
+	if (p.explain && !explain_rows(&p, NULL))
+		mb_die("plot --explain: no run with unit costs "
+		       "('calibration') in the input");
+
 	snprintf(p.dir, sizeof(p.dir), "/tmp/mapbench-plot.XXXXXX");
 	if (!mkdtemp(p.dir))
 		mb_die("mkdtemp: %s", strerror(errno));
@@ -574,7 +587,6 @@ int mb_cmd_plot(int argc, char **argv)
 	sc = fopen(script, "w");
 	if (!sc)
 		mb_die("cannot write %s: %s", script, strerror(errno));
-	p.set = &set;
 	if (p.explain)
 		write_explain(&p, sc, tmp, svg);
 	else

@@ -51,11 +51,30 @@ check "report: a 'Where the time goes' section with every strategy" \
 	test "$(sed -n '/^Where the time goes/,$p' "$tmp/report.txt" |
 		grep -c '^[a-z].* 1G ')" = "$("$MB" list | wc -l)"
 
+if command -v gnuplot > /dev/null; then
+	"$MB" plot --explain $X/det-tcg-1g.jsonl -o "$tmp/x.svg"
+	check "plot --explain: a stacked bar per strategy" \
+		test "$(grep -cE '>[a-z0-9.-]+ 1G<' "$tmp/x.svg")" = \
+		     "$("$MB" list | wc -l)"
+	"$MB" plot $X/det-tcg-1g.jsonl -o "$tmp/p.svg"
+	check "plot: lines hidden behind another say so (lazy-unmap on no-cont-remap)" \
+		grep -qF '>lazy-unmap (= no-cont-remap +-5%)<' "$tmp/p.svg"
+	one_error "plot --explain: no unit costs" 1 \
+		"mapbench: plot --explain: no run with unit costs ('calibration') in the input" \
+		"$MB" plot --explain tests/fixtures/report/seed.jsonl -o "$tmp/n.png"
+	check "plot --explain: nothing written on error" \
+		test -z "$(ls "$tmp" | grep '^n\.')"
+else
+	ok "# SKIP plot --explain: no gnuplot"
+fi
+
 # ---- --fit on the thread's tables ----------------------------------------
 golden "explain --fit: v1 + batch-barriers, checked against v3" \
 	$X/fit-v1-batch.txt 0 \
 	"$MB" explain --fit $X/v1-batch.md --counts $X/counts.jsonl \
 	--check $X/v3-merged.md
+golden "explain --fit: Eric Chanudet's table" $X/fit-v1-batch-ec.txt 0 \
+	"$MB" explain --fit $X/v1-batch-ec.md --counts $X/counts.jsonl
 golden "explain --fit --format csv" $X/fit-v1-batch.csv 0 \
 	"$MB" explain --fit $X/v1-batch.md --counts $X/counts.jsonl \
 	--format csv
