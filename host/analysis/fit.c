@@ -260,6 +260,15 @@ static double predict(const struct cpoint *p, const double *beta)
 	return t;
 }
 
+/* A CSV field from the table's text: quoted, quotes doubled. */
+static void csv_q(struct mb_buf *b, const char *s)
+{
+	mb_bprintf(b, "\"");
+	for (; *s; s++)
+		mb_bprintf(b, *s == '"' ? "\"\"" : "%c", *s);
+	mb_bprintf(b, "\",");
+}
+
 static void fmt_ms(double ms, char *buf, size_t len)
 {
 	mb_format_ms(ms < 0 ? 0 : ms, buf, len);
@@ -293,14 +302,14 @@ static void check_machine(const struct table *k, const char *mach,
 			p = find_counts(cs, k->row[r], k->mem[c]);
 			mb_format_size(k->mem[c], s2, sizeof(s2));
 			if (csv) {
-				if (p)
-					mb_bprintf(b, "%s,check,%s,%s,%.6g,"
-						   "%.6g,%.4f\n", mach,
-						   k->row[r], s2,
-						   predict(p, beta),
-						   k->ms[r][c],
-						   predict(p, beta) /
-						   k->ms[r][c] - 1);
+				if (!p)
+					continue;
+				csv_q(b, mach);
+				mb_bprintf(b, "check,");
+				csv_q(b, k->row[r]);
+				mb_bprintf(b, "%s,%.6g,%.6g,%.4f\n", s2,
+					   predict(p, beta), k->ms[r][c],
+					   predict(p, beta) / k->ms[r][c] - 1);
 				continue;
 			}
 			if (!head)
@@ -370,9 +379,11 @@ static int fit_machine(const struct table *t, const struct table *k,
 		ss += e * e;
 	}
 	if (csv) {
-		for (int j = 0; j < NR_FP; j++)
-			mb_bprintf(b, "%s,price,%s,,%.6g,,\n", mach,
-				   fp_names[j], beta[j] * 1e6);
+		for (int j = 0; j < NR_FP; j++) {
+			csv_q(b, mach);
+			mb_bprintf(b, "price,%s,,%.6g,,\n", fp_names[j],
+				   beta[j] * 1e6);
+		}
 	} else {
 		mb_bprintf(b, "Machine '%s': %zu cells, rms relative error "
 			   "%.1f%%\n  fitted price per op, ns:", mach, m,
@@ -394,8 +405,10 @@ static int fit_machine(const struct table *t, const struct table *k,
 			pr = predict(p, beta);
 			mb_format_size(t->mem[c], s2, sizeof(s2));
 			if (csv) {
-				mb_bprintf(b, "%s,cell,%s,%s,%.6g,%.6g,%.4f\n",
-					   mach, t->row[r], s2, pr,
+				csv_q(b, mach);
+				mb_bprintf(b, "cell,");
+				csv_q(b, t->row[r]);
+				mb_bprintf(b, "%s,%.6g,%.6g,%.4f\n", s2, pr,
 					   t->ms[r][c],
 					   pr / t->ms[r][c] - 1);
 				continue;
@@ -419,8 +432,10 @@ static int fit_machine(const struct table *t, const struct table *k,
 			continue;
 		mb_format_size(p->mem, s2, sizeof(s2));
 		if (csv) {
-			mb_bprintf(b, "%s,predicted,%s,%s,%.6g,,\n", mach,
-				   p->strategy, s2, predict(p, beta));
+			csv_q(b, mach);
+			mb_bprintf(b, "predicted,");
+			csv_q(b, p->strategy);
+			mb_bprintf(b, "%s,%.6g,,\n", s2, predict(p, beta));
 			continue;
 		}
 		fmt_ms(predict(p, beta), s1, sizeof(s1));
