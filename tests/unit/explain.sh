@@ -103,6 +103,14 @@ printf '| | M2 VM 16G |\n| base | 151 |\n| no-cont-remap | 77 |\n' > "$tmp/few.m
 one_error "explain --fit: too few cells" 1 \
 	"mapbench: $tmp/few.md: machine 'M2 VM' has 2 cells, the fit needs at least 4" \
 	"$MB" explain --fit "$tmp/few.md" --counts $X/counts.jsonl
+printf '{"strategy": "base", "mem": 17179869184, "counts": {}}\n' > "$tmp/c.jsonl"
+one_error "explain --fit: counts without the counters" 1 \
+	"mapbench: $tmp/c.jsonl:1: counts.tlbi_vaale1is is not a count" \
+	"$MB" explain --fit $X/v1-batch.md --counts "$tmp/c.jsonl"
+head -1 $X/counts.jsonl > "$tmp/c3.jsonl"
+one_error "explain --fit: a cell without counts" 1 \
+	"mapbench: $X/v1-batch.md: no counts for no-cont-remap at Apple M2 VM 16G (tools/fit-counts.sh)" \
+	"$MB" explain --fit $X/v1-batch.md --counts "$tmp/c3.jsonl"
 one_error "explain --fit: no --counts" 1 \
 	"mapbench: explain --fit needs --counts FILE (tools/fit-counts.sh writes one)" \
 	"$MB" explain --fit $X/v1-batch.md
