@@ -75,6 +75,15 @@ golden "explain --fit: v1 + batch-barriers, checked against v3" \
 	--check $X/v3-merged.md
 golden "explain --fit: Eric Chanudet's table" $X/fit-v1-batch-ec.txt 0 \
 	"$MB" explain --fit $X/v1-batch-ec.md --counts $X/counts.jsonl
+# the same table as CSV: the same fit
+grep '^| ' $X/v1-batch.md | sed 's/ ([^)]*)//g; s/^| *//; s/ *|$//; s/ *| */,/g' \
+	> "$tmp/v1.csv"
+"$MB" explain --fit "$tmp/v1.csv" --counts $X/counts.jsonl | tail -n +2 \
+	> "$tmp/fit-csv.txt"
+"$MB" explain --fit $X/v1-batch.md --counts $X/counts.jsonl | tail -n +2 \
+	> "$tmp/fit-md.txt"
+check "explain --fit: the table as CSV fits the same" \
+	cmp -s "$tmp/fit-csv.txt" "$tmp/fit-md.txt"
 golden "explain --fit --format csv" $X/fit-v1-batch.csv 0 \
 	"$MB" explain --fit $X/v1-batch.md --counts $X/counts.jsonl \
 	--format csv
