@@ -235,7 +235,7 @@ int mb_explain_points(const struct mb_runset *set, const struct mb_groups *g,
 			continue;
 		if (mb_explain_run(r, &p[n].x, err, errlen)) {
 			if (!need_cal)
-				continue;	/* report, plot: leave it out */
+				continue;	/* report, plot: not this */
 			free(p);
 			return -1;
 		}
@@ -315,9 +315,9 @@ void mb_explain_text(struct mb_buf *b, const struct mb_xpoint *p, size_t n)
 				   i ? "\n" : "", r->host, opts);
 			mb_bprintf(b, "(shares of the measured time, %%; "
 				   "predicted = sum of count x unit cost)\n\n");
-			mb_bprintf(b, "%-15s %-7s %10s %10s %9s %8s", "strategy",
-				   "RAM", "measured", "predicted", "residual",
-				   "x floor");
+			mb_bprintf(b, "%-15s %-7s %10s %10s %9s %8s",
+				   "strategy", "RAM", "measured", "predicted",
+				   "residual", "x floor");
 			for (unsigned int c = 0; c < MB_NR_XCLASS; c++)
 				mb_bprintf(b, " %*s", col_width(c),
 					   mb_xclass_names[c]);

@@ -65,6 +65,42 @@ static void fold(const uint64_t *counts, double *x)
 	x[FP_BARRIER] = (double)(ishst + isb - 2 * sync);
 }
 
+/* One line of the counts file: strategy, size, every counter. */
+static int count_point(json_t *o, struct cpoint *p, const char *path,
+		       unsigned int ln, char *err, size_t errlen)
+{
+	json_t *s = json_object_get(o, "strategy");
+	json_t *c = json_object_get(o, "counts");
+	json_t *m = json_object_get(o, "mem");
+	uint64_t counts[MB_NR_COUNTERS];
+
+	if (!json_is_string(s) || !json_is_object(c))
+		return mb_errf(-1, err, errlen, "%s:%u: no 'strategy' and "
+			       "'counts'", path, ln);
+	snprintf(p->strategy, sizeof(p->strategy), "%s",
+		 json_string_value(s));
+	if (!m) {
+		m = json_object_get(o, "ram");
+		m = json_is_object(m) ? json_object_get(m, "total") : NULL;
+	}
+	p->mem = json_is_integer(m) && json_integer_value(m) > 0 ?
+		 (uint64_t)json_integer_value(m) : 0;
+	if (!p->mem)
+		return mb_errf(-1, err, errlen, "%s:%u: no 'mem' or "
+			       "'ram.total'", path, ln);
+	for (unsigned int i = 0; i < MB_NR_COUNTERS; i++) {
+		json_t *v = json_object_get(c, mb_counter_names[i]);
+
+		if (!json_is_integer(v) || json_integer_value(v) < 0)
+			return mb_errf(-1, err, errlen, "%s:%u: counts.%s is "
+				       "not a count", path, ln,
+				       mb_counter_names[i]);
+		counts[i] = json_integer_value(v);
+	}
+	fold(counts, p->x);
+	return 0;
+}
+
 static int counts_load(const char *path, struct cset *cs, char *err,
 		       size_t errlen)
 {
@@ -79,67 +115,26 @@ static int counts_load(const char *path, struct cset *cs, char *err,
 		return mb_errf(-1, err, errlen, "cannot read %s: %s", path,
 			       strerror(errno));
 	while (!ret && getline(&line, &cap, f) > 0) {
-		struct mb_run r;
 		json_error_t je;
-		json_t *o, *m;
+		json_t *o;
 
 		ln++;
 		if (strspn(line, " \t\r\n") == strlen(line))
 			continue;
+		if (cs->n == MAX_PTS) {
+			ret = mb_errf(-1, err, errlen, "%s:%u: more than %d "
+				      "points", path, ln, MAX_PTS);
+			break;
+		}
 		o = json_loads(line, 0, &je);
 		if (!o) {
 			ret = mb_errf(-1, err, errlen, "%s:%u: %s", path, ln,
 				      je.text);
 			break;
 		}
-		memset(&r, 0, sizeof(r));
-		m = json_object_get(o, "mem");
-		if (!json_is_string(json_object_get(o, "strategy")) ||
-		    !json_is_object(json_object_get(o, "counts"))) {
-			ret = mb_errf(-1, err, errlen, "%s:%u: no 'strategy' "
-				      "and 'counts'", path, ln);
-		} else if (cs->n == MAX_PTS) {
-			ret = mb_errf(-1, err, errlen, "%s:%u: more than %d "
-				      "points", path, ln, MAX_PTS);
-		} else {
-			struct cpoint *p = &cs->v[cs->n];
-			json_t *c = json_object_get(o, "counts");
-
-			snprintf(p->strategy, sizeof(p->strategy), "%s",
-				 json_string_value(json_object_get(o,
-								   "strategy")));
-			if (json_is_integer(m)) {
-				p->mem = json_integer_value(m);
-			} else {
-				m = json_object_get(o, "ram");
-				m = json_is_object(m) ?
-				    json_object_get(m, "total") : NULL;
-				p->mem = json_is_integer(m) ?
-					 json_integer_value(m) : 0;
-			}
-			for (unsigned int i = 0; !ret && i < MB_NR_COUNTERS;
-			     i++) {
-				json_t *v = json_object_get(c,
-							    mb_counter_names[i]);
-
-				if (!json_is_integer(v) ||
-				    json_integer_value(v) < 0)
-					ret = mb_errf(-1, err, errlen,
-						      "%s:%u: counts.%s is not "
-						      "a count", path, ln,
-						      mb_counter_names[i]);
-				else
-					r.counts[i] = json_integer_value(v);
-			}
-			if (!ret && !p->mem)
-				ret = mb_errf(-1, err, errlen, "%s:%u: no "
-					      "'mem' or 'ram.total'", path,
-					      ln);
-			if (!ret) {
-				fold(r.counts, p->x);
-				cs->n++;
-			}
-		}
+		ret = count_point(o, &cs->v[cs->n], path, ln, err, errlen);
+		if (!ret)
+			cs->n++;
 		json_decref(o);
 	}
 	free(line);

@@ -143,7 +143,8 @@ int mb_fit_table_read(FILE *f, const char *path, struct mb_fit_table *t,
 				       n != t->ncols + 1 ?
 				       "row has a different number of cells "
 				       "than the header" :
-				       t->nrows == MB_FIT_MAX_ROWS ? "too many rows" :
+				       t->nrows == MB_FIT_MAX_ROWS ?
+				       "too many rows" :
 				       "row has no strategy name");
 		}
 		strcpy(t->row[t->nrows], v[0]);
