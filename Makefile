@@ -87,7 +87,9 @@ HOST_RUN_SRCS	:= host/layout.c host/loader.c host/record.c host/esr.c \
 HOST_ANALYSIS_SRCS := host/analysis/units.c host/analysis/config.c \
 		   host/analysis/results.c host/analysis/stats.c \
 		   host/analysis/table.c host/analysis/plot.c \
-		   host/analysis/compare.c host/analysis/matrix.c
+		   host/analysis/compare.c host/analysis/matrix.c \
+		   host/analysis/explain.c host/analysis/fit.c \
+		   host/analysis/fit_table.c
 # LAVA labs: jobs, the board side, results back from job logs
 HOST_ANALYSIS_SRCS += host/analysis/lava_codec.c host/analysis/lava_job.c \
 		   host/analysis/lava_board.c host/analysis/lava_results.c
@@ -324,7 +326,7 @@ FUZZ_CFLAGS	:= -std=gnu11 -g -O1 $(WARN) -Iinclude -Ihost -D_GNU_SOURCE \
 		   -DMB_VERSION='"$(VERSION)"' -fno-sanitize-recover=all
 FUZZ_SAN	:= address,undefined
 FUZZ_BIN	:= $(addprefix $(BUILD)/fuzz/,fuzz_elf fuzz_record fuzz_cli \
-		   fuzz_kstats fuzz_lava fuzz_kcheck)
+		   fuzz_kstats fuzz_lava fuzz_kcheck fuzz_fit_table)
 FUZZ_TIME	?= 300
 fuzz_objs	= $(patsubst host/%.c,$(BUILD)/fuzz/obj/%.o,$(1))
 
@@ -350,6 +352,8 @@ $(BUILD)/fuzz/fuzz_lava: tests/fuzz/fuzz_lava.c \
 $(BUILD)/fuzz/fuzz_kcheck: tests/fuzz/fuzz_kcheck.c \
 	$(call fuzz_objs,host/kcheck/trace.c host/kcheck/rsp.c \
 		host/kcheck/map.c $(HOST_BASE_SRCS))
+$(BUILD)/fuzz/fuzz_fit_table: tests/fuzz/fuzz_fit_table.c \
+	$(call fuzz_objs,host/analysis/fit_table.c $(HOST_BASE_SRCS))
 $(FUZZ_BIN):
 	@mkdir -p $(@D)
 	@echo "  FUZZCC  $@"

@@ -82,6 +82,7 @@ static const struct command {
 	{ "report", mb_cmd_report, mb_report_usage },
 	{ "plot", mb_cmd_plot, mb_plot_usage },
 	{ "compare", mb_cmd_compare, mb_compare_usage },
+	{ "explain", mb_cmd_explain, mb_explain_usage },
 	/* LAVA labs (docs/LAB.md) */
 	{ "lava-job", mb_cmd_lava_job, mb_lava_job_usage },
 	{ "lava-board", mb_cmd_lava_board, mb_lava_board_usage },

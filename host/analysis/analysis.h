@@ -79,6 +79,11 @@ struct mb_run {
 	uint64_t ticks;
 	bool have_counts;
 	uint64_t counts[MB_NR_COUNTERS];
+	/* calibration: unit costs and the floor (absent: have_cal false) */
+	bool have_cal;
+	uint64_t cntfrq;		/* timing.cntfrq, 0 if absent */
+	uint64_t unit_pt[MB_NR_UNITS];	/* picoticks per op */
+	uint64_t floor_ticks;
 };
 
 struct mb_runset {
@@ -89,6 +94,7 @@ struct mb_runset {
 };
 
 extern const char *const mb_counter_names[MB_NR_COUNTERS];
+extern const char *const mb_unit_names[MB_NR_UNITS];
 
 /* Append every record of a JSON-lines file (or one JSON document); a
  * directory means its results.jsonl. */
@@ -190,5 +196,94 @@ const char *mb_extra_option(unsigned int i);
 int mb_parse_percent(const char *s, double *out);
 /* "1.25", "12.5", "151" -- the table's ms */
 void mb_format_ms(double ms, char *buf, size_t len);
+
+/* ---- explain.c: where the time goes ----------------------------------- */
+
+/* Counters by name: mb_run.counts[MB_CTR_x] */
+enum mb_ctr_id {
+#define MB_CTR_ENUM(name) MB_CTR_##name,
+	MB_COUNTER_LIST(MB_CTR_ENUM)
+#undef MB_CTR_ENUM
+};
+
+/* Operation classes: each counted op is charged to exactly one, each
+ * class priced by one unit (docs/ANALYSIS.md, "Where the time goes"). */
+#define MB_XCLASS_LIST(X)		\
+	X(fixmap, fixmap_pair)		\
+	X(fixmap_half, dsb_ishst_isb)	\
+	X(store_sync, dsb_ishst_isb)	\
+	X(store, pte_store)		\
+	X(dsb_ishst, dsb_ishst)		\
+	X(isb, isb)			\
+	X(zero, zero_page)		\
+	X(alloc, pgtable_alloc)
+
+enum mb_xclass {
+#define MB_XC_ENUM(name, unit) MB_XC_##name,
+	MB_XCLASS_LIST(MB_XC_ENUM)
+#undef MB_XC_ENUM
+	MB_NR_XCLASS
+};
+
+extern const char *const mb_xclass_names[MB_NR_XCLASS];
+enum mb_unit_id mb_xclass_unit(enum mb_xclass c);
+
+struct mb_explain {
+	uint64_t n[MB_NR_XCLASS];	/* ops charged to each class */
+	uint64_t pt[MB_NR_XCLASS];	/* n x unit, picoticks */
+	uint64_t unpriced;		/* counted ops no class prices */
+	uint64_t predicted_pt, measured_pt;
+	int64_t residual_pt;		/* measured - predicted, exactly */
+	uint64_t floor_ticks, cntfrq;
+	int share_pm[MB_NR_XCLASS];	/* of measured, 0.1% (truncated) */
+	int residual_pm;		/* 1000 - the classes' shares */
+};
+
+struct mb_xpoint {
+	const struct mb_run *run;	/* the group's median run */
+	const struct mb_group *group;
+	struct mb_explain x;
+};
+
+/* counts[MB_NR_COUNTERS] -> ops per class, and what no class prices. */
+void mb_explain_charge(const uint64_t *counts, uint64_t *n,
+		       uint64_t *unpriced);
+int mb_explain_run(const struct mb_run *r, struct mb_explain *x, char *err,
+		   size_t errlen);
+/* One point per group with counts, sorted for the tables.  need_cal
+ * (explain): every one must decompose, else the error; otherwise
+ * (report, plot) points without unit costs are left out. */
+int mb_explain_points(const struct mb_runset *set, const struct mb_groups *g,
+		      bool need_cal, struct mb_xpoint **out, size_t *nout,
+		      char *err, size_t errlen);
+struct mb_buf;
+void mb_explain_text(struct mb_buf *b, const struct mb_xpoint *p, size_t n);
+void mb_explain_csv(struct mb_buf *b, const struct mb_xpoint *p, size_t n);
+
+/* ---- fit_table.c: a table of times measured elsewhere ----------------- */
+
+#define MB_FIT_MAX_COLS	16
+#define MB_FIT_MAX_ROWS	32
+
+struct mb_fit_table {
+	char col[MB_FIT_MAX_COLS][64];	/* header as given */
+	char mach[MB_FIT_MAX_COLS][64];	/* header without its size */
+	uint64_t mem[MB_FIT_MAX_COLS];
+	size_t ncols;
+	char row[MB_FIT_MAX_ROWS][32];	/* strategies */
+	double ms[MB_FIT_MAX_ROWS][MB_FIT_MAX_COLS];	/* < 0: empty */
+	size_t nrows;
+};
+
+int mb_fit_table_read(FILE *f, const char *name, struct mb_fit_table *t,
+		      char *err, size_t errlen);
+int mb_fit_table_load(const char *path, struct mb_fit_table *t, char *err,
+		      size_t errlen);
+
+/* ---- fit.c: unit costs fitted to a table measured elsewhere ----------- */
+
+/* check: another table (or NULL) the fitted prices are set against. */
+int mb_fit_table(const char *table, const char *check, const char *counts,
+		 bool csv, struct mb_buf *b, char *err, size_t errlen);
 
 #endif /* MAPBENCH_ANALYSIS_H */

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <getopt.h>
+#include <math.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,12 @@ struct series {
 	const struct mb_group **pts;	/* sorted by RAM */
 	size_t n;
 	char title[320];
+	int same_as;			/* an earlier series it hides, or -1 */
 };
+
+/* Two series coincide when they have the same sizes and every median is
+ * within this of the other's: the later one's legend entry says so. */
+#define COINCIDE_TOL	0.05
 
 struct plot {
 	struct mb_groups g;
@@ -35,7 +41,8 @@ struct plot {
 	const struct mb_run *primary;	/* options of the counts panel */
 	struct series *s;
 	size_t ns;
-	bool emulated, many_hosts, many_opts;
+	bool emulated, many_hosts, many_opts, explain;
+	const struct mb_runset *set;
 	char dir[64];
 };
 
@@ -81,6 +88,39 @@ static int cmp_series(const void *a, const void *b)
 	return strcmp(x->strategy, y->strategy) ?:
 	       strcmp(x->host, y->host) ?: strcmp(x->rodata, y->rodata) ?:
 	       strcmp(x->opts, y->opts);
+}
+
+static bool coincide(const struct series *a, const struct series *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++) {
+		double x = a->pts[i]->st.median, y = b->pts[i]->st.median;
+
+		if (a->pts[i]->key->mem != b->pts[i]->key->mem ||
+		    !(fabs(x - y) <= COINCIDE_TOL * (x > y ? x : y)))
+			return false;
+	}
+	return true;
+}
+
+/* Series drawn over another: "(= base +-5%)" in the legend. */
+static void mark_coinciding(struct plot *p)
+{
+	for (size_t j = 0; j < p->ns; j++) {
+		struct series *s = &p->s[j];
+		size_t len = strlen(s->title);
+
+		s->same_as = -1;
+		for (size_t i = 0; i < j && s->same_as < 0; i++)
+			if (coincide(&p->s[i], s))
+				s->same_as = (int)i;
+		if (s->same_as >= 0 && len + 48 < sizeof(s->title))
+			snprintf(s->title + len, sizeof(s->title) - len,
+				 " (= %.31s +-%d%%)",
+				 p->s[s->same_as].pts[0]->key->strategy,
+				 (int)(COINCIDE_TOL * 100));
+	}
 }
 
 static void build_series(struct plot *p)
@@ -136,6 +176,7 @@ static void build_series(struct plot *p)
 	if (!p->ns)
 		return;
 	qsort(p->s, p->ns, sizeof(*p->s), cmp_series);
+	mark_coinciding(p);
 	/* counts panel: the options with the most series */
 	for (size_t j = 0; j < p->ns; j++) {
 		size_t n = 0;
@@ -255,6 +296,10 @@ static const char *const palette[12] = {
 	"#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#000000", "#aec7e8",
 };
 
+/* gnuplot point types: filled and open squares, circles, triangles,
+ * diamonds, pentagons, crosses -- no two strategies alike */
+static const int point_types[12] = { 5, 7, 9, 11, 13, 15, 4, 6, 8, 10, 12, 2 };
+
 static void write_script(struct plot *p, FILE *sc, const char *out, bool svg)
 {
 	bool have_counts;
@@ -269,10 +314,11 @@ static void write_script(struct plot *p, FILE *sc, const char *out, bool svg)
 	fprintf(sc, "set output ");
 	gq(sc, out);
 	fprintf(sc, "\nset encoding utf8\nset datafile missing 'NaN'\n");
-	/* eleven strategies: colours that stay apart, and point shapes */
+	/* eleven strategies: colours, point shapes and dash patterns that
+	 * stay apart, so lines drawn over each other remain visible */
 	for (int i = 0; i < 12; i++)
-		fprintf(sc, "set linetype %d lc rgb '%s' pt %d\n", i + 1,
-			palette[i], 5 + 2 * (i % 4));
+		fprintf(sc, "set linetype %d lc rgb '%s' pt %d dt %d\n", i + 1,
+			palette[i], point_types[i], i % 5 + 1);
 	fprintf(sc, "set multiplot layout 1,2 title ");
 	mb_options_label(p->primary, o, sizeof(o));
 	{
@@ -296,9 +342,11 @@ static void write_script(struct plot *p, FILE *sc, const char *out, bool svg)
 	write_data(p, sc, &have_counts);
 	fprintf(sc, "plot ");
 	for (size_t j = 0; j < p->ns; j++) {
+		/* a hidden series: bigger open marks, drawn on top */
 		fprintf(sc, "%s'%s/s%zu.dat' using 1:2:3:4 with yerrorlines "
-			"lw 2 pt 7 ps 0.8 title ", j ? ", \\\n     " : "",
-			p->dir, j);
+			"lt %zu lw 2 ps %s title ", j ? ", \\\n     " : "",
+			p->dir, j, j % 12 + 1,
+			p->s[j].same_as >= 0 ? "1.6" : "0.9");
 		gq(sc, p->s[j].title);
 	}
 	fprintf(sc, "\n\nunset logscale\nunset offsets\nunset xtics\n"
@@ -329,6 +377,93 @@ static void write_script(struct plot *p, FILE *sc, const char *out, bool svg)
 			"graph 0.5, graph 0.5 center\nunset key\n"
 			"plot [0:1] [1:10] NaN notitle\n");
 	fprintf(sc, "unset multiplot\nset output\n");
+}
+
+/* The bars' data into f (NULL: only count them); the number of bars. */
+static size_t explain_rows(struct plot *p, FILE *f)
+{
+	struct mb_xpoint *x;
+	char err[512], o[64];
+	size_t n, rows = 0;
+
+	if (mb_explain_points(p->set, &p->g, false, &x, &n, err, sizeof(err)))
+		mb_die("%s", err);
+	for (size_t i = 0; i < n; i++) {
+		const struct mb_run *r = x[i].run;
+		const struct mb_explain *e = &x[i].x;
+		double per = 1e3 / (double)MB_CAL_PICO / (double)e->cntfrq;
+
+		if (!wanted(p, x[i].group) || !same_opts(r, p->primary) ||
+		    strcmp(r->host, p->primary->host))
+			continue;
+		/* the largest RAM of the strategy: the last of its points */
+		if (i + 1 < n && !strcmp(x[i + 1].run->strategy, r->strategy) &&
+		    !strcmp(x[i + 1].run->host, r->host) &&
+		    same_opts(x[i + 1].run, r))
+			continue;
+		rows++;
+		if (!f)
+			continue;
+		mb_format_size(r->mem, o, sizeof(o));
+		fprintf(f, "\"%s %s\"", r->strategy, o);
+		for (unsigned int c = 0; c < MB_NR_XCLASS; c++)
+			fprintf(f, " %.9g", (double)e->pt[c] * per);
+		fprintf(f, " %.9g %.9g\n", e->residual_pt > 0 ?
+			(double)e->residual_pt * per : 0.0,
+			(double)e->measured_pt * per);
+	}
+	free(x);
+	return rows;
+}
+
+/*
+ * plot --explain: one stacked bar per strategy (the primary options, each
+ * strategy's largest RAM): each operation class's predicted ms, then
+ * the residual when positive; a cross marks the measured time.
+ */
+static void write_explain(struct plot *p, FILE *sc, const char *out,
+			  bool svg)
+{
+	char path[128], o[256], t[400];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/explain.dat", p->dir);
+	f = fopen(path, "w");
+	if (!f)
+		mb_die("cannot write %s: %s", path, strerror(errno));
+	explain_rows(p, f);
+	if (fclose(f))
+		mb_die("cannot write %s: %s", path, strerror(errno));
+	if (svg)
+		fprintf(sc, "set terminal svg size 1400,720 dynamic "
+			"font 'sans,13' noenhanced background '#ffffff'\n");
+	else
+		fprintf(sc, "set terminal pngcairo size 1400,720 "
+			"font 'sans,11' noenhanced\n");
+	fprintf(sc, "set output ");
+	gq(sc, out);
+	mb_options_label(p->primary, o, sizeof(o));
+	snprintf(t, sizeof(t), "mapbench explain: where map_mem()'s time goes "
+		 "on %s, %s", p->primary->host, o);
+	fprintf(sc, "\nset title ");
+	gq(sc, t);
+	fprintf(sc, "\nset style data histogram\n"
+		"set style histogram rowstacked\n"
+		"set style fill solid 0.85 border -1\nset boxwidth 0.75\n"
+		"set key outside right top box\nset ylabel 'ms'\n"
+		"set grid ytics\nset xtics nomirror rotate by -35 scale 0\n"
+		"set yrange [0:*]\n");
+	for (int i = 0; i < 12; i++)
+		fprintf(sc, "set linetype %d lc rgb '%s'\n", i + 1,
+			palette[i]);
+	fprintf(sc, "plot ");
+	for (unsigned int c = 0; c < MB_NR_XCLASS; c++)
+		fprintf(sc, "%s'%s' using %u%s title '%s'", c ? ", " : "",
+			path, c + 2, c ? "" : ":xtic(1)", mb_xclass_names[c]);
+	fprintf(sc, ", '' using %u title 'residual' lc rgb '#dddddd', "
+		"'' using 0:%u with points pt 2 ps 2 lw 2 lc rgb '#000000' "
+		"title 'measured'\nset output\n", MB_NR_XCLASS + 2,
+		MB_NR_XCLASS + 3);
 }
 
 static int rm_one(const char *path, const struct stat *st, int flag,
@@ -366,7 +501,7 @@ static int run_gnuplot(const char *script, const char *log)
 
 const char mb_plot_usage[] =
 "usage: mapbench plot FILES... -o|--output OUT.png|OUT.svg [--host LABEL]\n"
-"                     [--rodata full|on|off] [-h|--help]\n";
+"                     [--rodata full|on|off] [--explain] [-h|--help]\n";
 
 int mb_cmd_plot(int argc, char **argv)
 {
@@ -374,6 +509,7 @@ int mb_cmd_plot(int argc, char **argv)
 		{ "output", required_argument, 0, 'o' },
 		{ "host", required_argument, 0, 'H' },
 		{ "rodata", required_argument, 0, 'r' },
+		{ "explain", no_argument, 0, 'x' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};
@@ -400,6 +536,9 @@ int mb_cmd_plot(int argc, char **argv)
 				mb_die("--rodata: '%s' is not full, on or off",
 				       optarg);
 			p.rodata = optarg;
+			break;
+		case 'x':
+			p.explain = true;
 			break;
 		case 'h':
 			fputs(mb_plot_usage, stdout);
@@ -430,6 +569,11 @@ int mb_cmd_plot(int argc, char **argv)
 		       p.rodata ? " with rodata=" : "",
 		       p.rodata ? p.rodata : "");
 
+	p.set = &set;
+	if (p.explain && !explain_rows(&p, NULL))
+		mb_die("plot --explain: no run with unit costs "
+		       "('calibration') in the input");
+
 	snprintf(p.dir, sizeof(p.dir), "/tmp/mapbench-plot.XXXXXX");
 	if (!mkdtemp(p.dir))
 		mb_die("mkdtemp: %s", strerror(errno));
@@ -443,7 +587,10 @@ int mb_cmd_plot(int argc, char **argv)
 	sc = fopen(script, "w");
 	if (!sc)
 		mb_die("cannot write %s: %s", script, strerror(errno));
-	write_script(&p, sc, tmp, svg);
+	if (p.explain)
+		write_explain(&p, sc, tmp, svg);
+	else
+		write_script(&p, sc, tmp, svg);
 	if (fclose(sc))
 		mb_die("cannot write %s: %s", script, strerror(errno));
 

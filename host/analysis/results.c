@@ -23,6 +23,12 @@ const char *const mb_counter_names[MB_NR_COUNTERS] = {
 #undef MB_CTR_NAME
 };
 
+const char *const mb_unit_names[MB_NR_UNITS] = {
+#define MB_UNIT_NAME(name) #name,
+	MB_UNIT_LIST(MB_UNIT_NAME)
+#undef MB_UNIT_NAME
+};
+
 
 /* An optional string field into buf; missing is fine, wrong type is not. */
 static int get_str(json_t *o, const char *key, char *buf, size_t len,
@@ -136,6 +142,7 @@ static int get_timing(json_t *o, struct mb_run *r, char *err, size_t errlen)
 		return -1;
 	/* ticks / CNTFRQ is exact; timing.ms is a rounded copy */
 	if (have_t && have_f && frq) {
+		r->cntfrq = frq;
 		r->ms = (double)r->ticks * 1e3 / (double)frq;
 		return 0;
 	}
@@ -164,6 +171,51 @@ static int get_counts(json_t *o, struct mb_run *r, char *err, size_t errlen)
 			    errlen))
 			return -1;
 	r->have_counts = true;
+	return 0;
+}
+
+/*
+ * Unit costs and the floor (docs/JSON.md "calibration"): every unit's
+ * picoticks and floor.ticks, or nothing.  Only with timing.ticks: the
+ * decomposition is done in ticks.
+ */
+static int get_calibration(json_t *o, struct mb_run *r, char *err,
+			   size_t errlen)
+{
+	json_t *cal, *units, *u, *fl;
+	bool have;
+
+	if (get_obj(o, "calibration", &cal, err, errlen))
+		return -1;
+	if (!cal || !r->cntfrq)
+		return 0;
+	if (get_obj(cal, "units", &units, err, errlen) ||
+	    get_obj(cal, "floor", &fl, err, errlen))
+		return -1;
+	if (!units || !fl)
+		return mb_errf(-1, err, errlen, "'calibration' has no %s",
+			       units ? "'floor'" : "'units'");
+	for (unsigned int i = 0; i < MB_NR_UNITS; i++) {
+		if (get_obj(units, mb_unit_names[i], &u, err, errlen))
+			return -1;
+		if (!u)
+			return mb_errf(-1, err, errlen,
+				       "'calibration.units' has no '%s'",
+				       mb_unit_names[i]);
+		if (get_u64(u, "picoticks", &r->unit_pt[i], &have, err,
+			    errlen))
+			return -1;
+		if (!have)
+			return mb_errf(-1, err, errlen,
+				       "'calibration.units.%s' has no "
+				       "'picoticks'", mb_unit_names[i]);
+	}
+	if (get_u64(fl, "ticks", &r->floor_ticks, &have, err, errlen))
+		return -1;
+	if (!have)
+		return mb_errf(-1, err, errlen,
+			       "'calibration.floor' has no 'ticks'");
+	r->have_cal = true;
 	return 0;
 }
 
@@ -411,7 +463,8 @@ int mb_run_from_json(json_t *o, struct mb_run *r, char *err, size_t errlen)
 	}
 	if (r->outcome != MB_OUT_OK)
 		return 0;
-	if (get_timing(o, r, err, errlen) || get_counts(o, r, err, errlen))
+	if (get_timing(o, r, err, errlen) || get_counts(o, r, err, errlen) ||
+	    get_calibration(o, r, err, errlen))
 		return -1;
 	return 0;
 }

@@ -35,6 +35,7 @@ struct rep {
 	double max_ci;
 	enum fmt fmt;
 	struct mb_buf out;
+	const struct mb_runset *set;
 };
 
 static bool same_opts(const struct mb_run *a, const struct mb_run *b)
@@ -639,6 +640,26 @@ static void each_point(struct rep *r, json_t *arr)
 	}
 }
 
+/* Where the time goes, for the points whose runs have unit costs. */
+static void explain_section(struct rep *r)
+{
+	struct mb_xpoint *p;
+	char err[512];
+	size_t n;
+
+	if (mb_explain_points(r->set, &r->g, false, &p, &n, err, sizeof(err)))
+		mb_die("%s", err);
+	if (n) {
+		mb_bprintf(&r->out, "\n\n");
+		if (r->fmt == F_MARKDOWN)
+			mb_bprintf(&r->out, "```\n");
+		mb_explain_text(&r->out, p, n);
+		if (r->fmt == F_MARKDOWN)
+			mb_bprintf(&r->out, "```\n");
+	}
+	free(p);
+}
+
 static void emit(struct rep *r)
 {
 	json_t *root, *arr;
@@ -657,6 +678,7 @@ static void emit(struct rep *r)
 			notes(r, &r->t[i]);
 			stats_block(r, &r->t[i]);
 		}
+		explain_section(r);
 		break;
 	case F_CSV:
 		mb_bprintf(&r->out, "host,ram,mem_bytes,banks,strategy,rodata,"
@@ -752,6 +774,7 @@ int mb_cmd_report(int argc, char **argv)
 			mb_die("%s", err);
 	if (mb_group_runs(&set, 0, &r.g))
 		mb_die("out of memory");
+	r.set = &set;
 	build_tables(&r);
 	if (base_given && !r.have_baseline)
 		mb_die("--baseline: no runs of strategy '%s' in the input",

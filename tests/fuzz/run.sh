@@ -22,7 +22,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$B/fuzz/artifacts"
 
-for name in elf record cli kstats lava kcheck; do
+for name in elf record cli kstats lava kcheck fit_table; do
 	bin=$B/fuzz/fuzz_$name
 	mkdir -p "$work/$name"
 	"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \

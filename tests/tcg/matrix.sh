@@ -72,10 +72,26 @@ sed 's/^/# /' "$tmp/table.txt" | head -22
 check "plot: a PNG" [ "$(head -c 8 "$tmp/smoke.png" | od -An -tx1 | tr -d ' ')" = 89504e470d0a1a0a ]
 missing=
 for s in $("$MB" list | awk '{print $1}'); do
-	grep -q ">$s<" "$tmp/smoke.svg" || missing="$missing $s"
+	grep -qF ">$s<" "$tmp/smoke.svg" || grep -qF ">$s (= " "$tmp/smoke.svg" ||
+		missing="$missing $s"
 done
 check "plot: the SVG has a series for every strategy${missing:+ (missing:$missing)}" \
 	[ -z "$missing" ]
+check "plot: series hidden behind another say so in the legend" \
+	grep -qE '>[a-z0-9.-]+ \(= [a-z0-9.-]+ \+-5%\)<' "$tmp/smoke.svg"
+"$MB" plot --explain "$A" -o "$tmp/explain.svg"
+check "plot --explain: a stacked bar per strategy" \
+	[ "$(grep -cE '>[a-z0-9.-]+ 4G<' "$tmp/explain.svg")" = "$nstrat" ]
+
+# where the time goes, on real deterministic records: exact
+. tests/lib/explain.sh
+"$MB" explain --format csv "$A" > "$tmp/explain.csv"
+check "explain: a row per strategy and size" \
+	[ "$(($(wc -l < "$tmp/explain.csv") - 1))" = "$((2 * nstrat))" ]
+check "explain: deterministic smoke matrix adds up exactly (predicted + residual = measured, classes = predicted, shares = 100.0%)" \
+	explain_exact "$tmp/explain.csv"
+"$MB" explain "$A" > "$tmp/explain.txt"
+sed 's/^/# /' "$tmp/explain.txt"
 
 # ---- interrupted and resumed ------------------------------------------
 "$MB" matrix configs/smoke.conf "$tmp/b" --deterministic --label ci -q \

@@ -23,6 +23,7 @@ run "kernel-check parsers (test_kcheck)" "$B/unit/test_kcheck"
 # then report / compare / plot through the CLI against golden files.
 run "analysis (test_analysis)" "$B/unit/test_analysis"
 run "analysis CLI (tests/unit/analysis.sh)" tests/unit/analysis.sh
+run "explain CLI (tests/unit/explain.sh)" tests/unit/explain.sh
 # LAVA labs: the job-log codec, jobs and logs through the CLI
 run "LAVA (test_lava)" "$B/unit/test_lava"
 run "LAVA CLI (tests/unit/lava.sh)" tests/unit/lava.sh

@@ -375,6 +375,71 @@ static void test_results(void)
 		 "another");
 }
 
+/*
+ * explain's charging and arithmetic on batch-barriers' counts at 1G
+ * (mapsim): each counted op in exactly one class, integer picoticks.
+ */
+static void test_explain(void)
+{
+	static const uint64_t n_want[MB_NR_XCLASS] = {
+		[MB_XC_fixmap] = 511, [MB_XC_store_sync] = 547,
+		[MB_XC_store] = 258527, [MB_XC_dsb_ishst] = 507,
+		[MB_XC_zero] = 507, [MB_XC_alloc] = 507,
+	};
+	static const int pm_want[MB_NR_XCLASS] = {
+		[MB_XC_fixmap] = 12, [MB_XC_store_sync] = 1,
+		[MB_XC_store] = 646, [MB_XC_zero] = 40, [MB_XC_alloc] = 76,
+	};
+	struct mb_run r = { .file = "t", .line = 1, .ticks = 200000,
+			    .cntfrq = 1000000000, .have_counts = true,
+			    .have_cal = true, .floor_ticks = 1000 };
+	struct mb_explain x;
+	char err[256];
+	bool same = true;
+
+	r.counts[MB_CTR_tlbi_vaale1is] = 511;
+	r.counts[MB_CTR_dsb_ishst] = 2076;
+	r.counts[MB_CTR_dsb_ish] = 39;
+	r.counts[MB_CTR_isb] = 1569;
+	r.counts[MB_CTR_fixmap_map] = 511;
+	r.counts[MB_CTR_fixmap_unmap] = 511;
+	r.counts[MB_CTR_tables_l1] = 1;
+	r.counts[MB_CTR_tables_l2] = 1;
+	r.counts[MB_CTR_tables_l3] = 505;
+	r.counts[MB_CTR_bytes_zeroed] = 2076672;
+	r.counts[MB_CTR_leaf_stores] = 258567;
+	r.counts[MB_CTR_table_stores] = 507;
+	r.unit_pt[MB_UNIT_fixmap_pair] = 5000000;
+	r.unit_pt[MB_UNIT_dsb_ishst_isb] = 400000;
+	r.unit_pt[MB_UNIT_dsb_ishst] = 250000;
+	r.unit_pt[MB_UNIT_isb] = 250000;
+	r.unit_pt[MB_UNIT_pte_store] = 500000;
+	r.unit_pt[MB_UNIT_zero_page] = 16000000;
+	r.unit_pt[MB_UNIT_pgtable_alloc] = 30000000;
+	CHECK(!mb_explain_run(&r, &x, err, sizeof(err)),
+	      "explain: batch-barriers' counts decompose");
+	for (unsigned int c = 0; c < MB_NR_XCLASS; c++)
+		same &= x.n[c] == n_want[c] && x.share_pm[c] == pm_want[c];
+	CHECK(same, "explain: ops per class and shares (0.1%) exact");
+	CHECK(x.unpriced == 0, "explain: the lazy flush's 39 dsb ish went "
+	      "with the pairs, nothing unpriced");
+	CHECK(x.predicted_pt == 155486050000ULL &&
+	      x.residual_pt == 44513950000LL &&
+	      x.predicted_pt + x.residual_pt == x.measured_pt,
+	      "explain: predicted + residual == measured, in picoticks");
+	CHECK(x.residual_pm == 225, "explain: the residual's share is what "
+	      "the classes leave (22.5%)");
+	r.have_cal = false;
+	CHECK(mb_explain_run(&r, &x, err, sizeof(err)) &&
+	      !strcmp(err, "t:1: record has no unit costs ('calibration': "
+		      "run without --no-calibrate)"),
+	      "explain: no unit costs, one line");
+	r.have_cal = true;
+	r.unit_pt[MB_UNIT_pte_store] = UINT64_MAX / 1000;
+	CHECK(mb_explain_run(&r, &x, err, sizeof(err)) &&
+	      strstr(err, "do not fit 64 bits"), "explain: overflow caught");
+}
+
 int main(void)
 {
 	json_error_t je;
@@ -390,6 +455,7 @@ int main(void)
 	test_stats_edges();
 	test_configs();
 	test_results();
+	test_explain();
 	json_decref(fx);
 	printf("test_analysis: %d passed, %d failed\n", nr_tests - nr_failed,
 	       nr_failed);

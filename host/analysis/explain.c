@@ -1,0 +1,499 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mapbench explain: where a run's time goes.  Every op the counting pass
+ * counted is charged to exactly one operation class, each class is
+ * priced with one of the unit costs the same guest measured
+ * (calibration.units), and the sum is set against the measured time and
+ * the floor.  All in integer picoticks (10^-6 counter ticks), so under
+ * --deterministic (ticks are instructions) predicted + residual is the
+ * measured time exactly.  The classes and what each consumes are in
+ * docs/ANALYSIS.md, "Where the time goes".
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "cli.h"
+
+const char *const mb_xclass_names[MB_NR_XCLASS] = {
+#define MB_XC_NAME(name, unit) #name,
+	MB_XCLASS_LIST(MB_XC_NAME)
+#undef MB_XC_NAME
+};
+
+static const enum mb_unit_id xclass_unit[MB_NR_XCLASS] = {
+#define MB_XC_UNIT(name, unit) MB_UNIT_##unit,
+	MB_XCLASS_LIST(MB_XC_UNIT)
+#undef MB_XC_UNIT
+};
+
+#define C(name)	(MB_CTR_##name)
+
+static uint64_t take(uint64_t *avail, uint64_t want)
+{
+	uint64_t n = *avail < want ? *avail : want;
+
+	*avail -= n;
+	return n;
+}
+
+static uint64_t min3(uint64_t a, uint64_t b, uint64_t c)
+{
+	uint64_t m = a < b ? a : b;
+
+	return m < c ? m : c;
+}
+
+/*
+ * Charge the counters to the classes, in this order, each taking what it
+ * owns out of what is left:
+ *   fixmap       min(fixmap_map, fixmap_unmap) pairs; each takes its own
+ *                2 dsb ishst, 2 isb, 1 tlbi vaale1is, 1 dsb ish
+ *   fixmap_half  the maps or clears without a partner; each takes 1 dsb
+ *                ishst and 1 isb (a clear also 1 tlbi vaale1is, 1 dsb ish)
+ *   store_sync   descriptor stores with a dsb ishst and an isb left
+ *   store        the other descriptor stores
+ *   dsb_ishst    dsb ishst left over
+ *   isb          isb left over
+ *   zero         bytes_zeroed / 4096 pages
+ *   alloc        tables_l0 + l1 + l2 + l3
+ * What is left (tlbi, dsb ish, dsb nsh/nshst, tlbi vmalle1(is), TTBR
+ * writes, tables freed) has no unit of its own: it is "unpriced" and
+ * its time is in the residual.
+ */
+void mb_explain_charge(const uint64_t *counts, uint64_t *n,
+		       uint64_t *unpriced)
+{
+	uint64_t ishst = counts[C(dsb_ishst)], isb = counts[C(isb)];
+	uint64_t tlbi = counts[C(tlbi_vaale1is)], ish = counts[C(dsb_ish)];
+	uint64_t map = counts[C(fixmap_map)], unmap = counts[C(fixmap_unmap)];
+	uint64_t stores = counts[C(leaf_stores)] + counts[C(table_stores)];
+	uint64_t pairs = map < unmap ? map : unmap;
+	uint64_t clears = unmap - pairs;
+
+	memset(n, 0, MB_NR_XCLASS * sizeof(*n));
+	n[MB_XC_fixmap] = pairs;
+	take(&ishst, 2 * pairs);
+	take(&isb, 2 * pairs);
+	take(&tlbi, pairs);
+	take(&ish, pairs);
+	n[MB_XC_fixmap_half] = map - pairs + clears;
+	take(&ishst, n[MB_XC_fixmap_half]);
+	take(&isb, n[MB_XC_fixmap_half]);
+	take(&tlbi, clears);
+	take(&ish, clears);
+	n[MB_XC_store_sync] = min3(stores, ishst, isb);
+	stores -= n[MB_XC_store_sync];
+	ishst -= n[MB_XC_store_sync];
+	isb -= n[MB_XC_store_sync];
+	n[MB_XC_store] = stores;
+	n[MB_XC_dsb_ishst] = ishst;
+	n[MB_XC_isb] = isb;
+	n[MB_XC_zero] = counts[C(bytes_zeroed)] / 4096;
+	n[MB_XC_alloc] = counts[C(tables_l0)] + counts[C(tables_l1)] +
+			 counts[C(tables_l2)] + counts[C(tables_l3)];
+	*unpriced = tlbi + ish + counts[C(tlbi_vmalle1is)] +
+		    counts[C(tlbi_vmalle1)] + counts[C(dsb_nshst)] +
+		    counts[C(dsb_nsh)] + counts[C(ttbr_write)] +
+		    counts[C(tables_freed)];
+}
+
+enum mb_unit_id mb_xclass_unit(enum mb_xclass c)
+{
+	return xclass_unit[c];
+}
+
+int mb_explain_run(const struct mb_run *r, struct mb_explain *x, char *err,
+		   size_t errlen)
+{
+	uint64_t sum = 0, t;
+	int64_t left;
+
+	memset(x, 0, sizeof(*x));
+	if (!r->have_counts)
+		return mb_errf(-1, err, errlen, "%s:%u: record has no 'counts'",
+			       r->file, r->line);
+	if (!r->have_cal)
+		return mb_errf(-1, err, errlen,
+			       "%s:%u: record has no unit costs "
+			       "('calibration': run without --no-calibrate)",
+			       r->file, r->line);
+	mb_explain_charge(r->counts, x->n, &x->unpriced);
+	for (unsigned int c = 0; c < MB_NR_XCLASS; c++) {
+		if (__builtin_mul_overflow(x->n[c], r->unit_pt[xclass_unit[c]],
+					   &t) ||
+		    __builtin_add_overflow(sum, t, &sum))
+			goto overflow;
+		x->pt[c] = t;
+	}
+	x->predicted_pt = sum;
+	if (__builtin_mul_overflow(r->ticks, MB_CAL_PICO, &x->measured_pt) ||
+	    x->measured_pt > INT64_MAX || x->predicted_pt > INT64_MAX)
+		goto overflow;
+	if (!x->measured_pt)
+		return mb_errf(-1, err, errlen,
+			       "%s:%u: the measured time is zero ticks",
+			       r->file, r->line);
+	x->residual_pt = (int64_t)x->measured_pt - (int64_t)x->predicted_pt;
+	x->floor_ticks = r->floor_ticks;
+	x->cntfrq = r->cntfrq;
+	/* shares of the measured time in 0.1%: the residual takes what the
+	 * classes' truncated shares leave, so the column sums to 100.0 */
+	left = 1000;
+	for (unsigned int c = 0; c < MB_NR_XCLASS; c++) {
+		x->share_pm[c] = (int)((unsigned __int128)x->pt[c] * 1000 /
+				       x->measured_pt);
+		left -= x->share_pm[c];
+	}
+	x->residual_pm = (int)left;
+	return 0;
+overflow:
+	return mb_errf(-1, err, errlen,
+		       "%s:%u: counts x unit costs do not fit 64 bits",
+		       r->file, r->line);
+}
+
+/* ---- the points: one per group, its median run ----------------------- */
+
+static int cmp_ticks(const void *a, const void *b)
+{
+	const struct mb_run *x = *(const struct mb_run *const *)a;
+	const struct mb_run *y = *(const struct mb_run *const *)b;
+
+	return x->ticks < y->ticks ? -1 : x->ticks > y->ticks;
+}
+
+/* The run of the group whose ticks are the (lower) median, with its own
+ * counts and unit costs; NULL if no run of it has counts. */
+static const struct mb_run *median_run(const struct mb_runset *set,
+				       const struct mb_group *g)
+{
+	const struct mb_run **v, *pick = NULL;
+	size_t n = 0;
+
+	v = calloc(set->n ? set->n : 1, sizeof(*v));
+	if (!v)
+		return NULL;
+	for (size_t i = 0; i < set->n; i++) {
+		const struct mb_run *r = &set->v[i];
+
+		if (r->outcome == MB_OUT_OK && !r->warmup && r->have_counts &&
+		    mb_same_key(g->key, r, 0))
+			v[n++] = r;
+	}
+	if (n) {
+		qsort(v, n, sizeof(*v), cmp_ticks);
+		pick = v[(n - 1) / 2];
+	}
+	free(v);
+	return pick;
+}
+
+static int cmp_point(const void *a, const void *b)
+{
+	const struct mb_xpoint *x = a, *y = b;
+	int d;
+
+	d = strcmp(x->run->host, y->run->host);
+	if (!d)
+		d = strcmp(x->run->rodata, y->run->rodata);
+	if (!d)
+		d = strcmp(x->run->accel, y->run->accel);
+	if (!d)
+		d = (int)x->run->deterministic - (int)y->run->deterministic;
+	if (!d)
+		d = strcmp(x->run->opts, y->run->opts);
+	if (!d)
+		d = mb_strategy_rank(x->run->strategy) -
+		    mb_strategy_rank(y->run->strategy);
+	if (!d)
+		d = strcmp(x->run->strategy, y->run->strategy);
+	if (!d)
+		d = x->run->mem < y->run->mem ? -1 : x->run->mem > y->run->mem;
+	if (!d)
+		d = strcmp(x->run->layout, y->run->layout);
+	return d;
+}
+
+int mb_explain_points(const struct mb_runset *set, const struct mb_groups *g,
+		      bool need_cal, struct mb_xpoint **out, size_t *nout,
+		      char *err, size_t errlen)
+{
+	struct mb_xpoint *p = calloc(g->n ? g->n : 1, sizeof(*p));
+	size_t n = 0;
+
+	if (!p)
+		return mb_errf(-1, err, errlen, "out of memory");
+	for (size_t i = 0; i < g->n; i++) {
+		const struct mb_run *r = median_run(set, &g->v[i]);
+
+		if (!r)
+			continue;
+		if (!r->have_cal && !need_cal)
+			continue;
+		if (mb_explain_run(r, &p[n].x, err, errlen)) {
+			if (!need_cal)
+				continue;	/* report, plot: not this */
+			free(p);
+			return -1;
+		}
+		p[n].run = r;
+		p[n].group = &g->v[i];
+		n++;
+	}
+	if (!n && need_cal) {
+		free(p);
+		return mb_errf(-1, err, errlen,
+			       "no ok run with op counts in the input");
+	}
+	qsort(p, n, sizeof(*p), cmp_point);
+	*out = p;
+	*nout = n;
+	return 0;
+}
+
+/* ---- output ---------------------------------------------------------- */
+
+static double pt_ms(int64_t pt, uint64_t cntfrq)
+{
+	return (double)pt / (double)MB_CAL_PICO * 1e3 / (double)cntfrq;
+}
+
+static void ms_text(double ms, char *buf, size_t len)
+{
+	if (ms < 0) {
+		buf[0] = '-';
+		mb_format_ms(-ms, buf + 1, len - 1);
+	} else {
+		mb_format_ms(ms, buf, len);
+	}
+}
+
+static void pm_text(int pm, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%d.%d", pm < 0 ? "-" : "", abs(pm) / 10,
+		 abs(pm) % 10);
+}
+
+static bool same_table(const struct mb_run *a, const struct mb_run *b)
+{
+	return !strcmp(a->host, b->host) && !strcmp(a->rodata, b->rodata) &&
+	       !strcmp(a->accel, b->accel) &&
+	       a->deterministic == b->deterministic &&
+	       !strcmp(a->opts, b->opts);
+}
+
+static int col_width(unsigned int c)
+{
+	int w = (int)strlen(mb_xclass_names[c]);
+
+	return w < 6 ? 6 : w;
+}
+
+/* Exact picoticks as ticks: "613933.000000" */
+static void pt_ticks(struct mb_buf *b, int64_t pt)
+{
+	uint64_t a = pt < 0 ? -(uint64_t)pt : (uint64_t)pt;
+
+	mb_bprintf(b, "%s%" PRIu64 ".%06" PRIu64, pt < 0 ? "-" : "",
+		   (uint64_t)(a / MB_CAL_PICO), (uint64_t)(a % MB_CAL_PICO));
+}
+
+void mb_explain_text(struct mb_buf *b, const struct mb_xpoint *p, size_t n)
+{
+	char opts[256], lay[64], m1[32], m2[32], m3[32], s[16];
+
+	for (size_t i = 0; i < n; i++) {
+		const struct mb_run *r = p[i].run;
+		const struct mb_explain *x = &p[i].x;
+
+		if (!i || !same_table(p[i - 1].run, r)) {
+			mb_options_label(r, opts, sizeof(opts));
+			mb_bprintf(b, "%sWhere the time goes: %s, %s\n",
+				   i ? "\n" : "", r->host, opts);
+			mb_bprintf(b, "(shares of the measured time, %%; "
+				   "predicted = sum of count x unit cost)\n\n");
+			mb_bprintf(b, "%-15s %-7s %10s %10s %9s %8s",
+				   "strategy", "RAM", "measured", "predicted",
+				   "residual", "x floor");
+			for (unsigned int c = 0; c < MB_NR_XCLASS; c++)
+				mb_bprintf(b, " %*s", col_width(c),
+					   mb_xclass_names[c]);
+			mb_bprintf(b, " %6s %s\n", "resid", "unpriced ops");
+		}
+		mb_layout_label(r, lay, sizeof(lay));
+		ms_text(pt_ms(x->measured_pt, x->cntfrq), m1, sizeof(m1));
+		ms_text(pt_ms(x->predicted_pt, x->cntfrq), m2, sizeof(m2));
+		ms_text(pt_ms(x->residual_pt, x->cntfrq), m3, sizeof(m3));
+		mb_bprintf(b, "%-15s %-7s %10s %10s %9s", r->strategy, lay,
+			   m1, m2, m3);
+		if (x->floor_ticks)
+			mb_bprintf(b, " %7.1fx", (double)x->measured_pt /
+				   ((double)x->floor_ticks * MB_CAL_PICO));
+		else
+			mb_bprintf(b, " %8s", "-");
+		for (unsigned int c = 0; c < MB_NR_XCLASS; c++) {
+			pm_text(x->share_pm[c], s, sizeof(s));
+			mb_bprintf(b, " %*s", col_width(c), s);
+		}
+		pm_text(x->residual_pm, s, sizeof(s));
+		mb_bprintf(b, " %6s %" PRIu64 "\n", s, x->unpriced);
+	}
+	if (n)
+		mb_bprintf(b, "\nms from the median run's ticks; classes: "
+			   "docs/ANALYSIS.md, \"Where the time goes\".\n");
+}
+
+static void csv_field(struct mb_buf *b, const char *s)
+{
+	mb_bprintf(b, "\"");
+	for (; *s; s++)
+		mb_bprintf(b, *s == '"' ? "\"\"" : "%c", *s);
+	mb_bprintf(b, "\",");
+}
+
+void mb_explain_csv(struct mb_buf *b, const struct mb_xpoint *p, size_t n)
+{
+	mb_bprintf(b, "host,strategy,mem_bytes,banks,rodata,accel,emulated,"
+		   "deterministic,options,cntfrq,measured_ticks,"
+		   "predicted_ticks,residual_ticks,floor_ticks");
+	for (unsigned int c = 0; c < MB_NR_XCLASS; c++)
+		mb_bprintf(b, ",%s_n,%s_ticks,%s_share_pm", mb_xclass_names[c],
+			   mb_xclass_names[c], mb_xclass_names[c]);
+	mb_bprintf(b, ",residual_share_pm,unpriced\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct mb_run *r = p[i].run;
+		const struct mb_explain *x = &p[i].x;
+
+		csv_field(b, r->host);
+		csv_field(b, r->strategy);
+		mb_bprintf(b, "%" PRIu64 ",%u,%s,%s,%d,%d,", r->mem, r->nbanks,
+			   r->rodata, r->accel, r->emulated,
+			   r->deterministic);
+		csv_field(b, r->opts);
+		mb_bprintf(b, "%" PRIu64 ",", x->cntfrq);
+		pt_ticks(b, x->measured_pt);
+		mb_bprintf(b, ",");
+		pt_ticks(b, x->predicted_pt);
+		mb_bprintf(b, ",");
+		pt_ticks(b, x->residual_pt);
+		mb_bprintf(b, ",%" PRIu64, x->floor_ticks);
+		for (unsigned int c = 0; c < MB_NR_XCLASS; c++) {
+			mb_bprintf(b, ",%" PRIu64 ",", x->n[c]);
+			pt_ticks(b, x->pt[c]);
+			mb_bprintf(b, ",%d", x->share_pm[c]);
+		}
+		mb_bprintf(b, ",%d,%" PRIu64 "\n", x->residual_pm,
+			   x->unpriced);
+	}
+}
+
+/* ---- the command ----------------------------------------------------- */
+
+const char mb_explain_usage[] =
+"usage: mapbench explain FILES... [--format text|csv] [-o|--output FILE]\n"
+"       mapbench explain --fit TABLE --counts FILE [--check TABLE]\n"
+"                        [--format text|csv] [-o|--output FILE] [-h|--help]\n";
+
+int mb_cmd_explain(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, 0, 'f' },
+		{ "fit", required_argument, 0, 'F' },
+		{ "counts", required_argument, 0, 'c' },
+		{ "check", required_argument, 0, 'k' },
+		{ "output", required_argument, 0, 'o' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 }
+	};
+	const char *out = NULL, *fit = NULL, *counts = NULL, *check = NULL;
+	struct mb_runset set = { 0 };
+	struct mb_groups g = { 0 };
+	struct mb_buf b = { 0 };
+	struct mb_xpoint *p = NULL;
+	bool csv = false;
+	int opt, ret = MB_EXIT_OK;
+	char err[512];
+	size_t n = 0;
+
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":f:o:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'f':
+			if (!strcmp(optarg, "csv"))
+				csv = true;
+			else if (strcmp(optarg, "text"))
+				mb_die("--format: '%s' is not text or csv",
+				       optarg);
+			break;
+		case 'F':
+			fit = optarg;
+			break;
+		case 'c':
+			counts = optarg;
+			break;
+		case 'k':
+			check = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'h':
+			fputs(mb_explain_usage, stdout);
+			return MB_EXIT_OK;
+		default:
+			mb_die_opt(MB_EXIT_USAGE, opt, argv, "explain");
+		}
+	}
+	if (out && mb_check_file_name(out, err, sizeof(err)))
+		mb_die("%s", err);
+	if (fit) {
+		if (optind != argc)
+			mb_die("explain --fit takes no result files ('%s')",
+			       argv[optind]);
+		if (!counts)
+			mb_die("explain --fit needs --counts FILE "
+			       "(tools/fit-counts.sh writes one)");
+		if (mb_fit_table(fit, check, counts, csv, &b, err,
+				 sizeof(err)))
+			mb_die("%s", err);
+	} else {
+		if (counts || check)
+			mb_die("--%s goes with --fit",
+			       counts ? "counts" : "check");
+		if (optind == argc) {
+			fputs(mb_explain_usage, stderr);
+			return MB_EXIT_USAGE;
+		}
+		for (int i = optind; i < argc; i++)
+			if (mb_runs_load(&set, argv[i], err, sizeof(err)))
+				mb_die("%s", err);
+		if (mb_group_runs(&set, 0, &g))
+			mb_die("out of memory");
+		if (mb_explain_points(&set, &g, true, &p, &n, err,
+				      sizeof(err)))
+			mb_die("%s", err);
+		if (csv)
+			mb_explain_csv(&b, p, n);
+		else
+			mb_explain_text(&b, p, n);
+	}
+	if (b.oom)
+		mb_die("out of memory");
+	if (out && mb_write_atomic(out, b.p, b.len, err, sizeof(err))) {
+		fprintf(stderr, "mapbench: %s\n", err);
+		ret = MB_EXIT_VMM;
+	} else if (!out && (fwrite(b.p, 1, b.len, stdout) != b.len ||
+			    fflush(stdout))) {
+		fprintf(stderr, "mapbench: writing the output failed\n");
+		ret = MB_EXIT_VMM;
+	}
+	free(p);
+	mb_buf_free(&b);
+	mb_groups_free(&g);
+	mb_runs_free(&set);
+	return ret;
+}

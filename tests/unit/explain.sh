@@ -1,0 +1,131 @@
+#!/bin/bash
+# Unit tier, mapbench explain through the CLI: the decomposition of real
+# deterministic TCG records (tests/fixtures/explain/det-tcg-1g.jsonl,
+# every strategy at 1G; tcg-4g-base.json, a 4G base run) adds up exactly
+# and matches its golden text; the report's section; --fit on the
+# thread's own tables against golden output; bad input.  No VM runs
+# here.  UPDATE_GOLDEN=1 rewrites the golden files.
+set -u
+cd "$(dirname "$0")/../.."
+B=${BUILD:-build}
+MB=${MAPBENCH:-$B/asan/mapbench}
+X=tests/fixtures/explain
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+. tests/lib/assert.sh
+. tests/lib/explain.sh
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+# strategies in the fixture (not `mapbench list`: it may grow)
+nfix=$(jq -r .strategy $X/det-tcg-1g.jsonl | sort -u | wc -l)
+
+# one_error NAME RC MESSAGE CMD...: exit RC, that one line, no stdout
+one_error() {
+	local name=$1 want=$2 msg=$3 rc
+	shift 3
+	"$@" > "$tmp/out" 2> "$tmp/err"
+	rc=$?
+	if [ "$rc" = "$want" ] && [ "$(cat "$tmp/err")" = "$msg" ] &&
+	   [ ! -s "$tmp/out" ]; then
+		ok "$name: exit $rc, one line"
+	else
+		not_ok "$name: exit $rc (want $want): $(head -c 300 "$tmp/err")"
+	fi
+}
+
+# ---- the decomposition ---------------------------------------------------
+golden "explain: deterministic TCG, every strategy at 1G" $X/det-tcg-1g.txt 0 \
+	"$MB" explain $X/det-tcg-1g.jsonl
+golden "explain: a 4G base TCG run" $X/tcg-4g-base.txt 0 \
+	"$MB" explain $X/tcg-4g-base.json
+"$MB" explain --format csv $X/det-tcg-1g.jsonl > "$tmp/det.csv"
+check "explain --format csv: a row per strategy" \
+	test "$(($(wc -l < "$tmp/det.csv") - 1))" = "$nfix"
+check "explain: deterministic records add up exactly (predicted + residual = measured, classes = predicted, shares = 100.0%)" \
+	explain_exact "$tmp/det.csv"
+"$MB" explain --format csv $X/tcg-4g-base.json > "$tmp/4g.csv"
+check "explain: the 4G run adds up exactly too" explain_exact "$tmp/4g.csv"
+check "explain: base at 1G, fixmap pairs = fixmap_unmap of the record" \
+	test "$(awk -F, 'NR == 2 { print $15 }' "$tmp/det.csv")" = \
+	     "$(head -1 $X/det-tcg-1g.jsonl | jq .counts.fixmap_unmap)"
+"$MB" report $X/det-tcg-1g.jsonl > "$tmp/report.txt"
+check "report: a 'Where the time goes' section with every strategy" \
+	test "$(sed -n '/^Where the time goes/,$p' "$tmp/report.txt" |
+		grep -c '^[a-z].* 1G ')" = "$nfix"
+
+if command -v gnuplot > /dev/null; then
+	"$MB" plot --explain $X/det-tcg-1g.jsonl -o "$tmp/x.svg"
+	check "plot --explain: a stacked bar per strategy" \
+		test "$(grep -cE '>[a-z0-9.-]+ 1G<' "$tmp/x.svg")" = "$nfix"
+	"$MB" plot $X/det-tcg-1g.jsonl -o "$tmp/p.svg"
+	check "plot: lines hidden behind another say so (lazy-unmap on no-cont-remap)" \
+		grep -qF '>lazy-unmap (= no-cont-remap +-5%)<' "$tmp/p.svg"
+	one_error "plot --explain: no unit costs" 1 \
+		"mapbench: plot --explain: no run with unit costs ('calibration') in the input" \
+		"$MB" plot --explain tests/fixtures/report/seed.jsonl -o "$tmp/n.png"
+	check "plot --explain: nothing written on error" \
+		test -z "$(ls "$tmp" | grep '^n\.')"
+else
+	ok "# SKIP plot --explain: no gnuplot"
+fi
+
+# ---- --fit on the thread's tables ----------------------------------------
+golden "explain --fit: v1 + batch-barriers, checked against v3" \
+	$X/fit-v1-batch.txt 0 \
+	"$MB" explain --fit $X/v1-batch.md --counts $X/counts.jsonl \
+	--check $X/v3-merged.md
+golden "explain --fit: Eric Chanudet's table" $X/fit-v1-batch-ec.txt 0 \
+	"$MB" explain --fit $X/v1-batch-ec.md --counts $X/counts.jsonl
+# the same table as CSV: the same fit
+grep '^| ' $X/v1-batch.md | sed 's/ ([^)]*)//g; s/^| *//; s/ *|$//; s/ *| */,/g' \
+	> "$tmp/v1.csv"
+"$MB" explain --fit "$tmp/v1.csv" --counts $X/counts.jsonl | tail -n +2 \
+	> "$tmp/fit-csv.txt"
+"$MB" explain --fit $X/v1-batch.md --counts $X/counts.jsonl | tail -n +2 \
+	> "$tmp/fit-md.txt"
+check "explain --fit: the table as CSV fits the same" \
+	cmp -s "$tmp/fit-csv.txt" "$tmp/fit-md.txt"
+golden "explain --fit --format csv" $X/fit-v1-batch.csv 0 \
+	"$MB" explain --fit $X/v1-batch.md --counts $X/counts.jsonl \
+	--format csv
+
+# ---- bad input: one line, exit 1, nothing written ------------------------
+one_error "explain: unknown file" 1 \
+	"mapbench: cannot read $tmp/none.json: No such file or directory" \
+	"$MB" explain "$tmp/none.json"
+jq -c 'del(.calibration)' $X/tcg-4g-base.json > "$tmp/nocal.json"
+one_error "explain: a record without unit costs" 1 \
+	"mapbench: $tmp/nocal.json:1: record has no unit costs ('calibration': run without --no-calibrate)" \
+	"$MB" explain "$tmp/nocal.json"
+jq -c 'del(.calibration.units.isb)' $X/tcg-4g-base.json > "$tmp/noisb.json"
+one_error "explain: a unit missing" 1 \
+	"mapbench: $tmp/noisb.json:1: 'calibration.units' has no 'isb'" \
+	"$MB" explain "$tmp/noisb.json"
+printf '| | M2 VM 16G |\n| base | 15x1 |\n' > "$tmp/bad.md"
+one_error "explain --fit: a malformed cell" 1 \
+	"mapbench: $tmp/bad.md:2: '15x1' is not a time in ms" \
+	"$MB" explain --fit "$tmp/bad.md" --counts $X/counts.jsonl
+printf '| | M2 VM |\n| base | 151 |\n' > "$tmp/nosize.md"
+one_error "explain --fit: a column without a size" 1 \
+	"mapbench: $tmp/nosize.md:1: column 'M2 VM' does not end in a size like 64G" \
+	"$MB" explain --fit "$tmp/nosize.md" --counts $X/counts.jsonl
+printf '| | M2 VM 16G |\n| base | 151 |\n| no-cont-remap | 77 |\n' > "$tmp/few.md"
+one_error "explain --fit: too few cells" 1 \
+	"mapbench: $tmp/few.md: machine 'M2 VM' has 2 cells, the fit needs at least 4" \
+	"$MB" explain --fit "$tmp/few.md" --counts $X/counts.jsonl
+printf '{"strategy": "base", "mem": 17179869184, "counts": {}}\n' > "$tmp/c.jsonl"
+one_error "explain --fit: counts without the counters" 1 \
+	"mapbench: $tmp/c.jsonl:1: counts.tlbi_vaale1is is not a count" \
+	"$MB" explain --fit $X/v1-batch.md --counts "$tmp/c.jsonl"
+head -1 $X/counts.jsonl > "$tmp/c3.jsonl"
+one_error "explain --fit: a cell without counts" 1 \
+	"mapbench: $X/v1-batch.md: no counts for no-cont-remap at Apple M2 VM 16G (tools/fit-counts.sh)" \
+	"$MB" explain --fit $X/v1-batch.md --counts "$tmp/c3.jsonl"
+one_error "explain --fit: no --counts" 1 \
+	"mapbench: explain --fit needs --counts FILE (tools/fit-counts.sh writes one)" \
+	"$MB" explain --fit $X/v1-batch.md
+one_error "explain --fit -o: nothing half-written on error" 1 \
+	"mapbench: $tmp/few.md: machine 'M2 VM' has 2 cells, the fit needs at least 4" \
+	"$MB" explain --fit "$tmp/few.md" --counts $X/counts.jsonl -o "$tmp/o.txt"
+check "explain --fit -o: no output file after the error" test ! -e "$tmp/o.txt"
+
+tier_done "explain"
