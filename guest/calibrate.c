@@ -196,6 +196,7 @@ void mb_calibrate(struct mb_mm *mm, struct mb_memblock *mblk,
 	};
 	struct cal c = { .mm = mm, .mblk = mblk, .pmu = pmu };
 	const struct mb_counts *n = &r->counts;
+	struct mb_floor f;
 
 	c.scratch_pa = memblock_alloc_range(mblk, SCRATCH_PAGES * PAGE_SIZE);
 	if (!c.scratch_pa)
@@ -209,8 +210,10 @@ void mb_calibrate(struct mb_mm *mm, struct mb_memblock *mblk,
 		measure(&c, fns[i], i == MB_UNIT_pgtable_alloc ?
 			ALLOC_MAX_REPS : MB_CAL_MAX_REPS, &r->units[i]);
 
-	/* the floor: this run's table pages, each written the faster way */
+	/* the floor: this run's descriptors stored, the rest zeroed */
 	r->floor_tables = mb_floor_tables(n);
-	r->floor_ticks = r->floor_tables * mb_floor_page_pt(r) / MB_CAL_PICO;
+	f = mb_floor_of(r);
+	r->floor_ticks = (f.descs * f.desc_pt + f.empty * f.empty_pt) /
+			 MB_CAL_PICO;
 	r->calibrated = 1;
 }

@@ -255,6 +255,13 @@ static int read_image_info(struct mb_elf *e, struct mb_image_info *info)
 			     MB_ABI_VERSION);
 			return -1;
 		}
+		if ((info->page_shift != 12 && info->page_shift != 14 &&
+		     info->page_shift != 16) ||
+		    info->va_bits < 36 || info->va_bits > 52) {
+			ferr(e, "image built for page shift %u, %u-bit VA: not an arm64 Linux configuration",
+			     info->page_shift, info->va_bits);
+			return -1;
+		}
 		return 0;
 	}
 	ferr(e, "no %s section: not a mapbench guest image (ABI %u)",

@@ -108,6 +108,8 @@ static const char *check_shape(const struct mb_result *r,
 		return "result record status out of range";
 	if (r->status == MB_ST_EXCEPTION || r->status == MB_ST_BAD_PARAMS)
 		return NULL;	/* written before the rest was known */
+	if (r->page_shift != 12 && r->page_shift != 14 && r->page_shift != 16)
+		return "result record granule out of range";
 	if (r->strategy != p->strategy || r->rodata != p->rodata)
 		return "result record is for another strategy or rodata mode";
 	if (r->page_shift != p->page_shift || r->va_bits != p->va_bits)
@@ -141,13 +143,15 @@ static const char *check_iters(const struct mb_result *r,
  * Unit costs and the floor: all zero with --no-calibrate; otherwise
  * every unit measured (rounds as the ABI fixes them, reps in range,
  * min <= median <= max, nonzero), a counter step within a second, and
- * the floor exactly this run's tables at the cheaper way to write one.
+ * the floor exactly mb_floor_of() this run's tables and stores.
  */
 static const char *check_units(const struct mb_result *r,
 			       const struct mb_params *p)
 {
 	const struct mb_counts *n = &r->counts;
-	uint64_t tables, page;
+	unsigned __int128 floor;
+	struct mb_floor f;
+	uint64_t tables;
 
 	if (p->flags & MB_PF_NO_CALIBRATE) {
 		static const struct mb_unit zero;
@@ -178,10 +182,12 @@ static const char *check_units(const struct mb_result *r,
 			return "result record has unit cycles without the PMU";
 	}
 	tables = mb_floor_tables(n);
-	page = mb_floor_page_pt(r);
+	f = mb_floor_of(r);
+	floor = ((unsigned __int128)f.descs * f.desc_pt +
+		 (unsigned __int128)f.empty * f.empty_pt) / MB_CAL_PICO;
 	if (r->floor_tables != tables ||
-	    tables > (ram_top(p) - p->banks[0].base) / 4096 ||
-	    r->floor_ticks != (unsigned __int128)tables * page / MB_CAL_PICO)
+	    tables > (ram_top(p) - p->banks[0].base) >> r->page_shift ||
+	    r->floor_ticks != floor)
 		return "result record floor does not match its tables";
 	return NULL;
 }

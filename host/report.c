@@ -342,7 +342,8 @@ static void put_units(struct jctx *c, json_t *root, const struct mb_result *r)
 	if (!o)
 		return;
 	put_u64(c, o, "tables", r->floor_tables);
-	put_u64(c, o, "bytes", r->floor_tables * 4096);
+	put_u64(c, o, "bytes", r->floor_tables << r->page_shift);
+	put_u64(c, o, "descriptors", mb_floor_of(r).descs);
 	put_u64(c, o, "ticks", r->floor_ticks);
 	put(c, o, "ns", ns_json(r->floor_ticks, r->cntfrq));
 }

@@ -314,28 +314,46 @@ struct mb_result {
 	uint64_t cnt_res;		/* least CNTVCT step seen, ticks */
 	struct mb_unit units[MB_NR_UNITS];
 	uint64_t floor_tables;		/* tables_l0..l3 of the counts */
-	uint64_t floor_ticks;		/* floor_tables x table_write */
+	uint64_t floor_ticks;		/* mb_floor_of(), in ticks */
 	uint64_t checksum;		/* FNV-1a 64 of all bytes before it */
 };
 
 /*
- * The floor (docs/ARCHITECTURE.md, "Unit costs and the floor"): every
- * table page the run built, each written the cheaper way -- DC ZVA or
- * paired stores of the descriptors.  floor_ticks is
- * mb_floor_tables() * mb_floor_page_pt() / MB_CAL_PICO; the host checks
- * that product in 128 bits, since the record is untrusted.
+ * The floor (docs/ARCHITECTURE.md, "Unit costs and the floor"): the
+ * table pages this run built, written the fastest way the bytes allow.
+ * Every descriptor the run stored (at most every slot of those pages) is
+ * one store at table_write's rate, stp pairs; every other slot only needs
+ * to be zero, at the cheaper of DC ZVA's and stp's rate.  floor_ticks is
+ * (descs * desc_pt + empty * empty_pt) / MB_CAL_PICO; the host checks it
+ * in 128 bits, since the record is untrusted.
  */
 static inline uint64_t mb_floor_tables(const struct mb_counts *n)
 {
 	return n->tables_l0 + n->tables_l1 + n->tables_l2 + n->tables_l3;
 }
 
-static inline uint64_t mb_floor_page_pt(const struct mb_result *r)
+struct mb_floor {
+	uint64_t descs;			/* descriptors to store */
+	uint64_t empty;			/* slots to zero */
+	uint64_t desc_pt;		/* picoticks per descriptor */
+	uint64_t empty_pt;		/* picoticks per zeroed slot */
+};
+
+/* page_shift is the record's (12, 14 or 16, checked by then). */
+static inline struct mb_floor mb_floor_of(const struct mb_result *r)
 {
+	unsigned int desc_shift = r->page_shift - 3;
+	uint64_t slots = mb_floor_tables(&r->counts) << desc_shift;
+	uint64_t stored = r->counts.leaf_stores + r->counts.table_stores;
 	uint64_t zva = r->units[MB_UNIT_zero_page].median_pt;
 	uint64_t stp = r->units[MB_UNIT_table_write].median_pt;
+	struct mb_floor f;
 
-	return stp < zva ? stp : zva;
+	f.descs = stored < slots ? stored : slots;
+	f.empty = slots - f.descs;
+	f.desc_pt = stp >> desc_shift;
+	f.empty_pt = (zva < stp ? zva : stp) >> desc_shift;
+	return f;
 }
 
 /* FNV-1a, 64 bit: the record checksum and the table digest use it. */

@@ -28,6 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size--;
 	p.strategy = MB_STRAT_base;
 	p.rodata = MB_RODATA_FULL;
+	p.page_shift = 12;
+	p.va_bits = 48;
 	p.iterations = mode & 15;
 	p.flags = mode & 16 ? MB_PF_PMU : 0;
 	p.nr_banks = mode & 32 ? 2 : 1;

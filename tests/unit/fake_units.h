@@ -12,6 +12,8 @@
 
 static inline void fake_units(struct mb_result *r)
 {
+	struct mb_floor f;
+
 	r->calibrated = 1;
 	r->cnt_res = 1;
 	for (unsigned int i = 0; i < MB_NR_UNITS; i++) {
@@ -25,7 +27,9 @@ static inline void fake_units(struct mb_result *r)
 		u->rounds = MB_CAL_ROUNDS;
 	}
 	r->floor_tables = mb_floor_tables(&r->counts);
-	r->floor_ticks = r->floor_tables * mb_floor_page_pt(r) / MB_CAL_PICO;
+	f = mb_floor_of(r);
+	r->floor_ticks = (f.descs * f.desc_pt + f.empty * f.empty_pt) /
+			 MB_CAL_PICO;
 }
 
 #endif

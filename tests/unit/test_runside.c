@@ -224,6 +224,7 @@ static void test_ipa(void)
 static void test_table_region(void)
 {
 	struct mb_params p = { .nr_banks = 1, .rodata = MB_RODATA_FULL,
+			       .page_shift = 12, .va_bits = 48,
 			       .strategy = MB_STRAT_base };
 	struct mb_bank b[2] = { { 0x40000000, G }, { 0xc0000000, G } };
 	struct mb_bank r[4];
@@ -728,6 +729,7 @@ static void good_record(struct mb_result *r, const struct mb_params *p)
 static void test_record_iters(void)
 {
 	struct mb_params p = { .nr_banks = 1, .iterations = 3,
+			       .page_shift = 12, .va_bits = 48,
 			       .flags = MB_PF_PMU };
 	struct mb_result r, out;
 	char err[MB_ERRLEN];
@@ -800,26 +802,44 @@ static int units_rejected(struct mb_result *r, const struct mb_params *p,
 
 static void test_record_units(void)
 {
-	struct mb_params p = { .nr_banks = 1 };
+	struct mb_params p = { .nr_banks = 1, .page_shift = 12,
+			       .va_bits = 48 };
 	struct mb_result r, out;
 	char err[MB_ERRLEN];
 
 	p.banks[0] = (struct mb_bank){ MB_RAM_BASE, G };
 	good_record(&r, &p);
-	/* 46 tables at min(zero_page 7, table_write 9) ticks */
-	CHECK(r.floor_tables == 46 && r.floor_ticks == 46 * 7 &&
+	/* 46 tables, no stores: 46 x 512 slots zeroed at min(zero_page 7,
+	 * table_write 9) ticks a page, 13671 picoticks a slot */
+	CHECK(r.floor_tables == 46 && r.floor_ticks == 321 &&
 	      !mb_record_check(&r, sizeof(r), &p, &out, err, sizeof(err)) &&
 	      out.units[MB_UNIT_isb].median_pt == 5000000 &&
 	      out.units[MB_UNIT_table_write].reps == 1024,
 	      "record: unit costs and floor accepted, exact");
 	good_record(&r, &p);
+	r.counts.leaf_stores = 40 * 512;
+	r.counts.table_stores = 45;
+	fake_units(&r);
+	seal(&r);
+	/* 20525 descriptors at 17578 picoticks, 3027 slots at 13671 */
+	CHECK(r.floor_ticks == 402 &&
+	      !mb_record_check(&r, sizeof(r), &p, &out, err, sizeof(err)),
+	      "record: floor stores the descriptors, zeroes the rest");
+	good_record(&r, &p);
+	r.counts.leaf_stores = ~0ULL / 2;
+	fake_units(&r);
+	seal(&r);
+	CHECK(r.floor_ticks == 46 * 512 * 17578ULL / MB_CAL_PICO &&
+	      !mb_record_check(&r, sizeof(r), &p, &out, err, sizeof(err)),
+	      "record: floor stores at most every slot");
+	good_record(&r, &p);
 	r.units[MB_UNIT_table_write].median_pt = 6500000;
 	r.units[MB_UNIT_table_write].min_pt = 6500000;
-	r.floor_ticks = 46 * 6500000 / MB_CAL_PICO;
+	r.floor_ticks = 46 * 512 * (6500000 >> 9) / MB_CAL_PICO;
 	seal(&r);
-	CHECK(r.floor_ticks == 299 &&
+	CHECK(r.floor_ticks == 298 &&
 	      !mb_record_check(&r, sizeof(r), &p, &out, err, sizeof(err)),
-	      "record: floor takes the cheaper way to write a page");
+	      "record: floor zeroes the cheaper way");
 	good_record(&r, &p);
 	r.floor_ticks++;
 	CHECK(units_rejected(&r, &p, "floor does not match its tables"),
