@@ -40,6 +40,13 @@ static __always_inline void str64(u64 va, u64 v)
 	asm volatile("str %x1, [%0]" :: "r" (va), "rZ" (v) : "memory");
 }
 
+/* Two adjacent descriptors with one stp (each half single-copy atomic). */
+static __always_inline void stp64(u64 va, u64 v0, u64 v1)
+{
+	asm volatile("stp %x1, %x2, [%0]" :: "r" (va), "rZ" (v0), "rZ" (v1)
+		     : "memory");
+}
+
 static __always_inline u64 ldr64(u64 va)
 {
 	u64 v;
