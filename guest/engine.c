@@ -613,7 +613,8 @@ static __always_inline void set_huge(const struct strat *s, u64 p, u64 new,
  * idmap-fill's PTEs in a table not linked yet: nothing to load or check
  * (the entries are empty), descriptors by addition (the output address
  * field is linear in PA inside one table: PA[51:50] of LPA2 cannot
- * change within a PMD_SIZE window), two per stp.
+ * change within a PMD_SIZE window), two per stp, four stp (64 bytes)
+ * per iteration.
  */
 static __always_inline void fill_pte(const struct strat *s, u64 ptep,
 				     u64 addr, u64 end, u64 phys, u64 prot)
@@ -622,8 +623,17 @@ static __always_inline void fill_pte(const struct strat *s, u64 ptep,
 	u64 n = (end - addr) >> PAGE_SHIFT;
 
 	CNT(leaf_stores, n);
+	for (; n >= 8; n -= 8, ptep += 8 * DESC, pte += 8 * PAGE_SIZE) {
+		pt_wr2(ptep, 0, pte, pte + PAGE_SIZE);
+		pt_wr2(ptep, 2 * DESC, pte + 2 * PAGE_SIZE,
+		       pte + 3 * PAGE_SIZE);
+		pt_wr2(ptep, 4 * DESC, pte + 4 * PAGE_SIZE,
+		       pte + 5 * PAGE_SIZE);
+		pt_wr2(ptep, 6 * DESC, pte + 6 * PAGE_SIZE,
+		       pte + 7 * PAGE_SIZE);
+	}
 	for (; n >= 2; n -= 2, ptep += 2 * DESC, pte += 2 * PAGE_SIZE)
-		pt_wr2(ptep, pte, pte + PAGE_SIZE);
+		pt_wr2(ptep, 0, pte, pte + PAGE_SIZE);
 	if (n)
 		pt_wr(ptep, pte);
 }
@@ -715,7 +725,12 @@ static __always_inline void alloc_init_cont_pte(const struct strat *s,
 	do {
 		u64 p = prot;
 
-		next = addr_end(addr, end, CONT_PTE_SIZE);
+		/* idmap-fill: without CONT there is nothing to cut the
+		 * range into contiguous windows for */
+		if (s->fill && (flags & NO_CONT_MAPPINGS))
+			next = end;
+		else
+			next = addr_end(addr, end, CONT_PTE_SIZE);
 		/* contiguous hint where the whole 64K window is aligned */
 		if (!((addr | next | phys) & (CONT_PTE_SIZE - 1)) &&
 		    !(flags & NO_CONT_MAPPINGS))
