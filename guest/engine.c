@@ -446,7 +446,10 @@ static __always_inline u64 tbl_alloc(const struct strat *s, struct mb_mm *mm,
 	u64 pa, v;
 
 	MB_BUG_ON(!alloc);
-	pa = alloc(mm, level_shift(lvl));
+	if (s->fill && lvl == 3 && mm->pool_hi > mm->pool_lo)
+		pa = mm->pool_hi -= PAGE_SIZE;	/* fill_reserve()'s */
+	else
+		pa = alloc(mm, level_shift(lvl));
 	count_table(lvl);
 	if (!(s->fill && whole))
 		CNT(bytes_zeroed, PAGE_SIZE);
@@ -787,6 +790,40 @@ static __always_inline void init_pmd(const struct strat *s, struct mb_mm *mm,
 	} while (pmdp += DESC, addr = next, addr != end);
 }
 
+/*
+ * idmap-fill: the PTE tables a pass over a PMD table will create (every
+ * 2M window of [addr, end) that is neither a block nor already holds a
+ * table; the entries of a new PMD table are known empty, not read) in
+ * one memblock allocation instead of one per table.  memblock is
+ * top-down, so with the pages handed out from the top they are the
+ * pages one allocation per table would have returned, wherever the free
+ * range below is contiguous.  Without such a range: one page at a time.
+ */
+static __always_inline void fill_reserve(struct mb_mm *mm, u64 pmdp,
+					 u64 addr, u64 end, u64 phys,
+					 unsigned int flags, int fresh)
+{
+	u64 n = 0, next, pa;
+
+	do {
+		next = addr_end(addr, end, PMD_SIZE);
+		if (!((addr | next | phys) & (PMD_SIZE - 1)) &&
+		    !(flags & NO_BLOCK_MAPPINGS))
+			continue;
+		if (fresh || !pt_rd(pmdp))
+			n++;
+	} while (pmdp += DESC, phys += next - addr, addr = next,
+		 addr != end);
+	if (n < 2)
+		return;
+	pa = memblock_phys_alloc_range(mm->mblk, n * PAGE_SIZE, PAGE_SIZE,
+				       0, 0);
+	if (!pa)
+		return;
+	mm->pool_lo = pa;
+	mm->pool_hi = pa + n * PAGE_SIZE;
+}
+
 static __always_inline void alloc_init_cont_pmd(const struct strat *s,
 						struct mb_mm *mm, u64 pudp,
 						u64 addr, u64 end, u64 phys,
@@ -815,6 +852,8 @@ static __always_inline void alloc_init_cont_pmd(const struct strat *s,
 	MB_BUG_ON(pud && desc_bad(pud));
 	if (s->remap == REMAP_TABLE && !pmdp)
 		pmdp = tbl_map_offset(s, mm, 2, pudp, pmd_index(addr));
+	if (s->fill)
+		fill_reserve(mm, pmdp, addr, end, phys, flags, !!fill_pa);
 
 	do {
 		u64 p = prot;
@@ -840,6 +879,9 @@ static __always_inline void alloc_init_cont_pmd(const struct strat *s,
 
 	if (s->remap == REMAP_TABLE)
 		tbl_unmap(s, mm, 2);
+	/* fill_reserve() took exactly the pages the pass used */
+	if (s->fill)
+		MB_BUG_ON(mm->pool_hi != mm->pool_lo);
 	if (fill_pa)
 		fill_link(s, pudp, fill_pa, flags);
 }
@@ -1139,6 +1181,7 @@ static void map_mem_idmap(struct mb_mm *mm, enum idmap_build b)
 	d = *mm;
 	d.direct_off = 0;
 	d.lazy_lo = d.lazy_hi = 0;
+	d.pool_lo = d.pool_hi = 0;
 	if (lazy)
 		map_mem_tmpl(&S_DIRECT_LAZY, &d, main_flags(mm));
 	else if (b == IDMAP_FILL)
