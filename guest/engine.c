@@ -478,8 +478,10 @@ static __always_inline u64 tbl_alloc(const struct strat *s, struct mb_mm *mm,
 	if (s->fill) {
 		/* a table the walk wholly writes needs no zeroes; the dsb
 		 * ishst before its link orders zeroes and entries alike */
+#ifndef MB_MUTANT_FILL_NO_ZERO	/* test-only: never zeroed */
 		if (!whole)
 			op_zero_page(v);
+#endif
 		*va = v;
 		return pa;
 	}
@@ -624,6 +626,9 @@ static __always_inline void fill_pte(const struct strat *s, u64 ptep,
 {
 	u64 pte = phys_to_pte_val(s->kref, phys) | prot;
 	u64 n = (end - addr) >> PAGE_SHIFT;
+#ifdef MB_MUTANT_WRONG_BIT	/* test-only: a wrong descriptor bit */
+	u64 bad = 0x40000000UL + 0x123000, first = ptep;
+#endif
 
 	CNT(leaf_stores, n);
 	for (; n >= 8; n -= 8, ptep += 8 * DESC, pte += 8 * PAGE_SIZE) {
@@ -639,6 +644,12 @@ static __always_inline void fill_pte(const struct strat *s, u64 ptep,
 		pt_wr2(ptep, 0, pte, pte + PAGE_SIZE);
 	if (n)
 		pt_wr(ptep, pte);
+#ifdef MB_MUTANT_WRONG_BIT	/* as init_pte's: to the end of its 64K */
+	for (; bad - phys < end - addr && (bad & (CONT_PTE_SIZE - 1));
+	     bad += PAGE_SIZE)
+		pt_wr(first + ((bad - phys) >> PAGE_SHIFT) * DESC,
+		      (phys_to_pte_val(s->kref, bad) | prot) ^ PTE_NG);
+#endif
 }
 
 static __always_inline void init_pte(const struct strat *s, u64 ptep,
@@ -681,7 +692,9 @@ static inline int whole_table(u64 addr, u64 end, u64 span)
 static __always_inline void fill_link(const struct strat *s, u64 parentp,
 				      u64 pa, unsigned int flags)
 {
+#ifndef MB_MUTANT_FILL_NO_DSB	/* test-only: linked before it is visible */
 	op_dsb_ishst();
+#endif
 	pt_wr(parentp, table_desc(s, pa, flags));
 	CNT(table_stores, 1);
 }
