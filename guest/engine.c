@@ -804,29 +804,30 @@ static __always_inline void init_pmd(const struct strat *s, struct mb_mm *mm,
 }
 
 /*
- * idmap-fill: the PTE tables a pass over a PMD table will create (every
- * 2M window of [addr, end) that is neither a block nor already holds a
- * table; the entries of a new PMD table are known empty, not read) in
+ * idmap-fill: the PTE tables a pass over a PMD table will create
+ * without blocks (every 2M window of [addr, end) that does not already
+ * hold a table; the entries of a new PMD table are known empty, not
+ * read) in
  * one memblock allocation instead of one per table.  memblock is
  * top-down, so with the pages handed out from the top they are the
  * pages one allocation per table would have returned, wherever the free
  * range below is contiguous.  Without such a range: one page at a time.
  */
 static __always_inline void fill_reserve(struct mb_mm *mm, u64 pmdp,
-					 u64 addr, u64 end, u64 phys,
+					 u64 addr, u64 end,
 					 unsigned int flags, int fresh)
 {
 	u64 n = 0, next, pa;
 
+	/* with blocks only the range's two edges can need a PTE table:
+	 * not worth a walk of the PMD table */
+	if (!(flags & NO_BLOCK_MAPPINGS))
+		return;
 	do {
 		next = addr_end(addr, end, PMD_SIZE);
-		if (!((addr | next | phys) & (PMD_SIZE - 1)) &&
-		    !(flags & NO_BLOCK_MAPPINGS))
-			continue;
 		if (fresh || !pt_rd(pmdp))
 			n++;
-	} while (pmdp += DESC, phys += next - addr, addr = next,
-		 addr != end);
+	} while (pmdp += DESC, addr = next, addr != end);
 	if (n < 2)
 		return;
 	pa = memblock_phys_alloc_range(mm->mblk, n * PAGE_SIZE, PAGE_SIZE,
@@ -866,7 +867,7 @@ static __always_inline void alloc_init_cont_pmd(const struct strat *s,
 	if (s->remap == REMAP_TABLE && !pmdp)
 		pmdp = tbl_map_offset(s, mm, 2, pudp, pmd_index(addr));
 	if (s->fill)
-		fill_reserve(mm, pmdp, addr, end, phys, flags, !!fill_pa);
+		fill_reserve(mm, pmdp, addr, end, flags, !!fill_pa);
 
 	do {
 		u64 p = prot;
