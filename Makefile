@@ -79,7 +79,7 @@ HOST_BASE_SRCS	:= host/util.c host/signals.c host/child.c
 # TCG backend and the JSON record
 HOST_RUN_SRCS	:= host/layout.c host/loader.c host/record.c host/esr.c \
 		   host/hostinfo.c host/kvmstats.c host/winexits.c \
-		   host/options.c host/console.c host/report.c \
+		   host/options.c host/cpufeat.c host/console.c host/report.c \
 		   host/memslots.c host/pmu.c host/vmm.c host/tcg.c \
 		   host/run.c
 # analysis: matrix configs and runner, result files, statistics, report,
