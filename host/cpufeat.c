@@ -98,6 +98,18 @@ unsigned int mb_cpu_pa_bits(const struct mb_cpu_ids *id)
 	return pa < sizeof(bits) ? bits[pa] : 0;
 }
 
+void mb_cpu_describe(const struct mb_cpu_ids *id, char *buf, size_t len)
+{
+	snprintf(buf, len,
+		 "MIDR_EL1 0x%08llx, TGran4 0x%x, TGran16 0x%x, TGran64 0x%x, PARange %u-bit, VARange 0x%x, BBM 0x%x",
+		 (unsigned long long)id->midr,
+		 field(id->mmfr0, MMFR0_TGRAN4_SHIFT),
+		 field(id->mmfr0, MMFR0_TGRAN16_SHIFT),
+		 field(id->mmfr0, MMFR0_TGRAN64_SHIFT), mb_cpu_pa_bits(id),
+		 field(id->mmfr2, MMFR2_VARANGE_SHIFT),
+		 field(id->mmfr2, MMFR2_BBM_SHIFT));
+}
+
 int mb_cpu_granule_check(const struct mb_cpu_ids *id, unsigned int page_shift,
 			 unsigned int va_bits, char *err, size_t errlen)
 {

@@ -45,6 +45,10 @@ int mb_cpu_granule_check(const struct mb_cpu_ids *id, unsigned int page_shift,
 int mb_cpu_bbml2_noabort(const struct mb_cpu_ids *id, char *why,
 			 size_t len);
 
+/* "MIDR_EL1 0x.., TGran4 0x1, TGran16 0x2, TGran64 0x0, PARange 52-bit,
+ * VARange 0x1, BBM 0x2" */
+void mb_cpu_describe(const struct mb_cpu_ids *id, char *buf, size_t len);
+
 /* PARange as bits (32 .. 52), 0 if reserved. */
 unsigned int mb_cpu_pa_bits(const struct mb_cpu_ids *id);
 

@@ -288,6 +288,9 @@ static int pick_guest(struct mb_run_opts *o, const struct mb_run_env *env,
 			       mb_granule_name(shift));
 	o->want_shift = shift;
 	o->want_va = va;
+	/* what the CPU is asked for; the image must agree (check_guest) */
+	o->params.page_shift = shift;
+	o->params.va_bits = va;
 	if (o->guest_elf)
 		return 0;
 	if (mb_guest_for(env->guest_elf, shift, va, o->guest_buf,
@@ -295,10 +298,6 @@ static int pick_guest(struct mb_run_opts *o, const struct mb_run_env *env,
 		return mb_errf(MB_EXIT_USAGE, err, errlen,
 			       "guest ELF path too long");
 	o->guest_elf = o->guest_buf;
-	if (access(o->guest_elf, R_OK))
-		return mb_errf(MB_EXIT_USAGE, err, errlen,
-			       "no guest image for %s/%u: '%s' not found (build it with make)",
-			       mb_granule_name(shift), va, o->guest_elf);
 	return 0;
 }
 
@@ -317,6 +316,11 @@ static int check_guest(struct mb_run_opts *o, char *err, size_t errlen)
 	};
 	uint64_t entry;
 
+	if (access(o->guest_elf, R_OK) && o->guest_elf == o->guest_buf)
+		return mb_errf(MB_EXIT_USAGE, err, errlen,
+			       "no guest image for %s/%u: '%s' not found (build it with make)",
+			       mb_granule_name(o->want_shift), o->want_va,
+			       o->guest_elf);
 	if (access(o->guest_elf, R_OK))
 		return mb_errf(MB_EXIT_USAGE, err, errlen,
 			       "guest ELF '%s' not found (build it with make)",
@@ -573,6 +577,13 @@ static int settle(struct mb_run_opts *o, const struct run_args *a,
 	ret = mb_run_opts_check(o, err, errlen);
 	if (ret)
 		return ret;
+	/* what the CPU cannot do is said first, whatever is built: the
+	 * granule asked for (else the image's, known after the check) */
+	if (o->accel == MB_ACCEL_TCG && p->page_shift) {
+		ret = check_tcg_cpu(o, err, errlen);
+		if (ret)
+			return ret;
+	}
 	ret = check_guest(o, err, errlen);
 	if (ret || o->accel != MB_ACCEL_TCG)
 		return ret;
