@@ -227,6 +227,8 @@ static const struct tcg_cpu {
 
 const struct mb_cpu_ids *mb_tcg_cpu_ids(const char *model)
 {
+	if (!model)
+		return NULL;
 	for (size_t i = 0; i < sizeof(tcg_cpus) / sizeof(tcg_cpus[0]); i++)
 		if (!strcmp(model, tcg_cpus[i].model))
 			return &tcg_cpus[i].id;

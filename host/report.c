@@ -470,7 +470,8 @@ static void put_options(struct jctx *c, json_t *root,
 	put(c, o, "va_bits", json_integer(opts->params.va_bits));
 	put(c, o, "force_bbml2", json_boolean(opts->force_bbml2));
 	if (opts->accel == MB_ACCEL_TCG)
-		put_str(c, o, "tcg_cpu", opts->tcg_cpu);
+		put_str(c, o, "tcg_cpu", opts->tcg_cpu ? opts->tcg_cpu :
+			MB_DEFAULT_TCG_CPU);
 }
 
 /* The vCPU's ID registers the granule and BBML2 checks read. */
@@ -789,7 +790,7 @@ void mb_report_line(FILE *f, const struct mb_run_opts *opts,
 	mb_format_size(total, size, sizeof(size));
 	fprintf(f, "%s rodata=%s %s", mb_strategy_name(p->strategy),
 		mb_rodata_name(p->rodata), size);
-	if (p->page_shift != 12 || p->va_bits != 48)
+	if (p->page_shift && (p->page_shift != 12 || p->va_bits != 48))
 		fprintf(f, " %s/%u", mb_granule_name(p->page_shift),
 			p->va_bits);
 	fprintf(f, " [%s%s]: ",

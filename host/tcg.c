@@ -395,7 +395,8 @@ static int tcg_run(const struct mb_run_opts *opts, const struct tcg_mode *mode,
 			      "out of memory");
 		goto done;
 	}
-	if (qemu_args(args, qemu, opts->tcg_cpu, mode, mib, opts->guest_elf,
+	if (qemu_args(args, qemu, opts->tcg_cpu ? opts->tcg_cpu :
+		      MB_DEFAULT_TCG_CPU, mode, mib, opts->guest_elf,
 		      params)) {
 		ret = mb_errf(MB_EXIT_VMM, out->err, sizeof(out->err),
 			      "temp file path too long");
