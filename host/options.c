@@ -154,6 +154,13 @@ int mb_run_opts_check(const struct mb_run_opts *o, char *err, size_t errlen)
 		return mb_errf(MB_EXIT_USAGE, err, errlen,
 			       "--tcg-cpu is TCG-only: under KVM the vCPU is the host's CPU");
 	}
+	if (o->params.page_shift &&
+	    !(mb_strategy_granules(o->params.strategy) &
+	      MB_GRANULE_BIT(o->params.page_shift)))
+		return mb_errf(MB_EXIT_USAGE, err, errlen,
+			       "strategy %s does not run with %s pages (mapbench list)",
+			       mb_strategy_name(o->params.strategy),
+			       mb_granule_name(o->params.page_shift));
 	if (o->force_bbml2 && !mb_strategy_needs_bbml2(o->params.strategy))
 		return mb_errf(MB_EXIT_USAGE, err, errlen,
 			       "--force-bbml2: strategy %s does not need BBML2_NOABORT",
@@ -245,6 +252,24 @@ static int settle_ram(struct mb_run_opts *o, uint64_t mem, const char *layout,
 	if (mb_layout_check(p->banks, p->nr_banks, why, sizeof(why)))
 		return mb_errf(MB_EXIT_USAGE, err, errlen, "--mem: %s", why);
 	return 0;
+}
+
+unsigned int mb_strategy_granules(unsigned int strategy)
+{
+	(void)strategy;		/* every strategy's idea carries over */
+	return MB_GRANULE_4K | MB_GRANULE_16K | MB_GRANULE_64K;
+}
+
+void mb_granules_str(unsigned int mask, char *buf, size_t len)
+{
+	static const unsigned int shifts[] = { 12, 14, 16 };
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < 3 && n < len; i++)
+		if (mask & MB_GRANULE_BIT(shifts[i]))
+			n += snprintf(buf + n, len - n, "%s%s", n ? "," : "",
+				      mb_granule_name(shifts[i]));
 }
 
 int mb_strategy_needs_bbml2(unsigned int strategy)

@@ -100,6 +100,16 @@ const char *mb_backing_name(const struct mb_run_opts *o, char *buf,
 			    size_t len);
 const char *mb_prefault_name(enum mb_prefault pf);
 
+/* The granules a strategy runs with (mapbench list; run refuses the
+ * others): MB_GRANULE_BIT(page_shift) bits. */
+#define MB_GRANULE_BIT(shift)	(1u << ((shift) - 12) / 2)
+#define MB_GRANULE_4K		MB_GRANULE_BIT(12)
+#define MB_GRANULE_16K		MB_GRANULE_BIT(14)
+#define MB_GRANULE_64K		MB_GRANULE_BIT(16)
+unsigned int mb_strategy_granules(unsigned int strategy);
+/* "4K,16K,64K" */
+void mb_granules_str(unsigned int mask, char *buf, size_t len);
+
 /* bbml2-blocks and bbml2-repaint: the kernel builds their map only on a
  * boot CPU with BBML2_NOABORT. */
 int mb_strategy_needs_bbml2(unsigned int strategy);
