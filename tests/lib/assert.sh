@@ -79,6 +79,10 @@ same_as_unit() {
 	args+=(--image "$(jq -r '"\(.layout.image_start):\(.layout.image_end)"' "$json")")
 	args+=(--rodata "$(jq -r .rodata "$json")" --strategy "$(jq -r .strategy "$json")")
 	args+=(--kfence "$(jq -r '.layout.kfence_size // 0' "$json")")
+	# another granule or VA size: the unit tier's engine for that image
+	if [ "$(jq -r '"\(.granule // "4K")/\(.va_bits // 48)"' "$json")" != 4K/48 ]; then
+		args+=(--granule "$(jq -r .granule "$json")" --va-bits "$(jq -r .va_bits "$json")")
+	fi
 	if ! "$sim" "${args[@]}" > "$json.unit" 2> "$json.unit.err"; then
 		echo "# cannot compare with the unit tier: $sim failed: $(head -n1 "$json.unit.err")"
 		return 1
