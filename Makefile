@@ -340,8 +340,8 @@ $(BUILD)/fuzz/fuzz_elf: tests/fuzz/fuzz_elf.c \
 $(BUILD)/fuzz/fuzz_record: tests/fuzz/fuzz_record.c \
 	$(call fuzz_objs,host/record.c host/esr.c $(HOST_BASE_SRCS))
 $(BUILD)/fuzz/fuzz_cli: tests/fuzz/fuzz_cli.c \
-	$(call fuzz_objs,host/options.c host/layout.c host/loader.c \
-		host/record.c host/esr.c $(HOST_BASE_SRCS))
+	$(call fuzz_objs,host/options.c host/cpufeat.c host/layout.c \
+		host/loader.c host/record.c host/esr.c $(HOST_BASE_SRCS))
 $(BUILD)/fuzz/fuzz_kstats: tests/fuzz/fuzz_kstats.c \
 	$(call fuzz_objs,host/kvmstats.c $(HOST_BASE_SRCS))
 $(BUILD)/fuzz/fuzz_lava: tests/fuzz/fuzz_lava.c \
