@@ -58,6 +58,11 @@ enum mb_run_outcome {
 	MB_OUT_SKIPPED,
 };
 
+/* The suffix of a bbml2-* run's strategy forced with --force-bbml2
+ * (options.force_bbml2): "bbml2-blocks (forced)" in every table, plot
+ * and comparison. */
+#define MB_FORCED	" (forced)"
+
 /* One run as the analysis sees it: the fields it needs, nothing else. */
 struct mb_run {
 	const char *file;		/* the runset owns it */

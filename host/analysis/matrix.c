@@ -336,6 +336,14 @@ static json_t *stub_record(const struct ctx *c, const struct mb_point *pt,
 	json_object_set_new(o, "ram", ram);
 	json_object_set_new(o, "status", json_string(outcome));
 	json_object_set_new(o, "error", json_string(why));
+	if (mb_point_forced(pt)) {
+		json_t *opts = json_object();
+
+		if (!opts)
+			mb_die("out of memory");
+		json_object_set_new(opts, "force_bbml2", json_true());
+		json_object_set_new(o, "options", opts);
+	}
 	if (code)
 		json_object_set_new(o, "exit_code", json_integer(code));
 	m = matrix_obj(c, pt, key, run, outcome);
