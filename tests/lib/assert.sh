@@ -80,15 +80,15 @@ same_as_unit() {
 	args+=(--rodata "$(jq -r .rodata "$json")" --strategy "$(jq -r .strategy "$json")")
 	args+=(--kfence "$(jq -r '.layout.kfence_size // 0' "$json")")
 	# another granule or VA size: the unit tier's engine built for it,
-	# $sim-<4k|16k|64k>-va<N> (the guest side's); none yet is said, loudly
+	# DIR/<4k|16k|64k>-va<N>/mapsim beside the 4K/48 one
 	local gv
 	gv=$(jq -r '"\(.granule // "4K" | ascii_downcase)-va\(.va_bits // 48)"' "$json")
 	if [ "$gv" != 4k-va48 ]; then
-		if [ ! -x "$sim-$gv" ]; then
-			echo "# SKIP unit comparison of $json: no $sim-$gv (the unit tier's engine for $gv)"
-			return 0
+		sim=$(dirname "$sim")/$gv/mapsim
+		if [ ! -x "$sim" ]; then
+			echo "# cannot compare with the unit tier: $sim not built (make unit)"
+			return 1
 		fi
-		sim=$sim-$gv
 	fi
 	if ! "$sim" "${args[@]}" > "$json.unit" 2> "$json.unit.err"; then
 		echo "# cannot compare with the unit tier: $sim failed: $(head -n1 "$json.unit.err")"
