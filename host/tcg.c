@@ -359,6 +359,7 @@ static int tcg_run(const struct mb_run_opts *opts, const struct tcg_mode *mode,
 		   struct mb_outcome *out)
 {
 	const char *qemu = opts->qemu;
+	const char *cpu = opts->tcg_cpu ? opts->tcg_cpu : MB_DEFAULT_TCG_CPU;
 	struct mb_params p = opts->params;
 	char params[PATH_MAX] = "";
 	struct qemu_args *args = NULL;
@@ -371,10 +372,10 @@ static int tcg_run(const struct mb_run_opts *opts, const struct tcg_mode *mode,
 	mib = ram_mib(&opts->params);
 	qemu_desc(qemu, out->accel_desc, sizeof(out->accel_desc));
 	/* the model's ID registers, checked when the options were settled */
-	if (mb_tcg_cpu_ids(opts->tcg_cpu)) {
+	if (mb_tcg_cpu_ids(cpu)) {
 		char why[MB_ERRLEN];
 
-		out->cpu_ids = *mb_tcg_cpu_ids(opts->tcg_cpu);
+		out->cpu_ids = *mb_tcg_cpu_ids(cpu);
 		out->have_cpu_ids = 1;
 		out->cpu_ids_from = "qemu-model";
 		out->bbml2_noabort = mb_cpu_bbml2_noabort(&out->cpu_ids, why,
@@ -395,8 +396,7 @@ static int tcg_run(const struct mb_run_opts *opts, const struct tcg_mode *mode,
 			      "out of memory");
 		goto done;
 	}
-	if (qemu_args(args, qemu, opts->tcg_cpu ? opts->tcg_cpu :
-		      MB_DEFAULT_TCG_CPU, mode, mib, opts->guest_elf,
+	if (qemu_args(args, qemu, cpu, mode, mib, opts->guest_elf,
 		      params)) {
 		ret = mb_errf(MB_EXIT_VMM, out->err, sizeof(out->err),
 			      "temp file path too long");

@@ -890,7 +890,11 @@ static void test_tcg(void)
 	      strstr(argv, "\n-nic\nnone\n") &&
 	      strstr(argv, "\n-no-reboot\n") &&
 	      strstr(argv, "\n-serial\nstdio\n") &&
+	      strstr(argv, "\n-cpu\nmax\n") &&
 	      !strstr(argv, "-icount"), "tcg: qemu command line");
+	CHECK(out.have_cpu_ids && !strcmp(out.cpu_ids_from, "qemu-model") &&
+	      out.cpu_ids.midr == 0x000f0510 && !out.bbml2_noabort,
+	      "tcg: the -cpu model's ID registers in the outcome");
 	CHECK(check_params(strcat(strcpy(body, tmpdir), "/params.bin")),
 	      "tcg: params file for the loader, CONSOLE_RECORD set");
 	CHECK(temps_left() == before, "tcg: params file unlinked");
