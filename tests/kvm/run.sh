@@ -60,7 +60,7 @@ run badrec --mem 1G --inject bad-record
 run afterall --mem 64M --strategy base
 # Every strategy on real (nested) KVM, rodata=full; and rodata=on.
 strategies="no-cont-remap no-alloc-remap lazy-unmap batch-barriers v6.10
-	idmap idmap-lazy temp-pgtable bbml2-blocks bbml2-repaint"
+	idmap idmap-lazy idmap-fill temp-pgtable bbml2-blocks bbml2-repaint"
 for st in $strategies; do
 	run "s-$st" --mem 1G --strategy "$st"
 	run "on-$st" --mem 1G --strategy "$st" --rodata on

@@ -96,7 +96,7 @@ point base 16G on
 point v6.10 16G on
 same_map_as_base 16G full
 # an early KFENCE pool: page-mapped inside a block-mapped linear map
-for st in base v6.10 idmap temp-pgtable bbml2-repaint; do
+for st in base v6.10 idmap idmap-fill temp-pgtable bbml2-repaint; do
 	point "$st" 1G on --kfence
 	point "$st" 1G full --kfence=4M
 done
