@@ -40,6 +40,13 @@ static __always_inline void str64(u64 va, u64 v)
 	asm volatile("str %x1, [%0]" :: "r" (va), "rZ" (v) : "memory");
 }
 
+/* Two adjacent descriptors at va + off (a constant) with one stp; each
+ * half is a single-copy atomic 64-bit store. */
+#define stp64(va, off, v0, v1)						\
+	asm volatile("stp %x2, %x3, [%0, %1]"				\
+		     :: "r" (va), "i" (off), "rZ" (v0), "rZ" (v1)	\
+		     : "memory")
+
 static __always_inline u64 ldr64(u64 va)
 {
 	u64 v;

@@ -28,6 +28,11 @@ extern struct mb_counts mb_counters;
 #define CNT(f, n)		(mb_counters.f += (n))
 #define pt_rd(va)		sim_rd(va)
 #define pt_wr(va, v)		sim_wr(va, v)
+#define pt_wr2(va, off, v0, v1) do {					\
+	u64 va_ = (va) + (off);						\
+	sim_wr(va_, v0);						\
+	sim_wr(va_ + 8, v1);						\
+} while (0)
 #define op_dsb_ishst()		sim_dsb(SIM_DSB_ISHST)
 #define op_dsb_ish()		sim_dsb(SIM_DSB_ISH)
 #define op_dsb_nshst()		sim_dsb(SIM_DSB_NSHST)
@@ -56,6 +61,7 @@ extern struct mb_counts mb_counters;
 
 #define pt_rd(va)		ldr64(va)
 #define pt_wr(va, v)		str64(va, v)
+#define pt_wr2(va, off, v0, v1) stp64(va, off, v0, v1)
 #define op_dsb_ishst()		do { dsb(ishst); CNT(dsb_ishst, 1); } while (0)
 #define op_dsb_ish()		do { dsb(ish); CNT(dsb_ish, 1); } while (0)
 #define op_dsb_nshst()		do { dsb(nshst); CNT(dsb_nshst, 1); } while (0)

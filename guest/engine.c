@@ -75,6 +75,15 @@ struct strat {
 	u8 reread;		/* 6.9/v1: re-read the entry just populated */
 	u8 lazy_idmap;		/* map each new table's 2M into the 1:1 map */
 	u64 table_af;		/* v6.13+: PMD_TABLE_AF on table entries */
+	/*
+	 * idmap-fill: a new table is filled before it is linked.  Its
+	 * entries are known empty, so they are written without loads or
+	 * checks (stp pairs for PTEs); it is not zeroed when the walk
+	 * writes every entry; one dsb ishst orders it before the link.
+	 * Links and stores into live tables are plain and published by
+	 * one dsb ishst; isb at the end of the walk.
+	 */
+	u8 fill;
 };
 
 static const struct strat S_BASE = {
@@ -116,6 +125,12 @@ static const struct strat S_DIRECT = {
 	.kref = KREF_612,
 	.remap = REMAP_TABLE, .alloc = ALLOC_MAPPED,
 	.ptew = PTE_NOSYNC_BARRIER, .access = ACC_DIRECT,
+};
+/* idmap-fill's build of swapper, its tables at VA = PA. */
+static const struct strat S_FILL = {
+	.kref = KREF_612,
+	.remap = REMAP_TABLE, .alloc = ALLOC_MAPPED,
+	.ptew = PTE_NOSYNC, .access = ACC_DIRECT, .fill = 1,
 };
 static const struct strat S_DIRECT_LAZY = {
 	.kref = KREF_612,
@@ -444,15 +459,19 @@ static inline int level_shift(int lvl)
  * (v1 2/3 ops->alloc, v6.10 init_clear_pgtable()).
  */
 static __always_inline u64 tbl_alloc(const struct strat *s, struct mb_mm *mm,
-				     int lvl, u64 *va)
+				     int lvl, u64 *va, int whole)
 {
 	u64 (*alloc)(struct mb_mm *, int) = mm->pgtable_alloc;
 	u64 pa, v;
 
 	MB_BUG_ON(!alloc);
-	pa = alloc(mm, level_shift(lvl));
+	if (s->fill && lvl == 3 && mm->pool_hi > mm->pool_lo)
+		pa = mm->pool_hi -= PAGE_SIZE;	/* fill_reserve()'s */
+	else
+		pa = alloc(mm, level_shift(lvl));
 	count_table(lvl);
-	CNT(bytes_zeroed, PAGE_SIZE);
+	if (!(s->fill && whole))
+		CNT(bytes_zeroed, PAGE_SIZE);
 	if (s->alloc == ALLOC_FIXPTE) {
 		*va = 0;
 		return pa;
@@ -475,6 +494,14 @@ static __always_inline u64 tbl_alloc(const struct strat *s, struct mb_mm *mm,
 	}
 #endif
 	v = tbl_map(s, mm, lvl, pa);
+	if (s->fill) {
+		/* a table the walk wholly writes needs no zeroes; the dsb
+		 * ishst before its link orders zeroes and entries alike */
+		if (!whole)
+			op_zero_page(v);
+		*va = v;
+		return pa;
+	}
 #ifdef MB_MUTANT_LINK_BEFORE_ZERO	/* test-only: zeroed after the link */
 	if (lvl == 3) {
 		*va = v;
@@ -585,18 +612,62 @@ static inline u64 sect_prot(u64 prot)
 	return (prot & ~PTE_TABLE_BIT) | PMD_TYPE_SECT;
 }
 
-/* pmd_set_huge()/pud_set_huge(): their own check, then set_pmd/pud. */
-static __always_inline void set_huge(const struct strat *s, u64 p, u64 new)
+/*
+ * pmd_set_huge()/pud_set_huge(): their own check, then set_pmd/pud.  In
+ * a table idmap-fill has not linked yet the entry is known empty (maybe
+ * not even zeroed): no check, and no load.
+ */
+static __always_inline void set_huge(const struct strat *s, u64 p, u64 new,
+				     int fresh)
 {
+	if (s->fill && fresh) {
+		set_table_entry(p, new);
+		CNT(leaf_stores, 1);
+		return;
+	}
 	if (pgattr_change_is_safe(s, pt_rd(p), new)) {
 		set_table_entry(p, new);
 		CNT(leaf_stores, 1);
 	}
 }
 
-static __always_inline void init_pte(const struct strat *s, u64 ptep,
+/*
+ * idmap-fill's PTEs in a table not linked yet: nothing to load or check
+ * (the entries are empty), descriptors by addition (the output address
+ * field is linear in PA inside one table: PA[51:50] of LPA2 cannot
+ * change within a PMD_SIZE window), two per stp, four stp (64 bytes)
+ * per iteration.
+ */
+static __always_inline void fill_pte(const struct strat *s, u64 ptep,
 				     u64 addr, u64 end, u64 phys, u64 prot)
 {
+	u64 pte = phys_to_pte_val(s->kref, phys) | prot;
+	u64 n = (end - addr) >> PAGE_SHIFT;
+
+	CNT(leaf_stores, n);
+	for (; n >= 8; n -= 8, ptep += 8 * DESC, pte += 8 * PAGE_SIZE) {
+		pt_wr2(ptep, 0, pte, pte + PAGE_SIZE);
+		pt_wr2(ptep, 2 * DESC, pte + 2 * PAGE_SIZE,
+		       pte + 3 * PAGE_SIZE);
+		pt_wr2(ptep, 4 * DESC, pte + 4 * PAGE_SIZE,
+		       pte + 5 * PAGE_SIZE);
+		pt_wr2(ptep, 6 * DESC, pte + 6 * PAGE_SIZE,
+		       pte + 7 * PAGE_SIZE);
+	}
+	for (; n >= 2; n -= 2, ptep += 2 * DESC, pte += 2 * PAGE_SIZE)
+		pt_wr2(ptep, 0, pte, pte + PAGE_SIZE);
+	if (n)
+		pt_wr(ptep, pte);
+}
+
+static __always_inline void init_pte(const struct strat *s, u64 ptep,
+				     u64 addr, u64 end, u64 phys, u64 prot,
+				     int fresh)
+{
+	if (s->fill && fresh) {
+		fill_pte(s, ptep, addr, end, phys, prot);
+		return;
+	}
 	do {
 		u64 old = pt_rd(ptep);
 
@@ -619,16 +690,38 @@ static __always_inline void init_pte(const struct strat *s, u64 ptep,
 	} while (ptep += DESC, addr += PAGE_SIZE, addr != end);
 }
 
+/* idmap-fill: the walk writes every entry of the new table */
+static inline int whole_table(u64 addr, u64 end, u64 span)
+{
+	return !(addr & (span - 1)) && end - addr == span;
+}
+
+/* idmap-fill: a filled table, ordered, then linked (plain store). */
+static __always_inline void fill_link(const struct strat *s, u64 parentp,
+				      u64 pa, unsigned int flags)
+{
+	op_dsb_ishst();
+	pt_wr(parentp, table_desc(s, pa, flags));
+	CNT(table_stores, 1);
+}
+
 static __always_inline void alloc_init_cont_pte(const struct strat *s,
 						struct mb_mm *mm, u64 pmdp,
 						u64 addr, u64 end, u64 phys,
-						u64 prot, unsigned int flags)
+						u64 prot, unsigned int flags,
+						int fresh)
 {
-	u64 next, ptep = 0, pmd = pt_rd(pmdp);
+	u64 next, ptep = 0, pmd = 0, fill_pa = 0;
 
+	if (!(s->fill && fresh))
+		pmd = pt_rd(pmdp);
 	MB_BUG_ON(desc_sect(pmd));
-	if (!pmd) {
-		u64 pa = tbl_alloc(s, mm, 3, &ptep);
+	if (!pmd && s->fill) {
+		fill_pa = tbl_alloc(s, mm, 3, &ptep,
+				    whole_table(addr, end, PMD_SIZE));
+		ptep += pte_index(addr) * DESC;
+	} else if (!pmd) {
+		u64 pa = tbl_alloc(s, mm, 3, &ptep, 0);
 
 		if (ptep)
 			ptep += pte_index(addr) * DESC;
@@ -654,7 +747,12 @@ static __always_inline void alloc_init_cont_pte(const struct strat *s,
 	do {
 		u64 p = prot;
 
-		next = addr_end(addr, end, CONT_PTE_SIZE);
+		/* idmap-fill: without CONT there is nothing to cut the
+		 * range into contiguous windows for */
+		if (s->fill && (flags & NO_CONT_MAPPINGS))
+			next = end;
+		else
+			next = addr_end(addr, end, CONT_PTE_SIZE);
 		/* contiguous hint where the whole 64K window is aligned */
 		if (!((addr | next | phys) & (CONT_PTE_SIZE - 1)) &&
 		    !(flags & NO_CONT_MAPPINGS))
@@ -664,10 +762,10 @@ static __always_inline void alloc_init_cont_pte(const struct strat *s,
 			u64 w = tbl_map_offset(s, mm, 3, pmdp,
 					       pte_index(addr));
 
-			init_pte(s, w, addr, next, phys, p);
+			init_pte(s, w, addr, next, phys, p, 0);
 			tbl_unmap(s, mm, 3);
 		} else {
-			init_pte(s, ptep, addr, next, phys, p);
+			init_pte(s, ptep, addr, next, phys, p, !!fill_pa);
 			ptep += ((next >> PAGE_SHIFT) - (addr >> PAGE_SHIFT)) * DESC;
 		}
 		phys += next - addr;
@@ -675,6 +773,8 @@ static __always_inline void alloc_init_cont_pte(const struct strat *s,
 
 	if (s->remap == REMAP_TABLE)
 		tbl_unmap(s, mm, 3);
+	if (fill_pa)
+		fill_link(s, pmdp, fill_pa, flags);
 	if (s->ptew == PTE_NOSYNC_BARRIER) {
 		op_dsb_ishst();
 		op_isb();
@@ -683,42 +783,87 @@ static __always_inline void alloc_init_cont_pte(const struct strat *s,
 
 static __always_inline void init_pmd(const struct strat *s, struct mb_mm *mm,
 				     u64 pmdp, u64 addr, u64 end, u64 phys,
-				     u64 prot, unsigned int flags)
+				     u64 prot, unsigned int flags, int fresh)
 {
 	u64 next;
+	int known = s->fill && fresh;	/* empty, not linked yet */
 
 	do {
-		u64 old = pt_rd(pmdp);
+		u64 old = known ? 0 : pt_rd(pmdp);
 
 		next = addr_end(addr, end, PMD_SIZE);
 		if (!((addr | next | phys) & (PMD_SIZE - 1)) &&
 		    !(flags & NO_BLOCK_MAPPINGS)) {
 			set_huge(s, pmdp, phys_to_pte_val(s->kref, phys) |
-				 sect_prot(prot));
-			MB_BUG_ON(!pgattr_change_is_safe(s, old, pt_rd(pmdp)));
+				 sect_prot(prot), fresh);
+			if (!known)
+				MB_BUG_ON(!pgattr_change_is_safe(s, old,
+								 pt_rd(pmdp)));
 		} else {
 			alloc_init_cont_pte(s, mm, pmdp, addr, next, phys,
-					    prot, flags);
-			MB_BUG_ON(old && old != pt_rd(pmdp));
+					    prot, flags, fresh);
+			if (!known)
+				MB_BUG_ON(old && old != pt_rd(pmdp));
 		}
 		phys += next - addr;
 	} while (pmdp += DESC, addr = next, addr != end);
 }
 
+/*
+ * idmap-fill: the PTE tables a pass over a PMD table will create (every
+ * 2M window of [addr, end) that is neither a block nor already holds a
+ * table; the entries of a new PMD table are known empty, not read) in
+ * one memblock allocation instead of one per table.  memblock is
+ * top-down, so with the pages handed out from the top they are the
+ * pages one allocation per table would have returned, wherever the free
+ * range below is contiguous.  Without such a range: one page at a time.
+ */
+static __always_inline void fill_reserve(struct mb_mm *mm, u64 pmdp,
+					 u64 addr, u64 end, u64 phys,
+					 unsigned int flags, int fresh)
+{
+	u64 n = 0, next, pa;
+
+	do {
+		next = addr_end(addr, end, PMD_SIZE);
+		if (!((addr | next | phys) & (PMD_SIZE - 1)) &&
+		    !(flags & NO_BLOCK_MAPPINGS))
+			continue;
+		if (fresh || !pt_rd(pmdp))
+			n++;
+	} while (pmdp += DESC, phys += next - addr, addr = next,
+		 addr != end);
+	if (n < 2)
+		return;
+	pa = memblock_phys_alloc_range(mm->mblk, n * PAGE_SIZE, PAGE_SIZE,
+				       0, 0);
+	if (!pa)
+		return;
+	mm->pool_lo = pa;
+	mm->pool_hi = pa + n * PAGE_SIZE;
+}
+
 static __always_inline void alloc_init_cont_pmd(const struct strat *s,
 						struct mb_mm *mm, u64 pudp,
 						u64 addr, u64 end, u64 phys,
-						u64 prot, unsigned int flags)
+						u64 prot, unsigned int flags,
+						int fresh)
 {
-	u64 next, pmdp = 0, pud = pt_rd(pudp);
+	u64 next, pmdp = 0, pud = 0, fill_pa = 0;
 
+	if (!(s->fill && fresh))
+		pud = pt_rd(pudp);
 	/* PMD folded (pgtable-nopmd.h): pud_none() and pud_bad() are 0,
 	 * pmd_set_fixmap_offset() is the pud entry itself, no slot */
 	if (PMD_FOLDED)
 		pmdp = pudp;
 	MB_BUG_ON(!PMD_FOLDED && PAGE_SHIFT != 16 && desc_sect(pud));
-	if (!PMD_FOLDED && !pud) {
-		u64 pa = tbl_alloc(s, mm, 2, &pmdp);
+	if (!PMD_FOLDED && !pud && s->fill) {
+		fill_pa = tbl_alloc(s, mm, 2, &pmdp,
+				    whole_table(addr, end, PUD_SIZE));
+		pmdp += pmd_index(addr) * DESC;
+	} else if (!PMD_FOLDED && !pud) {
+		u64 pa = tbl_alloc(s, mm, 2, &pmdp, 0);
 
 		if (pmdp)
 			pmdp += pmd_index(addr) * DESC;
@@ -730,6 +875,8 @@ static __always_inline void alloc_init_cont_pmd(const struct strat *s,
 	MB_BUG_ON(!PMD_FOLDED && pud && desc_bad(pud));
 	if (s->remap == REMAP_TABLE && !pmdp)
 		pmdp = tbl_map_offset(s, mm, 2, pudp, pmd_index(addr));
+	if (s->fill)
+		fill_reserve(mm, pmdp, addr, end, phys, flags, !!fill_pa);
 
 	do {
 		u64 p = prot;
@@ -743,10 +890,11 @@ static __always_inline void alloc_init_cont_pmd(const struct strat *s,
 			u64 w = tbl_map_offset(s, mm, 2, pudp,
 					       pmd_index(addr));
 
-			init_pmd(s, mm, w, addr, next, phys, p, flags);
+			init_pmd(s, mm, w, addr, next, phys, p, flags, 0);
 			tbl_unmap(s, mm, 2);
 		} else {
-			init_pmd(s, mm, pmdp, addr, next, phys, p, flags);
+			init_pmd(s, mm, pmdp, addr, next, phys, p, flags,
+				 !!fill_pa);
 			pmdp += ((next >> PMD_SHIFT) - (addr >> PMD_SHIFT)) * DESC;
 		}
 		phys += next - addr;
@@ -754,6 +902,11 @@ static __always_inline void alloc_init_cont_pmd(const struct strat *s,
 
 	if (s->remap == REMAP_TABLE && !PMD_FOLDED)
 		tbl_unmap(s, mm, 2);
+	/* fill_reserve() took exactly the pages the pass used */
+	if (s->fill)
+		MB_BUG_ON(mm->pool_hi != mm->pool_lo);
+	if (fill_pa)
+		fill_link(s, pudp, fill_pa, flags);
 }
 
 static __always_inline void alloc_init_pud(const struct strat *s,
@@ -761,14 +914,18 @@ static __always_inline void alloc_init_pud(const struct strat *s,
 					   u64 addr, u64 end, u64 phys,
 					   u64 prot, unsigned int flags)
 {
-	u64 next, pudp = 0, p4d = pt_rd(p4dp);
+	u64 next, pudp = 0, p4d = pt_rd(p4dp), fill_pa = 0;
 
 	/* PUD folded (pgtable-nopud.h): p4d_none() and p4d_bad() are 0,
 	 * pud_set_fixmap_offset() is the p4d (pgd) entry itself, no slot */
 	if (PUD_FOLDED)
 		pudp = p4dp;
-	if (!PUD_FOLDED && !p4d) {
-		u64 pa = tbl_alloc(s, mm, 1, &pudp);
+	if (!PUD_FOLDED && !p4d && s->fill) {
+		fill_pa = tbl_alloc(s, mm, 1, &pudp,
+				    whole_table(addr, end, PGDIR_SIZE));
+		pudp += pud_index(addr) * DESC;
+	} else if (!PUD_FOLDED && !p4d) {
+		u64 pa = tbl_alloc(s, mm, 1, &pudp, 0);
 
 		if (pudp)
 			pudp += pud_index(addr) * DESC;
@@ -783,25 +940,30 @@ static __always_inline void alloc_init_pud(const struct strat *s,
 		pudp = tbl_map_offset(s, mm, 1, p4dp, pud_index(addr));
 
 	do {
-		u64 old = pt_rd(pudp);
+		u64 old = fill_pa ? 0 : pt_rd(pudp);
 
 		next = addr_end(addr, end, PUD_SIZE);
 		if (PUD_SECT_SUPPORTED &&
 		    !((addr | next | phys) & (PUD_SIZE - 1)) &&
 		    !(flags & NO_BLOCK_MAPPINGS)) {
 			set_huge(s, pudp, phys_to_pte_val(s->kref, phys) |
-				 sect_prot(prot & ~PTE_CONT));
-			MB_BUG_ON(!pgattr_change_is_safe(s, old, pt_rd(pudp)));
+				 sect_prot(prot & ~PTE_CONT), !!fill_pa);
+			if (!fill_pa)
+				MB_BUG_ON(!pgattr_change_is_safe(s, old,
+								 pt_rd(pudp)));
 		} else {
 			alloc_init_cont_pmd(s, mm, pudp, addr, next, phys,
-					    prot, flags);
-			MB_BUG_ON(old && old != pt_rd(pudp));
+					    prot, flags, !!fill_pa);
+			if (!fill_pa)
+				MB_BUG_ON(old && old != pt_rd(pudp));
 		}
 		phys += next - addr;
 	} while (pudp += DESC, addr = next, addr != end);
 
 	if (!PUD_FOLDED)
 		tbl_unmap(s, mm, 1);
+	if (fill_pa)
+		fill_link(s, p4dp, fill_pa, flags);	/* into swapper */
 }
 
 /* alloc_init_p4d() with the P4D level folded into the PGD (4 levels). */
@@ -849,6 +1011,12 @@ static __always_inline void create_tmpl(const struct strat *s,
 
 	if (s->lazy)
 		lazy_flush(mm);		/* v1 3/3 ops->cleanup() */
+	if (s->fill) {
+		/* publish the links and the entries written into live
+		 * tables, and order them before what follows */
+		op_dsb_ishst();
+		op_isb();
+	}
 }
 
 static unsigned int main_flags(const struct mb_mm *mm)
@@ -1014,16 +1182,25 @@ static void free_tables(struct mb_mm *mm, u64 table_va, int lvl, int first,
 	}
 }
 
+enum idmap_build {
+	IDMAP_WHOLE,		/* idmap: all of RAM 1:1 first */
+	IDMAP_LAZY,		/* idmap-lazy: 2M windows as tables appear */
+	IDMAP_FILL,		/* idmap-fill: all of RAM; tables filled
+				 * before they are linked */
+};
+
 /*
  * idmap (Ard, as Ryan restated it): a 1:1 map of RAM in TTBR0 built with
  * blocks through the fixmap, installed; swapper's PTE-level linear map
  * built with its tables at VA = PA (no fixmap, no TLBI); the reserved
  * TTBR0 restored with local maintenance; the 1:1 tables freed.
+ * idmap-fill differs only in the build of swapper (S_FILL).
  */
-static void map_mem_idmap(struct mb_mm *mm, int lazy)
+static void map_mem_idmap(struct mb_mm *mm, enum idmap_build b)
 {
 	const struct mb_memblock *m = mm->mblk;
 	struct mb_mm d;
+	int lazy = b == IDMAP_LAZY;
 
 	if (!lazy)
 		for (unsigned int i = 0; i < m->nr_mem; i++)
@@ -1033,8 +1210,11 @@ static void map_mem_idmap(struct mb_mm *mm, int lazy)
 	d = *mm;
 	d.direct_off = 0;
 	d.lazy_lo = d.lazy_hi = 0;
+	d.pool_lo = d.pool_hi = 0;
 	if (lazy)
 		map_mem_tmpl(&S_DIRECT_LAZY, &d, main_flags(mm));
+	else if (b == IDMAP_FILL)
+		map_mem_tmpl(&S_FILL, &d, main_flags(mm));
 	else
 		map_mem_tmpl(&S_DIRECT, &d, main_flags(mm));
 
@@ -1259,10 +1439,13 @@ void ENGINE(map_mem)(struct mb_mm *mm)
 		map_mem_tmpl(&S_V6_10, mm, main_flags(mm));
 		break;
 	case MB_STRAT_idmap:
-		map_mem_idmap(mm, 0);
+		map_mem_idmap(mm, IDMAP_WHOLE);
 		break;
 	case MB_STRAT_idmap_lazy:
-		map_mem_idmap(mm, 1);
+		map_mem_idmap(mm, IDMAP_LAZY);
+		break;
+	case MB_STRAT_idmap_fill:
+		map_mem_idmap(mm, IDMAP_FILL);
 		break;
 	case MB_STRAT_temp_pgtable:
 		map_mem_temp_pgtable(mm);

@@ -33,6 +33,8 @@ struct mb_mm {
 	u64 direct_off;		/* ACCESS_DIRECT: table VA = PA + this */
 	unsigned int lazy_next;	/* lazy-unmap: next FIX_PTE slot */
 	u64 lazy_lo, lazy_hi;	/* idmap-lazy: 2M windows mapped 1:1 */
+	u64 pool_lo, pool_hi;	/* idmap-fill: a new PMD table's PTE
+				 * table pages, taken from the top */
 	/* the walk's pgtable_alloc, called through this pointer */
 	u64 (*pgtable_alloc)(struct mb_mm *mm, int shift);
 };

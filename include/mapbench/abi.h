@@ -97,7 +97,9 @@
 	X(9, bbml2_repaint, "bbml2-repaint",				\
 	  "v6.18 mixed system: blocks, then repaint to PTEs")		\
 	X(10, idmap_lazy, "idmap-lazy",					\
-	  "Ard's variant: 1:1 map grows 2M at a time as tables are allocated")
+	  "Ard's variant: 1:1 map grows 2M at a time as tables are allocated") \
+	X(11, idmap_fill, "idmap-fill",					\
+	  "1:1 tables filled before they are linked: no loads, stp, a dsb per table")
 
 /*
  * Operation counters, from the guest's separate counting pass (never in

@@ -60,7 +60,7 @@ run badrec --mem 1G --inject bad-record
 run afterall --mem 64M --strategy base
 # Every strategy on real (nested) KVM, rodata=full; and rodata=on.
 strategies="no-cont-remap no-alloc-remap lazy-unmap batch-barriers v6.10
-	idmap idmap-lazy temp-pgtable bbml2-blocks bbml2-repaint"
+	idmap idmap-lazy idmap-fill temp-pgtable bbml2-blocks bbml2-repaint"
 # bbml2-*: the L1's vCPU (QEMU max, MIDR 0x000f0510) is no BBML2_NOABORT
 # part, so the kernel would not run them: forced, and saying so; one
 # run unforced is refused (exit 5) before the guest starts.

@@ -304,6 +304,37 @@ static void expect_direct(const struct model *m, struct mb_counts *c)
 	c->isb += B + T + m->v2;
 }
 
+/*
+ * idmap-fill's build of swapper: tables reached at VA = PA and filled
+ * before they are linked.  One dsb ishst per new table (before its
+ * link); blocks keep set_pmd()/set_pud()'s dsb ishst; isb; one dsb
+ * ishst; isb at the end of each walk (one per range).  A new table the
+ * walk writes wholly is not zeroed: a PTE table whose 2M window, a PMD
+ * table whose 1G, a PUD table whose 512G lies inside one range mapped
+ * without blocks (with blocks such a window is a block).
+ */
+static void expect_fill(const struct range *r, int n, const struct model *m,
+			struct mb_counts *c)
+{
+	uint64_t T = tables(m), B = m->b1 + m->b2, whole = 0;
+
+	for (int i = 0; i < n; i++) {
+		uint64_t s = r[i].s, e = r[i].e;
+
+		/* a PUD table under a whole PGD entry; a PMD table under a
+		 * whole PUD entry that is no block; a PTE table under a
+		 * whole PMD entry that is no block (folded levels: none) */
+		whole += HAS_PUD ? full(s, e, SZ_PGD) : 0;
+		whole += HAS_PMD && !(r[i].blocks && PUD_BLOCKS) ?
+			 full(s, e, SZ_PUD) : 0;
+		whole += r[i].blocks ? 0 : full(s, e, SZ_PMD);
+	}
+	add_tables(c, m);
+	c->bytes_zeroed += (T - whole) * SZ_PAGE;
+	c->dsb_ishst += T + B + (uint64_t)n;
+	c->isb += B + (uint64_t)n;
+}
+
 static void local_flush(struct mb_counts *c)
 {
 	c->dsb_nshst++;
@@ -527,14 +558,18 @@ static void expect(const struct layout *l, unsigned int st,
 	switch (st) {
 	case MB_STRAT_idmap:
 	case MB_STRAT_idmap_lazy:
-		if (st == MB_STRAT_idmap)
+	case MB_STRAT_idmap_fill:
+		if (st != MB_STRAT_idmap_lazy)
 			na = bank_ranges(l, 0, aux);
 		else
 			na = lazy_windows(l, tables(&ml), aux, 64);
 		model(aux, na, &ma);
 		expect_fixmap(MB_STRAT_v6_10, &ma, c);
 		expect_ttbr0_swaps(c);
-		expect_direct(&ml, c);
+		if (st == MB_STRAT_idmap_fill)
+			expect_fill(lin, n, &ml, c);
+		else
+			expect_direct(&ml, c);
 		c->tables_freed += tables(&ma);
 		break;
 	case MB_STRAT_temp_pgtable:
