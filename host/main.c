@@ -28,7 +28,8 @@ const char mb_run_usage[] =
 "                    [--kfence[=SIZE]] [--backing anon|thp|hugetlb[:SIZE]]\n"
 "                    [--prefault none|host|guest] [--cpu N] [--pmu]\n"
 "                    [--iterations K] [--repeat N] [--window-exits]\n"
-"                    [--no-calibrate]\n"
+"                    [--no-calibrate] [--granule 4K|16K|64K] [--va-bits N]\n"
+"                    [--force-bbml2] [--tcg-cpu MODEL]\n"
 "                    [--inject fault|early-fault|hang|bad-record]\n"
 "                    [-v|--verbose] [-h|--help]\n";
 
@@ -36,12 +37,18 @@ static const char other_usage[] =
 "       mapbench list\n"
 "       mapbench version\n";
 
+/* One line per strategy: name, the granules it runs with, what it is. */
 static int cmd_list(int argc, char **argv)
 {
+	char g[32];
+
 	(void)argc;
 	(void)argv;
 #define MB_STRAT_PRINT(id, name, cli, desc) \
-	printf("%-16s %s\n", cli, desc);
+	mb_granules_str(mb_strategy_granules(id), g, sizeof(g)); \
+	printf("%-16s %-11s %s%s\n", cli, g, desc, \
+	       mb_strategy_needs_bbml2(id) ? \
+	       " (needs BBML2_NOABORT, else --force-bbml2)" : "");
 	MB_STRATEGY_LIST(MB_STRAT_PRINT)
 #undef MB_STRAT_PRINT
 	return MB_EXIT_OK;

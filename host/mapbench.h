@@ -16,6 +16,7 @@
 
 #include "util.h"
 #include "options.h"
+#include "cpufeat.h"
 
 /* KVM binary statistics (kvmstats.c), decoded by descriptor name. */
 #define MB_KSTAT_NAME	64
@@ -80,6 +81,12 @@ struct mb_outcome {
 	int have_wx;
 	unsigned int wx_samples;
 	uint64_t wx_min, wx_max, wx_slack;
+	/* the vCPU's ID registers the granule and BBML2 checks read:
+	 * KVM_GET_ONE_REG, or the QEMU model's (cpufeat.c) */
+	int have_cpu_ids;
+	const char *cpu_ids_from;	/* "kvm-vcpu" | "qemu-model" */
+	struct mb_cpu_ids cpu_ids;
+	int bbml2_noabort;		/* the kernel would use BBML2 */
 	/* KVM_GET_STATS_FD deltas over the run (kvm only) */
 	int have_kstats;
 	struct mb_kstats kvm_vm, kvm_vcpu;

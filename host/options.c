@@ -17,10 +17,13 @@
 #include <unistd.h>
 
 #include "mapbench.h"
+#include "cpufeat.h"
 
 const struct mb_opt_default mb_run_opt_defaults[] = {
 	{ "layout", "mem" }, { "backing", "anon" }, { "prefault", "none" },
-	{ "pmu", "no" }, { "iterations", "1" }, { NULL, NULL },
+	{ "pmu", "no" }, { "iterations", "1" }, { "granule", "4K" },
+	{ "va_bits", "48" }, { "force_bbml2", "no" }, { "tcg_cpu", "max" },
+	{ NULL, NULL },
 };
 
 /* anon | thp | hugetlb[:SIZE] */
@@ -147,7 +150,21 @@ int mb_run_opts_check(const struct mb_run_opts *o, char *err, size_t errlen)
 		if (o->prefault == MB_PREFAULT_HOST)
 			return mb_errf(MB_EXIT_USAGE, err, errlen,
 				       "--prefault host is KVM-only: under TCG, QEMU owns guest RAM (--prefault guest works)");
+	} else if (o->set & MB_SET_TCG_CPU) {
+		return mb_errf(MB_EXIT_USAGE, err, errlen,
+			       "--tcg-cpu is TCG-only: under KVM the vCPU is the host's CPU");
 	}
+	if (o->params.page_shift &&
+	    !(mb_strategy_granules(o->params.strategy) &
+	      MB_GRANULE_BIT(o->params.page_shift)))
+		return mb_errf(MB_EXIT_USAGE, err, errlen,
+			       "strategy %s does not run with %s pages (mapbench list)",
+			       mb_strategy_name(o->params.strategy),
+			       mb_granule_name(o->params.page_shift));
+	if (o->force_bbml2 && !mb_strategy_needs_bbml2(o->params.strategy))
+		return mb_errf(MB_EXIT_USAGE, err, errlen,
+			       "--force-bbml2: strategy %s does not need BBML2_NOABORT",
+			       mb_strategy_name(o->params.strategy));
 	/* an explicit huge page size is known now; the host's default
 	 * only in the KVM backend, which checks that one */
 	if (o->backing == MB_BACKING_HUGETLB && o->hugepage) {
@@ -237,6 +254,78 @@ static int settle_ram(struct mb_run_opts *o, uint64_t mem, const char *layout,
 	return 0;
 }
 
+unsigned int mb_strategy_granules(unsigned int strategy)
+{
+	(void)strategy;		/* every strategy's idea carries over */
+	return MB_GRANULE_4K | MB_GRANULE_16K | MB_GRANULE_64K;
+}
+
+void mb_granules_str(unsigned int mask, char *buf, size_t len)
+{
+	static const unsigned int shifts[] = { 12, 14, 16 };
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < 3 && n < len; i++)
+		if (mask & MB_GRANULE_BIT(shifts[i]))
+			n += snprintf(buf + n, len - n, "%s%s", n ? "," : "",
+				      mb_granule_name(shifts[i]));
+}
+
+int mb_strategy_needs_bbml2(unsigned int strategy)
+{
+	return strategy == MB_STRAT_bbml2_blocks ||
+	       strategy == MB_STRAT_bbml2_repaint;
+}
+
+int mb_guest_for(const char *default_elf, unsigned int page_shift,
+		 unsigned int va_bits, char *buf, size_t len)
+{
+	const char *slash = strrchr(default_elf, '/');
+	int dir = slash ? (int)(slash - default_elf) + 1 : 0;
+	int n;
+
+	if (page_shift == 12 && va_bits == 48)
+		n = snprintf(buf, len, "%s", default_elf);
+	else
+		n = snprintf(buf, len, "%.*smapbench-guest-%dk-va%u.elf", dir,
+			     default_elf, 1 << (page_shift - 10), va_bits);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+/*
+ * --granule / --va-bits: a combination the kernel's Kconfig offers, and
+ * the image built for it beside the default guest, unless --guest names
+ * one (then its info must agree with what was asked).
+ */
+static int pick_guest(struct mb_run_opts *o, const struct mb_run_env *env,
+		      char *err, size_t errlen)
+{
+	unsigned int shift = o->set & MB_SET_GRANULE ? o->want_shift : 12;
+	unsigned int va = o->set & MB_SET_VA_BITS ? o->want_va : 48;
+
+	if (!(o->set & (MB_SET_GRANULE | MB_SET_VA_BITS)))
+		return 0;
+	if (!mb_va_bits_valid(shift, va))
+		return mb_errf(MB_EXIT_USAGE, err, errlen,
+			       "--va-bits %u: the kernel offers %s with %s pages",
+			       va, mb_va_bits_list(shift),
+			       mb_granule_name(shift));
+	o->want_shift = shift;
+	o->want_va = va;
+	/* what the CPU is asked for; the image must agree (check_guest) */
+	o->params.page_shift = shift;
+	o->params.va_bits = va;
+	if (o->guest_elf)
+		return 0;
+	if (mb_guest_for(env->guest_elf, shift, va, o->guest_buf,
+			 sizeof(o->guest_buf)))
+		return mb_errf(MB_EXIT_USAGE, err, errlen,
+			       "guest ELF path too long");
+	o->guest_elf = o->guest_buf;
+	return 0;
+}
+
 /*
  * The guest ELF, once, before any VM or QEMU exists: readable, and its
  * segments fit the RAM (checked without loading: no hva).  QEMU would
@@ -252,15 +341,63 @@ static int check_guest(struct mb_run_opts *o, char *err, size_t errlen)
 	};
 	uint64_t entry;
 
+	if (access(o->guest_elf, R_OK) && o->guest_elf == o->guest_buf)
+		return mb_errf(MB_EXIT_USAGE, err, errlen,
+			       "no guest image for %s/%u: '%s' not found (build it with make)",
+			       mb_granule_name(o->want_shift), o->want_va,
+			       o->guest_elf);
 	if (access(o->guest_elf, R_OK))
 		return mb_errf(MB_EXIT_USAGE, err, errlen,
 			       "guest ELF '%s' not found (build it with make)",
 			       o->guest_elf);
 	if (mb_elf_load(o->guest_elf, &ram, &entry, &info, err, errlen))
 		return MB_EXIT_USAGE;
+	if ((o->set & (MB_SET_GRANULE | MB_SET_VA_BITS)) &&
+	    (info.page_shift != o->want_shift || info.va_bits != o->want_va))
+		return mb_errf(MB_EXIT_USAGE, err, errlen,
+			       "guest ELF '%s' is built for %s/%u, not %s/%u (--granule, --va-bits)",
+			       o->guest_elf, mb_granule_name(info.page_shift),
+			       info.va_bits, mb_granule_name(o->want_shift),
+			       o->want_va);
 	p->page_shift = info.page_shift;
 	p->va_bits = info.va_bits;
 	return 0;
+}
+
+/*
+ * Under TCG the vCPU is a QEMU model whose ID registers are known
+ * without starting it: the same checks the KVM backend makes on the
+ * vCPU's registers (vmm.c), before QEMU starts.
+ */
+static int check_tcg_cpu(const struct mb_run_opts *o, char *err,
+			 size_t errlen)
+{
+	const struct mb_cpu_ids *id = mb_tcg_cpu_ids(o->tcg_cpu);
+	const struct mb_params *p = &o->params;
+	int ret;
+
+	if (!id)
+		return mb_errf(MB_EXIT_USAGE, err, errlen,
+			       "--tcg-cpu: '%.40s' is not one of %s",
+			       o->tcg_cpu, mb_tcg_cpu_models());
+	ret = mb_cpu_granule_check(id, p->page_shift, p->va_bits, err,
+				   errlen);
+	if (ret)
+		return ret;
+	return mb_bbml2_check(o, id, err, errlen);
+}
+
+int mb_bbml2_check(const struct mb_run_opts *o, const struct mb_cpu_ids *id,
+		   char *err, size_t errlen)
+{
+	char why[MB_ERRLEN];
+
+	if (!mb_strategy_needs_bbml2(o->params.strategy) || o->force_bbml2 ||
+	    mb_cpu_bbml2_noabort(id, why, sizeof(why)))
+		return 0;
+	return mb_errf(MB_EXIT_HOST, err, errlen,
+		       "%s: no %s (--force-bbml2 runs it anyway)",
+		       why, mb_strategy_name(o->params.strategy));
 }
 
 /* What the arguments say beyond the options themselves. */
@@ -389,6 +526,30 @@ static int parse_opt(int c, const char *arg, struct mb_run_opts *o,
 	case 'C':
 		p->flags |= MB_PF_NO_CALIBRATE;
 		break;
+	case 'G':
+		v = mb_granule_parse(arg);
+		if (v < 0)
+			return mb_errf(MB_EXIT_USAGE, err, errlen,
+				       "--granule: '%s' is not 4K, 16K or 64K",
+				       arg);
+		o->want_shift = (unsigned int)v;
+		o->set |= MB_SET_GRANULE;
+		break;
+	case 'V':
+		if (mb_parse_uint(arg, 1, 64, &n))
+			return mb_errf(MB_EXIT_USAGE, err, errlen,
+				       "--va-bits: '%s' is not a number of bits (36 .. 52)",
+				       arg);
+		o->want_va = (unsigned int)n;
+		o->set |= MB_SET_VA_BITS;
+		break;
+	case 'F':
+		o->force_bbml2 = 1;
+		break;
+	case 'U':
+		o->tcg_cpu = arg;
+		o->set |= MB_SET_TCG_CPU;
+		break;
 	}
 	return 0;
 }
@@ -404,6 +565,7 @@ static void run_opts_init(struct mb_run_opts *o)
 	o->prefault = MB_PREFAULT_NONE;
 	o->params.strategy = MB_STRAT_base;
 	o->params.rodata = MB_RODATA_FULL;
+	o->tcg_cpu = MB_DEFAULT_TCG_CPU;
 }
 
 /* After the arguments: what follows from them, and the checks that need
@@ -430,6 +592,9 @@ static int settle(struct mb_run_opts *o, const struct run_args *a,
 		o->accel = MB_ACCEL_TCG;
 	else if (!a->accel_set)
 		o->accel = env->kvm_usable ? MB_ACCEL_KVM : MB_ACCEL_TCG;
+	ret = pick_guest(o, env, err, errlen);
+	if (ret)
+		return ret;
 	if (!o->guest_elf)
 		o->guest_elf = env->guest_elf;
 	if (!o->qemu || !*o->qemu)
@@ -437,7 +602,17 @@ static int settle(struct mb_run_opts *o, const struct run_args *a,
 	ret = mb_run_opts_check(o, err, errlen);
 	if (ret)
 		return ret;
-	return check_guest(o, err, errlen);
+	/* what the CPU cannot do is said first, whatever is built: the
+	 * granule asked for (else the image's, known after the check) */
+	if (o->accel == MB_ACCEL_TCG && p->page_shift) {
+		ret = check_tcg_cpu(o, err, errlen);
+		if (ret)
+			return ret;
+	}
+	ret = check_guest(o, err, errlen);
+	if (ret || o->accel != MB_ACCEL_TCG)
+		return ret;
+	return check_tcg_cpu(o, err, errlen);
 }
 
 int mb_run_opts_parse(int argc, char **argv, const struct mb_run_env *env,
@@ -465,6 +640,10 @@ int mb_run_opts_parse(int argc, char **argv, const struct mb_run_env *env,
 		{ "iterations", required_argument, 0, 'I' },
 		{ "window-exits", no_argument, 0, 'W' },
 		{ "no-calibrate", no_argument, 0, 'C' },
+		{ "granule", required_argument, 0, 'G' },
+		{ "va-bits", required_argument, 0, 'V' },
+		{ "force-bbml2", no_argument, 0, 'F' },
+		{ "tcg-cpu", required_argument, 0, 'U' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};

@@ -34,7 +34,7 @@ enum mb_prefault {
 
 /* The options of one `mapbench run`, validated and defaulted. */
 struct mb_run_opts {
-	const char *guest_elf;		/* path of mapbench-guest.elf */
+	const char *guest_elf;		/* the guest image run (see guest_buf) */
 	enum mb_accel accel;
 	struct mb_params params;	/* what the guest is handed */
 	unsigned int timeout_s;		/* wall-clock limit of one run */
@@ -52,12 +52,22 @@ struct mb_run_opts {
 	int window_exits;		/* sample exits during the run */
 	unsigned int set;		/* MB_SET_*: options given */
 	int help;			/* --help: nothing else was checked */
+	/* --granule / --va-bits: params.page_shift/va_bits once settled */
+	unsigned int want_shift, want_va;
+	int force_bbml2;		/* run bbml2-* where the kernel would not */
+	const char *tcg_cpu;		/* QEMU -cpu under TCG (default max) */
+	char guest_buf[4096];		/* the image picked for the granule */
 };
 
 /* Options given explicitly (some are KVM-only). */
 #define MB_SET_BACKING	(1u << 0)
 #define MB_SET_PREFAULT	(1u << 1)
 #define MB_SET_CPU	(1u << 2)
+#define MB_SET_GRANULE	(1u << 3)
+#define MB_SET_VA_BITS	(1u << 4)
+#define MB_SET_TCG_CPU	(1u << 5)
+
+#define MB_DEFAULT_TCG_CPU	"max"
 
 #define MB_DEFAULT_TIMEOUT_S	900
 #define MB_DEFAULT_QEMU		"qemu-system-aarch64"
@@ -89,6 +99,35 @@ int mb_run_opts_check(const struct mb_run_opts *o, char *err,
 const char *mb_backing_name(const struct mb_run_opts *o, char *buf,
 			    size_t len);
 const char *mb_prefault_name(enum mb_prefault pf);
+
+/* The granules a strategy runs with (mapbench list; run refuses the
+ * others): MB_GRANULE_BIT(page_shift) bits. */
+#define MB_GRANULE_BIT(shift)	(1u << ((shift) - 12) / 2)
+#define MB_GRANULE_4K		MB_GRANULE_BIT(12)
+#define MB_GRANULE_16K		MB_GRANULE_BIT(14)
+#define MB_GRANULE_64K		MB_GRANULE_BIT(16)
+unsigned int mb_strategy_granules(unsigned int strategy);
+/* "4K,16K,64K" */
+void mb_granules_str(unsigned int mask, char *buf, size_t len);
+
+/* bbml2-blocks and bbml2-repaint: the kernel builds their map only on a
+ * boot CPU with BBML2_NOABORT. */
+int mb_strategy_needs_bbml2(unsigned int strategy);
+
+/*
+ * The guest image for a granule and VA size, beside the default one:
+ * "DIR/mapbench-guest.elf" for 4K/48, else
+ * "DIR/mapbench-guest-<4k|16k|64k>-va<N>.elf".  0, or -1 if it does not
+ * fit buf.
+ */
+struct mb_cpu_ids;
+/* bbml2-*: 0 if the CPU has BBML2_NOABORT as the kernel decides it, or
+ * the run is forced; else MB_EXIT_HOST with the reason. */
+int mb_bbml2_check(const struct mb_run_opts *o, const struct mb_cpu_ids *id,
+		   char *err, size_t errlen);
+
+int mb_guest_for(const char *default_elf, unsigned int page_shift,
+		 unsigned int va_bits, char *buf, size_t len);
 
 /*
  * The defaults of the record's "options" object, as the analysis spells

@@ -353,6 +353,11 @@ static void put_record(struct jctx *c, json_t *root, const struct mb_result *r)
 	uint64_t ticks = r->t_end - r->t_start;
 	json_t *o;
 
+	/* what the guest says it built, checked against the params */
+	put_str(c, root, "granule", mb_granule_name(r->page_shift));
+	put(c, root, "page_shift", json_integer(r->page_shift));
+	put(c, root, "va_bits", json_integer(r->va_bits));
+
 	o = sub(c, root, "layout");
 	if (o) {
 		put_hex(c, o, "page_offset", r->page_offset);
@@ -462,6 +467,36 @@ static void put_options(struct jctx *c, json_t *root,
 		put(c, o, "cpu", json_null());
 	put(c, o, "iterations", json_integer(opts->params.iterations ?
 					     opts->params.iterations : 1));
+	put_str(c, o, "granule", mb_granule_name(opts->params.page_shift));
+	put(c, o, "va_bits", json_integer(opts->params.va_bits));
+	put(c, o, "force_bbml2", json_boolean(opts->force_bbml2));
+	if (opts->accel == MB_ACCEL_TCG)
+		put_str(c, o, "tcg_cpu", opts->tcg_cpu ? opts->tcg_cpu :
+			MB_DEFAULT_TCG_CPU);
+}
+
+/* The vCPU's ID registers the granule and BBML2 checks read. */
+static void put_cpu_features(struct jctx *c, json_t *root,
+			     const struct mb_run_opts *opts,
+			     const struct mb_outcome *out)
+{
+	const struct mb_cpu_ids *id = &out->cpu_ids;
+	json_t *o;
+
+	if (!out->have_cpu_ids)
+		return;
+	o = sub(c, root, "cpu_features");
+	if (!o)
+		return;
+	put_str(c, o, "from", out->cpu_ids_from);
+	put_hex(c, o, "midr", id->midr);
+	put_hex(c, o, "id_aa64mmfr0", id->mmfr0);
+	put_hex(c, o, "id_aa64mmfr2", id->mmfr2);
+	put(c, o, "pa_bits", json_integer(mb_cpu_pa_bits(id)));
+	put(c, o, "bbml2_noabort", json_boolean(out->bbml2_noabort));
+	if (mb_strategy_needs_bbml2(opts->params.strategy))
+		put(c, o, "bbml2_forced", json_boolean(opts->force_bbml2 &&
+						       !out->bbml2_noabort));
 }
 
 static void put_memuse(struct jctx *c, json_t *o, const struct mb_memuse *m)
@@ -671,6 +706,7 @@ static json_t *build(const struct mb_run_opts *opts,
 	if (out->err[0])
 		put_str(c, root, "error", out->err);
 	put_host(c, root, out);
+	put_cpu_features(c, root, opts, out);
 	if (!tcg)
 		put_kvm(c, root, opts, out);
 	put_memory(c, root, opts, out);
@@ -753,10 +789,15 @@ void mb_report_line(FILE *f, const struct mb_run_opts *opts,
 	for (unsigned int i = 0; i < p->nr_banks && i < MB_MAX_BANKS; i++)
 		total += p->banks[i].size;
 	mb_format_size(total, size, sizeof(size));
-	fprintf(f, "%s rodata=%s %s [%s]: ", mb_strategy_name(p->strategy),
-		mb_rodata_name(p->rodata), size,
+	fprintf(f, "%s rodata=%s %s", mb_strategy_name(p->strategy),
+		mb_rodata_name(p->rodata), size);
+	if (p->page_shift && (p->page_shift != 12 || p->va_bits != 48))
+		fprintf(f, " %s/%u", mb_granule_name(p->page_shift),
+			p->va_bits);
+	fprintf(f, " [%s%s]: ",
 		opts->accel == MB_ACCEL_KVM ? "kvm" : opts->deterministic ?
-		"tcg, EMULATED, deterministic" : "tcg, EMULATED");
+		"tcg, EMULATED, deterministic" : "tcg, EMULATED",
+		opts->force_bbml2 ? ", BBML2 FORCED" : "");
 	if (!out->have_record) {
 		fprintf(f, "no result: %s\n", out->err[0] ? out->err :
 			"unknown error");

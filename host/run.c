@@ -75,6 +75,19 @@ int mb_run_repeats(const struct mb_run_opts *opts)
 			goto out;
 		}
 	}
+	if (opts->verbose && outs[0].have_cpu_ids) {
+		char desc[160];
+
+		mb_cpu_describe(&outs[0].cpu_ids, desc, sizeof(desc));
+		fprintf(stderr, "mapbench: %s %s: %s; %s/%u supported%s%s\n",
+			opts->accel == MB_ACCEL_TCG ? "QEMU TCG -cpu" :
+			"KVM vCPU", opts->accel == MB_ACCEL_TCG ?
+			opts->tcg_cpu : "(KVM_GET_ONE_REG)", desc,
+			mb_granule_name(opts->params.page_shift),
+			opts->params.va_bits,
+			outs[0].bbml2_noabort ? ", BBML2_NOABORT" : "",
+			opts->force_bbml2 ? ", bbml2 FORCED" : "");
+	}
 	if (opts->verbose)
 		fprintf(stderr, "mapbench: host overhead of run 1: set-up %.1f ms, teardown %.1f ms; JSON for %u run(s) written in %.1f ms\n",
 			(outs[0].t_entry - outs[0].t_start) * 1e3,

@@ -257,7 +257,7 @@ struct qemu_args {
 };
 
 static int qemu_args(struct qemu_args *a, const char *qemu,
-		     const struct tcg_mode *mode, uint64_t mib,
+		     const char *cpu, const struct tcg_mode *mode, uint64_t mib,
 		     const char *elf, const char *params)
 {
 	char esc[PATH_MAX + 32];
@@ -283,7 +283,7 @@ static int qemu_args(struct qemu_args *a, const char *qemu,
 	a->argv[n++] = "-accel";
 	a->argv[n++] = "tcg";
 	a->argv[n++] = "-cpu";
-	a->argv[n++] = "max";
+	a->argv[n++] = (char *)cpu;
 	a->argv[n++] = "-smp";
 	a->argv[n++] = "1";
 	a->argv[n++] = "-nographic";
@@ -359,6 +359,7 @@ static int tcg_run(const struct mb_run_opts *opts, const struct tcg_mode *mode,
 		   struct mb_outcome *out)
 {
 	const char *qemu = opts->qemu;
+	const char *cpu = opts->tcg_cpu ? opts->tcg_cpu : MB_DEFAULT_TCG_CPU;
 	struct mb_params p = opts->params;
 	char params[PATH_MAX] = "";
 	struct qemu_args *args = NULL;
@@ -370,6 +371,16 @@ static int tcg_run(const struct mb_run_opts *opts, const struct tcg_mode *mode,
 
 	mib = ram_mib(&opts->params);
 	qemu_desc(qemu, out->accel_desc, sizeof(out->accel_desc));
+	/* the model's ID registers, checked when the options were settled */
+	if (mb_tcg_cpu_ids(cpu)) {
+		char why[MB_ERRLEN];
+
+		out->cpu_ids = *mb_tcg_cpu_ids(cpu);
+		out->have_cpu_ids = 1;
+		out->cpu_ids_from = "qemu-model";
+		out->bbml2_noabort = mb_cpu_bbml2_noabort(&out->cpu_ids, why,
+							  sizeof(why));
+	}
 
 	/* QEMU keeps the RAM: the record has to come over the console. */
 	p.flags |= MB_PF_CONSOLE_RECORD;
@@ -385,7 +396,8 @@ static int tcg_run(const struct mb_run_opts *opts, const struct tcg_mode *mode,
 			      "out of memory");
 		goto done;
 	}
-	if (qemu_args(args, qemu, mode, mib, opts->guest_elf, params)) {
+	if (qemu_args(args, qemu, cpu, mode, mib, opts->guest_elf,
+		      params)) {
 		ret = mb_errf(MB_EXIT_VMM, out->err, sizeof(out->err),
 			      "temp file path too long");
 		goto done;

@@ -55,6 +55,9 @@
 #define REG_ELR_EL1	CORE_REG(elr_el1)
 #define REG_ESR_EL1	ARM64_SYS_REG(3, 0, 5, 2, 0)
 #define REG_FAR_EL1	ARM64_SYS_REG(3, 0, 6, 0, 0)
+#define REG_MIDR_EL1	ARM64_SYS_REG(3, 0, 0, 0, 0)
+#define REG_ID_AA64MMFR0_EL1	ARM64_SYS_REG(3, 0, 0, 7, 0)
+#define REG_ID_AA64MMFR2_EL1	ARM64_SYS_REG(3, 0, 0, 7, 2)
 
 /* EL1h with D, A, I and F masked, as Linux is entered. */
 #define MB_BOOT_PSTATE	0x3c5
@@ -248,6 +251,35 @@ static int pin_cpu(struct mb_vm *v)
 	return 0;
 }
 
+/*
+ * What the guest's CPU offers, as the guest would read it: the granule
+ * and VA size of the image, and BBML2_NOABORT for bbml2-*.  Exit 5
+ * before the guest starts when the kernel could not run the point.
+ */
+static int check_cpu(struct mb_vm *v)
+{
+	struct mb_outcome *out = v->out;
+	struct mb_cpu_ids *id = &out->cpu_ids;
+	const struct mb_params *p = &v->opts->params;
+	char why[MB_ERRLEN];
+	int ret;
+
+	if (get_reg(v, REG_MIDR_EL1, &id->midr) ||
+	    get_reg(v, REG_ID_AA64MMFR0_EL1, &id->mmfr0) ||
+	    get_reg(v, REG_ID_AA64MMFR2_EL1, &id->mmfr2))
+		return vm_err(v, MB_EXIT_VMM,
+			      "KVM_GET_ONE_REG (MIDR_EL1, ID_AA64MMFR0/2_EL1): %s",
+			      strerror(errno));
+	out->have_cpu_ids = 1;
+	out->cpu_ids_from = "kvm-vcpu";
+	out->bbml2_noabort = mb_cpu_bbml2_noabort(id, why, sizeof(why));
+	ret = mb_cpu_granule_check(id, p->page_shift, p->va_bits, out->err,
+				   sizeof(out->err));
+	if (!ret)
+		ret = mb_bbml2_check(v->opts, id, out->err, sizeof(out->err));
+	return ret;
+}
+
 static int create_vcpu(struct mb_vm *v)
 {
 	struct kvm_vcpu_init init;
@@ -290,6 +322,9 @@ static int create_vcpu(struct mb_vm *v)
 	if (ioctl(v->vcpu, KVM_ARM_VCPU_INIT, &init))
 		return vm_err(v, MB_EXIT_VMM, "KVM_ARM_VCPU_INIT: %s",
 			      strerror(errno));
+	ret = check_cpu(v);
+	if (ret)
+		return ret;
 	if (v->opts->pmu) {
 		ret = mb_kvm_pmu_init(v);
 		if (ret)

@@ -58,6 +58,11 @@ enum mb_run_outcome {
 	MB_OUT_SKIPPED,
 };
 
+/* The suffix of a bbml2-* run's strategy forced with --force-bbml2
+ * (options.force_bbml2): "bbml2-blocks (forced)" in every table, plot
+ * and comparison. */
+#define MB_FORCED	" (forced)"
+
 /* One run as the analysis sees it: the fields it needs, nothing else. */
 struct mb_run {
 	const char *file;		/* the runset owns it */
@@ -142,7 +147,7 @@ int mb_strategy_rank(const char *name);
 /* ---- config.c: matrix configs ---------------------------------------- */
 
 #define MB_CFG_MAX_VALUES	32
-#define MB_CFG_MAX_EXTRA	4
+#define MB_CFG_MAX_EXTRA	6
 #define MB_CFG_NAMELEN		48
 
 /* A run option given per point, passed through as --NAME VALUE. */
@@ -164,6 +169,7 @@ struct mb_section {
 	unsigned int repeat, warmup, timeout;
 	int accel;			/* -1 auto, else enum mb_accel */
 	bool deterministic;
+	bool force_bbml2;		/* --force-bbml2 for bbml2-* */
 };
 
 struct mb_matrix_cfg {
@@ -189,6 +195,15 @@ void mb_config_free(struct mb_matrix_cfg *cfg);
 struct mb_point *mb_config_points(const struct mb_matrix_cfg *cfg,
 				  size_t *n, char *err, size_t errlen);
 const char *mb_extra_option(unsigned int i);
+/* The extra axes' indices where the code needs one. */
+#define MB_EXTRA_LAYOUT		2
+#define MB_EXTRA_GRANULE	4
+#define MB_EXTRA_VA_BITS	5
+/* The point's granule and VA size (4K/48 where the axes leave them). */
+void mb_point_granule(const struct mb_point *pt, unsigned int *page_shift,
+		      unsigned int *va_bits);
+/* The point runs with --force-bbml2. */
+bool mb_point_forced(const struct mb_point *pt);
 
 /* ---- units.c ---------------------------------------------------------- */
 

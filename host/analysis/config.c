@@ -14,14 +14,16 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "cpufeat.h"
+#include "options.h"
 
 #define MAX_LINE	1024
 #define MAX_SECTIONS	64
 #define MAX_POINTS	100000
 
-/* Run options taken as axes: key = option name. */
+/* Run options taken as axes: key = option name ('_' for '-'). */
 static const char *const extra_opts[MB_CFG_MAX_EXTRA] = {
-	"backing", "prefault", "layout", "cpu",
+	"backing", "prefault", "layout", "cpu", "granule", "va_bits",
 };
 
 const char *mb_extra_option(unsigned int i)
@@ -31,7 +33,8 @@ const char *mb_extra_option(unsigned int i)
 
 enum key {
 	K_STRATEGY, K_MEM, K_RODATA, K_REPEAT, K_WARMUP, K_TIMEOUT, K_ACCEL,
-	K_DETERMINISTIC, K_EXTRA,	/* K_EXTRA + i: extra_opts[i] */
+	K_DETERMINISTIC, K_FORCE_BBML2,
+	K_EXTRA,			/* K_EXTRA + i: extra_opts[i] */
 	K_NR = K_EXTRA + MB_CFG_MAX_EXTRA,
 };
 
@@ -40,6 +43,7 @@ static const char *const key_names[K_EXTRA] = {
 	[K_REPEAT] = "repeat", [K_WARMUP] = "warmup",
 	[K_TIMEOUT] = "timeout", [K_ACCEL] = "accel",
 	[K_DETERMINISTIC] = "deterministic",
+	[K_FORCE_BBML2] = "force_bbml2",
 };
 
 static const char *key_name(int k)
@@ -120,8 +124,8 @@ static int lookup_key(struct parser *ps, const char *k)
 		return perr(ps, "unknown key '%s' (did you mean '%s'?)", k,
 			    key_name(best)) - 1;
 	return perr(ps, "unknown key '%s' (keys: strategy mem rodata repeat "
-		    "warmup timeout accel deterministic backing prefault "
-		    "layout cpu)", k) - 1;
+		    "warmup timeout accel deterministic force_bbml2 backing "
+		    "prefault layout cpu granule va_bits)", k) - 1;
 }
 
 static int parse_uint(struct parser *ps, const char *key, const char *v,
@@ -216,9 +220,24 @@ static int add_extra(struct parser *ps, struct mb_cfg_extra *e,
 		     const char *v)
 {
 	size_t len = strlen(v);
+	unsigned int bits;
+	int shift;
 
-	if (len >= sizeof(e->val[0]) ||
-	    strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789:._-") != len)
+	/* granules as the record spells them (4K 16K 64K), so a point's
+	 * axis and its record's options agree */
+	if (!strcmp(e->key, "granule")) {
+		shift = mb_granule_parse(v);
+		if (shift < 0)
+			return perr(ps, "granule '%s' is not 4K, 16K or 64K",
+				    v);
+		v = mb_granule_name(shift);
+	} else if (!strcmp(e->key, "va_bits")) {
+		if (parse_uint(ps, e->key, v, 36, 52, &bits))
+			return -1;
+	}
+
+	else if (len >= sizeof(e->val[0]) ||
+		 strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789:._-") != len)
 		return perr(ps, "%s value '%s' is not a short word of "
 			    "[a-z0-9:._-]", e->key, v);
 	for (unsigned int i = 0; i < e->n; i++)
@@ -322,6 +341,10 @@ static int set_key(struct parser *ps, struct mb_section *s, int k,
 			ret = one_value(ps, name, tok, n) ?:
 			      parse_bool(ps, name, tok[i], &s->deterministic);
 			break;
+		case K_FORCE_BBML2:
+			ret = one_value(ps, name, tok, n) ?:
+			      parse_bool(ps, name, tok[i], &s->force_bbml2);
+			break;
 		default:
 			ret = add_extra(ps, &s->extra[k - K_EXTRA], tok[i]);
 		}
@@ -350,6 +373,47 @@ static void section_defaults(struct mb_section *s)
 		s->extra[i].key = extra_opts[i];
 }
 
+/* Every granule x VA size of the section is one the kernel offers. */
+static int check_granules(struct parser *ps, const struct mb_section *s,
+			  const char *name)
+{
+	const struct mb_cfg_extra *g = &s->extra[MB_EXTRA_GRANULE];
+	const struct mb_cfg_extra *va = &s->extra[MB_EXTRA_VA_BITS];
+
+	for (unsigned int i = 0; i < (g->n ? g->n : 1); i++)
+		for (unsigned int j = 0; j < (va->n ? va->n : 1); j++) {
+			int shift = g->n ? mb_granule_parse(g->val[i]) : 12;
+			unsigned int bits = va->n ?
+				(unsigned int)atoi(va->val[j]) : 48;
+
+			if (mb_va_bits_valid(shift, bits))
+				continue;
+			return perr(ps, "%s%s%sgranule %s with va_bits %u: "
+				    "the kernel offers %s (a section per "
+				    "granule)", name[0] ? "[" : "", name,
+				    name[0] ? "]: " : "",
+				    mb_granule_name(shift), bits,
+				    mb_va_bits_list(shift));
+		}
+	return 0;
+}
+
+void mb_point_granule(const struct mb_point *pt, unsigned int *page_shift,
+		      unsigned int *va_bits)
+{
+	const char *g = pt->extra[MB_EXTRA_GRANULE];
+	const char *va = pt->extra[MB_EXTRA_VA_BITS];
+
+	*page_shift = g ? (unsigned int)mb_granule_parse(g) : 12;
+	*va_bits = va ? (unsigned int)atoi(va) : 48;
+}
+
+bool mb_point_forced(const struct mb_point *pt)
+{
+	return pt->sec->force_bbml2 &&
+	       mb_strategy_needs_bbml2((unsigned int)pt->strategy);
+}
+
 static int finish_section(struct parser *ps, struct mb_section *s)
 {
 	/* line 0: the file's only, unnamed matrix */
@@ -367,7 +431,7 @@ static int finish_section(struct parser *ps, struct mb_section *s)
 		return perr(ps, "%s%s%sdeterministic needs accel tcg (QEMU "
 			    "icount), not kvm", name[0] ? "[" : "", name,
 			    name[0] ? "]: " : "");
-	return 0;
+	return check_granules(ps, s, name);
 }
 
 static int parse_header(struct parser *ps, char *p, struct mb_matrix_cfg *c,
@@ -550,8 +614,10 @@ static void point_key(struct mb_point *pt)
 				" accel=%s", s->accel == MB_ACCEL_KVM ?
 				"kvm" : "tcg");
 	if (s->deterministic && len < sizeof(pt->key))
-		snprintf(pt->key + len, sizeof(pt->key) - len,
-			 " deterministic");
+		len += snprintf(pt->key + len, sizeof(pt->key) - len,
+				" deterministic");
+	if (mb_point_forced(pt) && len < sizeof(pt->key))
+		snprintf(pt->key + len, sizeof(pt->key) - len, " force_bbml2");
 }
 
 struct mb_point *mb_config_points(const struct mb_matrix_cfg *cfg,

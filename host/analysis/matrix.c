@@ -263,7 +263,7 @@ static bool feasible(const struct ctx *c, const struct mb_point *pt,
 {
 	/* tables: 8 bytes per 4K page, twice (timed and counting pass) */
 	uint64_t need = (pt->mem >> 8) + (256ULL << 20), avail;
-	bool layout = pt->extra[2] != NULL;	/* its RAM top is not ours */
+	bool layout = pt->extra[MB_EXTRA_LAYOUT] != NULL; /* RAM top not ours */
 
 	if (point_accel(c, pt) == MB_ACCEL_KVM && !layout) {
 		uint64_t top = MB_RAM_BASE + pt->mem - 1;
@@ -336,6 +336,14 @@ static json_t *stub_record(const struct ctx *c, const struct mb_point *pt,
 	json_object_set_new(o, "ram", ram);
 	json_object_set_new(o, "status", json_string(outcome));
 	json_object_set_new(o, "error", json_string(why));
+	if (mb_point_forced(pt)) {
+		json_t *opts = json_object();
+
+		if (!opts)
+			mb_die("out of memory");
+		json_object_set_new(opts, "force_bbml2", json_true());
+		json_object_set_new(o, "options", opts);
+	}
 	if (code)
 		json_object_set_new(o, "exit_code", json_integer(code));
 	m = matrix_obj(c, pt, key, run, outcome);
@@ -407,7 +415,7 @@ static void run_child(struct ctx *c, const struct mb_point *pt,
 		      struct child_res *res)
 {
 	char mem[32], timeout[16], tail[ERRTAIL * 2] = "", *argv[40];
-	char opt[MB_CFG_MAX_EXTRA][40];
+	char opt[MB_CFG_MAX_EXTRA][40], guest[4096];
 	int n = 0, ep[2], st;
 	size_t have = 0;
 	pid_t pid, parent = getpid();
@@ -430,14 +438,27 @@ static void run_child(struct ctx *c, const struct mb_point *pt,
 		argv[n++] = "--timeout";
 		argv[n++] = timeout;
 	}
+	/* --guest names the 4K/48 image: the others are beside it */
 	if (c->guest) {
+		unsigned int shift, va;
+
+		mb_point_granule(pt, &shift, &va);
+		if (mb_guest_for(c->guest, shift, va, guest, sizeof(guest)))
+			mb_die("--guest: path too long");
 		argv[n++] = "--guest";
-		argv[n++] = (char *)c->guest;
+		argv[n++] = guest;
 	}
+	if (mb_point_forced(pt))
+		argv[n++] = "--force-bbml2";
 	for (unsigned int i = 0; i < MB_CFG_MAX_EXTRA; i++) {
+		char *u;
+
 		if (!pt->extra[i])
 			continue;
+		/* va_bits is --va-bits */
 		snprintf(opt[i], sizeof(opt[i]), "--%s", mb_extra_option(i));
+		for (u = strchr(opt[i], '_'); u; u = strchr(u, '_'))
+			*u = '-';
 		argv[n++] = opt[i];
 		argv[n++] = (char *)pt->extra[i];
 	}

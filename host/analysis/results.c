@@ -275,7 +275,8 @@ static int get_options(json_t *opts, struct optset *s, char *err,
 	if (!json_is_object(opts))
 		return mb_errf(-1, err, errlen, "'options' is not an object");
 	json_object_foreach(opts, k, v) {
-		if (json_is_null(v))
+		/* not a condition of the point: the strategy's label */
+		if (json_is_null(v) || !strcmp(k, "force_bbml2"))
 			continue;
 		if (json_is_string(v))
 			snprintf(buf, sizeof(buf), "%s", json_string_value(v));
@@ -361,6 +362,11 @@ static int get_all_options(json_t *o, struct mb_run *r, char *err,
 
 	if (opts && get_options(opts, &s, err, errlen))
 		return -1;
+	/* a bbml2-* run forced where the kernel would not run it: the same
+	 * map, so the same table, but never unmarked */
+	if (opts && json_is_true(json_object_get(opts, "force_bbml2")) &&
+	    strlen(r->strategy) + sizeof(MB_FORCED) <= sizeof(r->strategy))
+		strcat(r->strategy, MB_FORCED);
 	lay = json_object_get(o, "layout");
 	kf = json_is_object(lay) ? json_object_get(lay, "kfence_size") : NULL;
 	if (kf) {
@@ -669,8 +675,12 @@ void mb_layout_label(const struct mb_run *r, char *buf, size_t len)
 
 int mb_strategy_rank(const char *name)
 {
-	int id = mb_strategy_from_name(name);
+	char base[32];
+	int id;
 
+	/* "bbml2-blocks (forced)" sorts with bbml2-blocks */
+	snprintf(base, sizeof(base), "%.*s", (int)strcspn(name, " "), name);
+	id = mb_strategy_from_name(base);
 	return id < 0 ? MB_NR_STRATEGIES : id;
 }
 

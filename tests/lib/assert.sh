@@ -79,6 +79,19 @@ same_as_unit() {
 	args+=(--image "$(jq -r '"\(.layout.image_start):\(.layout.image_end)"' "$json")")
 	args+=(--rodata "$(jq -r .rodata "$json")" --strategy "$(jq -r .strategy "$json")")
 	args+=(--kfence "$(jq -r '.layout.kfence_size // 0' "$json")")
+	# another granule or VA size: the unit tier's engine built for it,
+	# DIR/<4k|16k|64k>-va<N>/mapsim beside the 4K/48 one (unless SIM is
+	# that one already)
+	local gv
+	gv=$(jq -r '"\(.granule // "4K" | ascii_downcase)-va\(.va_bits // 48)"' "$json")
+	if [ "$gv" != 4k-va48 ] &&
+	   [ "$(basename "$(dirname "$sim")")" != "$gv" ]; then
+		sim=$(dirname "$sim")/$gv/mapsim
+		if [ ! -x "$sim" ]; then
+			echo "# cannot compare with the unit tier: $sim not built (make unit)"
+			return 1
+		fi
+	fi
 	if ! "$sim" "${args[@]}" > "$json.unit" 2> "$json.unit.err"; then
 		echo "# cannot compare with the unit tier: $sim failed: $(head -n1 "$json.unit.err")"
 		return 1

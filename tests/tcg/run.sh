@@ -29,14 +29,28 @@ strategies=$("$MB" list | awk '{print $1}')
 # point STRATEGY MEM RODATA: verified, emulated, CNTVCT advanced, and the
 # same op counts and table digest as the unit tier on the same layout.
 point() {
-	local st=$1 mem=$2 rodata=$3 j=$tmp/run-$1-$2-$3${4:-}.json
-	local name="$st $mem rodata=$rodata${4:+ $4}"
+	local sfx=${4:-}
+	local st=$1 mem=$2 rodata=$3 j=$tmp/run-$1-$2-$3${sfx//\//_}.json
+	local name="$st $mem rodata=$rodata${4:+ $4}" force=()
 	shift 3
+	# QEMU's max CPU is no BBML2_NOABORT part: the kernel would not
+	# run bbml2-*, so these runs are forced, and say so
+	case $st in bbml2-*) force=(--force-bbml2) ;; esac
 	if ! "$MB" run --accel tcg --mem "$mem" --strategy "$st" \
-		--rodata "$rodata" --json "$j" "$@" > "$tmp/out" \
+		--rodata "$rodata" --json "$j" "${force[@]}" "$@" > "$tmp/out" \
 		2> "$tmp/err"; then
 		not_ok "$name runs: $(head -1 "$tmp/err")"
 		return
+	fi
+	if [ ${#force[@]} -gt 0 ]; then
+		check "$name: forced, and the JSON and summary say so" \
+			json_is "$j" '.options.force_bbml2 and
+				.cpu_features.bbml2_forced and
+				(.cpu_features.bbml2_noabort | not) and
+				.cpu_features.from == "qemu-model" and
+				.cpu_features.midr == "0xf0510"'
+		check "$name: summary says BBML2 FORCED" \
+			grep -q "BBML2 FORCED" "$tmp/out"
 	fi
 	check "$name: ok, verified, emulated, CNTVCT advanced" \
 		json_is "$j" '.status == "ok" and .verify.errors == 0 and
@@ -104,6 +118,39 @@ check "KFENCE pool: at the top of RAM, page-mapped" json_is \
 	'.layout.kfence_end == "0x80000000" and .layout.kfence_size == 2097152
 	 and .counts.tables_l3 >= 1'
 
+# Every other granule and VA size: one image each (the host picks it with
+# --guest), every strategy at 2G with rodata=full, base, v6.10 and
+# bbml2-blocks at rodata=on; counts and digest equal that configuration's
+# unit tier (its mapsim), and the final maps equal within the granule.
+UNIT_SIM=$SIM
+for cfg in 16k-va48 64k-va48 4k-va39 16k-va36 16k-va47 64k-va42; do
+	img=$B/guest/mapbench-guest-$cfg.elf
+	SIM=$B/unit/$cfg/mapsim
+	if [ ! -f "$img" ] || [ ! -x "$SIM" ]; then
+		not_ok "$cfg: image and mapsim built (make guest unit)"
+		continue
+	fi
+	for st in $strategies; do
+		point "$st" 2G full "--guest=$img"
+	done
+	for st in base v6.10 bbml2-blocks; do
+		point "$st" 2G on "--guest=$img"
+	done
+	for st in $strategies; do
+		ref=base want=full
+		case $st in v6.10|bbml2-*) ref=v6.10 ;; esac
+		[ "$st" = bbml2-blocks ] && want=on
+		[ "$st" = "$ref" ] && continue
+		check "$cfg $st 2G rodata=full: same map as $ref" same_digest \
+			"$tmp/run-$st-2G-full--guest=${img//\//_}.json" \
+			"$tmp/run-$ref-2G-$want--guest=${img//\//_}.json"
+	done
+	check "$cfg: the linear map starts at PAGE_OFFSET of ${cfg#*-va} bits" \
+		json_is "$tmp/run-base-2G-full--guest=${img//\//_}.json" \
+		".layout.page_offset == \"$(printf '0x%016x' $(( -(1 << ${cfg#*-va}) )))\""
+done
+SIM=$UNIT_SIM
+
 # Unit costs: --no-calibrate records none (and the same map); under
 # --deterministic (icount) they are instruction-exact, so two runs agree.
 j=$tmp/cal
@@ -131,7 +178,45 @@ check "--deterministic: identical unit costs and floor on two runs" \
 	same_calibration "$j-det1.json" "$j-det2.json"
 echo "# deterministic unit costs (ticks/op): $(jq -r '[.calibration.units | to_entries[] | "\(.key) \(.value.ticks)"] | join(", ")' "$j-det1.json" 2>/dev/null)"
 
+# Every granule: base at 16G with the 16K and 64K images (the guest
+# side builds them beside the 4K/48 one); the JSON says what was built.
+for g in 16K 64K; do
+	img=$B/guest/mapbench-guest-$(echo $g | tr K k)-va48.elf
+	if [ ! -f "$img" ]; then
+		echo "# SKIP $g: $img not built (the guest's granule images)"
+		continue
+	fi
+	point base 16G full "--granule=$g"
+	check "base 16G $g: granule and VA size recorded" json_is \
+		"$tmp/run-base-16G-full--granule=$g.json" \
+		".granule == \"$g\" and .va_bits == 48 and
+		 .options.granule == \"$g\" and .options.va_bits == 48"
+done
+
 j=$tmp/neg.json
+# What the vCPU cannot do: exit 5 before QEMU starts, one line naming
+# the ID register field and its value (the models' values: cpufeat.c)
+expect_fail "bbml2-blocks on QEMU max (no BBML2_NOABORT part)" 5 "$j" -- \
+	"$MB" run --accel tcg --mem 1G --strategy bbml2-blocks --json "$j"
+check "bbml2 refusal names MIDR_EL1 and --force-bbml2" grep -q \
+	"host CPU: MIDR_EL1 = 0x000f0510 is not on the kernel's BBML2_NOABORT list (ID_AA64MMFR2_EL1.BBM = 0x2): no bbml2-blocks (--force-bbml2 runs it anyway)" \
+	"$tmp/neg.err"
+expect_fail "16K on cortex-a57" 5 "$j" -- "$MB" run --accel tcg --mem 1G \
+	--granule 16K --tcg-cpu cortex-a57 --json "$j"
+check "16K refusal names TGran16" grep -qx \
+	"mapbench: host CPU: ID_AA64MMFR0_EL1.TGran16 = 0x0: no 16K granule" \
+	"$tmp/neg.err"
+expect_fail "4K/52 on max,lpa2=off" 5 "$j" -- "$MB" run --accel tcg \
+	--mem 1G --granule 4K --va-bits 52 --tcg-cpu max,lpa2=off --json "$j"
+expect_fail "16K/52 on max,lpa2=off" 5 "$j" -- "$MB" run --accel tcg \
+	--mem 1G --granule 16K --va-bits 52 --tcg-cpu max,lpa2=off --json "$j"
+expect_fail "64K/52 on neoverse-n1 (no FEAT_LVA)" 5 "$j" -- "$MB" run \
+	--accel tcg --mem 1G --granule 64K --va-bits 52 --tcg-cpu neoverse-n1 \
+	--json "$j"
+expect_fail "a VA size the kernel does not offer" 1 "$j" -- "$MB" run \
+	--accel tcg --mem 1G --granule 64K --va-bits 47 --json "$j"
+expect_fail "an image for another granule" 1 "$j" -- "$MB" run --accel tcg \
+	--mem 1G --granule 16K --guest "$GUEST" --json "$j"
 head -c 4000 "$GUEST" > "$tmp/corrupt.elf"
 printf 'not an elf' > "$tmp/text.elf"
 expect_fail "unknown strategy" 1 "$j" -- "$MB" run --accel tcg --mem 1G --strategy nope --json "$j"

@@ -54,6 +54,15 @@ golden "report: csv" $R/seed.csv 0 "$MB" report --format csv $R/seed.jsonl
 golden "report: edge cases (rodata modes, EMULATED, noisy, failed, skipped)" \
 	$R/edge.txt 0 "$MB" report $R/edge.jsonl
 golden "report: edge cases, json" $R/edge.json 0 "$MB" report --format json $R/edge.jsonl
+golden "report: granules and VA sizes apart, a forced bbml2 run labelled" \
+	$R/granules.txt 0 "$MB" report $R/granules.jsonl
+check "report: 4K/48 records from before the granule join 4K/48 ones" \
+	grep -qE "^  base +5 +269.6 " $R/granules.txt
+check "report: 16K/47 and 64K each their own table" \
+	bash -c "grep -q 'rodata=full, kvm, granule=16K va_bits=47\$' $R/granules.txt &&
+		 grep -q 'rodata=full, kvm, granule=64K\$' $R/granules.txt"
+check "report: a forced bbml2 run is a marked row of the 4K/48 table" \
+	grep -q "^bbml2-blocks (forced) | 3.6 " $R/granules.txt
 golden "report: other baseline, merged files" $R/merged.txt 0 \
 	"$MB" report --baseline batch-barriers $R/edge.jsonl $R/seed.jsonl
 check "report: json parses, EMULATED point flagged" \

@@ -208,6 +208,18 @@ static void test_configs(void)
 	     "prefault=guest accel=tcg deterministic|"
 	     "strategy=base mem=1G rodata=full backing=thp prefault=guest "
 	     "accel=tcg deterministic", 1, 0);
+	good("granule and va_bits axes, spelled as the record does",
+	     "mem = 16G\ngranule = 16k 64K\nva_bits = 48 52\n",
+	     "strategy=base mem=16G rodata=full granule=16K va_bits=48|"
+	     "strategy=base mem=16G rodata=full granule=64K va_bits=48|"
+	     "strategy=base mem=16G rodata=full granule=16K va_bits=52|"
+	     "strategy=base mem=16G rodata=full granule=64K va_bits=52", 1, 0);
+	good("force_bbml2: bbml2-* points only",
+	     "mem = 1G\nstrategy = base bbml2-blocks bbml2-repaint\n"
+	     "force_bbml2 = yes\n",
+	     "strategy=base mem=1G rodata=full|"
+	     "strategy=bbml2-blocks mem=1G rodata=full force_bbml2|"
+	     "strategy=bbml2-repaint mem=1G rodata=full force_bbml2", 1, 0);
 	good("sizes as written", "mem = 1T 1536M 512G\n",
 	     "strategy=base mem=1T rodata=full|"
 	     "strategy=base mem=1536M rodata=full|"
@@ -229,7 +241,21 @@ static void test_configs(void)
 	    "t.conf:1: unknown key 'strateg' (did you mean 'strategy'?)");
 	bad("mem = 1G\nfoo = 1\n",
 	    "t.conf:2: unknown key 'foo' (keys: strategy mem rodata repeat "
-	    "warmup timeout accel deterministic backing prefault layout cpu)");
+	    "warmup timeout accel deterministic force_bbml2 backing "
+	    "prefault layout cpu granule va_bits)");
+	bad("mem = 1G\ngranule = 8K\n",
+	    "t.conf:2: granule '8K' is not 4K, 16K or 64K");
+	bad("mem = 1G\ngranule = 4K 4k\n", "t.conf:2: granule '4K' given twice");
+	bad("mem = 1G\nva_bits = 53\n",
+	    "t.conf:2: 'va_bits' must be a whole number 36..52, not '53'");
+	bad("mem = 1G\ngranule = 4K 16K\nva_bits = 47\n",
+	    "t.conf: granule 4K with va_bits 47: the kernel offers 39, 48 "
+	    "or 52 (a section per granule)");
+	bad("[g]\nmem = 1G\nva_bits = 42\n",
+	    "t.conf:1: [g]: granule 4K with va_bits 42: the kernel offers 39, "
+	    "48 or 52 (a section per granule)");
+	bad("mem = 1G\nforce_bbml2 = sure\n",
+	    "t.conf:2: 'force_bbml2' must be yes or no, not 'sure'");
 	bad("mem = 1G\nstrategy = nope\n",
 	    "t.conf:2: unknown strategy 'nope' (mapbench list shows them)");
 	bad("mem = 12Q\n", "t.conf:1: '12Q' is not a size (e.g. 1G, 512M, 1T)");

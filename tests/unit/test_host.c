@@ -619,6 +619,34 @@ static void test_report_json(void)
 	      count_entries(path) == 0,
 	      "report: failed rename leaves no temp file");
 	rmdir(path);
+
+	/* the granule from the checked record; a forced bbml2 run */
+	fake_run(&cfg, &out, MB_ACCEL_TCG);
+	cfg.params.strategy = MB_STRAT_bbml2_blocks;
+	cfg.params.page_shift = out.rec.page_shift = 14;
+	cfg.params.va_bits = out.rec.va_bits = 47;
+	cfg.force_bbml2 = 1;
+	cfg.tcg_cpu = "max";
+	out.have_cpu_ids = 1;
+	out.cpu_ids_from = "qemu-model";
+	out.cpu_ids = *mb_tcg_cpu_ids("max");
+	snprintf(path, sizeof(path), "%s/granule.json", dir);
+	j = write_and_load(path, &cfg, &out, &rc);
+	o = json_object_get(j, "options");
+	b = json_object_get(j, "cpu_features");
+	CHECK(j && jstr(j, "granule", "16K") && jint(j, "page_shift", 14) &&
+	      jint(j, "va_bits", 47) && jstr(o, "granule", "16K") &&
+	      jint(o, "va_bits", 47) &&
+	      json_is_true(json_object_get(o, "force_bbml2")) &&
+	      jstr(o, "tcg_cpu", "max"),
+	      "report: granule and VA size, top level and options");
+	CHECK(jstr(b, "from", "qemu-model") && jstr(b, "midr", "0xf0510") &&
+	      jstr(b, "id_aa64mmfr0", "0x10201126") && jint(b, "pa_bits", 52) &&
+	      json_is_false(json_object_get(b, "bbml2_noabort")) &&
+	      json_is_true(json_object_get(b, "bbml2_forced")),
+	      "report: cpu_features, bbml2 forced where the kernel would not");
+	json_decref(j);
+	unlink(path);
 	rmdir(dir);
 }
 
@@ -640,6 +668,19 @@ static void test_report_line(void)
 	      strstr(buf, "verify ok\n") && strchr(buf, '\n')[1] == '\0',
 	      "report line: tcg run, one line, EMULATED");
 	free(buf);
+
+	cfg.params.strategy = MB_STRAT_bbml2_repaint;
+	cfg.params.page_shift = 16;
+	cfg.params.va_bits = 52;
+	cfg.force_bbml2 = 1;
+	f = open_memstream(&buf, &len);
+	mb_report_line(f, &cfg, &out);
+	fclose(f);
+	CHECK(buf && strstr(buf, "bbml2-repaint rodata=full 16G 64K/52 "
+			    "[tcg, EMULATED, BBML2 FORCED]: "),
+	      "report line: granule, VA size and BBML2 FORCED");
+	free(buf);
+	cfg.force_bbml2 = 0;
 
 	fake_run(&cfg, &out, MB_ACCEL_KVM);
 	out.rec.verify.errors = 3;
@@ -856,7 +897,11 @@ static void test_tcg(void)
 	      strstr(argv, "\n-nic\nnone\n") &&
 	      strstr(argv, "\n-no-reboot\n") &&
 	      strstr(argv, "\n-serial\nstdio\n") &&
+	      strstr(argv, "\n-cpu\nmax\n") &&
 	      !strstr(argv, "-icount"), "tcg: qemu command line");
+	CHECK(out.have_cpu_ids && !strcmp(out.cpu_ids_from, "qemu-model") &&
+	      out.cpu_ids.midr == 0x000f0510 && !out.bbml2_noabort,
+	      "tcg: the -cpu model's ID registers in the outcome");
 	CHECK(check_params(strcat(strcpy(body, tmpdir), "/params.bin")),
 	      "tcg: params file for the loader, CONSOLE_RECORD set");
 	CHECK(temps_left() == before, "tcg: params file unlinked");

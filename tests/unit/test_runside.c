@@ -433,6 +433,224 @@ static void test_run_opts(void)
 	      (o.params.flags & MB_PF_QUIET), "run: defaults filled in");
 }
 
+/* ---- granules and the CPU features they need ------------------------- */
+
+static int granule_refused(const struct mb_cpu_ids *id, unsigned int shift,
+			   unsigned int va, const char *want)
+{
+	char err[MB_ERRLEN] = "";
+	int rc = mb_cpu_granule_check(id, shift, va, err, sizeof(err));
+
+	if (!want)
+		return rc == 0;
+	if (rc != MB_EXIT_HOST || strcmp(err, want)) {
+		printf("# got %d '%s'\n", rc, err);
+		return 0;
+	}
+	return 1;
+}
+
+static void test_cpufeat(void)
+{
+	/* Cortex-A57: 4K and 64K, no 16K, 44-bit PA, no LVA */
+	const struct mb_cpu_ids a57 = { 0x411fd070, 0x00001124, 0 };
+	/* every granule, LPA2 on 4K and 16K, LVA */
+	const struct mb_cpu_ids all = { 0x000f0510, 0x10201126, 0x10000 };
+	/* TGran4 = 0xf: no 4K; TGran64 = 0xf: no 64K */
+	const struct mb_cpu_ids no4 = { 0, 0xf0100005, 0 };
+	const struct mb_cpu_ids no64 = { 0, 0x0f100005, 0 };
+	struct mb_cpu_ids id = { 0 };
+	char why[MB_ERRLEN], buf[160];
+	static const unsigned int ok_va[3][4] = {
+		{ 39, 48, 52, 0 }, { 36, 47, 48, 52 }, { 42, 48, 52, 0 },
+	};
+	unsigned int nvalid = 0;
+
+	CHECK(mb_granule_parse("4K") == 12 && mb_granule_parse("16k") == 14 &&
+	      mb_granule_parse("64K") == 16 && mb_granule_parse("8K") < 0 &&
+	      mb_granule_parse("4096") < 0 && mb_granule_parse("") < 0,
+	      "granule: names parsed, case-insensitive, nothing else");
+	CHECK(!strcmp(mb_granule_name(12), "4K") &&
+	      !strcmp(mb_granule_name(14), "16K") &&
+	      !strcmp(mb_granule_name(16), "64K") &&
+	      !strcmp(mb_granule_name(13), "?"), "granule: names");
+	for (unsigned int g = 0; g < 3; g++)
+		for (unsigned int va = 0; va <= 64; va++)
+			nvalid += mb_va_bits_valid(12 + 2 * g, va);
+	CHECK(nvalid == 10 && mb_va_bits_valid(12, ok_va[0][0]) &&
+	      mb_va_bits_valid(14, ok_va[1][1]) &&
+	      mb_va_bits_valid(16, ok_va[2][2]) && !mb_va_bits_valid(12, 47) &&
+	      !mb_va_bits_valid(14, 39) && !mb_va_bits_valid(16, 47) &&
+	      !mb_va_bits_valid(13, 48),
+	      "VA sizes: the 10 Kconfig offers, nothing else");
+
+	CHECK(granule_refused(&a57, 12, 48, NULL) &&
+	      granule_refused(&a57, 16, 48, NULL) &&
+	      granule_refused(&a57, 12, 39, NULL),
+	      "A57: 4K and 64K at 48 bits");
+	CHECK(granule_refused(&a57, 14, 47,
+			      "host CPU: ID_AA64MMFR0_EL1.TGran16 = 0x0: no 16K granule"),
+	      "A57: no 16K, field and value named");
+	CHECK(granule_refused(&a57, 12, 52,
+			      "host CPU: ID_AA64MMFR0_EL1.TGran4 = 0x0: no 52-bit VA with 4K pages (FEAT_LPA2 is 0x1)"),
+	      "A57: no 4K/52 (LPA2)");
+	CHECK(granule_refused(&a57, 16, 52,
+			      "host CPU: ID_AA64MMFR2_EL1.VARange = 0x0: no 52-bit VA with 64K pages (FEAT_LVA is 0x1)"),
+	      "A57: no 64K/52 (LVA)");
+	CHECK(granule_refused(&no4, 12, 48,
+			      "host CPU: ID_AA64MMFR0_EL1.TGran4 = 0xf: no 4K granule"),
+	      "TGran4 = 0xf: no 4K");
+	CHECK(granule_refused(&no64, 16, 42,
+			      "host CPU: ID_AA64MMFR0_EL1.TGran64 = 0xf: no 64K granule"),
+	      "TGran64 = 0xf: no 64K");
+	id = all;
+	id.mmfr0 = 0x00101126;		/* lpa2=off: TGran4 0, TGran16 1 */
+	CHECK(granule_refused(&id, 14, 52,
+			      "host CPU: ID_AA64MMFR0_EL1.TGran16 = 0x1: no 52-bit VA with 16K pages (FEAT_LPA2 is 0x2)") &&
+	      granule_refused(&id, 14, 48, NULL) &&
+	      granule_refused(&id, 16, 52, NULL),
+	      "no LPA2: 16K/52 refused, 16K/48 and 64K/52 (LVA) fine");
+	for (unsigned int g = 0; g < 3; g++)
+		for (unsigned int i = 0; i < 4 && ok_va[g][i]; i++)
+			if (!granule_refused(&all, 12 + 2 * g, ok_va[g][i],
+					     NULL))
+				CHECK(0, "max: every granule and VA size");
+	CHECK(mb_cpu_pa_bits(&all) == 52 && mb_cpu_pa_bits(&a57) == 44,
+	      "PARange decoded to bits");
+	mb_cpu_describe(&all, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "MIDR_EL1 0x000f0510, TGran4 0x1, TGran16 0x2, TGran64 0x0, PARange 52-bit, VARange 0x1, BBM 0x0"),
+	      "ID fields described");
+
+	/* BBML2_NOABORT: v6.18's MIDR allow-list, MMFR2.BBM not asked */
+	id = (struct mb_cpu_ids){ 0x410fd840 | 2, 0, 0 };	/* V3 r0p2 */
+	CHECK(mb_cpu_bbml2_noabort(&id, why, sizeof(why)) &&
+	      strstr(why, "Neoverse-V3"), "BBML2: Neoverse-V3 r0p2, BBM 0");
+	id.midr = 0x410fd841;					/* r0p1 */
+	CHECK(!mb_cpu_bbml2_noabort(&id, why, sizeof(why)) &&
+	      !strcmp(why, "host CPU: MIDR_EL1 = 0x410fd841 (r0p1) is not Neoverse-V3 r0p2+, the kernel's BBML2_NOABORT revisions"),
+	      "BBML2: Neoverse-V3 r0p1 refused");
+	id.midr = 0x411fd842;					/* r1p2 */
+	CHECK(!mb_cpu_bbml2_noabort(&id, why, sizeof(why)),
+	      "BBML2: a variant the list does not name");
+	id.midr = 0x410fd823;					/* X4 r0p3 */
+	CHECK(mb_cpu_bbml2_noabort(&id, why, sizeof(why)), "BBML2: X4 r0p3");
+	id.midr = 0x410fd822;
+	CHECK(!mb_cpu_bbml2_noabort(&id, why, sizeof(why)), "BBML2: X4 r0p2");
+	id.midr = 0xc00fac31;
+	CHECK(mb_cpu_bbml2_noabort(&id, why, sizeof(why)), "BBML2: AmpereOne");
+	id.midr = 0xc03fac41;
+	CHECK(mb_cpu_bbml2_noabort(&id, why, sizeof(why)),
+	      "BBML2: AmpereOne A, any revision");
+	id.midr = 0x4e0f0100;
+	CHECK(mb_cpu_bbml2_noabort(&id, why, sizeof(why)),
+	      "BBML2: NVIDIA Olympus");
+	id = (struct mb_cpu_ids){ 0x413fd0c1, 0x00101125, 0x0020000000001011ULL };
+	CHECK(!mb_cpu_bbml2_noabort(&id, why, sizeof(why)) &&
+	      !strcmp(why, "host CPU: MIDR_EL1 = 0x413fd0c1 is not on the kernel's BBML2_NOABORT list (ID_AA64MMFR2_EL1.BBM = 0x2)"),
+	      "BBML2: Altra's Neoverse-N1 refused even with BBM 2");
+	CHECK(mb_tcg_cpu_ids("max") && mb_tcg_cpu_ids("max,lpa2=off") &&
+	      mb_tcg_cpu_ids("cortex-a57") && !mb_tcg_cpu_ids("host") &&
+	      !mb_cpu_bbml2_noabort(mb_tcg_cpu_ids("max"), why, sizeof(why)),
+	      "TCG models: known ones; max has no BBML2_NOABORT");
+}
+
+static void test_run_granule(void)
+{
+	const char *g4 = "build/guest/mapbench-guest.elf";
+	struct mb_run_opts o;
+	char err[MB_ERRLEN], path[256];
+	int rc;
+
+	CHECK(!mb_guest_for("build/guest/mapbench-guest.elf", 14, 47, path,
+			    sizeof(path)) &&
+	      !strcmp(path, "build/guest/mapbench-guest-16k-va47.elf"),
+	      "image for 16K/47 beside the default");
+	CHECK(!mb_guest_for("g.elf", 16, 52, path, sizeof(path)) &&
+	      !strcmp(path, "mapbench-guest-64k-va52.elf"),
+	      "image for 64K/52, default without a directory");
+	CHECK(!mb_guest_for("/x/mapbench-guest.elf", 12, 48, path,
+			    sizeof(path)) &&
+	      !strcmp(path, "/x/mapbench-guest.elf"),
+	      "4K/48: the default image itself");
+	CHECK(mb_guest_for("/x/g.elf", 12, 39, path, 8) < 0,
+	      "image path too long: refused");
+
+	rc = settle(&o, err, sizeof(err), "--mem", "1G", "--granule", "8K",
+		    NULL);
+	CHECK(rc == MB_EXIT_USAGE &&
+	      !strcmp(err, "--granule: '8K' is not 4K, 16K or 64K"),
+	      "run: --granule 8K");
+	rc = settle(&o, err, sizeof(err), "--mem", "1G", "--va-bits", "47",
+		    NULL);
+	CHECK(rc == MB_EXIT_USAGE &&
+	      !strcmp(err, "--va-bits 47: the kernel offers 39, 48 or 52 with 4K pages"),
+	      "run: --va-bits alone is for 4K");
+	rc = settle(&o, err, sizeof(err), "--mem", "1G", "--granule", "64K",
+		    "--va-bits", "36", NULL);
+	CHECK(rc == MB_EXIT_USAGE &&
+	      !strcmp(err, "--va-bits 36: the kernel offers 42, 48 or 52 with 64K pages"),
+	      "run: 64K/36 is no Kconfig choice");
+	rc = settle(&o, err, sizeof(err), "--mem", "1G", "--va-bits", "x",
+		    NULL);
+	CHECK(rc == MB_EXIT_USAGE && strstr(err, "--va-bits: 'x'"),
+	      "run: --va-bits x");
+	rc = settle(&o, err, sizeof(err), "--mem", "1G", "--granule", "16K",
+		    NULL);
+	CHECK(rc == MB_EXIT_USAGE &&
+	      !strcmp(err, "no guest image for 16K/48: '/nonexistent/mapbench-guest-16k-va48.elf' not found (build it with make)") &&
+	      o.params.page_shift == 14 && o.params.va_bits == 48,
+	      "run: --granule alone is VA 48, its image beside the default");
+	rc = settle(&o, err, sizeof(err), "--mem", "1G", "--granule", "16K",
+		    "--tcg-cpu", "cortex-a57", NULL);
+	CHECK(rc == MB_EXIT_HOST &&
+	      !strcmp(err, "host CPU: ID_AA64MMFR0_EL1.TGran16 = 0x0: no 16K granule"),
+	      "run: TCG model without 16K: exit 5 before the image is looked at");
+	rc = settle(&o, err, sizeof(err), "--mem", "1G", "--granule", "4K",
+		    "--va-bits", "52", "--tcg-cpu", "max,lpa2=off", NULL);
+	CHECK(rc == MB_EXIT_HOST && strstr(err, "TGran4 = 0x0"),
+	      "run: 4K/52 under max,lpa2=off: exit 5");
+	rc = settle(&o, err, sizeof(err), "--mem", "1G", "--tcg-cpu", "host",
+		    NULL);
+	CHECK(rc == MB_EXIT_USAGE && strstr(err, "--tcg-cpu: 'host' is not one of max"),
+	      "run: unknown --tcg-cpu");
+	rc = settle(&o, err, sizeof(err), "--mem", "1G", "--accel", "kvm",
+		    "--tcg-cpu", "max", NULL);
+	CHECK(rc == MB_EXIT_USAGE && strstr(err, "--tcg-cpu is TCG-only"),
+	      "run: --tcg-cpu under KVM");
+	rc = settle(&o, err, sizeof(err), "--mem", "1G", "--strategy",
+		    "bbml2-blocks", NULL);
+	CHECK(rc == MB_EXIT_HOST &&
+	      !strcmp(err, "host CPU: MIDR_EL1 = 0x000f0510 is not on the kernel's BBML2_NOABORT list (ID_AA64MMFR2_EL1.BBM = 0x2): no bbml2-blocks (--force-bbml2 runs it anyway)"),
+	      "run: bbml2-blocks refused under TCG max");
+	rc = settle(&o, err, sizeof(err), "--mem", "1G", "--strategy",
+		    "bbml2-repaint", "--force-bbml2", NULL);
+	CHECK(rc == MB_EXIT_USAGE && o.force_bbml2 &&
+	      strstr(err, "guest ELF '/nonexistent/guest.elf'"),
+	      "run: bbml2-repaint forced: goes on to the image");
+	rc = settle(&o, err, sizeof(err), "--mem", "1G", "--force-bbml2",
+		    NULL);
+	CHECK(rc == MB_EXIT_USAGE &&
+	      !strcmp(err, "--force-bbml2: strategy base does not need BBML2_NOABORT"),
+	      "run: --force-bbml2 on base");
+	if (access(g4, R_OK)) {
+		printf("# %s not built: image checks skipped\n", g4);
+		return;
+	}
+	rc = settle(&o, err, sizeof(err), "--mem", "1G", "--guest", g4,
+		    "--granule", "16K", "--va-bits", "47", NULL);
+	CHECK(rc == MB_EXIT_USAGE &&
+	      !strcmp(err, "guest ELF 'build/guest/mapbench-guest.elf' is built for 4K/48, not 16K/47 (--granule, --va-bits)"),
+	      "run: --guest must agree with --granule/--va-bits");
+	rc = settle(&o, err, sizeof(err), "--mem", "1G", "--guest", g4,
+		    "--granule", "4k", NULL);
+	CHECK(rc == 0 && o.params.page_shift == 12 && o.params.va_bits == 48,
+	      "run: --guest agreeing with --granule 4k");
+	rc = settle(&o, err, sizeof(err), "--mem", "1G", "--guest", g4, NULL);
+	CHECK(rc == 0 && o.params.page_shift == 12 && o.params.va_bits == 48 &&
+	      !strcmp(o.tcg_cpu, "max"),
+	      "run: without --granule the image says");
+}
+
 /* ---- host facts ------------------------------------------------------ */
 
 /* The shape of /proc/self/smaps on Linux 6.1, bank split by madvise. */
@@ -921,6 +1139,8 @@ int main(void)
 	test_table_region();
 	test_options();
 	test_run_opts();
+	test_cpufeat();
+	test_run_granule();
 	test_hostinfo();
 	test_kstats();
 	test_esr();
