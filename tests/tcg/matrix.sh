@@ -84,7 +84,7 @@ check "plot: series hidden behind another say so in the legend" \
 	grep -qE '>[a-z0-9.-]+ \(= [a-z0-9.-]+ \+-5%\)<' "$tmp/smoke.svg"
 "$MB" plot --explain "$A" -o "$tmp/explain.svg"
 check "plot --explain: a stacked bar per strategy" \
-	[ "$(grep -cE '>[a-z0-9.-]+ 4G<' "$tmp/explain.svg")" = "$nstrat" ]
+	[ "$(grep -cE '>[a-z0-9.-]+( \(forced\))? 4G<' "$tmp/explain.svg")" = "$nstrat" ]
 
 # where the time goes, on real deterministic records: exact
 . tests/lib/explain.sh
