@@ -30,7 +30,7 @@ static uint64_t mb_digest_table(mb_desc_reader rd, const void *ctx,
 		if (!(d & PTE_VALID))
 			continue;
 		h = mb_fnv1a_u64(h, ((uint64_t)level << 56) |
-				 (a & 0xffffffffffffULL));
+				 (a & ((1ULL << VA_BITS) - 1)));
 		if (level < 3 && (d & PTE_TABLE_BIT)) {
 			h = mb_fnv1a_u64(h, d & ~PTE_ADDR_MASK &
 					 ~PMD_TABLE_AF);
