@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Digest of a linear map: FNV-1a over every valid descriptor of the
- * linear part of a TTBR1 root (its entries up to LINEAR_PGD_LAST), in VA order, with the
- * addresses of next-level tables masked out -- so two builds of the same
- * map digest equal wherever their table pages came from.  Table entries
+ * linear part of a TTBR1 root (its entries up to LINEAR_PGD_LAST), in
+ * VA order, with the addresses of next-level tables masked out -- so two
+ * builds of the same map digest equal wherever their table pages came
+ * from.  Table entries
  * also leave out TABLE_AF (bit 10, set by v6.13+ and IGNORED without
  * FEAT_HAFT) so v6.18 strategies compare with older ones; the guest's
  * model walk still checks each strategy's exact bits.  Shared by the
