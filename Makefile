@@ -294,7 +294,7 @@ $(foreach c,$(UNIT_CONFIGS),$(eval $(call unit_config,$(c))))
 # checks.  Only the engine is rebuilt per mutant.
 MUTANTS		:= lost_tlbi wrong_bit map_hole extra_window dsb_after_use \
 		   tlbi_before_clear link_before_visible link_before_zero \
-		   no_isb_ttbr
+		   no_isb_ttbr fill_no_zero fill_no_dsb
 MUTANT_BIN	:= $(patsubst %,$(BUILD)/mutants/%/test_linear_map,$(MUTANTS))
 MUTANT_COMMON	:= $(patsubst %.c,$(BUILD)/mutants/common/%.o,$(notdir \
 		   tests/unit/test_linear_map.c tests/unit/sim.c \

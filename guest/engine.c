@@ -498,8 +498,10 @@ static __always_inline u64 tbl_alloc(const struct strat *s, struct mb_mm *mm,
 	if (s->fill) {
 		/* a table the walk wholly writes needs no zeroes; the dsb
 		 * ishst before its link orders zeroes and entries alike */
+#ifndef MB_MUTANT_FILL_NO_ZERO	/* test-only: never zeroed */
 		if (!whole)
 			op_zero_page(v);
+#endif
 		*va = v;
 		return pa;
 	}
@@ -644,6 +646,9 @@ static __always_inline void fill_pte(const struct strat *s, u64 ptep,
 {
 	u64 pte = phys_to_pte_val(s->kref, phys) | prot;
 	u64 n = (end - addr) >> PAGE_SHIFT;
+#ifdef MB_MUTANT_WRONG_BIT	/* test-only: a wrong descriptor bit */
+	u64 bad = 0x40000000UL + 0x123000, first = ptep;
+#endif
 
 	CNT(leaf_stores, n);
 	for (; n >= 8; n -= 8, ptep += 8 * DESC, pte += 8 * PAGE_SIZE) {
@@ -659,6 +664,12 @@ static __always_inline void fill_pte(const struct strat *s, u64 ptep,
 		pt_wr2(ptep, 0, pte, pte + PAGE_SIZE);
 	if (n)
 		pt_wr(ptep, pte);
+#ifdef MB_MUTANT_WRONG_BIT	/* as init_pte's: to the end of its 64K */
+	for (; bad - phys < end - addr && (bad & (CONT_PTE_SIZE - 1));
+	     bad += PAGE_SIZE)
+		pt_wr(first + ((bad - phys) >> PAGE_SHIFT) * DESC,
+		      (phys_to_pte_val(s->kref, bad) | prot) ^ PTE_NG);
+#endif
 }
 
 static __always_inline void init_pte(const struct strat *s, u64 ptep,
@@ -701,7 +712,9 @@ static inline int whole_table(u64 addr, u64 end, u64 span)
 static __always_inline void fill_link(const struct strat *s, u64 parentp,
 				      u64 pa, unsigned int flags)
 {
+#ifndef MB_MUTANT_FILL_NO_DSB	/* test-only: linked before it is visible */
 	op_dsb_ishst();
+#endif
 	pt_wr(parentp, table_desc(s, pa, flags));
 	CNT(table_stores, 1);
 }
@@ -811,29 +824,30 @@ static __always_inline void init_pmd(const struct strat *s, struct mb_mm *mm,
 }
 
 /*
- * idmap-fill: the PTE tables a pass over a PMD table will create (every
- * 2M window of [addr, end) that is neither a block nor already holds a
- * table; the entries of a new PMD table are known empty, not read) in
+ * idmap-fill: the PTE tables a pass over a PMD table will create
+ * without blocks (every 2M window of [addr, end) that does not already
+ * hold a table; the entries of a new PMD table are known empty, not
+ * read) in
  * one memblock allocation instead of one per table.  memblock is
  * top-down, so with the pages handed out from the top they are the
  * pages one allocation per table would have returned, wherever the free
  * range below is contiguous.  Without such a range: one page at a time.
  */
 static __always_inline void fill_reserve(struct mb_mm *mm, u64 pmdp,
-					 u64 addr, u64 end, u64 phys,
+					 u64 addr, u64 end,
 					 unsigned int flags, int fresh)
 {
 	u64 n = 0, next, pa;
 
+	/* with blocks only the range's two edges can need a PTE table:
+	 * not worth a walk of the PMD table */
+	if (!(flags & NO_BLOCK_MAPPINGS))
+		return;
 	do {
 		next = addr_end(addr, end, PMD_SIZE);
-		if (!((addr | next | phys) & (PMD_SIZE - 1)) &&
-		    !(flags & NO_BLOCK_MAPPINGS))
-			continue;
 		if (fresh || !pt_rd(pmdp))
 			n++;
-	} while (pmdp += DESC, phys += next - addr, addr = next,
-		 addr != end);
+	} while (pmdp += DESC, addr = next, addr != end);
 	if (n < 2)
 		return;
 	pa = memblock_phys_alloc_range(mm->mblk, n * PAGE_SIZE, PAGE_SIZE,
@@ -877,7 +891,7 @@ static __always_inline void alloc_init_cont_pmd(const struct strat *s,
 	if (s->remap == REMAP_TABLE && !pmdp)
 		pmdp = tbl_map_offset(s, mm, 2, pudp, pmd_index(addr));
 	if (s->fill)
-		fill_reserve(mm, pmdp, addr, end, phys, flags, !!fill_pa);
+		fill_reserve(mm, pmdp, addr, end, flags, !!fill_pa);
 
 	do {
 		u64 p = prot;

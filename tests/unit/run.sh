@@ -39,7 +39,7 @@ run "kernel-check records and bad input (tests/unit/kcheck.sh)" tests/unit/kchec
 caught=0 mutants=0
 for m in lost_tlbi wrong_bit map_hole extra_window dsb_after_use \
 	 tlbi_before_clear link_before_visible link_before_zero \
-	 no_isb_ttbr; do
+	 no_isb_ttbr fill_no_zero fill_no_dsb; do
 	bin=$B/mutants/$m/test_linear_map
 	mutants=$((mutants + 1))
 	if [ ! -x "$bin" ]; then
