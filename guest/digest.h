@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Digest of a linear map: FNV-1a over every valid descriptor of the
- * linear part of a TTBR1 root (its entries up to LINEAR_PGD_LAST), in VA order, with the
- * addresses of next-level tables masked out -- so two builds of the same
- * map digest equal wherever their table pages came from.  Table entries
+ * linear part of a TTBR1 root (its entries up to LINEAR_PGD_LAST), in
+ * VA order, with the addresses of next-level tables masked out -- so two
+ * builds of the same map digest equal wherever their table pages came
+ * from.  Table entries
  * also leave out TABLE_AF (bit 10, set by v6.13+ and IGNORED without
  * FEAT_HAFT) so v6.18 strategies compare with older ones; the guest's
  * model walk still checks each strategy's exact bits.  Shared by the
@@ -30,7 +31,7 @@ static uint64_t mb_digest_table(mb_desc_reader rd, const void *ctx,
 		if (!(d & PTE_VALID))
 			continue;
 		h = mb_fnv1a_u64(h, ((uint64_t)level << 56) |
-				 (a & 0xffffffffffffULL));
+				 (a & ((1ULL << VA_BITS) - 1)));
 		if (level < 3 && (d & PTE_TABLE_BIT)) {
 			h = mb_fnv1a_u64(h, d & ~PTE_ADDR_MASK &
 					 ~PMD_TABLE_AF);

@@ -153,14 +153,15 @@ u8 mb_use_ng_mappings;
 /* 6.12's __phys_to_pte_val() with 52-bit PA (4K, LPA2): PA[51:50] move
  * to descriptor bits [9:8]; PAs below 2^48 come out unchanged. */
 #define LPA2_PTE_ADDR_HIGH_SHIFT	42
+/* [49:PAGE_SHIFT] and [9:8]; [49:8] at 4K, the same for a page PA */
+#define LPA2_ADDR_LOW			(MB_UL(0x0003ffffffffffff) & PAGE_MASK)
 #define LPA2_PHYS_TO_PTE_ADDR_MASK	(PAGE_SHIFT == 12 ?		\
 					 MB_UL(0x0003ffffffffff00) :	\
-					 ((MB_UL(0x0003ffffffffffff) & PAGE_MASK) | \
-					  MB_UL(3) << 8))	/* [49:8] at 4K */
+					 (LPA2_ADDR_LOW | MB_UL(3) << 8))
 /* 64K with 52-bit PA (FEAT_LPA): PA[51:48] move to bits [15:12]. */
 #define LPA_PTE_ADDR_HIGH_SHIFT		36
-#define LPA_PHYS_TO_PTE_ADDR_MASK	((MB_UL(0x0000ffffffffffff) & PAGE_MASK) | \
-					 MB_UL(0xf) << 12)
+#define LPA_ADDR_LOW			(MB_UL(0x0000ffffffffffff) & PAGE_MASK)
+#define LPA_PHYS_TO_PTE_ADDR_MASK	(LPA_ADDR_LOW | MB_UL(0xf) << 12)
 /*
  * Which __phys_to_pte_val() a 6.12 build has: the 4K reference kernel is
  * Debian's 52-bit LPA2 build (so is every 52-bit 4K or 16K

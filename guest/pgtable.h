@@ -53,9 +53,10 @@
 #define PGTABLE_LEVELS		ARM64_HW_PGTABLE_LEVELS(VA_BITS)
 
 #define PTRS_PER_PTE		(1 << PTDESC_TABLE_SHIFT)
-#define PTRS_PER_TABLE		PTRS_PER_PTE	/* a full table page */
+/* a full table page */
+#define PTRS_PER_TABLE		PTRS_PER_PTE
 
-#define PGDIR_SHIFT		ARM64_HW_PGTABLE_LEVEL_SHIFT(4 - PGTABLE_LEVELS)
+#define PGDIR_SHIFT	ARM64_HW_PGTABLE_LEVEL_SHIFT(4 - PGTABLE_LEVELS)
 #define PTRS_PER_PGD		(1 << (VA_BITS - PGDIR_SHIFT))
 #define PGDIR_SIZE		(MB_UL(1) << PGDIR_SHIFT)
 /* The hardware level of the root (0 with four levels, -1 with five). */
@@ -90,7 +91,7 @@
  * at that level has (the root may have fewer). */
 #define LEVEL_SHIFT(n)		ARM64_HW_PGTABLE_LEVEL_SHIFT(n)
 #define LEVEL_SIZE(n)		(MB_UL(1) << LEVEL_SHIFT(n))
-#define LEVEL_PTRS(n)		((n) == ROOT_LEVEL ? PTRS_PER_PGD : PTRS_PER_PTE)
+#define LEVEL_PTRS(n)	((n) == ROOT_LEVEL ? PTRS_PER_PGD : PTRS_PER_PTE)
 
 /* Arm64 Kconfig ARM64_CONT_PTE_SHIFT / ARM64_CONT_PMD_SHIFT. */
 #if PAGE_SHIFT == 16
@@ -135,8 +136,9 @@
 #define MEMSTART_SHIFT		PMD_SHIFT
 #endif
 #define SECTION_SIZE_BITS	(PAGE_SHIFT == 16 ? 29 : 27)
-#define MEMSTART_ALIGN		(MB_UL(1) << (MEMSTART_SHIFT < SECTION_SIZE_BITS ? \
-					      SECTION_SIZE_BITS : MEMSTART_SHIFT))
+#define MEMSTART_ALIGN_SHIFT	(MEMSTART_SHIFT < SECTION_SIZE_BITS ? \
+				 SECTION_SIZE_BITS : MEMSTART_SHIFT)
+#define MEMSTART_ALIGN		(MB_UL(1) << MEMSTART_ALIGN_SHIFT)
 
 /* The guest image's link address: where the kernel image lives
  * (MODULES_END = _PAGE_END(VA_BITS_MIN) + 2G). */
@@ -147,7 +149,7 @@
 #define FIXADDR_TOP		(-(MB_UL(8) << 20))
 
 /* The root entries of the linear map [PAGE_OFFSET, PAGE_END). */
-#define LINEAR_PGD_LAST		((int)((PAGE_END - 1 - PAGE_OFFSET) >> PGDIR_SHIFT))
+#define LINEAR_PGD_LAST	((int)((PAGE_END - 1 - PAGE_OFFSET) >> PGDIR_SHIFT))
 
 /* Output-address field of a descriptor (48-bit PA). */
 #define PTE_ADDR_MASK		(((MB_UL(1) << 48) - 1) & PAGE_MASK)

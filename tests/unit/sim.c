@@ -610,7 +610,7 @@ static uint64_t cpu_rd(uint64_t pa)
 static uint64_t intended(uint64_t va)
 {
 	uint64_t d;
-	int n = va >> 48 ? 1 : 0, level = 0;
+	int n = va >> 63, level = 0;
 
 	if (va >= fix_to_virt(__end_of_fixed_addresses - 1) &&
 	    va < FIXADDR_TOP) {
@@ -636,14 +636,15 @@ static uint64_t translate(uint64_t va)
 		d = wv_rd(lay.bm_pte_pa + pte_index(va) * 8);
 		if (is_leaf(d, 3))
 			pa = leaf_pa(d, 3, va);
-	} else if (va >> 48 == 0xffff || va >> 48 == 0) {
+	} else if (va >> VA_BITS == ~0ULL >> VA_BITS ||
+		   va >> VA_BITS == 0) {
 		struct memo *m = &memo[hash(va >> PAGE_SHIFT) &
 				       (MEMO_SIZE - 1)];
 
 		if (m->gen == gen && m->vpn == va >> PAGE_SHIFT) {
 			pa = (m->ppn << PAGE_SHIFT) | (va & ~PAGE_MASK);
 		} else {
-			d = walk(wv_rd, ttbr[va >> 48 ? 1 : 0], ROOT_LEVEL, va,
+			d = walk(wv_rd, ttbr[va >> 63], ROOT_LEVEL, va,
 				 &level);
 			if (d) {
 				pa = leaf_pa(d, level, va);

@@ -195,7 +195,8 @@ static void model(const struct range *r, int n, struct model *m)
 	memset(m, 0, sizeof(*m));
 	for (int i = 0; i < n; i++) {
 		uint64_t s = r[i].s, e = r[i].e;
-		uint64_t f1 = r[i].blocks && PUD_BLOCKS ? full(s, e, SZ_PUD) : 0;
+		uint64_t f1 = r[i].blocks && PUD_BLOCKS ?
+			      full(s, e, SZ_PUD) : 0;
 		uint64_t f2 = r[i].blocks ? full(s, e, SZ_PMD) : 0;
 		uint64_t v2 = touched(s, e, SZ_PMD) - f2;
 
@@ -977,7 +978,8 @@ static int fit_layout(const struct layout *in, struct layout *out)
 
 	*out = *in;
 	for (unsigned int i = 0; i < out->nr; i++)
-		out->b[i].size = (out->b[i].size + SZ_PAGE - 1) & ~(SZ_PAGE - 1);
+		out->b[i].size = (out->b[i].size + SZ_PAGE - 1) &
+				 ~(SZ_PAGE - 1);
 	out->ks &= ~(SZ_PAGE - 1);
 	out->ke = (out->ke + SZ_PAGE - 1) & ~(SZ_PAGE - 1);
 	top = out->b[out->nr - 1].base + out->b[out->nr - 1].size;
