@@ -268,6 +268,7 @@ struct kc_geom {
 	unsigned int root_entries;	/* descriptors of the root */
 	bool lpa2;			/* TCR_EL1.DS: OA[51:50] in bits 9:8 */
 	uint64_t addr_mask;		/* descriptor bits of the address */
+	uint64_t linear_start, linear_end;	/* PAGE_OFFSET, PAGE_END */
 };
 
 int kc_geom_init(struct kc_geom *g, unsigned int page_shift,
@@ -280,7 +281,7 @@ unsigned int kc_level_shift(const struct kc_geom *g, int level);
 
 /* Tables read at physical addresses (through a reader, len bytes a
  * page), digested and cut into runs exactly like the guest does it:
- * the linear half of the root (its first half of entries). */
+ * the descriptors of VAs in [linear_start, linear_end). */
 typedef int (*kc_page_reader)(void *ctx, uint64_t pa, void *page,
 			      size_t len);
 int kc_map_read(kc_page_reader rd, void *ctx, const struct kc_geom *g,

@@ -132,6 +132,10 @@ int kc_geom_init(struct kc_geom *g, unsigned int page_shift,
 	g->start_level = 4 - levels;
 	g->entries = 1u << bpl;
 	g->root_entries = 1u << (va_bits - kc_level_shift(g, g->start_level));
+	/* memory.h: PAGE_OFFSET and PAGE_END = _PAGE_END(VA_BITS_MIN) */
+	g->linear_start = -(1ULL << va_bits);
+	g->linear_end = -(1ULL << ((va_bits > 48 ? (page_shift == 14 ?
+						     47 : 48) : va_bits) - 1));
 	if (ds)		/* FEAT_LPA2: OA[51:50] in bits 9:8 */
 		g->addr_mask = bits(49, page_shift) | bits(9, 8);
 	else if (page_shift == 16)	/* FEAT_LPA: OA[51:48] in 15:12 */
@@ -237,10 +241,11 @@ static int prefetch(struct page_cache *c, uint64_t pa, int level,
 /*
  * The walk: guest/maprun.h and guest/digest.h at any granule, VA size
  * and start level (levels numbered as the architecture does, a root of
- * 16K pages at 47-bit VA is level 1), over the linear half of the root
- * (the first half of its entries: PAGE_OFFSET is the bottom of the
- * TTBR1 range, PAGE_END its middle).  Bit for bit the guest's at 4K and
- * 48-bit VA.
+ * 16K pages at 47-bit VA is level 1), over the linear map [PAGE_OFFSET,
+ * PAGE_END): the first half of the root's entries up to 48-bit VA; at
+ * 52 bits PAGE_END is _PAGE_END(VA_BITS_MIN) and the root's top entry
+ * is only partly linear (the kernel image, fixmap and the rest of the
+ * top are left out).  Bit for bit the guest's at 4K and 48-bit VA.
  */
 struct walk {
 	const struct page_cache *c;
@@ -280,7 +285,7 @@ static void walk_table(struct walk *w, uint64_t pa, int level, uint64_t va,
 		uint64_t d = t[i];
 		uint64_t a = va | ((uint64_t)i << kc_level_shift(g, level));
 
-		if (!(d & KC_DESC_VALID))
+		if (!(d & KC_DESC_VALID) || a >= g->linear_end)
 			continue;
 		/* level in the top byte, as guest/digest.h */
 		w->h = mb_fnv1a_u64(w->h, ((uint64_t)level << 56) |
@@ -303,7 +308,8 @@ int kc_map_read(kc_page_reader rd, void *ctx, const struct kc_geom *g,
 		uint64_t root_pa, struct kc_map *m, char *err, size_t errlen)
 {
 	struct page_cache c = { .g = g, .rd = rd, .ctx = ctx };
-	unsigned int last = g->root_entries / 2 - 1;
+	unsigned int last = (g->linear_end - 1 - g->linear_start) >>
+			    kc_level_shift(g, g->start_level);
 	struct walk w = { .c = &c, .m = m, .h = MB_FNV_OFFSET };
 	int ret = 0;
 
@@ -313,7 +319,7 @@ int kc_map_read(kc_page_reader rd, void *ctx, const struct kc_geom *g,
 			      root_pa);
 		goto out;
 	}
-	walk_table(&w, root_pa, g->start_level, -(1ULL << g->va_bits), last);
+	walk_table(&w, root_pa, g->start_level, g->linear_start, last);
 	if (w.cur.count && kc_map_add(m, &w.cur))
 		w.failed = 1;
 	if (w.failed)

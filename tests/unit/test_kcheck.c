@@ -439,7 +439,9 @@ static void test_geom(void)
 	      g.page_shift == 14 && g.va_bits == 47 && g.start_level == 1 &&
 	      g.root_entries == 2048 && g.entries == 2048 && !g.lpa2 &&
 	      kc_level_shift(&g, 1) == 36 && kc_level_shift(&g, 2) == 25 &&
-	      kc_level_shift(&g, 3) == 14,
+	      kc_level_shift(&g, 3) == 14 &&
+	      g.linear_start == 0xffff800000000000ULL &&
+	      g.linear_end == 0xffffc00000000000ULL,
 	      "geom: 16K, T1SZ 17: 3 levels from L1, root 2048");
 	/* TG1 0b10 4K, T1SZ 16 */
 	CHECK(!kc_geom_from_tcr(2ULL << 30 | 16ULL << 16, &g, err,
@@ -451,7 +453,9 @@ static void test_geom(void)
 	CHECK(!kc_geom_from_tcr(1ULL << 59 | 1ULL << 30 | 12ULL << 16, &g, err,
 				sizeof(err)) && g.page_shift == 14 &&
 	      g.va_bits == 52 && g.start_level == 0 && g.root_entries == 32 &&
-	      g.lpa2 && g.addr_mask == 0x0003ffffffffc300ULL,
+	      g.lpa2 && g.addr_mask == 0x0003ffffffffc300ULL &&
+	      g.linear_start == 0xfff0000000000000ULL &&
+	      g.linear_end == 0xffffc00000000000ULL,
 	      "geom: 16K/52 LPA2: root 32 at L0, address bits 49:14 and 9:8");
 	CHECK(!kc_geom_init(&g, 16, 52, false, err, sizeof(err)) &&
 	      g.start_level == 1 && g.root_entries == 1024 && g.entries == 8192 &&
@@ -522,6 +526,22 @@ static void test_map16(void)
 			 ((lm + (1ULL << 25)) & 0xffffffffffffULL));
 	h = mb_fnv1a_u64(h, m16[1][1]);
 	CHECK(a.digest == h, "map 16K: digest over the linear half only");
+	kc_map_free(&a);
+
+	/* 16K/52 with LPA2: a root of 32 at L0; its top entry is linear
+	 * only below PAGE_END = -2^46 (L1 entries 0..1023) */
+	memset(m16, 0, sizeof(m16));
+	kc_geom_init(&g, 14, 52, true, err, sizeof(err));
+	m16[0][31] = 0x14000 | tbl;
+	m16[0][32] = 0x18000 | tbl;		/* past the root: never read */
+	m16[1][0] = 0x40000000 | blk;		/* L1: no block at 16K, but */
+	m16[1][1023] = 0x42000000 | blk;	/* the walk reads any leaf */
+	m16[1][1024] = 0x44000000 | blk;	/* the kernel image's part */
+	CHECK(!kc_map_read(read16, NULL, &g, 0x10000, &a, err, sizeof(err)) &&
+	      a.tables == 2 && a.nr == 3 && a.runs[0].level == 0 &&
+	      a.runs[0].va == 0xffff800000000000ULL && a.runs[1].level == 1 &&
+	      a.runs[1].count == 1 && a.runs[2].va == 0xffffbff000000000ULL,
+	      "map 16K/52: the top root entry walked up to PAGE_END only");
 	kc_map_free(&a);
 }
 
