@@ -56,11 +56,20 @@ $(error GUEST_EXTRA_CFLAGS needs its own BUILD=dir, not build/)
 endif
 GUEST_CFLAGS	+= $(GUEST_EXTRA_CFLAGS)
 endif
-GUEST_LDFLAGS	:= -nostdlib -static -Wl,--no-pie -Wl,-T,guest/guest.lds \
+GUEST_LDFLAGS	:= -nostdlib -static -Wl,--no-pie \
 		   -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
 		   -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
 
+# One guest image per granule and VA size the kernel's Kconfig offers,
+# both compile-time constants as in a kernel (docs/ARCHITECTURE.md):
+# $(BUILD)/guest/mapbench-guest-<4k|16k|64k>-va<N>.elf, the host picks
+# one; mapbench-guest.elf is the 4K/48 one.  (52-bit VA: not yet.)
+GUEST_CONFIGS	?= 4k-va39 4k-va48 16k-va36 16k-va47 16k-va48 64k-va42 \
+		   64k-va48
+guest_shift	= $(if $(filter 4k-%,$(1)),12,$(if $(filter 16k-%,$(1)),14,16))
+guest_va	= $(patsubst va%,%,$(lastword $(subst -, ,$(1))))
 GUEST_ELF	:= $(BUILD)/guest/mapbench-guest.elf
+GUEST_ELFS	:= $(patsubst %,$(BUILD)/guest/mapbench-guest-%.elf,$(GUEST_CONFIGS))
 GUEST_SRCS	:= guest/entry.S guest/main.c guest/console.c \
 		   guest/exception.c guest/fixmap.c guest/memblock.c \
 		   guest/result.c guest/image.c \
@@ -70,7 +79,8 @@ GUEST_SRCS	:= guest/entry.S guest/main.c guest/console.c \
 GUEST_SRCS	+= guest/mapdump.c
 # unit costs and the floor, after verification
 GUEST_SRCS	+= guest/calibrate.c
-GUEST_OBJS	:= $(patsubst guest/%,$(BUILD)/guest/%.o,$(GUEST_SRCS))
+guest_objs	= $(patsubst guest/%,$(BUILD)/guest/$(1)/%.o,$(GUEST_SRCS))
+GUEST_OBJS	:= $(foreach c,$(GUEST_CONFIGS),$(call guest_objs,$(c)))
 
 # ---- host sources, by layer (docs/ARCHITECTURE.md draws the includes) ---
 # base: helpers every layer uses (no mapbench types)
@@ -129,7 +139,7 @@ UNIT_BIN	+= $(BUILD)/unit/test_host $(BUILD)/unit/test_runside \
 	deps clean bench FORCE
 all: guest host unit
 
-guest: $(GUEST_ELF)
+guest: $(GUEST_ELFS) $(GUEST_ELF)
 host: $(HOST_BIN) $(HOST_ASAN)
 cross: $(CROSS_BIN)
 unit: $(UNIT_BIN)
@@ -141,10 +151,6 @@ $(KC_INIT): tools/kallsyms-init.c
 	@echo "  CC      $@"
 	$(Q)$(CROSS_CC) -static -Os -std=gnu11 $(WARN) $< -o $@
 
-$(BUILD)/guest/%.S.o: guest/%.S $(GUEST_HDRS)
-	@mkdir -p $(@D)
-	@echo "  AS      $@"
-	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
 
 # The engine and its allocator built as the reference kernels build
 # them: pac-ret+leaf return-address signing (hint-space NOPs on a CPU
@@ -157,18 +163,41 @@ GUEST_KERNEL_CFLAGS := -mbranch-protection=pac-ret+leaf \
 		       -mstack-protector-guard=sysreg \
 		       -mstack-protector-guard-reg=sp_el0 \
 		       -mstack-protector-guard-offset=0
-$(BUILD)/guest/linear_map_timed.c.o $(BUILD)/guest/linear_map_counted.c.o \
-$(BUILD)/guest/memblock.c.o: GUEST_CFLAGS += $(GUEST_KERNEL_CFLAGS)
 
-$(BUILD)/guest/%.c.o: guest/%.c $(GUEST_HDRS)
-	@mkdir -p $(@D)
-	@echo "  CC      $@"
-	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
+# guest_image(config): its objects, its linker script, its ELF
+define guest_image
+$(BUILD)/guest/$(1)/linear_map_timed.c.o $(BUILD)/guest/$(1)/linear_map_counted.c.o \
+$(BUILD)/guest/$(1)/memblock.c.o: GUEST_CFLAGS += $(GUEST_KERNEL_CFLAGS)
+$(BUILD)/guest/$(1)/%.c.o $(BUILD)/guest/$(1)/%.S.o $(BUILD)/guest/$(1)/guest.lds: \
+	GUEST_CFG := -DMB_PAGE_SHIFT=$(call guest_shift,$(1)) -DMB_VA_BITS=$(call guest_va,$(1))
 
-$(GUEST_ELF): $(GUEST_OBJS) guest/guest.lds
-	@echo "  LD      $@"
-	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) $(GUEST_OBJS) -o $@
-	@scripts/check_guest.sh $@ $(BUILD)/guest/linear_map_timed.c.o
+$(BUILD)/guest/$(1)/%.c.o: guest/%.c $(GUEST_HDRS)
+	@mkdir -p $$(@D)
+	@echo "  CC      $$@"
+	$(Q)$(GUEST_CC) $$(GUEST_CFLAGS) $$(GUEST_CFG) -c $$< -o $$@
+
+$(BUILD)/guest/$(1)/%.S.o: guest/%.S $(GUEST_HDRS)
+	@mkdir -p $$(@D)
+	@echo "  AS      $$@"
+	$(Q)$(GUEST_CC) $$(GUEST_CFLAGS) $$(GUEST_CFG) -D__ASSEMBLY__ -c $$< -o $$@
+
+$(BUILD)/guest/$(1)/guest.lds: guest/guest.lds.S $(GUEST_HDRS)
+	@mkdir -p $$(@D)
+	@echo "  CPP     $$@"
+	$(Q)$(GUEST_CC) -E -P -x assembler-with-cpp -D__ASSEMBLER__ -Iinclude \
+		-Iguest $$(GUEST_CFG) $$< -o $$@
+
+$(BUILD)/guest/mapbench-guest-$(1).elf: $(call guest_objs,$(1)) $(BUILD)/guest/$(1)/guest.lds
+	@echo "  LD      $$@"
+	$(Q)$(GUEST_CC) $$(GUEST_CFLAGS) $$(GUEST_LDFLAGS) \
+		-Wl,-T,$(BUILD)/guest/$(1)/guest.lds $(call guest_objs,$(1)) -o $$@
+	@scripts/check_guest.sh $$@ $(BUILD)/guest/$(1)/linear_map_timed.c.o
+endef
+$(foreach c,$(GUEST_CONFIGS),$(eval $(call guest_image,$(c))))
+
+# the default image, 4K/48, under its old name
+$(GUEST_ELF): $(BUILD)/guest/mapbench-guest-4k-va48.elf
+	$(Q)cp $< $@
 
 # The version is in the objects that print or record it; they are rebuilt
 # when it changes (the stamp is rewritten only then).
@@ -282,7 +311,7 @@ test-unit: mutants
 .PHONY: mutant-guest
 mutant-guest:
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/mutants/guest-map_hole \
-		GUEST_EXTRA_CFLAGS=-DMB_MUTANT_MAP_HOLE guest
+		GUEST_EXTRA_CFLAGS=-DMB_MUTANT_MAP_HOLE GUEST_CONFIGS=4k-va48 guest
 # the tcg and kvm tiers compare every run with mapsim on its layout
 # ---- end of mutants
 
@@ -313,7 +342,7 @@ $(addprefix $(BUILD)/unit/,$(HOST_TESTS)): %: %.o $(ASAN_LIB)
 .PHONY: inject-guest
 inject-guest:
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/inject \
-		GUEST_EXTRA_CFLAGS=-DMB_INJECT_EXTRA_DSB guest
+		GUEST_EXTRA_CFLAGS=-DMB_INJECT_EXTRA_DSB GUEST_CONFIGS=4k-va48 guest
 
 # libFuzzer harnesses (clang): the ELF loader, the result-record
 # decoder, the option/layout parsers, the KVM stats decoder.

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Digest of a linear map: FNV-1a over every valid descriptor of the
- * linear half of a TTBR1 root (L0 slots 0..255), in VA order, with the
+ * linear part of a TTBR1 root (its entries up to LINEAR_PGD_LAST), in VA order, with the
  * addresses of next-level tables masked out -- so two builds of the same
  * map digest equal wherever their table pages came from.  Table entries
  * also leave out TABLE_AF (bit 10, set by v6.13+ and IGNORED without
@@ -25,7 +25,7 @@ static uint64_t mb_digest_table(mb_desc_reader rd, const void *ctx,
 {
 	for (int i = 0; i <= last; i++) {
 		uint64_t d = rd(ctx, pa, i);
-		uint64_t a = va | ((uint64_t)i << (39 - 9 * level));
+		uint64_t a = va | ((uint64_t)i << LEVEL_SHIFT(level));
 
 		if (!(d & PTE_VALID))
 			continue;
@@ -35,7 +35,7 @@ static uint64_t mb_digest_table(mb_desc_reader rd, const void *ctx,
 			h = mb_fnv1a_u64(h, d & ~PTE_ADDR_MASK &
 					 ~PMD_TABLE_AF);
 			h = mb_digest_table(rd, ctx, h, d & PTE_ADDR_MASK,
-					    level + 1, a, 511);
+					    level + 1, a, PTRS_PER_PTE - 1);
 		} else {
 			h = mb_fnv1a_u64(h, d);
 		}
@@ -46,8 +46,8 @@ static uint64_t mb_digest_table(mb_desc_reader rd, const void *ctx,
 static inline uint64_t mb_digest_root(mb_desc_reader rd, const void *ctx,
 				      uint64_t root_pa)
 {
-	return mb_digest_table(rd, ctx, MB_FNV_OFFSET, root_pa, 0,
-			       PAGE_OFFSET, 255);
+	return mb_digest_table(rd, ctx, MB_FNV_OFFSET, root_pa, ROOT_LEVEL,
+			       PAGE_OFFSET, LINEAR_PGD_LAST);
 }
 
 #endif

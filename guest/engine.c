@@ -138,15 +138,34 @@ u8 mb_use_ng_mappings;
 /* 6.12's __phys_to_pte_val() with 52-bit PA (4K, LPA2): PA[51:50] move
  * to descriptor bits [9:8]; PAs below 2^48 come out unchanged. */
 #define LPA2_PTE_ADDR_HIGH_SHIFT	42
-#define LPA2_PHYS_TO_PTE_ADDR_MASK	MB_UL(0x0003ffffffffff00)	/* [49:8] */
+#define LPA2_PHYS_TO_PTE_ADDR_MASK	(PAGE_SHIFT == 12 ?		\
+					 MB_UL(0x0003ffffffffff00) :	\
+					 ((MB_UL(0x0003ffffffffffff) & PAGE_MASK) | \
+					  MB_UL(3) << 8))	/* [49:8] at 4K */
+/* 64K with 52-bit PA (FEAT_LPA): PA[51:48] move to bits [15:12]. */
+#define LPA_PTE_ADDR_HIGH_SHIFT		36
+#define LPA_PHYS_TO_PTE_ADDR_MASK	((MB_UL(0x0000ffffffffffff) & PAGE_MASK) | \
+					 MB_UL(0xf) << 12)
+/*
+ * Which __phys_to_pte_val() a 6.12 build has: the 4K reference kernel is
+ * Debian's 52-bit LPA2 build (so is every 52-bit 4K or 16K
+ * configuration); 64K with 52 bits uses FEAT_LPA; 48 bits or less at
+ * 16K and 64K have the identity.
+ */
+#define PTE_ADDR_LPA2		(PAGE_SHIFT == 12 || \
+				 (PAGE_SHIFT == 14 && VA_BITS == 52))
+#define PTE_ADDR_LPA		(PAGE_SHIFT == 16 && VA_BITS == 52)
 /* 6.12's PTE_SWBITS_MASK: software bits a live entry may change */
 #define PTE_SWBITS_MASK_612		(MB_UL(1) << 63 | MB_UL(0xf) << 55)
 
 static __always_inline u64 phys_to_pte_val(int kref, u64 phys)
 {
-	if (kref == KREF_612)
+	if (kref == KREF_612 && PTE_ADDR_LPA2)
 		return (phys | (phys >> LPA2_PTE_ADDR_HIGH_SHIFT)) &
 		       LPA2_PHYS_TO_PTE_ADDR_MASK;
+	if (kref == KREF_612 && PTE_ADDR_LPA)
+		return (phys | (phys >> LPA_PTE_ADDR_HIGH_SHIFT)) &
+		       LPA_PHYS_TO_PTE_ADDR_MASK;
 	return phys;
 }
 
@@ -200,7 +219,7 @@ static inline void flush_tlb_kernel_range(u64 start, u64 end)
 {
 	u64 a;
 
-	if ((end - start) >> PAGE_SHIFT > PTRS_PER_TABLE) {
+	if ((end - start) >> PAGE_SHIFT > PTRS_PER_PTE) {
 		op_dsb_ishst();		/* flush_tlb_all() */
 		op_tlbi_vmalle1is();
 		op_dsb_ish();
@@ -693,8 +712,12 @@ static __always_inline void alloc_init_cont_pmd(const struct strat *s,
 {
 	u64 next, pmdp = 0, pud = pt_rd(pudp);
 
-	MB_BUG_ON(desc_sect(pud));
-	if (!pud) {
+	/* PMD folded (pgtable-nopmd.h): pud_none() and pud_bad() are 0,
+	 * pmd_set_fixmap_offset() is the pud entry itself, no slot */
+	if (PMD_FOLDED)
+		pmdp = pudp;
+	MB_BUG_ON(!PMD_FOLDED && PAGE_SHIFT != 16 && desc_sect(pud));
+	if (!PMD_FOLDED && !pud) {
 		u64 pa = tbl_alloc(s, mm, 2, &pmdp);
 
 		if (pmdp)
@@ -704,7 +727,7 @@ static __always_inline void alloc_init_cont_pmd(const struct strat *s,
 		if (s->reread)
 			pud = pt_rd(pudp);
 	}
-	MB_BUG_ON(pud && desc_bad(pud));
+	MB_BUG_ON(!PMD_FOLDED && pud && desc_bad(pud));
 	if (s->remap == REMAP_TABLE && !pmdp)
 		pmdp = tbl_map_offset(s, mm, 2, pudp, pmd_index(addr));
 
@@ -716,7 +739,7 @@ static __always_inline void alloc_init_cont_pmd(const struct strat *s,
 		    !(flags & NO_CONT_MAPPINGS))
 			p |= PTE_CONT;
 
-		if (s->remap == REMAP_WINDOW) {
+		if (s->remap == REMAP_WINDOW && !PMD_FOLDED) {
 			u64 w = tbl_map_offset(s, mm, 2, pudp,
 					       pmd_index(addr));
 
@@ -729,7 +752,7 @@ static __always_inline void alloc_init_cont_pmd(const struct strat *s,
 		phys += next - addr;
 	} while (addr = next, addr != end);
 
-	if (s->remap == REMAP_TABLE)
+	if (s->remap == REMAP_TABLE && !PMD_FOLDED)
 		tbl_unmap(s, mm, 2);
 }
 
@@ -740,7 +763,11 @@ static __always_inline void alloc_init_pud(const struct strat *s,
 {
 	u64 next, pudp = 0, p4d = pt_rd(p4dp);
 
-	if (!p4d) {
+	/* PUD folded (pgtable-nopud.h): p4d_none() and p4d_bad() are 0,
+	 * pud_set_fixmap_offset() is the p4d (pgd) entry itself, no slot */
+	if (PUD_FOLDED)
+		pudp = p4dp;
+	if (!PUD_FOLDED && !p4d) {
 		u64 pa = tbl_alloc(s, mm, 1, &pudp);
 
 		if (pudp)
@@ -751,7 +778,7 @@ static __always_inline void alloc_init_pud(const struct strat *s,
 		if (s->reread)
 			p4d = pt_rd(p4dp);
 	}
-	MB_BUG_ON(p4d && desc_bad(p4d));
+	MB_BUG_ON(!PUD_FOLDED && p4d && desc_bad(p4d));
 	if (!pudp)
 		pudp = tbl_map_offset(s, mm, 1, p4dp, pud_index(addr));
 
@@ -759,7 +786,8 @@ static __always_inline void alloc_init_pud(const struct strat *s,
 		u64 old = pt_rd(pudp);
 
 		next = addr_end(addr, end, PUD_SIZE);
-		if (!((addr | next | phys) & (PUD_SIZE - 1)) &&
+		if (PUD_SECT_SUPPORTED &&
+		    !((addr | next | phys) & (PUD_SIZE - 1)) &&
 		    !(flags & NO_BLOCK_MAPPINGS)) {
 			set_huge(s, pudp, phys_to_pte_val(s->kref, phys) |
 				 sect_prot(prot & ~PTE_CONT));
@@ -772,7 +800,8 @@ static __always_inline void alloc_init_pud(const struct strat *s,
 		phys += next - addr;
 	} while (pudp += DESC, addr = next, addr != end);
 
-	tbl_unmap(s, mm, 1);
+	if (!PUD_FOLDED)
+		tbl_unmap(s, mm, 1);
 }
 
 /* alloc_init_p4d() with the P4D level folded into the PGD (4 levels). */
@@ -979,7 +1008,7 @@ static void free_tables(struct mb_mm *mm, u64 table_va, int lvl, int first,
 			continue;
 		if (lvl < 2)
 			free_tables(mm, mb_phys_to_virt(mm, d & PTE_ADDR_MASK),
-				    lvl + 1, 0, PTRS_PER_TABLE - 1);
+				    lvl + 1, 0, PTRS_PER_PTE - 1);
 		memblock_free_page(mm->mblk, d & PTE_ADDR_MASK);
 		CNT(tables_freed, 1);
 	}
@@ -1010,7 +1039,7 @@ static void map_mem_idmap(struct mb_mm *mm, int lazy)
 		map_mem_tmpl(&S_DIRECT, &d, main_flags(mm));
 
 	reserve_ttbr0(mm);
-	free_tables(mm, mm->tmp_root, 0, 0, PTRS_PER_TABLE / 2 - 1);
+	free_tables(mm, mm->tmp_root, ROOT_LEVEL, 0, LINEAR_PGD_LAST);
 }
 
 /*
@@ -1026,7 +1055,7 @@ static void map_mem_temp_pgtable(struct mb_mm *mm)
 	unsigned int i;
 
 	/* share the image and fixmap subtrees (upper half of the root) */
-	for (i = PTRS_PER_TABLE / 2; i < PTRS_PER_TABLE; i++)
+	for (i = LINEAR_PGD_LAST + 1; i < PTRS_PER_PGD; i++)
 		pt_wr(mm->tmp_root + i * DESC, pt_rd(mm->swapper + i * DESC));
 	for (i = 0; i < m->nr_mem; i++)
 		create_tmpl(&S_V6_10, &t, m->mem[i].base,
@@ -1037,11 +1066,11 @@ static void map_mem_temp_pgtable(struct mb_mm *mm)
 	replace_ttbr1(mm, mm->swapper_pa, mm->tmp_root_pa);
 
 	d = *mm;
-	d.direct_off = 0xffff000000000000UL - mm->phys_offset;
+	d.direct_off = PAGE_OFFSET - mm->phys_offset;
 	map_mem_tmpl(&S_DIRECT, &d, main_flags(mm));
 
 	replace_ttbr1(mm, mm->tmp_root_pa, mm->swapper_pa);
-	free_tables(mm, mm->tmp_root, 0, 0, PTRS_PER_TABLE / 2 - 1);
+	free_tables(mm, mm->tmp_root, ROOT_LEVEL, 0, LINEAR_PGD_LAST);
 }
 
 /* ---------------------------------------------------------------- */
@@ -1090,7 +1119,7 @@ static void split_pmd(struct mb_mm *mm, struct lazy_mmu *l, u64 pmdp, u64 pmd)
 
 	if (pmd & PTE_PXN)
 		tprot |= PMD_TABLE_PXN;
-	for (int i = 0; i < PTRS_PER_TABLE; i++, ptep += DESC) {
+	for (int i = 0; i < PTRS_PER_PTE; i++, ptep += DESC) {
 		lazy_store(l, ptep, (phys + i * PAGE_SIZE) | prot);
 		CNT(leaf_stores, 1);
 	}
@@ -1108,7 +1137,7 @@ static void split_pud(struct mb_mm *mm, struct lazy_mmu *l, u64 pudp, u64 pud)
 
 	if (pud & PTE_PXN)
 		tprot |= PMD_TABLE_PXN;
-	for (int i = 0; i < PTRS_PER_TABLE; i++, pmdp += DESC) {
+	for (int i = 0; i < PTRS_PER_PTE; i++, pmdp += DESC) {
 		lazy_store(l, pmdp, (phys + i * PMD_SIZE) | prot);
 		CNT(leaf_stores, 1);
 	}
@@ -1117,11 +1146,12 @@ static void split_pud(struct mb_mm *mm, struct lazy_mmu *l, u64 pudp, u64 pud)
 	CNT(table_stores, 1);
 }
 
-/* Clear CONT on a whole group of 16, from its first entry. */
-static void split_cont(struct lazy_mmu *l, u64 p)
+/* Clear CONT on a whole contiguous group (CONT_PTES or CONT_PMDS
+ * entries), from its first entry. */
+static void split_cont(struct lazy_mmu *l, u64 p, int n)
 {
-	p &= ~(u64)(16 * DESC - 1);
-	for (int i = 0; i < 16; i++, p += DESC) {
+	p &= ~(u64)(n * DESC - 1);
+	for (int i = 0; i < n; i++, p += DESC) {
 		lazy_store(l, p, pt_rd(p) & ~PTE_CONT);
 		CNT(leaf_stores, 1);
 	}
@@ -1134,26 +1164,30 @@ static void range_split_to_ptes(struct mb_mm *mm, u64 start, u64 end)
 	struct lazy_mmu l = { 0 };
 	u64 a0, a1, a2, a3, n0, n1, n2;
 
+	/* a folded level's entry is the one above it (nopXd.h) */
 	for (a0 = start; a0 < end; a0 = n0) {
-		u64 pgd = pt_rd(mm->pgd + pgd_index(a0) * DESC), t1;
+		u64 pgdp = mm->pgd + pgd_index(a0) * DESC, pgd = pt_rd(pgdp);
+		u64 t1;
 
 		n0 = addr_end(a0, end, PGDIR_SIZE);
 		if (!pgd)
 			continue;
 		t1 = mb_phys_to_virt(mm, pgd & PTE_ADDR_MASK);
 		for (a1 = a0; a1 < n0; a1 = n1) {
-			u64 pudp = t1 + pud_index(a1) * DESC, pud, t2;
+			u64 pudp = PUD_FOLDED ? pgdp :
+				   t1 + pud_index(a1) * DESC, pud, t2;
 
 			n1 = addr_end(a1, n0, PUD_SIZE);
 			pud = pt_rd(pudp);
 			if (!pud)
 				continue;
-			if (desc_sect(pud))
+			if (PUD_SECT_SUPPORTED && desc_sect(pud))
 				split_pud(mm, &l, pudp, pud);
 			pud = pt_rd(pudp);
 			t2 = mb_phys_to_virt(mm, pud & PTE_ADDR_MASK);
 			for (a2 = a1; a2 < n1; a2 = n2) {
-				u64 pmdp = t2 + pmd_index(a2) * DESC, pmd, t3;
+				u64 pmdp = PMD_FOLDED ? pudp :
+					   t2 + pmd_index(a2) * DESC, pmd, t3;
 
 				n2 = addr_end(a2, n1, PMD_SIZE);
 				pmd = pt_rd(pmdp);
@@ -1161,7 +1195,7 @@ static void range_split_to_ptes(struct mb_mm *mm, u64 start, u64 end)
 					continue;
 				if (desc_sect(pmd)) {
 					if (pmd & PTE_CONT)
-						split_cont(&l, pmdp);
+						split_cont(&l, pmdp, CONT_PMDS);
 					split_pmd(mm, &l, pmdp, pmd);
 					continue;	/* ACTION_CONTINUE */
 				}
@@ -1170,7 +1204,7 @@ static void range_split_to_ptes(struct mb_mm *mm, u64 start, u64 end)
 					u64 ptep = t3 + pte_index(a3) * DESC;
 
 					if (pt_rd(ptep) & PTE_CONT)
-						split_cont(&l, ptep);
+						split_cont(&l, ptep, CONT_PTES);
 				}
 			}
 		}

@@ -8,6 +8,7 @@
 
 #include "compiler.h"
 #include "memblock.h"
+#include "pgtable.h"
 
 struct mb_mm {
 	u64 pgd;		/* VA of the root being populated */
@@ -62,7 +63,7 @@ void __noreturn mb_panic(unsigned int status, unsigned int line);
 
 static inline u64 mb_phys_to_virt(const struct mb_mm *mm, u64 pa)
 {
-	return (pa - mm->phys_offset) | 0xffff000000000000UL;
+	return (pa - mm->phys_offset) | PAGE_OFFSET;
 }
 
 /* map_mem()'s NOMAP ranges while the main loop runs, in address order. */

@@ -27,10 +27,10 @@ static void report(unsigned int status, u32 detail, u64 vec, u64 esr, u64 far,
 	struct mb_result *r;
 	const struct mb_params *p;
 
-	r = (struct mb_result *)(mmu ? fix_to_virt(FIX_RESULT) :
-				 MB_RESULT_GPA);
-	p = (const struct mb_params *)(mmu ? fix_to_virt(FIX_PARAMS) :
-				       MB_PARAMS_GPA);
+	r = (struct mb_result *)(mmu ? mb_result_ptr() :
+				 (void *)MB_RESULT_GPA);
+	p = (const struct mb_params *)(mmu ? mb_params_ptr() :
+				       (const void *)MB_PARAMS_GPA);
 	r->magic = MB_RESULT_MAGIC;
 	r->abi_version = MB_ABI_VERSION;
 	r->size = sizeof(*r);

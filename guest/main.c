@@ -75,7 +75,7 @@ static void clear_tmp_root(void)
 /* Remove the linear half of swapper and every TLB entry it left. */
 static void unmap_linear(const struct mb_mm *mm)
 {
-	for (int i = 0; i < PTRS_PER_TABLE / 2; i++)
+	for (int i = 0; i <= LINEAR_PGD_LAST; i++)
 		str64(mm->pgd + i * 8, 0);
 	dsb(ishst);
 	asm volatile("tlbi vmalle1is" ::: "memory");

@@ -39,7 +39,7 @@ struct mb_maprun_state {
 
 static inline uint64_t mb_level_size(int level)
 {
-	return (uint64_t)1 << (39 - 9 * level);
+	return (uint64_t)1 << LEVEL_SHIFT(level);
 }
 
 static void mb_maprun_add(struct mb_maprun_state *s, uint64_t va,
@@ -69,14 +69,14 @@ static void mb_maprun_table(mb_desc_reader rd, const void *rctx,
 {
 	for (int i = 0; i <= last; i++) {
 		uint64_t d = rd(rctx, pa, i);
-		uint64_t a = va | ((uint64_t)i << (39 - 9 * level));
+		uint64_t a = va | ((uint64_t)i << LEVEL_SHIFT(level));
 
 		if (!(d & PTE_VALID))
 			continue;
 		if (level < 3 && (d & PTE_TABLE_BIT)) {
 			mb_maprun_add(s, a, level, 1, d & ~PTE_ADDR_MASK);
 			mb_maprun_table(rd, rctx, s, d & PTE_ADDR_MASK,
-					level + 1, a, 511);
+					level + 1, a, PTRS_PER_PTE - 1);
 		} else {
 			mb_maprun_add(s, a, level, 0, d);
 		}
@@ -90,7 +90,8 @@ static inline void mb_maprun_root(mb_desc_reader rd, const void *rctx,
 {
 	struct mb_maprun_state s = { .emit = emit, .ctx = ectx };
 
-	mb_maprun_table(rd, rctx, &s, root_pa, 0, PAGE_OFFSET, 255);
+	mb_maprun_table(rd, rctx, &s, root_pa, ROOT_LEVEL, PAGE_OFFSET,
+			LINEAR_PGD_LAST);
 	if (s.cur.count)
 		emit(ectx, &s.cur);
 }

@@ -1,45 +1,156 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Translation-table geometry and descriptor bits: 4K granule, 48-bit VA,
- * four levels (P4D folded), as arm64 Linux with CONFIG_ARM64_VA_BITS_48.
- * Values are architectural; the composition follows pgtable-prot.h.
+ * Translation-table geometry and descriptor bits for one granule and VA
+ * size, both compile-time constants as in a kernel build:
+ * MB_PAGE_SHIFT (12, 14, 16) and MB_VA_BITS, default 4K and 48 bits.
+ * Everything else is derived the way pgtable-hwdef.h, memory.h and
+ * mm/init.c derive it; a level the configuration does not have is folded
+ * as pgtable-nopmd.h / pgtable-nopud.h / pgtable-nop4d.h fold it (its
+ * shift and size are those of the level above).  Values are
+ * architectural; the composition follows pgtable-prot.h.
  */
 #ifndef MB_PGTABLE_H
 #define MB_PGTABLE_H
 
 #include <mapbench/abi.h>
 
-#define PAGE_SHIFT		12
+#ifndef MB_PAGE_SHIFT
+#define MB_PAGE_SHIFT		12
+#endif
+#ifndef MB_VA_BITS
+#define MB_VA_BITS		48
+#endif
+
+#define PAGE_SHIFT		MB_PAGE_SHIFT
+#define VA_BITS			MB_VA_BITS
 #define PAGE_SIZE		(MB_UL(1) << PAGE_SHIFT)
 #define PAGE_MASK		(~(PAGE_SIZE - 1))
-#define PTRS_PER_TABLE		512
 
-#define PMD_SHIFT		21
-#define PUD_SHIFT		30
-#define PGDIR_SHIFT		39
+/* The configurations arm64's Kconfig offers. */
+#if PAGE_SHIFT == 12
+#if VA_BITS != 39 && VA_BITS != 48 && VA_BITS != 52
+#error "4K granule: VA_BITS 39, 48 or 52"
+#endif
+#elif PAGE_SHIFT == 14
+#if VA_BITS != 36 && VA_BITS != 47 && VA_BITS != 48 && VA_BITS != 52
+#error "16K granule: VA_BITS 36, 47, 48 or 52"
+#endif
+#elif PAGE_SHIFT == 16
+#if VA_BITS != 42 && VA_BITS != 48 && VA_BITS != 52
+#error "64K granule: VA_BITS 42, 48 or 52"
+#endif
+#else
+#error "PAGE_SHIFT must be 12, 14 or 16"
+#endif
+
+/* pgtable-hwdef.h: levels and the VA bits each one resolves. */
+#define PTDESC_ORDER		3
+#define PTDESC_TABLE_SHIFT	(PAGE_SHIFT - PTDESC_ORDER)
+#define ARM64_HW_PGTABLE_LEVELS(va) \
+	(((va) - PTDESC_ORDER - 1) / PTDESC_TABLE_SHIFT)
+#define ARM64_HW_PGTABLE_LEVEL_SHIFT(n) \
+	(PTDESC_TABLE_SHIFT * (4 - (n)) + PTDESC_ORDER)
+#define PGTABLE_LEVELS		ARM64_HW_PGTABLE_LEVELS(VA_BITS)
+
+#define PTRS_PER_PTE		(1 << PTDESC_TABLE_SHIFT)
+#define PTRS_PER_TABLE		PTRS_PER_PTE	/* a full table page */
+
+#define PGDIR_SHIFT		ARM64_HW_PGTABLE_LEVEL_SHIFT(4 - PGTABLE_LEVELS)
+#define PTRS_PER_PGD		(1 << (VA_BITS - PGDIR_SHIFT))
+#define PGDIR_SIZE		(MB_UL(1) << PGDIR_SHIFT)
+/* The hardware level of the root (0 with four levels, -1 with five). */
+#define ROOT_LEVEL		(4 - PGTABLE_LEVELS)
+
+#if PGTABLE_LEVELS > 4
+#error "five levels (4K, 52-bit VA) are not supported yet"
+#endif
+/* Folded levels, as the nopXd headers fold them. */
+#define P4D_FOLDED		1
+#define PUD_FOLDED		(PGTABLE_LEVELS < 4)
+#define PMD_FOLDED		(PGTABLE_LEVELS < 3)
+
+#if PGTABLE_LEVELS > 2
+#define PMD_SHIFT		ARM64_HW_PGTABLE_LEVEL_SHIFT(2)
+#define PTRS_PER_PMD		PTRS_PER_PTE
+#else
+#define PMD_SHIFT		PGDIR_SHIFT
+#define PTRS_PER_PMD		1
+#endif
+#if PGTABLE_LEVELS > 3
+#define PUD_SHIFT		ARM64_HW_PGTABLE_LEVEL_SHIFT(1)
+#define PTRS_PER_PUD		PTRS_PER_PTE
+#else
+#define PUD_SHIFT		PGDIR_SHIFT
+#define PTRS_PER_PUD		1
+#endif
 #define PMD_SIZE		(MB_UL(1) << PMD_SHIFT)
 #define PUD_SIZE		(MB_UL(1) << PUD_SHIFT)
-#define PGDIR_SIZE		(MB_UL(1) << PGDIR_SHIFT)
-#define CONT_PTES		16
-#define CONT_PMDS		16
-#define CONT_PTE_SIZE		(CONT_PTES * PAGE_SIZE)		/* 64K */
-#define CONT_PMD_SIZE		(CONT_PMDS * PMD_SIZE)		/* 32M */
 
-#define VA_BITS			48
-#define PAGE_OFFSET		MB_UL(0xffff000000000000)
-#define PAGE_END		MB_UL(0xffff800000000000)
-/* Linear-map base rounding (ARM64_MEMSTART_ALIGN for 4K is PUD_SIZE). */
-#define MEMSTART_ALIGN		PUD_SIZE
+/* Hardware level n: the VA bits one entry spans, the entries a table
+ * at that level has (the root may have fewer). */
+#define LEVEL_SHIFT(n)		ARM64_HW_PGTABLE_LEVEL_SHIFT(n)
+#define LEVEL_SIZE(n)		(MB_UL(1) << LEVEL_SHIFT(n))
+#define LEVEL_PTRS(n)		((n) == ROOT_LEVEL ? PTRS_PER_PGD : PTRS_PER_PTE)
 
-/* The guest image's link address: where the kernel image lives. */
-#define KIMAGE_VADDR		MB_UL(0xffff800080000000)
+/* Arm64 Kconfig ARM64_CONT_PTE_SHIFT / ARM64_CONT_PMD_SHIFT. */
+#if PAGE_SHIFT == 16
+#define CONT_PTE_BITS		5
+#define CONT_PMD_BITS		5
+#elif PAGE_SHIFT == 14
+#define CONT_PTE_BITS		7
+#define CONT_PMD_BITS		5
+#else
+#define CONT_PTE_BITS		4
+#define CONT_PMD_BITS		4
+#endif
+#define CONT_PTES		(1 << CONT_PTE_BITS)
+#define CONT_PMDS		(1 << CONT_PMD_BITS)
+#define CONT_PTE_SIZE		(CONT_PTES * PAGE_SIZE)
+#define CONT_PMD_SIZE		(CONT_PMDS * PMD_SIZE)
+
+/* pud_sect_supported(): level-1 blocks only with the 4K granule. */
+#define PUD_SECT_SUPPORTED	(PAGE_SHIFT == 12)
+
+/* memory.h */
+#if VA_BITS > 48
+#if PAGE_SHIFT == 14
+#define VA_BITS_MIN		47
+#else
+#define VA_BITS_MIN		48
+#endif
+#else
+#define VA_BITS_MIN		VA_BITS
+#endif
+#define _PAGE_OFFSET(va)	(-(MB_UL(1) << (va)))
+#define _PAGE_END(va)		(-(MB_UL(1) << ((va) - 1)))
+#define PAGE_OFFSET		_PAGE_OFFSET(VA_BITS)
+#define PAGE_END		_PAGE_END(VA_BITS_MIN)
+
+/* Linear-map base rounding: ARM64_MEMSTART_ALIGN (mm/init.c). */
+#if PAGE_SHIFT == 12
+#define MEMSTART_SHIFT		PUD_SHIFT
+#elif PAGE_SHIFT == 14
+#define MEMSTART_SHIFT		(CONT_PMD_BITS + PMD_SHIFT)
+#else
+#define MEMSTART_SHIFT		PMD_SHIFT
+#endif
+#define SECTION_SIZE_BITS	(PAGE_SHIFT == 16 ? 29 : 27)
+#define MEMSTART_ALIGN		(MB_UL(1) << (MEMSTART_SHIFT < SECTION_SIZE_BITS ? \
+					      SECTION_SIZE_BITS : MEMSTART_SHIFT))
+
+/* The guest image's link address: where the kernel image lives
+ * (MODULES_END = _PAGE_END(VA_BITS_MIN) + 2G). */
+#define KIMAGE_VADDR		(_PAGE_END(VA_BITS_MIN) + (MB_UL(2) << 30))
 #define KIMAGE_VOFFSET		(KIMAGE_VADDR - MB_IMAGE_GPA)
 
 /* Fixmap: slots grow down from FIXADDR_TOP, all under one L3 table. */
-#define FIXADDR_TOP		MB_UL(0xffffffffff800000)
+#define FIXADDR_TOP		(-(MB_UL(8) << 20))
+
+/* The root entries of the linear map [PAGE_OFFSET, PAGE_END). */
+#define LINEAR_PGD_LAST		((int)((PAGE_END - 1 - PAGE_OFFSET) >> PGDIR_SHIFT))
 
 /* Output-address field of a descriptor (48-bit PA). */
-#define PTE_ADDR_MASK		MB_UL(0x0000fffffffff000)
+#define PTE_ADDR_MASK		(((MB_UL(1) << 48) - 1) & PAGE_MASK)
 
 #define PTE_VALID		(MB_UL(1) << 0)
 #define PTE_TABLE_BIT		(MB_UL(1) << 1)
@@ -95,10 +206,12 @@
 #define NO_CONT_MAPPINGS	(1u << 1)
 #define NO_EXEC_MAPPINGS	(1u << 2)
 
-#define pgd_index(a)		(((a) >> PGDIR_SHIFT) & (PTRS_PER_TABLE - 1))
-#define pud_index(a)		(((a) >> PUD_SHIFT) & (PTRS_PER_TABLE - 1))
-#define pmd_index(a)		(((a) >> PMD_SHIFT) & (PTRS_PER_TABLE - 1))
-#define pte_index(a)		(((a) >> PAGE_SHIFT) & (PTRS_PER_TABLE - 1))
+#define pgd_index(a)		(((a) >> PGDIR_SHIFT) & (PTRS_PER_PGD - 1))
+#define pud_index(a)		(((a) >> PUD_SHIFT) & (PTRS_PER_PUD - 1))
+#define pmd_index(a)		(((a) >> PMD_SHIFT) & (PTRS_PER_PMD - 1))
+#define pte_index(a)		(((a) >> PAGE_SHIFT) & (PTRS_PER_PTE - 1))
+/* The index of va in a table at hardware level n. */
+#define level_index(a, n)	(((a) >> LEVEL_SHIFT(n)) & (LEVEL_PTRS(n) - 1))
 
 #ifndef __ASSEMBLER__
 /* Fixmap slots.  FIX_PTE..FIX_PGD last, like the kernel's enum; 16 PTE

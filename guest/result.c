@@ -12,12 +12,14 @@
 
 struct mb_result *mb_result_ptr(void)
 {
-	return (struct mb_result *)fix_to_virt(FIX_RESULT);
+	return (struct mb_result *)(fix_to_virt(FIX_RESULT) +
+				    (MB_RESULT_GPA & ~PAGE_MASK));
 }
 
 const struct mb_params *mb_params_ptr(void)
 {
-	return (const struct mb_params *)fix_to_virt(FIX_PARAMS);
+	return (const struct mb_params *)(fix_to_virt(FIX_PARAMS) +
+					  (MB_PARAMS_GPA & ~PAGE_MASK));
 }
 
 void mb_result_seal(struct mb_result *r, const struct mb_params *p)

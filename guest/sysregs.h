@@ -5,19 +5,33 @@
 
 #include <mapbench/abi.h>
 
-/* TCR_EL1: 48-bit VA both halves, 4K granules, WBWA inner-shareable
- * walks, ASID from TTBR1 (A1), 16-bit ASIDs, TBI0.  IPS and HA/HD are
- * filled in at boot from the ID registers. */
+#include "pgtable.h"
+
+/* TCR_EL1: VA_BITS in both halves (TTBR0 holds the 1:1 maps, walked by
+ * the same code), the image's granule, WBWA inner-shareable walks, ASID
+ * from TTBR1 (A1), 16-bit ASIDs, TBI0.  IPS and HA/HD are filled in at
+ * boot from the ID registers. */
 #define TCR_T0SZ(x)		((MB_UL(64) - (x)) << 0)
 #define TCR_T1SZ(x)		((MB_UL(64) - (x)) << 16)
 #define TCR_IRGN0_WBWA		(MB_UL(1) << 8)
 #define TCR_ORGN0_WBWA		(MB_UL(1) << 10)
 #define TCR_SH0_INNER		(MB_UL(3) << 12)
 #define TCR_TG0_4K		(MB_UL(0) << 14)
+#define TCR_TG0_64K		(MB_UL(1) << 14)
+#define TCR_TG0_16K		(MB_UL(2) << 14)
 #define TCR_IRGN1_WBWA		(MB_UL(1) << 24)
 #define TCR_ORGN1_WBWA		(MB_UL(1) << 26)
 #define TCR_SH1_INNER		(MB_UL(3) << 28)
+#define TCR_TG1_16K		(MB_UL(1) << 30)
 #define TCR_TG1_4K		(MB_UL(2) << 30)
+#define TCR_TG1_64K		(MB_UL(3) << 30)
+#if PAGE_SHIFT == 16
+#define TCR_TG_FLAGS		(TCR_TG0_64K | TCR_TG1_64K)
+#elif PAGE_SHIFT == 14
+#define TCR_TG_FLAGS		(TCR_TG0_16K | TCR_TG1_16K)
+#else
+#define TCR_TG_FLAGS		(TCR_TG0_4K | TCR_TG1_4K)
+#endif
 #define TCR_A1			(MB_UL(1) << 22)
 #define TCR_IPS_SHIFT		32
 #define TCR_AS			(MB_UL(1) << 36)
@@ -25,10 +39,10 @@
 #define TCR_HA			(MB_UL(1) << 39)
 #define TCR_HD			(MB_UL(1) << 40)
 
-#define TCR_EL1_BASE	(TCR_T0SZ(48) | TCR_T1SZ(48) | TCR_IRGN0_WBWA | \
-			 TCR_ORGN0_WBWA | TCR_SH0_INNER | TCR_TG0_4K | \
+#define TCR_EL1_BASE	(TCR_T0SZ(VA_BITS) | TCR_T1SZ(VA_BITS) | \
+			 TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER | \
 			 TCR_IRGN1_WBWA | TCR_ORGN1_WBWA | TCR_SH1_INNER | \
-			 TCR_TG1_4K | TCR_A1 | TCR_AS | TCR_TBI0)
+			 TCR_TG_FLAGS | TCR_A1 | TCR_AS | TCR_TBI0)
 
 /* SCTLR_EL1: M, C, I, SA, SA0 plus the v8.0 RES1 bits, nTLSMD/LSMAOE,
  * SPAN, EIS/EOS; WXN clear. */

@@ -30,12 +30,16 @@ static u64 walk(const struct mb_mm *mm, u64 root, u64 va, int *level)
 {
 	u64 t = root, d = 0;
 
-	for (int l = 0; l <= 3; l++) {
-		d = ldr64(t + ((va >> (39 - 9 * l)) & 511) * 8);
+	for (int l = ROOT_LEVEL; l <= 3; l++) {
+		d = ldr64(t + level_index(va, l) * 8);
 		if (!(d & PTE_VALID))
 			return 0;
 		if (l == 3 || !(d & PTE_TABLE_BIT)) {
-			if (l == 0 || (l == 3 && !(d & PTE_TABLE_BIT)))
+			/* blocks: level 1 with 4K, level 2 */
+			if (l < 3 && LEVEL_SHIFT(l) > (PUD_SECT_SUPPORTED ?
+						       PUD_SHIFT : PMD_SHIFT))
+				return 0;
+			if (l == 3 && !(d & PTE_TABLE_BIT))
 				return 0;
 			*level = l;
 			return d;
@@ -45,11 +49,14 @@ static u64 walk(const struct mb_mm *mm, u64 root, u64 va, int *level)
 	return 0;
 }
 
-static int window_in(u64 va, u64 size, u64 s, u64 e)
+/* The aligned window of size around va lies in [s, e), and its output
+ * address is aligned too (the linear offset is only MEMSTART_ALIGN
+ * aligned: 64K's 16G CONT_PMD windows never are). */
+static int window_in(u64 va, u64 pa, u64 size, u64 s, u64 e)
 {
 	u64 w = va & ~(size - 1);
 
-	return w >= s && w + size <= e;
+	return w >= s && w + size <= e && !((va ^ pa) & (size - 1));
 }
 
 /* What map_mem() puts at va of a range mapped with prot/flags. */
@@ -60,21 +67,23 @@ static u64 expected(u64 va, u64 pa, u64 s, u64 e, u64 prot,
 	u64 sect = (prot & ~PTE_TABLE_BIT) | PMD_TYPE_SECT;
 
 	if (!(flags & NO_BLOCK_MAPPINGS)) {
-		if (window_in(va, PUD_SIZE, s, e)) {
+		if (PUD_SECT_SUPPORTED && window_in(va, pa, PUD_SIZE, s, e)) {
 			*level = 1;
 			return (pa & ~(PUD_SIZE - 1)) | sect;
 		}
-		if (window_in(va, PMD_SIZE, s, e)) {
+		/* a folded PMD is walked one entry at a time: no CONT */
+		if (window_in(va, pa, PMD_SIZE, s, e)) {
 			*level = 2;
 			return (pa & ~(PMD_SIZE - 1)) | sect |
-			       (cont_ok && window_in(va, CONT_PMD_SIZE, s, e) ?
+			       (cont_ok && !PMD_FOLDED &&
+				window_in(va, pa, CONT_PMD_SIZE, s, e) ?
 				PTE_CONT : 0);
 		}
 	}
 	*level = 3;
 	return (pa & PAGE_MASK) | prot |
-	       (cont_ok && (window_in(va, CONT_PTE_SIZE, s, e) ||
-			    window_in(va, CONT_PMD_SIZE, s, e)) ? PTE_CONT : 0);
+	       (cont_ok && window_in(va, pa, CONT_PTE_SIZE, s, e) ?
+		PTE_CONT : 0);
 }
 
 static void bad(struct mb_verify *v, u64 va, u64 got, u64 want)
@@ -97,7 +106,7 @@ static void check_range(const struct mb_mm *mm, struct mb_verify *v,
 		u64 pa = ps + (va - s);
 		u64 want = expected(va, pa, s, e, prot, flags, &lw);
 		u64 got = walk(mm, mm->pgd, va, &lg);
-		u64 span = 1UL << (39 - 9 * lw);
+		u64 span = LEVEL_SIZE(lw);
 
 		if (got != want || lg != lw) {
 			bad(v, va, got, want);
@@ -197,7 +206,7 @@ static int ram_overlap(const struct mb_memblock *m, u64 pa, u64 size)
 static void check_outside(const struct mb_mm *mm, struct mb_verify *v,
 			  u64 table, int level, u64 va, int last)
 {
-	u64 span = 1UL << (39 - 9 * level);
+	u64 span = LEVEL_SIZE(level);
 
 	for (int i = 0; i <= last; i++, va += span) {
 		u64 d = ldr64(table + i * 8);
@@ -209,7 +218,7 @@ static void check_outside(const struct mb_mm *mm, struct mb_verify *v,
 		if (in == 1 && level < 3 &&
 		    (d & PTE_TYPE_MASK) == PMD_TYPE_TABLE)
 			check_outside(mm, v, table_va(mm, d), level + 1, va,
-				      511);
+				      PTRS_PER_PTE - 1);
 		else
 			bad(v, va, d, 0);	/* maps what is not RAM */
 	}
@@ -252,7 +261,7 @@ void mb_verify_map(const struct mb_mm *mm, struct mb_verify *v,
 			    NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS);
 		at_sample(mm, v, ks, ke);
 	}
-	check_outside(mm, v, mm->pgd, 0, PAGE_OFFSET, PTRS_PER_TABLE / 2 - 1);
+	check_outside(mm, v, mm->pgd, ROOT_LEVEL, PAGE_OFFSET, LINEAR_PGD_LAST);
 	rw_sample(mm, v, free_lo, free_hi);
 }
 
@@ -281,7 +290,8 @@ static u64 count_tables(const struct mb_mm *mm, u64 t, int lvl, int first,
 			continue;
 		n++;
 		if (lvl < 2)
-			n += count_tables(mm, table_va(mm, d), lvl + 1, 0, 511);
+			n += count_tables(mm, table_va(mm, d), lvl + 1, 0,
+					  PTRS_PER_PTE - 1);
 	}
 	return n;
 }
@@ -293,7 +303,8 @@ static u64 count_tables(const struct mb_mm *mm, u64 t, int lvl, int first,
  */
 void mb_check_temp(const struct mb_mm *mm, struct mb_verify *v)
 {
-	v->temp_tables = count_tables(mm, mm->tmp_root, 0, 0, 255);
+	v->temp_tables = count_tables(mm, mm->tmp_root, ROOT_LEVEL, 0,
+				      LINEAR_PGD_LAST);
 	v->temp_freed = mm->mblk->nr_freed;
 	if ((read_sysreg(ttbr0_el1) & PTE_ADDR_MASK) != mm->reserved_pa)
 		bad(v, 0, read_sysreg(ttbr0_el1), mm->reserved_pa);

@@ -4,13 +4,16 @@
  * kernel, loaded (p_paddr) at MB_IMAGE_GPA, entered at its physical
  * entry point with the MMU off.  _stext and __init_begin are 64K aligned
  * (the kernel's SEGMENT_ALIGN): [_stext, __init_begin) is the text+rodata
- * alias that map_mem() marks NOMAP and maps last.
+ * alias that map_mem() marks NOMAP and maps last.  Run through cpp with
+ * the image's MB_PAGE_SHIFT and MB_VA_BITS: KIMAGE_VADDR and the page
+ * size come from pgtable.h.
  */
+#include "pgtable.h"
+
 OUTPUT_FORMAT("elf64-littleaarch64")
 OUTPUT_ARCH(aarch64)
 ENTRY(_entry_pa)
 
-KIMAGE_VADDR = 0xffff800080000000;
 IMAGE_PA = 0x40200000;
 
 SECTIONS
@@ -42,13 +45,13 @@ SECTIONS
 	}
 	/* page tables and stacks: live before the C code zeroes .bss */
 	.pgdir (NOLOAD) : AT(ADDR(.pgdir) - KIMAGE_VADDR + IMAGE_PA) {
-		. = ALIGN(4096);
+		. = ALIGN(PAGE_SIZE);
 		__pgdir_start = .;
 		*(.pgdir)
 		__pgdir_end = .;
 		*(.stacks)
 	}
-	. = ALIGN(4096);
+	. = ALIGN(PAGE_SIZE);
 	_end = .;
 
 	/* what the image was built for: read by the host, never loaded */
