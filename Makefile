@@ -128,6 +128,10 @@ HOST_ASAN	:= $(BUILD)/asan/mapbench
 CROSS_BIN	:= $(BUILD)/aarch64/mapbench
 
 UNIT_BIN	:= $(BUILD)/unit/test_linear_map $(BUILD)/unit/mapsim
+# the engine per granule and VA size (the default one above is 4K/48)
+UNIT_CONFIGS	:= $(filter-out 4k-va48,$(GUEST_CONFIGS))
+UNIT_BIN	+= $(foreach c,$(UNIT_CONFIGS),$(BUILD)/unit/$(c)/test_linear_map \
+		   $(BUILD)/unit/$(c)/mapsim)
 UNIT_BIN	+= $(BUILD)/unit/test_host $(BUILD)/unit/test_runside \
 		   $(BUILD)/unit/test_analysis $(BUILD)/unit/test_lava \
 		   $(BUILD)/unit/test_kcheck
@@ -273,6 +277,15 @@ $(BUILD)/unit/test_linear_map: tests/unit/test_linear_map.c $(SIM_DEPS)
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(UNIT_CFLAGS) $< $(SIM_SRCS) -o $@
+
+define unit_config
+$(BUILD)/unit/$(1)/%: tests/unit/%.c $(SIM_DEPS)
+	@mkdir -p $$(@D)
+	@echo "  CC      $$@"
+	$(Q)$(CC) $(UNIT_CFLAGS) -DMB_PAGE_SHIFT=$(call guest_shift,$(1)) \
+		-DMB_VA_BITS=$(call guest_va,$(1)) $$< $(SIM_SRCS) -o $$@
+endef
+$(foreach c,$(UNIT_CONFIGS),$(eval $(call unit_config,$(c))))
 
 # ---- Mutants: test-only builds of the engine, each with one deliberate
 # mistake (#ifdef MB_MUTANT_<NAME> in guest/engine.c), with the unit

@@ -29,7 +29,8 @@ strategies=$("$MB" list | awk '{print $1}')
 # point STRATEGY MEM RODATA: verified, emulated, CNTVCT advanced, and the
 # same op counts and table digest as the unit tier on the same layout.
 point() {
-	local st=$1 mem=$2 rodata=$3 j=$tmp/run-$1-$2-$3${4:-}.json
+	local sfx=${4:-}
+	local st=$1 mem=$2 rodata=$3 j=$tmp/run-$1-$2-$3${sfx//\//_}.json
 	local name="$st $mem rodata=$rodata${4:+ $4}"
 	shift 3
 	if ! "$MB" run --accel tcg --mem "$mem" --strategy "$st" \
@@ -103,6 +104,39 @@ check "KFENCE pool: at the top of RAM, page-mapped" json_is \
 	"$tmp/run-base-1G-on--kfence.json" \
 	'.layout.kfence_end == "0x80000000" and .layout.kfence_size == 2097152
 	 and .counts.tables_l3 >= 1'
+
+# Every other granule and VA size: one image each (the host picks it with
+# --guest), every strategy at 2G with rodata=full, base, v6.10 and
+# bbml2-blocks at rodata=on; counts and digest equal that configuration's
+# unit tier (its mapsim), and the final maps equal within the granule.
+UNIT_SIM=$SIM
+for cfg in 16k-va48 64k-va48 4k-va39 16k-va36 16k-va47 64k-va42; do
+	img=$B/guest/mapbench-guest-$cfg.elf
+	SIM=$B/unit/$cfg/mapsim
+	if [ ! -f "$img" ] || [ ! -x "$SIM" ]; then
+		not_ok "$cfg: image and mapsim built (make guest unit)"
+		continue
+	fi
+	for st in $strategies; do
+		point "$st" 2G full "--guest=$img"
+	done
+	for st in base v6.10 bbml2-blocks; do
+		point "$st" 2G on "--guest=$img"
+	done
+	for st in $strategies; do
+		ref=base want=full
+		case $st in v6.10|bbml2-*) ref=v6.10 ;; esac
+		[ "$st" = bbml2-blocks ] && want=on
+		[ "$st" = "$ref" ] && continue
+		check "$cfg $st 2G rodata=full: same map as $ref" same_digest \
+			"$tmp/run-$st-2G-full--guest=${img//\//_}.json" \
+			"$tmp/run-$ref-2G-$want--guest=${img//\//_}.json"
+	done
+	check "$cfg: the linear map starts at PAGE_OFFSET of ${cfg#*-va} bits" \
+		json_is "$tmp/run-base-2G-full--guest=${img//\//_}.json" \
+		".layout.page_offset == \"$(printf '0x%016x' $(( -(1 << ${cfg#*-va}) )))\""
+done
+SIM=$UNIT_SIM
 
 # Unit costs: --no-calibrate records none (and the same map); under
 # --deterministic (icount) they are instruction-exact, so two runs agree.

@@ -12,7 +12,11 @@ run() {
 	else fail=$((fail + 1)); echo "not ok - $name"; fi
 }
 
-run "engine (test_linear_map)" "$B/unit/test_linear_map"
+run "engine (test_linear_map), 4K/48" "$B/unit/test_linear_map"
+# the same closed forms at every other granule and VA size built
+for cfg in 4k-va39 16k-va36 16k-va47 16k-va48 64k-va42 64k-va48; do
+	run "engine (test_linear_map), $cfg" "$B/unit/$cfg/test_linear_map"
+done
 if [ -x "$B/unit/test_host" ]; then
 	run "host (test_host)" "$B/unit/test_host"
 fi

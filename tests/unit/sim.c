@@ -59,7 +59,7 @@ static unsigned long hash(uint64_t k)
 
 static unsigned int shift_of(int level)
 {
-	return 39 - 9 * level;
+	return LEVEL_SHIFT(level);
 }
 
 /* ---- sparse physical memory: open-addressed hash of 4K pages ---- */
@@ -216,7 +216,9 @@ static int is_leaf(uint64_t d, int level)
 		return 0;
 	if (level == 3)
 		return (d & PTE_TYPE_MASK) == PTE_TYPE_PAGE;
-	return level > 0 && (d & PTE_TYPE_MASK) == PMD_TYPE_SECT;
+	/* blocks: level 2, and level 1 with the 4K granule (no LPA/LPA2) */
+	return level >= (PUD_SECT_SUPPORTED ? 1 : 2) &&
+	       (d & PTE_TYPE_MASK) == PMD_TYPE_SECT;
 }
 
 static uint64_t leaf_pa(uint64_t d, int level, uint64_t va)
@@ -232,7 +234,7 @@ static uint64_t walk(uint64_t (*rd)(uint64_t pa), uint64_t table, int level,
 		     uint64_t va, int *lvl)
 {
 	for (; level <= 3; level++) {
-		uint64_t d = rd(table + ((va >> shift_of(level)) & 511) * 8);
+		uint64_t d = rd(table + level_index(va, level) * 8);
 
 		if (is_leaf(d, level)) {
 			*lvl = level;
@@ -436,7 +438,7 @@ static void reg_table(uint64_t pa, int level, uint64_t va, int root)
 	s->va = va;
 	if (level == 3)
 		return;
-	for (int i = 0; i < PTRS_PER_TABLE; i++) {
+	for (int i = 0; i < LEVEL_PTRS(level); i++) {
 		uint64_t d = page(pa, 0)->mem[i];
 
 		if (is_table(d, level) && d != POISON &&
@@ -615,8 +617,8 @@ static uint64_t intended(uint64_t va)
 		d = walk(cpu_rd, lay.bm_pte_pa, 3, va, &level);
 		return d ? leaf_pa(d, 3, va) : FAULT;
 	}
-	d = walk(cpu_rd, ttbr_pending[n] ? ttbr_next[n] : ttbr[n], 0, va,
-		 &level);
+	d = walk(cpu_rd, ttbr_pending[n] ? ttbr_next[n] : ttbr[n], ROOT_LEVEL,
+		 va, &level);
 	return d ? leaf_pa(d, level, va) : FAULT;
 }
 
@@ -641,7 +643,8 @@ static uint64_t translate(uint64_t va)
 		if (m->gen == gen && m->vpn == va >> PAGE_SHIFT) {
 			pa = (m->ppn << PAGE_SHIFT) | (va & ~PAGE_MASK);
 		} else {
-			d = walk(wv_rd, ttbr[va >> 48 ? 1 : 0], 0, va, &level);
+			d = walk(wv_rd, ttbr[va >> 48 ? 1 : 0], ROOT_LEVEL, va,
+				 &level);
 			if (d) {
 				pa = leaf_pa(d, level, va);
 				*m = (struct memo){ va >> PAGE_SHIFT,
@@ -911,9 +914,11 @@ void sim_reset(const struct sim_layout *l)
 	ttbr[1] = l->swapper_pa;
 	ttbr_pending[0] = ttbr_pending[1] = 0;
 	gen++;
-	reg_table(l->swapper_pa, 0, root_va(ROOT_SWAPPER), ROOT_SWAPPER);
-	reg_table(l->tmp_pa, 0, root_va(ROOT_TMP), ROOT_TMP);
-	reg_table(l->bm_pte_pa, 3, FIXADDR_TOP - PMD_SIZE, ROOT_FIXMAP);
+	reg_table(l->swapper_pa, ROOT_LEVEL, root_va(ROOT_SWAPPER),
+		  ROOT_SWAPPER);
+	reg_table(l->tmp_pa, ROOT_LEVEL, root_va(ROOT_TMP), ROOT_TMP);
+	reg_table(l->bm_pte_pa, 3, (FIXADDR_TOP - PAGE_SIZE) & ~(PMD_SIZE - 1),
+		  ROOT_FIXMAP);
 	memset(&mb_counters, 0, sizeof(mb_counters));
 	sim_errors = 0;
 	sim_first_error[0] = 0;
