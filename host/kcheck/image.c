@@ -40,6 +40,81 @@ int kc_image_kind(const unsigned char *b, size_t n)
 	return -1;
 }
 
+#define ARM64_FLAGS_OFF	24
+
+int kc_image_page_shift(const unsigned char *b, size_t n)
+{
+	static const int shift[4] = { 0, 12, 14, 16 };
+	uint64_t flags = 0;
+
+	if (kc_image_kind(b, n) != 0)
+		return -1;
+	for (int i = 7; i >= 0; i--)
+		flags = flags << 8 | b[ARM64_FLAGS_OFF + i];
+	return shift[(flags >> 1) & 3];
+}
+
+/* "NAME=value" at a line start in text: value's start, else NULL. */
+static const char *kconfig_value(const char *text, size_t n,
+				 const char *name)
+{
+	size_t l = strlen(name);
+
+	for (const char *p = text; p && p < text + n; ) {
+		const char *e = memchr(p, '\n', text + n - p);
+
+		if ((size_t)(text + n - p) > l && !memcmp(p, name, l) &&
+		    p[l] == '=')
+			return p + l + 1;
+		p = e ? e + 1 : NULL;
+	}
+	return NULL;
+}
+
+int kc_kconfig_parse(const char *text, size_t n, struct kc_kconfig *k)
+{
+	static const struct { const char *name; unsigned int shift; } pg[] = {
+		{ "CONFIG_ARM64_4K_PAGES", 12 },
+		{ "CONFIG_ARM64_16K_PAGES", 14 },
+		{ "CONFIG_ARM64_64K_PAGES", 16 },
+	};
+	const char *v;
+
+	k->page_shift = k->va_bits = 0;
+	k->lpa2 = false;
+	for (size_t i = 0; i < sizeof(pg) / sizeof(pg[0]); i++) {
+		v = kconfig_value(text, n, pg[i].name);
+		if (v && *v == 'y')
+			k->page_shift = pg[i].shift;
+	}
+	v = kconfig_value(text, n, "CONFIG_ARM64_VA_BITS");
+	if (v)
+		k->va_bits = strtoul(v, NULL, 10);
+	v = kconfig_value(text, n, "CONFIG_ARM64_LPA2");
+	k->lpa2 = v && *v == 'y';
+	return k->page_shift && k->va_bits ? 0 : -1;
+}
+
+int kc_kconfig_load(const char *path, struct kc_kconfig *k, char *err,
+		    size_t errlen)
+{
+	size_t len;
+	char *text = mb_read_file(path, 1 << 24, &len);
+	int bad;
+
+	if (!text)
+		return mb_errf(MB_EXIT_USAGE, err, errlen,
+			       "cannot read the kernel config %s", path);
+	bad = kc_kconfig_parse(text, len, k);
+	free(text);
+	if (bad)
+		return mb_errf(MB_EXIT_USAGE, err, errlen,
+			       "%s: not an arm64 kernel .config (no page size or VA size)",
+			       path);
+	snprintf(k->path, sizeof(k->path), "%s", path);
+	return 0;
+}
+
 int kc_banner_parse(const char *buf, size_t n, char *ver, size_t vlen,
 		    int *major, int *minor, int *patch)
 {
@@ -193,6 +268,7 @@ int kc_image_open(const char *path, struct kc_image *img, char *err,
 	}
 	img->size = len;
 	img->hash = fnv_file(buf, len);
+	img->page_shift = kc_image_page_shift(buf, len);
 	if (kc_banner_parse((const char *)buf, len, img->version,
 			    sizeof(img->version), &img->major, &img->minor,
 			    &img->patch)) {

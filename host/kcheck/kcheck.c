@@ -60,12 +60,14 @@ extern const unsigned char kc_init_blob[], kc_init_blob_end[];
 
 struct kc_opts {
 	const char *kernel, *symbols, *json, *qemu, *cpu, *guest;
+	const char *config;		/* --config, else beside the Image */
 	const char *layout;
 	struct mb_bank bank;
 	unsigned int rodata;
 	int strategy;			/* -1: the closest */
 	unsigned int timeout;
 	int verbose;
+	int kernel_only;		/* --kernel-only: no mapbench side */
 };
 
 /* One side's measurement. */
@@ -80,13 +82,18 @@ struct kc_side {
 struct kc_ctx {
 	struct kc_opts o;
 	struct kc_image img;
+	struct kc_kconfig cfg;
 	struct kc_syms syms;
+	struct kc_geom geom;		/* the kernel's, from TCR_EL1 */
+	unsigned int want_shift, want_va;	/* expected; 0: unknown */
+	char guest[PATH_MAX + 64];	/* the mapbench image used */
+	struct mb_image_info ginfo;
 	char tmp[PATH_MAX];
 	char path_fifo[PATH_MAX + 16], path_sock[PATH_MAX + 16];
 	char path_con[PATH_MAX + 16], path_params[PATH_MAX + 16];
 	char path_cpio[PATH_MAX + 16];
 	uint64_t load_pa;		/* PA of _text: the first pc run */
-	uint64_t ttbr1;
+	uint64_t ttbr1, tcr;
 	struct kc_side k, m;
 	struct kc_funcs kfuncs, gfuncs;	/* for the per-function split */
 	struct kc_fstat *kfs, *gfs;
@@ -453,6 +460,97 @@ static int get_symbols(struct kc_ctx *x)
 	return 0;
 }
 
+/* ---- granule and VA size ---------------------------------------------- */
+
+/* Does QEMU's CPU model offer FEAT_LPA2 (and FEAT_LPA)?  Only "max"
+ * does among the models a kernel boots on, unless told lpa2=off. */
+static bool cpu_has_lpa2(const char *cpu)
+{
+	return (!strcmp(cpu, "max") || !strncmp(cpu, "max,", 4)) &&
+	       !strstr(cpu, "lpa2=off");
+}
+
+/*
+ * The kernel's config: --config, else config-RELEASE beside the Image
+ * (as a Debian package has it), else none.  Its page size must be the
+ * one the Image's header states.  Then what the kernel will run: a
+ * 52-bit VA kernel falls back to 48 bits (4K), 47 (16K) or 48 (64K) on
+ * a CPU without LPA2/LPA.  Unknown VA size (no config): TCR_EL1 tells.
+ */
+static int kernel_config(struct kc_ctx *x)
+{
+	char path[PATH_MAX + 80], dir[PATH_MAX];
+	struct kc_kconfig *c = &x->cfg;
+	int ret;
+
+	if (x->o.config) {
+		ret = kc_kconfig_load(x->o.config, c, x->err, sizeof(x->err));
+		if (ret)
+			return ret;
+	} else {
+		snprintf(dir, sizeof(dir), "%s", x->o.kernel);
+		snprintf(path, sizeof(path), "%s/config-%s", dirname(dir),
+			 x->img.version);
+		if (!access(path, R_OK) &&
+		    kc_kconfig_load(path, c, x->err, sizeof(x->err)))
+			c->path[0] = '\0';
+		x->err[0] = '\0';
+	}
+	if (c->path[0] && x->img.page_shift &&
+	    c->page_shift != x->img.page_shift)
+		return mb_errf(MB_EXIT_USAGE, x->err, sizeof(x->err),
+			       "%s says %uK pages, the Image's header %uK: not this kernel's config",
+			       c->path, 1u << (c->page_shift - 10),
+			       1u << (x->img.page_shift - 10));
+	x->want_shift = x->img.page_shift ? x->img.page_shift :
+			c->path[0] ? c->page_shift : 0;
+	if (!c->path[0])
+		return 0;
+	x->want_va = c->va_bits;
+	if (c->va_bits == 52 && !cpu_has_lpa2(x->o.cpu))
+		x->want_va = c->page_shift == 14 ? 47 : 48;
+	else if (c->va_bits == 52 && c->page_shift != 16 && !c->lpa2)
+		x->want_va = 48;
+	return 0;
+}
+
+/*
+ * The mapbench image for a granule and VA size: --guest (which must be
+ * built for them), else mapbench-guest-<4k|16k|64k>-va<N>.elf beside
+ * the default image (which is the 4K, 48-bit one).
+ */
+static int pick_guest(struct kc_ctx *x, unsigned int shift, unsigned int va)
+{
+	const char *def = mb_default_guest();
+	struct mb_ram ram = { .gpa = MB_RAM_BASE, .size = x->o.bank.size };
+	char dir[PATH_MAX];
+	uint64_t entry;
+
+	if (x->o.guest) {
+		snprintf(x->guest, sizeof(x->guest), "%s", x->o.guest);
+	} else {
+		snprintf(dir, sizeof(dir), "%s", def);
+		snprintf(x->guest, sizeof(x->guest),
+			 "%s/mapbench-guest-%uk-va%u.elf", dirname(dir),
+			 1u << (shift - 10), va);
+		if (shift == 12 && va == 48 && access(x->guest, R_OK))
+			snprintf(x->guest, sizeof(x->guest), "%s", def);
+		if (access(x->guest, R_OK))
+			return mb_errf(MB_EXIT_USAGE, x->err, sizeof(x->err),
+				       "no mapbench guest for %uK pages at %u-bit VA: %s is missing (make guest builds it)",
+				       1u << (shift - 10), va, x->guest);
+	}
+	if (mb_elf_load(x->guest, &ram, &entry, &x->ginfo, x->err,
+			sizeof(x->err)))
+		return MB_EXIT_USAGE;
+	if (x->ginfo.page_shift != shift || x->ginfo.va_bits != va)
+		return mb_errf(MB_EXIT_USAGE, x->err, sizeof(x->err),
+			       "%s is built for %uK pages at %u-bit VA, the kernel runs %uK at %u-bit",
+			       x->guest, 1u << (x->ginfo.page_shift - 10),
+			       x->ginfo.va_bits, 1u << (shift - 10), va);
+	return 0;
+}
+
 /* ---- the kernel run ---------------------------------------------------- */
 
 /* MB_KCHECK_TBS=PREFIX: the window's blocks to PREFIX.kernel/.mapbench
@@ -492,11 +590,27 @@ struct mem_reader {
 	double deadline;
 };
 
-static int read_page(void *ctx, uint64_t pa, void *page)
+static int read_page(void *ctx, uint64_t pa, void *page, size_t len)
 {
 	struct mem_reader *m = ctx;
 
-	return kc_rsp_read_mem(m->rsp, pa, page, 4096, m->deadline);
+	return kc_rsp_read_mem(m->rsp, pa, page, len, m->deadline);
+}
+
+/* A system register through the gdbstub; 0 or -1. */
+static int read_sysreg(struct kc_rsp *rsp, const char *name, uint64_t *v,
+		       double deadline)
+{
+	int regnum = kc_rsp_sysreg(rsp, name, deadline);
+	char rep[512];
+
+	if (regnum < 0)
+		return -1;
+	snprintf(rep, sizeof(rep), "p%x", regnum);
+	if (kc_rsp_cmd(rsp, rep, rep, sizeof(rep), deadline) ||
+	    kc_hex_le64(rep, v))
+		return -1;
+	return 0;
 }
 
 static int open_fifo(struct kc_ctx *x, int *fd)
@@ -537,21 +651,27 @@ static int kernel_stopped(struct kc_ctx *x, struct kc_rsp *rsp,
 {
 	struct mem_reader mr = { rsp, deadline };
 	char rep[512];
-	int regnum = kc_rsp_sysreg(rsp, "TTBR1_EL1", deadline);
+	int ret;
 
-	if (regnum < 0)
+	if (read_sysreg(rsp, "TTBR1_EL1", &x->ttbr1, deadline) ||
+	    read_sysreg(rsp, "TCR_EL1", &x->tcr, deadline))
 		return mb_errf(MB_EXIT_VMM, x->err, sizeof(x->err),
-			       "QEMU's gdbstub offers no TTBR1_EL1 (is this QEMU too old?)");
-	snprintf(rep, sizeof(rep), "p%x", regnum);
-	if (kc_rsp_cmd(rsp, rep, rep, sizeof(rep), deadline) ||
-	    kc_hex_le64(rep, &x->ttbr1))
-		return mb_errf(MB_EXIT_VMM, x->err, sizeof(x->err),
-			       "cannot read TTBR1_EL1 through the gdbstub");
+			       "cannot read TTBR1_EL1 and TCR_EL1 through QEMU's gdbstub (is this QEMU too old?)");
+	ret = kc_geom_from_tcr(x->tcr, &x->geom, x->err, sizeof(x->err));
+	if (ret)
+		return ret;
+	if ((x->want_shift && x->geom.page_shift != x->want_shift) ||
+	    (x->want_va && x->geom.va_bits != x->want_va))
+		return mb_errf(MB_EXIT_GUEST, x->err, sizeof(x->err),
+			       "the kernel runs %uK pages at %u-bit VA (TCR_EL1 0x%" PRIx64 "), not %uK at %u-bit as its Image and config say",
+			       1u << (x->geom.page_shift - 10),
+			       x->geom.va_bits, x->tcr,
+			       1u << (x->want_shift - 10), x->want_va);
 	if (kc_rsp_cmd(rsp, "Qqemu.PhyMemMode:1", rep, sizeof(rep),
 		       deadline) || strcmp(rep, "OK"))
 		return mb_errf(MB_EXIT_VMM, x->err, sizeof(x->err),
 			       "QEMU's gdbstub has no physical memory mode");
-	return kc_map_read(read_page, &mr, x->ttbr1 & KC_ADDR_MASK,
+	return kc_map_read(read_page, &mr, &x->geom, x->ttbr1 & KC_ADDR_MASK,
 			   &x->k.map, x->err, sizeof(x->err));
 }
 
@@ -799,6 +919,8 @@ static void guest_params(struct kc_ctx *x, struct mb_params *p, int dump)
 	p->alias_text = s[KC_SYM_text] + off;
 	p->alias_stext = s[KC_SYM_stext] + off;
 	p->alias_end = s[KC_SYM_init_begin] + off;
+	p->page_shift = x->ginfo.page_shift;
+	p->va_bits = x->ginfo.va_bits;
 }
 
 static int write_params(struct kc_ctx *x, int dump)
@@ -842,7 +964,7 @@ static int run_guest(struct kc_ctx *x, bool traced)
 	n = qemu_argv(x, x->ram_mib, argv, mem, sizeof(mem), con,
 		      sizeof(con));
 	argv[n++] = "-kernel";
-	argv[n++] = (char *)x->o.guest;
+	argv[n++] = x->guest;
 	argv[n++] = "-device";
 	argv[n++] = loader;
 	ret = write_params(x, !traced);
@@ -851,13 +973,13 @@ static int run_guest(struct kc_ctx *x, bool traced)
 	if (traced) {
 		struct kc_window w = { 0 };
 
-		ret = elf_symbol(x->o.guest, "map_mem_timed", &entry, x->err,
+		ret = elf_symbol(x->guest, "map_mem_timed", &entry, x->err,
 				 sizeof(x->err));
 		if (ret)
 			return ret;
 		w.start_pc = w.ret_func = entry;
 		t = kc_trace_new(&w);
-		elf_funcs(x->o.guest, &x->gfuncs);
+		elf_funcs(x->guest, &x->gfuncs);
 		if (t && x->gfuncs.nr)
 			kc_trace_set_funcs(t, &x->gfuncs);
 		buf = malloc(1 << 20);
@@ -1045,6 +1167,20 @@ static bool is_op_row(const char *name)
 static void print_funcs(const char *who, const struct kc_funcs *fs,
 			const struct kc_fstat *f, uint64_t total);
 
+/* The kernel's granule and VA size as it ran them, and its config. */
+static void print_geom(const struct kc_ctx *x)
+{
+	printf("  granule %uK, %u-bit VA: %d levels from L%d, root of %u entries%s (TCR_EL1 0x%" PRIx64 ")\n",
+	       1u << (x->geom.page_shift - 10), x->geom.va_bits,
+	       4 - x->geom.start_level, x->geom.start_level,
+	       x->geom.root_entries, x->geom.lpa2 ? ", LPA2 descriptors" : "",
+	       x->tcr);
+	if (x->cfg.path[0])
+		printf("  config %s: %uK pages, VA_BITS %u, LPA2 %s\n",
+		       x->cfg.path, 1u << (x->cfg.page_shift - 10),
+		       x->cfg.va_bits, x->cfg.lpa2 ? "y" : "n");
+}
+
 static void print_table(const struct kc_ctx *x, const char *sname,
 			uint64_t ndiff, const char *diffs)
 {
@@ -1057,15 +1193,13 @@ static void print_table(const struct kc_ctx *x, const char *sname,
 	mb_format_size(x->o.bank.size, size, sizeof(size));
 	snprintf(col, sizeof(col), "mapbench %s", sname);
 	printf("kernel-check: %s\n", x->img.banner);
-	printf("  RAM %s at 0x%llx, rodata=%s, QEMU TCG -cpu %s%s\n", size,
-	       (unsigned long long)x->o.bank.base,
+	printf("  RAM %s at 0x%llx, rodata=%s, QEMU TCG -cpu %s (LPA2 %s)\n",
+	       size, (unsigned long long)x->o.bank.base,
 	       mb_rodata_name(x->o.rodata), x->o.cpu,
-	       strstr(x->o.cpu, "lpa2=off") ? " (48-bit VA)" : "");
-	if (!strstr(x->o.cpu, "lpa2=off"))
-		printf("  note: -cpu %s may offer LPA2: a kernel that uses it builds 52-bit VA\n"
-		       "  tables (5 levels), which mapbench does not model yet; its map is read\n"
-		       "  here as 48-bit.  The default -cpu max,lpa2=off compares at 48-bit VA.\n",
-		       x->o.cpu);
+	       cpu_has_lpa2(x->o.cpu) ? "offered" : "off");
+	print_geom(x);
+	printf("  mapbench image %s (%uK, %u-bit VA)\n", x->guest,
+	       1u << (x->ginfo.page_shift - 10), x->ginfo.va_bits);
 	printf("  window: first memblock_mark_nomap() in paging_init() .. return of the last\n"
 	       "  memblock_clear_nomap() before memblock_allow_resize(); mapbench: map_mem_timed()\n");
 	printf("  kernel alias [0x%llx, 0x%llx) (_text 0x%llx), symbols from %s\n\n",
@@ -1103,6 +1237,39 @@ static void print_table(const struct kc_ctx *x, const char *sname,
 		       x->m.map.digest, diffs);
 	print_funcs("kernel", &x->kfuncs, x->kfs, x->k.c.insns);
 	print_funcs("mapbench", &x->gfuncs, x->gfs, x->m.c.insns);
+}
+
+/* --kernel-only: the kernel's side alone. */
+static void print_kernel(const struct kc_ctx *x)
+{
+	double gib = (double)x->o.bank.size / (1ULL << 30);
+	struct row r[KC_NR_OPS + 4];
+	unsigned int n = rows(x, r);
+	char size[32];
+
+	mb_format_size(x->o.bank.size, size, sizeof(size));
+	printf("kernel-check: %s\n", x->img.banner);
+	printf("  RAM %s at 0x%llx, rodata=%s, QEMU TCG -cpu %s (LPA2 %s)\n",
+	       size, (unsigned long long)x->o.bank.base,
+	       mb_rodata_name(x->o.rodata), x->o.cpu,
+	       cpu_has_lpa2(x->o.cpu) ? "offered" : "off");
+	print_geom(x);
+	printf("  the kernel alone (--kernel-only): no mapbench side\n\n");
+	printf("%-20s %14s %14s\n", "counter", "kernel", "kernel/GiB");
+	for (unsigned int i = 0; i < n; i++)
+		printf("%-20s %14" PRIu64 " %14.0f\n", r[i].name, r[i].k,
+		       r[i].k / gib);
+	printf("\ntables: %zu runs from %" PRIu64 " table pages, digest 0x%016" PRIx64 "\n",
+	       x->k.map.nr, x->k.map.tables, x->k.map.digest);
+	for (size_t i = 0; i < x->k.map.nr && i < 12; i++) {
+		char line[128];
+
+		kc_run_format(&x->k.map.runs[i], line, sizeof(line));
+		printf("  %s\n", line);
+	}
+	if (x->k.map.nr > 12)
+		printf("  ... %zu more\n", x->k.map.nr - 12);
+	print_funcs("kernel", &x->kfuncs, x->kfs, x->k.c.insns);
 }
 
 /* The functions of fs by instructions, most first: up to max indices. */
@@ -1296,6 +1463,19 @@ static json_t *record(const struct kc_ctx *x, bool kernel, const char *sname,
 	json_object_set_new(kc, "compared_with",
 			    json_string(kernel ? sname : "kernel"));
 	json_object_set_new(kc, "cpu", json_string(x->o.cpu));
+	json_object_set_new(kc, "page_shift",
+			    json_integer(kernel ? x->geom.page_shift :
+					 x->ginfo.page_shift));
+	json_object_set_new(kc, "va_bits",
+			    json_integer(kernel ? x->geom.va_bits :
+					 x->ginfo.va_bits));
+	json_object_set_new(kc, "guest", json_string(x->guest));
+	if (kernel) {
+		json_object_set_new(kc, "start_level",
+				    json_integer(x->geom.start_level));
+		json_object_set_new(kc, "lpa2", json_boolean(x->geom.lpa2));
+		json_object_set_new(kc, "tcr", jhex(x->tcr));
+	}
 	json_object_set_new(kc, "symbols", json_string(x->syms.source));
 	json_object_set_new(kc, "window",
 			    json_string(kernel ?
@@ -1352,7 +1532,8 @@ const char mb_kernel_check_usage[] =
 "usage: mapbench kernel-check --kernel IMAGE [--mem SIZE | --layout SPEC]\n"
 "                    [--rodata full|on|off] [--symbols System.map|vmlinux]\n"
 "                    [--strategy NAME] [--cpu MODEL] [--json FILE]\n"
-"                    [--timeout SECONDS] [--qemu PATH] [--guest ELF] [-v]\n";
+"                    [--timeout SECONDS] [--qemu PATH] [--guest ELF]\n"
+"                    [--config KERNEL-CONFIG] [--kernel-only] [-v]\n";
 
 /*
  * The JSON file must be a file name as mb_write_atomic() takes it (exit
@@ -1401,6 +1582,8 @@ static int parse_opts(int argc, char **argv, struct kc_opts *o)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "qemu", required_argument, NULL, 'q' },
 		{ "guest", required_argument, NULL, 'g' },
+		{ "config", required_argument, NULL, 'C' },
+		{ "kernel-only", no_argument, NULL, 'K' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -1477,6 +1660,12 @@ static int parse_opts(int argc, char **argv, struct kc_opts *o)
 		case 'g':
 			o->guest = optarg;
 			break;
+		case 'C':
+			o->config = optarg;
+			break;
+		case 'K':
+			o->kernel_only = 1;
+			break;
 		case 'v':
 			o->verbose = 1;
 			break;
@@ -1495,9 +1684,7 @@ static int parse_opts(int argc, char **argv, struct kc_opts *o)
 		o->bank.base = MB_RAM_BASE;
 		o->bank.size = 1ULL << 30;
 	}
-	if (!o->guest)
-		o->guest = mb_default_guest();
-	if (access(o->guest, R_OK))
+	if (o->guest && access(o->guest, R_OK))
 		mb_die("no mapbench guest at %s (make guest, or --guest)",
 		       o->guest);
 	if (o->json)
@@ -1526,11 +1713,22 @@ int mb_cmd_kernel_check(int argc, char **argv)
 	if (x->o.strategy < 0)
 		x->o.strategy = closest_strategy(&x->img);
 	sname = mb_strategy_name(x->o.strategy);
-	ret = make_tmp(x);
+	ret = kernel_config(x);
+	/* refuse now if the image for what the kernel will run is missing */
+	if (!ret && x->want_shift && x->want_va && !x->o.kernel_only)
+		ret = pick_guest(x, x->want_shift, x->want_va);
+	if (!ret)
+		ret = make_tmp(x);
 	if (!ret)
 		ret = get_symbols(x);
 	if (!ret)
 		ret = run_kernel(x);
+	if (!ret && x->o.kernel_only) {
+		print_kernel(x);
+		goto out;
+	}
+	if (!ret && !x->guest[0])
+		ret = pick_guest(x, x->geom.page_shift, x->geom.va_bits);
 	if (!ret)
 		ret = run_guest(x, true);
 	if (!ret)

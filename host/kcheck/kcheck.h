@@ -9,6 +9,7 @@
 #define MAPBENCH_KCHECK_H
 
 #include <gelf.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,6 +25,15 @@ struct kc_image {
 	int major, minor, patch;	/* from the banner's "(Debian 6.1.192-2)"
 					 * or the release itself */
 	char banner[256];
+	unsigned int page_shift;	/* header flags bits 2:1; 0: unsaid */
+};
+
+/* What the kernel's .config says about its page tables. */
+struct kc_kconfig {
+	char path[4096];		/* "": none read */
+	unsigned int page_shift;	/* CONFIG_ARM64_{4K,16K,64K}_PAGES */
+	unsigned int va_bits;		/* CONFIG_ARM64_VA_BITS */
+	bool lpa2;			/* CONFIG_ARM64_LPA2 */
 };
 
 /* Symbols kernel-check needs (names in kc_sym_names[]). */
@@ -62,6 +72,16 @@ int kc_elf_each_sym(Elf *e, int (*fn)(void *ctx, const GElf_Sym *sym,
 				      const char *name), void *ctx);
 /* Check a buffer's start: 0 raw arm64 Image, 1 gzip, -1 neither. */
 int kc_image_kind(const unsigned char *b, size_t n);
+/* The page size an Image's header states (flags bits 2:1, as
+ * Documentation/arch/arm64/booting.rst): 12, 14, 16; 0 unstated, -1 not
+ * a header. */
+int kc_image_page_shift(const unsigned char *b, size_t n);
+/* A kernel .config's text into k (path left alone); 0, or -1 if it
+ * names no page size. */
+int kc_kconfig_parse(const char *text, size_t n, struct kc_kconfig *k);
+/* Read path; 0, MB_EXIT_USAGE with err set. */
+int kc_kconfig_load(const char *path, struct kc_kconfig *k, char *err,
+		    size_t errlen);
 /* "Linux version X ..." found in buf: X into out. */
 int kc_banner_parse(const char *buf, size_t n, char *ver, size_t vlen,
 		    int *major, int *minor, int *patch);
@@ -235,11 +255,37 @@ int kc_map_compare(const struct kc_map *a, const struct kc_map *b,
 		   char *buf, size_t len, uint64_t *ndiff);
 void kc_run_format(const struct kc_run *r, char *buf, size_t len);
 
-/* Tables read at physical addresses (through a reader), digested and
- * cut into runs exactly like the guest does it. */
-typedef int (*kc_page_reader)(void *ctx, uint64_t pa, void *page);
-int kc_map_read(kc_page_reader rd, void *ctx, uint64_t root_pa,
-		struct kc_map *m, char *err, size_t errlen);
+/*
+ * The tree TTBR1 points at: granule, VA size (64 - T1SZ), the level of
+ * its root (as the architecture numbers levels: 16K pages at 47-bit VA
+ * start at level 1), and where descriptors keep an output address.
+ */
+struct kc_geom {
+	unsigned int page_shift;	/* 12, 14 or 16 */
+	unsigned int va_bits;
+	int start_level;		/* 0..3 */
+	unsigned int entries;		/* descriptors a table page */
+	unsigned int root_entries;	/* descriptors of the root */
+	bool lpa2;			/* TCR_EL1.DS: OA[51:50] in bits 9:8 */
+	uint64_t addr_mask;		/* descriptor bits of the address */
+	uint64_t linear_start, linear_end;	/* PAGE_OFFSET, PAGE_END */
+};
+
+int kc_geom_init(struct kc_geom *g, unsigned int page_shift,
+		 unsigned int va_bits, bool ds, char *err, size_t errlen);
+/* From TCR_EL1: TG1, T1SZ, DS. */
+int kc_geom_from_tcr(uint64_t tcr, struct kc_geom *g, char *err,
+		     size_t errlen);
+/* log2 of the span of one descriptor at a level. */
+unsigned int kc_level_shift(const struct kc_geom *g, int level);
+
+/* Tables read at physical addresses (through a reader, len bytes a
+ * page), digested and cut into runs exactly like the guest does it:
+ * the descriptors of VAs in [linear_start, linear_end). */
+typedef int (*kc_page_reader)(void *ctx, uint64_t pa, void *page,
+			      size_t len);
+int kc_map_read(kc_page_reader rd, void *ctx, const struct kc_geom *g,
+		uint64_t root_pa, struct kc_map *m, char *err, size_t errlen);
 
 /* ---- kcheck.c ----------------------------------------------------------- */
 

@@ -11,7 +11,11 @@
 
 #include "mapbench.h"
 #include "kcheck.h"
-#include "../guest/maprun.h"
+
+/* Descriptor bits the walk looks at (arch/arm64/include/asm/pgtable-hwdef.h) */
+#define KC_DESC_VALID		(1ULL << 0)
+#define KC_DESC_TABLE		(1ULL << 1)
+#define KC_TABLE_AF		(1ULL << 10)	/* v6.13+, FEAT_HAFT */
 
 int kc_map_add(struct kc_map *m, const struct kc_run *r)
 {
@@ -93,103 +97,234 @@ int kc_map_compare(const struct kc_map *a, const struct kc_map *b,
 	return diffs ? -1 : 0;
 }
 
+/* ---- the geometry of a TTBR1 tree ------------------------------------ */
+
+/* Bits [hi:lo] set. */
+static uint64_t bits(unsigned int hi, unsigned int lo)
+{
+	return (~0ULL >> (63 - hi)) & (~0ULL << lo);
+}
+
+int kc_geom_init(struct kc_geom *g, unsigned int page_shift,
+		 unsigned int va_bits, bool ds, char *err, size_t errlen)
+{
+	unsigned int bpl, levels;
+
+	memset(g, 0, sizeof(*g));
+	if (page_shift != 12 && page_shift != 14 && page_shift != 16)
+		return mb_errf(MB_EXIT_GUEST, err, errlen,
+			       "a page size of 2^%u bytes is not an arm64 granule",
+			       page_shift);
+	if (va_bits < 36 || va_bits > 52)
+		return mb_errf(MB_EXIT_GUEST, err, errlen,
+			       "a %u-bit kernel VA space is not one Linux uses",
+			       va_bits);
+	/* levels as ARM64_HW_PGTABLE_LEVELS(): ceil((va - shift) / bpl) */
+	bpl = page_shift - 3;
+	levels = (va_bits - page_shift + bpl - 1) / bpl;
+	if (levels > 4)
+		return mb_errf(MB_EXIT_GUEST, err, errlen,
+			       "%u-bit VA with %u KiB pages needs 5 levels of tables, which kernel-check does not walk",
+			       va_bits, 1u << (page_shift - 10));
+	g->page_shift = page_shift;
+	g->va_bits = va_bits;
+	g->lpa2 = ds;
+	g->start_level = 4 - levels;
+	g->entries = 1u << bpl;
+	g->root_entries = 1u << (va_bits - kc_level_shift(g, g->start_level));
+	/* memory.h: PAGE_OFFSET and PAGE_END = _PAGE_END(VA_BITS_MIN) */
+	g->linear_start = -(1ULL << va_bits);
+	g->linear_end = -(1ULL << ((va_bits > 48 ? (page_shift == 14 ?
+						     47 : 48) : va_bits) - 1));
+	if (ds)		/* FEAT_LPA2: OA[51:50] in bits 9:8 */
+		g->addr_mask = bits(49, page_shift) | bits(9, 8);
+	else if (page_shift == 16)	/* FEAT_LPA: OA[51:48] in 15:12 */
+		g->addr_mask = bits(47, 16) | bits(15, 12);
+	else
+		g->addr_mask = bits(47, page_shift);
+	return 0;
+}
+
+int kc_geom_from_tcr(uint64_t tcr, struct kc_geom *g, char *err,
+		     size_t errlen)
+{
+	unsigned int tg1 = (tcr >> 30) & 3, t1sz = (tcr >> 16) & 63;
+	static const unsigned int shift[4] = { 0, 14, 12, 16 };
+
+	if (!shift[tg1])
+		return mb_errf(MB_EXIT_GUEST, err, errlen,
+			       "TCR_EL1 0x%" PRIx64 ": a reserved TG1", tcr);
+	return kc_geom_init(g, shift[tg1], 64 - t1sz, (tcr >> 59) & 1, err,
+			    errlen);
+}
+
+unsigned int kc_level_shift(const struct kc_geom *g, int level)
+{
+	return g->page_shift + (3 - level) * (g->page_shift - 3);
+}
+
+/* A next-level table's address in a table descriptor. */
+static uint64_t table_pa(const struct kc_geom *g, uint64_t d)
+{
+	if (g->lpa2)
+		return (d & bits(49, g->page_shift)) | ((d >> 8) & 3) << 50;
+	if (g->page_shift == 16)
+		return (d & bits(47, 16)) | ((d >> 12) & 15) << 48;
+	return d & bits(47, g->page_shift);
+}
+
 /* ---- reading the kernel's tables --------------------------------------- */
 
 struct page_cache {
+	const struct kc_geom *g;
 	uint64_t *pa;
-	uint64_t (*data)[512];
+	uint64_t *data;		/* g->entries descriptors a page */
 	size_t nr, cap;
 	kc_page_reader rd;
 	void *ctx;
-	int failed;
 };
 
 static const uint64_t *cache_get(const struct page_cache *c, uint64_t pa)
 {
 	for (size_t i = c->nr; i--; )
 		if (c->pa[i] == pa)
-			return c->data[i];
+			return c->data + i * c->g->entries;
 	return NULL;
 }
 
 static int cache_load(struct page_cache *c, uint64_t pa)
 {
+	size_t page = c->g->entries * sizeof(uint64_t);
+
 	if (cache_get(c, pa))
 		return 0;
 	if (c->nr == c->cap) {
 		size_t cap = c->cap ? 2 * c->cap : 256;
 		uint64_t *p = realloc(c->pa, cap * sizeof(*p));
-		uint64_t (*d)[512];
+		uint64_t *d;
 
 		if (!p)
 			return -1;
 		c->pa = p;
-		d = realloc(c->data, cap * sizeof(*d));
+		d = realloc(c->data, cap * page);
 		if (!d)
 			return -1;
 		c->data = d;
 		c->cap = cap;
 	}
-	if (c->rd(c->ctx, pa, c->data[c->nr]))
+	if (c->rd(c->ctx, pa, c->data + c->nr * c->g->entries, page))
 		return -1;
 	c->pa[c->nr++] = pa;
 	return 0;
 }
 
-static int prefetch(struct page_cache *c, uint64_t pa, int level, int last)
+static int prefetch(struct page_cache *c, uint64_t pa, int level,
+		    unsigned int last)
 {
 	const uint64_t *t;
 
 	if (cache_load(c, pa))
 		return -1;
 	t = cache_get(c, pa);
-	for (int i = 0; i <= last && level < 3; i++) {
+	for (unsigned int i = 0; i <= last && level < 3; i++) {
 		uint64_t d = t[i];
 
-		if ((d & PTE_VALID) && (d & PTE_TABLE_BIT) &&
-		    prefetch(c, d & PTE_ADDR_MASK, level + 1, 511))
+		if ((d & KC_DESC_VALID) && (d & KC_DESC_TABLE) &&
+		    prefetch(c, table_pa(c->g, d), level + 1,
+			     c->g->entries - 1))
 			return -1;
 		t = cache_get(c, pa);	/* the cache may have moved */
 	}
 	return 0;
 }
 
-static uint64_t cache_desc(const void *ctx, uint64_t pa, int idx)
-{
-	const uint64_t *t = cache_get(ctx, pa);
+/*
+ * The walk: guest/maprun.h and guest/digest.h at any granule, VA size
+ * and start level (levels numbered as the architecture does, a root of
+ * 16K pages at 47-bit VA is level 1), over the linear map [PAGE_OFFSET,
+ * PAGE_END): the first half of the root's entries up to 48-bit VA; at
+ * 52 bits PAGE_END is _PAGE_END(VA_BITS_MIN) and the root's top entry
+ * is only partly linear (the kernel image, fixmap and the rest of the
+ * top are left out).  Bit for bit the guest's at 4K and 48-bit VA.
+ */
+struct walk {
+	const struct page_cache *c;
+	struct kc_map *m;
+	struct kc_run cur;
+	uint64_t h;
+	int failed;
+};
 
-	return t ? t[idx] : 0;
-}
-
-static void emit_run(void *ctx, const struct mb_maprun *r)
+static void run_add(struct walk *w, uint64_t va, int level, int table,
+		    uint64_t desc)
 {
-	struct kc_map *m = ctx;
-	struct kc_run k = {
-		.va = r->va, .desc = r->desc, .count = r->count,
-		.level = r->level, .table = r->table,
+	struct kc_run *c = &w->cur;
+	uint64_t step = 1ULL << kc_level_shift(w->c->g, level);
+
+	if (c->count && c->level == level && c->table == table &&
+	    va == c->va + c->count * step &&
+	    desc == c->desc + (table ? 0 : c->count * step)) {
+		c->count++;
+		return;
+	}
+	if (c->count && kc_map_add(w->m, c))
+		w->failed = 1;
+	*c = (struct kc_run){
+		.va = va, .desc = desc, .count = 1, .level = level,
+		.table = table,
 	};
-
-	if (kc_map_add(m, &k))
-		m->tables = UINT64_MAX;		/* marks the failure */
 }
 
-int kc_map_read(kc_page_reader rd, void *ctx, uint64_t root_pa,
-		struct kc_map *m, char *err, size_t errlen)
+static void walk_table(struct walk *w, uint64_t pa, int level, uint64_t va,
+		       unsigned int last)
 {
-	struct page_cache c = { .rd = rd, .ctx = ctx };
+	const struct kc_geom *g = w->c->g;
+	const uint64_t *t = cache_get(w->c, pa);
+
+	for (unsigned int i = 0; t && i <= last; i++) {
+		uint64_t d = t[i];
+		uint64_t a = va | ((uint64_t)i << kc_level_shift(g, level));
+
+		if (!(d & KC_DESC_VALID) || a >= g->linear_end)
+			continue;
+		/* level in the top byte, as guest/digest.h */
+		w->h = mb_fnv1a_u64(w->h, ((uint64_t)level << 56) |
+				    (a & 0xffffffffffffULL));
+		if (level < 3 && (d & KC_DESC_TABLE)) {
+			uint64_t attrs = d & ~g->addr_mask;
+
+			w->h = mb_fnv1a_u64(w->h, attrs & ~KC_TABLE_AF);
+			run_add(w, a, level, 1, attrs);
+			walk_table(w, table_pa(g, d), level + 1, a,
+				   g->entries - 1);
+		} else {
+			w->h = mb_fnv1a_u64(w->h, d);
+			run_add(w, a, level, 0, d);
+		}
+	}
+}
+
+int kc_map_read(kc_page_reader rd, void *ctx, const struct kc_geom *g,
+		uint64_t root_pa, struct kc_map *m, char *err, size_t errlen)
+{
+	struct page_cache c = { .g = g, .rd = rd, .ctx = ctx };
+	unsigned int last = (g->linear_end - 1 - g->linear_start) >>
+			    kc_level_shift(g, g->start_level);
+	struct walk w = { .c = &c, .m = m, .h = MB_FNV_OFFSET };
 	int ret = 0;
 
-	if (prefetch(&c, root_pa, 0, 255)) {
+	if (prefetch(&c, root_pa, g->start_level, last)) {
 		ret = mb_errf(MB_EXIT_VMM, err, errlen,
 			      "cannot read the kernel's page tables (root 0x%" PRIx64 ")",
 			      root_pa);
 		goto out;
 	}
-	m->digest = mb_digest_root(cache_desc, &c, root_pa);
-	m->tables = 0;
-	mb_maprun_root(cache_desc, &c, root_pa, emit_run, m);
-	if (m->tables == UINT64_MAX)
+	walk_table(&w, root_pa, g->start_level, g->linear_start, last);
+	if (w.cur.count && kc_map_add(m, &w.cur))
+		w.failed = 1;
+	if (w.failed)
 		ret = mb_errf(MB_EXIT_VMM, err, errlen, "out of memory");
+	m->digest = w.h;
 	m->tables = c.nr;
 out:
 	free(c.pa);

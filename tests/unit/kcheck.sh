@@ -41,6 +41,36 @@ expect_fail "kernel-check: --kernel missing" 1 "$tmp/o.json" -- \
 	"$MB" kernel-check --mem 1G
 expect_fail "kernel-check: --json DIR/ is not a file name" 1 "$tmp/o.json" -- \
 	"$MB" kernel-check --kernel "$tmp/notakernel" --json "$tmp/"
+# a 16K Image (header flags bits 2:1 = 2) with its config beside it, as
+# a Debian package ships them: without the mapbench image for 16K at
+# 47-bit VA (52-bit config, -cpu max,lpa2=off), refused before any boot
+mkdir -p "$tmp/k" "$tmp/noguest"
+{ head -c 24 /dev/zero; printf '\x04'; head -c 31 /dev/zero; printf 'ARM\x64';
+  head -c 4 /dev/zero; printf 'Linux version 6.12.0-test (t)\n'; } > "$tmp/k/vmlinuz-6.12.0-test"
+printf 'CONFIG_ARM64_16K_PAGES=y\nCONFIG_ARM64_VA_BITS=52\nCONFIG_ARM64_LPA2=y\n' \
+	> "$tmp/k/config-6.12.0-test"
+MAPBENCH_GUEST=$tmp/noguest/mapbench-guest.elf expect_fail \
+	"kernel-check: no mapbench image for the kernel's granule and VA" 1 "$tmp/o.json" -- \
+	"$MB" kernel-check --kernel "$tmp/k/vmlinuz-6.12.0-test" --json "$tmp/o.json"
+if grep -q "no mapbench guest for 16K pages at 47-bit VA: .*/mapbench-guest-16k-va47.elf is missing" "$tmp/neg.err"; then
+	ok "kernel-check: the refusal names 16K, 47-bit VA and the image"
+else
+	not_ok "kernel-check: the refusal names 16K, 47-bit VA and the image: $(cat "$tmp/neg.err")"
+fi
+MAPBENCH_GUEST=$tmp/noguest/mapbench-guest.elf expect_fail \
+	"kernel-check: --cpu max (LPA2): the 16k-va52 image is wanted" 1 "$tmp/o.json" -- \
+	"$MB" kernel-check --kernel "$tmp/k/vmlinuz-6.12.0-test" --cpu max --json "$tmp/o.json"
+grep -q "16K pages at 52-bit VA" "$tmp/neg.err" &&
+	ok "kernel-check: with LPA2 offered the 16K kernel runs 52 bits" ||
+	not_ok "kernel-check: with LPA2 offered: $(cat "$tmp/neg.err")"
+printf 'CONFIG_ARM64_4K_PAGES=y\nCONFIG_ARM64_VA_BITS=48\n' > "$tmp/4k.config"
+expect_fail "kernel-check: a config whose page size is not the Image's" 1 "$tmp/o.json" -- \
+	"$MB" kernel-check --kernel "$tmp/k/vmlinuz-6.12.0-test" --config "$tmp/4k.config" \
+	--json "$tmp/o.json"
+expect_fail "kernel-check: --guest built for another granule" 1 "$tmp/o.json" -- \
+	"$MB" kernel-check --kernel "$tmp/k/vmlinuz-6.12.0-test" \
+	--guest "$B/guest/mapbench-guest.elf" --json "$tmp/o.json"
+
 # errors read "mapbench: ..." as every command's do
 "$MB" kernel-check --kernel "$tmp/notakernel" 2> "$tmp/neg.err"
 if grep -q '^mapbench: ' "$tmp/neg.err" &&

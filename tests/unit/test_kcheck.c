@@ -286,6 +286,17 @@ static void test_image(void)
 	      c == 117, "banner: version and numbers");
 	CHECK(kc_banner_parse("Linux version %s", 16, ver, sizeof(ver), &a,
 			      &b, &c) == -1, "banner: the format string is not one");
+	/* header flags bits 2:1: the page size */
+	CHECK(kc_image_page_shift(raw, sizeof(raw)) == 0,
+	      "Image: flags 0 state no page size");
+	raw[24] = 2 << 1 | 1;		/* 16K, big-endian bit ignored */
+	CHECK(kc_image_page_shift(raw, sizeof(raw)) == 14, "Image: 16K pages");
+	raw[24] = 1 << 1;
+	CHECK(kc_image_page_shift(raw, sizeof(raw)) == 12, "Image: 4K pages");
+	raw[24] = 3 << 1;
+	CHECK(kc_image_page_shift(raw, sizeof(raw)) == 16 &&
+	      kc_image_page_shift(raw, 40) == -1, "Image: 64K pages; short: none");
+	raw[24] = 0;
 
 	/* a tiny "Image" with a banner, gzip'd: unpacks, same hash */
 	memcpy(raw + 64, "Linux version 6.1.0-56-arm64 (t)", 32);
@@ -344,11 +355,11 @@ static void test_rsp(void)
 static uint64_t fake_mem[5][512];
 static const uint64_t fake_pa[5] = { 0x1000, 0x2000, 0x3000, 0x4000, 0x5000 };
 
-static int fake_read(void *ctx, uint64_t pa, void *page)
+static int fake_read(void *ctx, uint64_t pa, void *page, size_t len)
 {
 	(void)ctx;
 	for (int i = 0; i < 5; i++)
-		if (fake_pa[i] == pa) {
+		if (fake_pa[i] == pa && len == 4096) {
 			memcpy(page, fake_mem[i], 4096);
 			return 0;
 		}
@@ -368,8 +379,10 @@ static void test_map(void)
 {
 	struct kc_map a = { 0 }, b = { 0 };
 	char diff[512], err[128];
+	struct kc_geom g;
 	uint64_t nd;
 
+	CHECK(!kc_geom_init(&g, 12, 48, false, err, sizeof(err)), "geom 4K/48");
 	/* L0[0] -> L1; L1[1] -> L2; L2[0..1] blocks, L2[2] -> L3;
 	 * L3[0..15] cont pages, L3[16..] plain; L0[300]: not linear */
 	fake_mem[0][0] = 0x2000 | 0x1800000000000003ULL;
@@ -382,7 +395,7 @@ static void test_map(void)
 		fake_mem[3][i] = (0x40400000 + i * 4096ULL) |
 				 (i < 16 ? 0x00f8000000000707ULL :
 				  0x00e8000000000707ULL);
-	CHECK(!kc_map_read(fake_read, NULL, 0x1000, &a, err, sizeof(err)),
+	CHECK(!kc_map_read(fake_read, NULL, &g, 0x1000, &a, err, sizeof(err)),
 	      "map: read back");
 	CHECK(a.nr == 6 && a.tables == 4, "map: 6 runs from 4 tables");
 	CHECK(a.nr == 6 && a.runs[0].table && a.runs[0].level == 0 &&
@@ -416,6 +429,140 @@ static void test_map(void)
 	kc_map_free(&b);
 }
 
+static void test_geom(void)
+{
+	struct kc_geom g;
+	char err[160];
+
+	/* Debian's 16K kernel on -cpu max,lpa2=off: TCR_EL1 as read back */
+	CHECK(!kc_geom_from_tcr(0x5000f57551b511ULL, &g, err, sizeof(err)) &&
+	      g.page_shift == 14 && g.va_bits == 47 && g.start_level == 1 &&
+	      g.root_entries == 2048 && g.entries == 2048 && !g.lpa2 &&
+	      kc_level_shift(&g, 1) == 36 && kc_level_shift(&g, 2) == 25 &&
+	      kc_level_shift(&g, 3) == 14 &&
+	      g.linear_start == 0xffff800000000000ULL &&
+	      g.linear_end == 0xffffc00000000000ULL,
+	      "geom: 16K, T1SZ 17: 3 levels from L1, root 2048");
+	/* TG1 0b10 4K, T1SZ 16 */
+	CHECK(!kc_geom_from_tcr(2ULL << 30 | 16ULL << 16, &g, err,
+				sizeof(err)) && g.page_shift == 12 &&
+	      g.va_bits == 48 && g.start_level == 0 && g.root_entries == 512 &&
+	      g.addr_mask == 0x0000fffffffff000ULL,
+	      "geom: 4K/48: 4 levels from L0, root 512");
+	/* 16K, T1SZ 12, DS: LPA2, root of 32 at L0, OA[51:50] in 9:8 */
+	CHECK(!kc_geom_from_tcr(1ULL << 59 | 1ULL << 30 | 12ULL << 16, &g, err,
+				sizeof(err)) && g.page_shift == 14 &&
+	      g.va_bits == 52 && g.start_level == 0 && g.root_entries == 32 &&
+	      g.lpa2 && g.addr_mask == 0x0003ffffffffc300ULL &&
+	      g.linear_start == 0xfff0000000000000ULL &&
+	      g.linear_end == 0xffffc00000000000ULL,
+	      "geom: 16K/52 LPA2: root 32 at L0, address bits 49:14 and 9:8");
+	CHECK(!kc_geom_init(&g, 16, 52, false, err, sizeof(err)) &&
+	      g.start_level == 1 && g.root_entries == 1024 && g.entries == 8192 &&
+	      g.addr_mask == 0x0000fffffffff000ULL,
+	      "geom: 64K/52: 3 levels from L1, root 1024, OA[51:48] in 15:12");
+	CHECK(!kc_geom_init(&g, 14, 36, false, err, sizeof(err)) &&
+	      g.start_level == 2 && g.root_entries == 2048,
+	      "geom: 16K/36: 2 levels from L2");
+	CHECK(kc_geom_init(&g, 12, 52, true, err, sizeof(err)) ==
+	      MB_EXIT_GUEST && strstr(err, "5 levels"),
+	      "geom: 4K/52 (5 levels) refused");
+	CHECK(kc_geom_from_tcr(0, &g, err, sizeof(err)) == MB_EXIT_GUEST &&
+	      strstr(err, "TG1"), "geom: reserved TG1 refused");
+}
+
+/* A 16K/47 tree: L1 root (2048 entries) at 0x10000, an L2 at 0x14000,
+ * an L3 at 0x18000. */
+static uint64_t m16[3][2048];
+
+static int read16(void *ctx, uint64_t pa, void *page, size_t len)
+{
+	(void)ctx;
+	if (len != sizeof(m16[0]) || pa < 0x10000 || pa > 0x18000 ||
+	    pa & 0x3fff)
+		return -1;
+	memcpy(page, m16[(pa - 0x10000) >> 14], len);
+	return 0;
+}
+
+static void test_map16(void)
+{
+	const uint64_t tbl = 0x1800000000000003ULL, pte = 0x00e8000000000707ULL;
+	const uint64_t blk = 0x00e8000000000705ULL, lm = 0xffff800000000000ULL;
+	struct kc_map a = { 0 };
+	struct kc_geom g;
+	uint64_t h = MB_FNV_OFFSET;
+	char err[160];
+
+	kc_geom_init(&g, 14, 47, false, err, sizeof(err));
+	m16[0][0] = 0x14000 | tbl;
+	m16[0][1024] = 0x10000 | tbl;		/* PAGE_END and up: not linear */
+	m16[1][0] = 0x18000 | tbl;
+	m16[1][1] = 0x42000000 | blk;		/* a 32M block */
+	for (int i = 0; i < 2048; i++)
+		m16[2][i] = (0x40000000 + ((uint64_t)i << 14)) | pte |
+			    (i < 128 ? 1ULL << 52 : 0);
+	CHECK(!kc_map_read(read16, NULL, &g, 0x10000, &a, err, sizeof(err)) &&
+	      a.tables == 3, "map 16K: 3 tables read at 16 KiB");
+	CHECK(a.nr == 5 && a.runs[0].table && a.runs[0].level == 1 &&
+	      a.runs[0].va == lm && a.runs[0].desc == tbl &&
+	      a.runs[1].table && a.runs[1].level == 2 &&
+	      !a.runs[2].table && a.runs[2].level == 3 &&
+	      a.runs[2].count == 128 && a.runs[3].count == 1920 &&
+	      a.runs[3].va == lm + (128 << 14) &&
+	      a.runs[4].level == 2 && a.runs[4].va == lm + (1 << 25) &&
+	      a.runs[4].count == 1, "map 16K: runs at levels 1..3, 16K steps");
+	/* the digest, as guest/digest.h defines it, written out */
+	h = mb_fnv1a_u64(h, 1ULL << 56 | (lm & 0xffffffffffffULL));
+	h = mb_fnv1a_u64(h, tbl);
+	h = mb_fnv1a_u64(h, 2ULL << 56 | (lm & 0xffffffffffffULL));
+	h = mb_fnv1a_u64(h, tbl);
+	for (int i = 0; i < 2048; i++) {
+		h = mb_fnv1a_u64(h, 3ULL << 56 |
+				 ((lm + ((uint64_t)i << 14)) & 0xffffffffffffULL));
+		h = mb_fnv1a_u64(h, m16[2][i]);
+	}
+	h = mb_fnv1a_u64(h, 2ULL << 56 |
+			 ((lm + (1ULL << 25)) & 0xffffffffffffULL));
+	h = mb_fnv1a_u64(h, m16[1][1]);
+	CHECK(a.digest == h, "map 16K: digest over the linear half only");
+	kc_map_free(&a);
+
+	/* 16K/52 with LPA2: a root of 32 at L0; its top entry is linear
+	 * only below PAGE_END = -2^46 (L1 entries 0..1023) */
+	memset(m16, 0, sizeof(m16));
+	kc_geom_init(&g, 14, 52, true, err, sizeof(err));
+	m16[0][31] = 0x14000 | tbl;
+	m16[0][32] = 0x18000 | tbl;		/* past the root: never read */
+	m16[1][0] = 0x40000000 | blk;		/* L1: no block at 16K, but */
+	m16[1][1023] = 0x42000000 | blk;	/* the walk reads any leaf */
+	m16[1][1024] = 0x44000000 | blk;	/* the kernel image's part */
+	CHECK(!kc_map_read(read16, NULL, &g, 0x10000, &a, err, sizeof(err)) &&
+	      a.tables == 2 && a.nr == 3 && a.runs[0].level == 0 &&
+	      a.runs[0].va == 0xffff800000000000ULL && a.runs[1].level == 1 &&
+	      a.runs[1].count == 1 && a.runs[2].va == 0xffffbff000000000ULL,
+	      "map 16K/52: the top root entry walked up to PAGE_END only");
+	kc_map_free(&a);
+}
+
+static void test_kconfig(void)
+{
+	static const char cfg[] =
+		"# CONFIG_ARM64_4K_PAGES is not set\n"
+		"CONFIG_ARM64_16K_PAGES=y\n"
+		"# CONFIG_ARM64_VA_BITS_48 is not set\n"
+		"CONFIG_ARM64_VA_BITS_52=y\n"
+		"CONFIG_ARM64_VA_BITS=52\n"
+		"CONFIG_ARM64_LPA2=y\n";
+	struct kc_kconfig k = { 0 };
+
+	CHECK(!kc_kconfig_parse(cfg, sizeof(cfg) - 1, &k) &&
+	      k.page_shift == 14 && k.va_bits == 52 && k.lpa2,
+	      "kconfig: Debian 16K: 16K pages, VA_BITS 52, LPA2");
+	CHECK(kc_kconfig_parse(cfg, 40, &k) == -1,
+	      "kconfig: no VA size: refused");
+}
+
 static void test_cpio(void)
 {
 	char path[] = "/tmp/mb-kc-cpio-XXXXXX", err[128];
@@ -446,6 +593,9 @@ int main(void)
 	test_image();
 	test_rsp();
 	test_map();
+	test_geom();
+	test_map16();
+	test_kconfig();
 	test_cpio();
 	printf("test_kcheck: %d passed, %d failed\n", nr_tests - nr_failed,
 	       nr_failed);
