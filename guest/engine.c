@@ -150,26 +150,24 @@ static const struct strat S_DIRECT_LAZY = {
 u8 mb_use_ng_mappings;
 #endif
 
-/* 6.12's __phys_to_pte_val() with 52-bit PA (4K, LPA2): PA[51:50] move
- * to descriptor bits [9:8]; PAs below 2^48 come out unchanged. */
+/* 6.12's __phys_to_pte_val() with 52-bit PA and LPA2 (4K, 16K): PA[51:50]
+ * move to descriptor bits [9:8], masked with GENMASK(49, 8) at either
+ * granule (one AND immediate); PAs below 2^48 come out unchanged. */
 #define LPA2_PTE_ADDR_HIGH_SHIFT	42
-/* [49:PAGE_SHIFT] and [9:8]; [49:8] at 4K, the same for a page PA */
-#define LPA2_ADDR_LOW			(MB_UL(0x0003ffffffffffff) & PAGE_MASK)
-#define LPA2_PHYS_TO_PTE_ADDR_MASK	(PAGE_SHIFT == 12 ?		\
-					 MB_UL(0x0003ffffffffff00) :	\
-					 (LPA2_ADDR_LOW | MB_UL(3) << 8))
+#define LPA2_PHYS_TO_PTE_ADDR_MASK	MB_UL(0x0003ffffffffff00)
 /* 64K with 52-bit PA (FEAT_LPA): PA[51:48] move to bits [15:12]. */
 #define LPA_PTE_ADDR_HIGH_SHIFT		36
 #define LPA_ADDR_LOW			(MB_UL(0x0000ffffffffffff) & PAGE_MASK)
 #define LPA_PHYS_TO_PTE_ADDR_MASK	(LPA_ADDR_LOW | MB_UL(0xf) << 12)
 /*
- * Which __phys_to_pte_val() a 6.12 build has: the 4K reference kernel is
- * Debian's 52-bit LPA2 build (so is every 52-bit 4K or 16K
- * configuration); 64K with 52 bits uses FEAT_LPA; 48 bits or less at
- * 16K and 64K have the identity.
+ * Which __phys_to_pte_val() a 6.12 build has.  Debian's 6.12 4K and 16K
+ * flavours are both 52-bit LPA2 builds (VA_BITS 52, PA_BITS 52): they
+ * convert at whatever VA size the CPU runs them (48 or 47 bits without
+ * LPA2), and kernel-check counts those instructions in both, so every
+ * 4K and 16K image follows them.  64K with 52 bits uses FEAT_LPA; a
+ * 64K build of 48 bits or less has the identity.
  */
-#define PTE_ADDR_LPA2		(PAGE_SHIFT == 12 || \
-				 (PAGE_SHIFT == 14 && VA_BITS == 52))
+#define PTE_ADDR_LPA2		(PAGE_SHIFT == 12 || PAGE_SHIFT == 14)
 #define PTE_ADDR_LPA		(PAGE_SHIFT == 16 && VA_BITS == 52)
 /* 6.12's PTE_SWBITS_MASK: software bits a live entry may change */
 #define PTE_SWBITS_MASK_612		(MB_UL(1) << 63 | MB_UL(0xf) << 55)
