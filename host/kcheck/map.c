@@ -287,9 +287,10 @@ static void walk_table(struct walk *w, uint64_t pa, int level, uint64_t va,
 
 		if (!(d & KC_DESC_VALID) || a >= g->linear_end)
 			continue;
-		/* level in the top byte, as guest/digest.h */
+		/* level in the top byte, the VA's low VA_BITS, as
+		 * guest/digest.h */
 		w->h = mb_fnv1a_u64(w->h, ((uint64_t)level << 56) |
-				    (a & 0xffffffffffffULL));
+				    (a & ((1ULL << g->va_bits) - 1)));
 		if (level < 3 && (d & KC_DESC_TABLE)) {
 			uint64_t attrs = d & ~g->addr_mask;
 
