@@ -72,7 +72,9 @@ done
 run on-base --mem 1G --strategy base --rodata on
 run bbml2-refused --mem 1G --strategy bbml2-blocks
 # Every granule: base at 16G with the 16K and 64K images, where the
-# guest side has built them (copied into the L1 beside the 4K one).
+# guest side has built them (copied into the L1 beside the 4K one); and
+# every strategy at 1G rodata=full (v6.10 also rodata=on, bbml2-blocks'
+# map), each against that granule's unit tier and base's map.
 GRANULE_FILES=()
 granules=
 for g in 16k 64k; do
@@ -81,6 +83,12 @@ for g in 16k 64k; do
 		GRANULE_FILES+=("$img:/mapbench/build/guest/${img##*/}")
 		granules="$granules $g"
 		run "g$g" --mem 16G --strategy base --granule $g
+		for st in base $strategies; do
+			run "g$g-$st" --mem 1G --strategy "$st" --granule $g \
+				$(force_of "$st")
+		done
+		run "g$g-on-v6.10" --mem 1G --strategy v6.10 --rodata on \
+			--granule $g
 	else
 		echo "# SKIP granule $g: $img not built (the guest's granule images)"
 	fi
@@ -175,6 +183,19 @@ for g in $granules; do
 	check "g$g: granule $G, VA 48 recorded" json_is "$(json_of "g$g")" \
 		".granule == \"$G\" and .va_bits == 48 and
 		 .options.granule == \"$G\""
+	for st in base $strategies; do
+		pos "g$g-$st" 32
+	done
+	pos "g$g-on-v6.10" 32
+	for st in $strategies; do
+		ref=base
+		case $st in v6.10|bbml2-*) ref=v6.10 ;; esac
+		[ "$st" = "$ref" ] && continue
+		want=g$g-$ref
+		[ "$st" = bbml2-blocks ] && want=g$g-on-v6.10
+		check "g$g-$st: same map as $ref at $G" \
+			same_digest "$(json_of "g$g-$st")" "$(json_of "$want")"
+	done
 done
 # every strategy builds base's map (bbml2-blocks: base's rodata=on map);
 # the merged kernels' strategies start the kernel alias at _text, not
