@@ -304,7 +304,11 @@ static void pt_ticks(struct mb_buf *b, int64_t pt)
 void mb_explain_text(struct mb_buf *b, const struct mb_xpoint *p, size_t n)
 {
 	char opts[256], lay[64], m1[32], m2[32], m3[32], s[16];
+	int w = 15;	/* the strategy column: its longest label */
 
+	for (size_t i = 0; i < n; i++)
+		if ((int)strlen(p[i].run->strategy) > w)
+			w = (int)strlen(p[i].run->strategy);
 	for (size_t i = 0; i < n; i++) {
 		const struct mb_run *r = p[i].run;
 		const struct mb_explain *x = &p[i].x;
@@ -315,8 +319,8 @@ void mb_explain_text(struct mb_buf *b, const struct mb_xpoint *p, size_t n)
 				   i ? "\n" : "", r->host, opts);
 			mb_bprintf(b, "(shares of the measured time, %%; "
 				   "predicted = sum of count x unit cost)\n\n");
-			mb_bprintf(b, "%-15s %-7s %10s %10s %9s %8s",
-				   "strategy", "RAM", "measured", "predicted",
+			mb_bprintf(b, "%-*s %-7s %10s %10s %9s %8s",
+				   w, "strategy", "RAM", "measured", "predicted",
 				   "residual", "x floor");
 			for (unsigned int c = 0; c < MB_NR_XCLASS; c++)
 				mb_bprintf(b, " %*s", col_width(c),
@@ -327,8 +331,8 @@ void mb_explain_text(struct mb_buf *b, const struct mb_xpoint *p, size_t n)
 		ms_text(pt_ms(x->measured_pt, x->cntfrq), m1, sizeof(m1));
 		ms_text(pt_ms(x->predicted_pt, x->cntfrq), m2, sizeof(m2));
 		ms_text(pt_ms(x->residual_pt, x->cntfrq), m3, sizeof(m3));
-		mb_bprintf(b, "%-15s %-7s %10s %10s %9s", r->strategy, lay,
-			   m1, m2, m3);
+		mb_bprintf(b, "%-*s %-7s %10s %10s %9s", w, r->strategy,
+			   lay, m1, m2, m3);
 		if (x->floor_ticks)
 			mb_bprintf(b, " %7.1fx", (double)x->measured_pt /
 				   ((double)x->floor_ticks * MB_CAL_PICO));
