@@ -349,7 +349,10 @@ const char *memblock_init(struct mb_memblock *m, const struct mb_bank *b,
 			return "too many banks";
 	}
 	m->nr_mem = nr;
-	/* The linear map must fit [PAGE_OFFSET, PAGE_END). */
+	/* The linear map must fit [PAGE_OFFSET, PAGE_END), in root entries
+	 * of its own (pgtable.h: LINEAR_PGD_LAST). */
+	_Static_assert(LINEAR_PGD_SPAN >= MB_UL(1) << 48,
+		       "48-bit PAs fit the linear map's own root entries");
 	if (memblock_end(m) - (memblock_start(m) & ~(MEMSTART_ALIGN - 1)) >
 	    PAGE_END - PAGE_OFFSET)
 		return "RAM span larger than the linear map";

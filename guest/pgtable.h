@@ -148,10 +148,19 @@
 /* Fixmap: slots grow down from FIXADDR_TOP, all under one L3 table. */
 #define FIXADDR_TOP		(-(MB_UL(8) << 20))
 
-/* The root entries of the linear map [PAGE_OFFSET, PAGE_END). */
-#define LINEAR_PGD_LAST	((int)((PAGE_END - 1 - PAGE_OFFSET) >> PGDIR_SHIFT))
+/*
+ * The root entries wholly inside the linear map [PAGE_OFFSET, PAGE_END):
+ * the ones mapbench builds, resets, digests and verifies.  With LPA2
+ * (4K/52, 16K/52) PAGE_END is _PAGE_END(VA_BITS_MIN), inside the last
+ * root entry, which also holds the image and the fixmap, as in the
+ * kernel; its linear part is reached only by a RAM span beyond the
+ * entries before it, more than 48-bit PAs can have (memblock.c).
+ */
+#define LINEAR_PGD_LAST	((int)((PAGE_END - PAGE_OFFSET) >> PGDIR_SHIFT) - 1)
+#define LINEAR_PGD_SPAN	((u64)(LINEAR_PGD_LAST + 1) << PGDIR_SHIFT)
 
-/* Output-address field of a descriptor (48-bit PA). */
+/* Output-address field of a descriptor (48-bit PA; with LPA2, OA[51:50]
+ * in bits 9:8 are always 0 here). */
 #define PTE_ADDR_MASK		(((MB_UL(1) << 48) - 1) & PAGE_MASK)
 
 #define PTE_VALID		(MB_UL(1) << 0)
@@ -165,6 +174,17 @@
 #define PTE_USER		(MB_UL(1) << 6)
 #define PTE_RDONLY		(MB_UL(1) << 7)
 #define PTE_SHARED		(MB_UL(3) << 8)
+/*
+ * LPA2 (4K and 16K with 52-bit VA, TCR_EL1.DS set): descriptor bits 9:8
+ * carry OA[51:50] and shareability comes from TCR_EL1.SH1/SH0, so the
+ * kernel's PTE_MAYBE_SHARED is 0 (lpa2_is_enabled()).
+ */
+#define MB_LPA2			(VA_BITS == 52 && PAGE_SHIFT != 16)
+#if MB_LPA2
+#define PTE_MAYBE_SHARED	0
+#else
+#define PTE_MAYBE_SHARED	PTE_SHARED
+#endif
 #define PTE_AF			(MB_UL(1) << 10)
 #define PTE_NG			(MB_UL(1) << 11)
 #define PTE_DBM			(MB_UL(1) << 51)
@@ -191,7 +211,7 @@
  * linear map's PTEs carry the software dirty bit 55.  PTE_MAYBE_NG is 0:
  * no KPTI under QEMU's max CPU (arm64_use_ng_mappings stays false).
  */
-#define PROT_DEFAULT		(PTE_TYPE_PAGE | PTE_AF | PTE_SHARED)
+#define PROT_DEFAULT		(PTE_TYPE_PAGE | PTE_AF | PTE_MAYBE_SHARED)
 #define PAGE_KERNEL		(PROT_DEFAULT | PTE_PXN | PTE_UXN | PTE_WRITE | \
 				 PTE_DIRTY | PTE_ATTRINDX(MT_NORMAL))
 #define PAGE_KERNEL_TAGGED	((PAGE_KERNEL & ~PTE_ATTRINDX_MASK) | \
