@@ -62,11 +62,8 @@
 /* The hardware level of the root (0 with four levels, -1 with five). */
 #define ROOT_LEVEL		(4 - PGTABLE_LEVELS)
 
-#if PGTABLE_LEVELS > 4
-#error "five levels (4K, 52-bit VA) are not supported yet"
-#endif
 /* Folded levels, as the nopXd headers fold them. */
-#define P4D_FOLDED		1
+#define P4D_FOLDED		(PGTABLE_LEVELS < 5)
 #define PUD_FOLDED		(PGTABLE_LEVELS < 4)
 #define PMD_FOLDED		(PGTABLE_LEVELS < 3)
 
@@ -84,8 +81,16 @@
 #define PUD_SHIFT		PGDIR_SHIFT
 #define PTRS_PER_PUD		1
 #endif
+#if PGTABLE_LEVELS > 4
+#define P4D_SHIFT		ARM64_HW_PGTABLE_LEVEL_SHIFT(0)
+#define PTRS_PER_P4D		PTRS_PER_PTE
+#else
+#define P4D_SHIFT		PGDIR_SHIFT
+#define PTRS_PER_P4D		1
+#endif
 #define PMD_SIZE		(MB_UL(1) << PMD_SHIFT)
 #define PUD_SIZE		(MB_UL(1) << PUD_SHIFT)
+#define P4D_SIZE		(MB_UL(1) << P4D_SHIFT)
 
 /* Hardware level n: the VA bits one entry spans, the entries a table
  * at that level has (the root may have fewer). */
@@ -229,6 +234,7 @@
 #define NO_EXEC_MAPPINGS	(1u << 2)
 
 #define pgd_index(a)		(((a) >> PGDIR_SHIFT) & (PTRS_PER_PGD - 1))
+#define p4d_index(a)		(((a) >> P4D_SHIFT) & (PTRS_PER_P4D - 1))
 #define pud_index(a)		(((a) >> PUD_SHIFT) & (PTRS_PER_PUD - 1))
 #define pmd_index(a)		(((a) >> PMD_SHIFT) & (PTRS_PER_PMD - 1))
 #define pte_index(a)		(((a) >> PAGE_SHIFT) & (PTRS_PER_PTE - 1))
