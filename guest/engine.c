@@ -406,8 +406,11 @@ static void count_table(int lvl)
 	case 1:
 		CNT(tables_l1, 1);
 		break;
-	default:
+	case 0:
 		CNT(tables_l0, 1);
+		break;
+	default:
+		CNT(tables_lm1, 1);
 		break;
 	}
 }

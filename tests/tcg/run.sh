@@ -65,7 +65,8 @@ point() {
 			  .picoticks <= .max_picoticks and .rounds == 7)]
 			 | length) == 8 and
 			.calibration.floor.ticks > 0 and
-			.calibration.floor.tables == .counts.tables_l0 +
+			.calibration.floor.tables == .counts.tables_lm1 +
+			  .counts.tables_l0 +
 			  .counts.tables_l1 + .counts.tables_l2 +
 			  .counts.tables_l3 and
 			.calibration.resolution_ticks > 0 and
