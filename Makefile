@@ -65,8 +65,8 @@ GUEST_LDFLAGS	:= -nostdlib -static -Wl,--no-pie \
 # $(BUILD)/guest/mapbench-guest-<4k|16k|64k>-va<N>.elf, the host picks
 # one; mapbench-guest.elf is the 4K/48 one.  (4K/52 and 16K/52, LPA2:
 # not yet.)
-GUEST_CONFIGS	?= 4k-va39 4k-va48 16k-va36 16k-va47 16k-va48 64k-va42 \
-		   64k-va48 64k-va52
+GUEST_CONFIGS	?= 4k-va39 4k-va48 4k-va52 16k-va36 16k-va47 16k-va48 16k-va52 \
+		   64k-va42 64k-va48 64k-va52
 guest_shift	= $(if $(filter 4k-%,$(1)),12,$(if $(filter 16k-%,$(1)),14,16))
 guest_va	= $(patsubst va%,%,$(lastword $(subst -, ,$(1))))
 GUEST_ELF	:= $(BUILD)/guest/mapbench-guest.elf

@@ -355,7 +355,8 @@ static void lazy_flush(struct mb_mm *mm)
 
 static inline unsigned int level_slot(int lvl)
 {
-	return lvl == 3 ? FIX_PTE : lvl == 2 ? FIX_PMD : FIX_PUD;
+	return lvl == 3 ? FIX_PTE : lvl == 2 ? FIX_PMD :
+	       lvl == 1 ? FIX_PUD : FIX_P4D;
 }
 
 /* Reach the table at pa: the level's fixmap slot, or directly. */
@@ -405,8 +406,11 @@ static void count_table(int lvl)
 	case 1:
 		CNT(tables_l1, 1);
 		break;
-	default:
+	case 0:
 		CNT(tables_l0, 1);
+		break;
+	default:
+		CNT(tables_lm1, 1);
 		break;
 	}
 }
@@ -935,14 +939,15 @@ static __always_inline void alloc_init_pud(const struct strat *s,
 		pudp = p4dp;
 	if (!PUD_FOLDED && !p4d && s->fill) {
 		fill_pa = tbl_alloc(s, mm, 1, &pudp,
-				    whole_table(addr, end, PGDIR_SIZE));
+				    whole_table(addr, end, P4D_SIZE));
 		pudp += pud_index(addr) * DESC;
 	} else if (!PUD_FOLDED && !p4d) {
 		u64 pa = tbl_alloc(s, mm, 1, &pudp, 0);
 
 		if (pudp)
 			pudp += pud_index(addr) * DESC;
-		/* set_p4d(): into swapper via set_swapper_pgd(), same ops */
+		/* set_p4d(): into swapper via set_swapper_pgd() with four
+		 * levels, into a P4D table with five: the same ops */
 		set_table_entry(p4dp, table_desc(s, pa, flags));
 		CNT(table_stores, 1);
 		if (s->reread)
@@ -976,14 +981,14 @@ static __always_inline void alloc_init_pud(const struct strat *s,
 	if (!PUD_FOLDED)
 		tbl_unmap(s, mm, 1);
 	if (fill_pa)
-		fill_link(s, p4dp, fill_pa, flags);	/* into swapper */
+		fill_link(s, p4dp, fill_pa, flags);
 }
 
 /* alloc_init_p4d() with the P4D level folded into the PGD (4 levels). */
-static __always_inline void alloc_init_p4d(const struct strat *s,
-					   struct mb_mm *mm, u64 pgdp,
-					   u64 addr, u64 end, u64 phys,
-					   u64 prot, unsigned int flags)
+static __always_inline void alloc_init_p4d_folded(const struct strat *s,
+						  struct mb_mm *mm, u64 pgdp,
+						  u64 addr, u64 end, u64 phys,
+						  u64 prot, unsigned int flags)
 {
 	u64 old;
 
@@ -991,6 +996,55 @@ static __always_inline void alloc_init_p4d(const struct strat *s,
 	old = pt_rd(pgdp);
 	alloc_init_pud(s, mm, pgdp, addr, end, phys, prot, flags);
 	MB_BUG_ON(old && old != pt_rd(pgdp));
+}
+
+/* alloc_init_p4d(), pgtable_l5_enabled(): a P4D table under the root
+ * (level -1), reached through FIX_P4D, as alloc_init_pud() one lower. */
+static __always_inline void alloc_init_p4d(const struct strat *s,
+					   struct mb_mm *mm, u64 pgdp,
+					   u64 addr, u64 end, u64 phys,
+					   u64 prot, unsigned int flags)
+{
+	u64 next, p4dp = 0, pgd, fill_pa = 0;
+
+	if (P4D_FOLDED) {
+		alloc_init_p4d_folded(s, mm, pgdp, addr, end, phys, prot,
+				      flags);
+		return;
+	}
+	pgd = pt_rd(pgdp);
+	if (!pgd && s->fill) {
+		fill_pa = tbl_alloc(s, mm, 0, &p4dp,
+				    whole_table(addr, end, PGDIR_SIZE));
+		p4dp += p4d_index(addr) * DESC;
+	} else if (!pgd) {
+		u64 pa = tbl_alloc(s, mm, 0, &p4dp, 0);
+
+		if (p4dp)
+			p4dp += p4d_index(addr) * DESC;
+		/* set_pgd(): into swapper via set_swapper_pgd(), same ops */
+		set_table_entry(pgdp, table_desc(s, pa, flags));
+		CNT(table_stores, 1);
+		if (s->reread)
+			pgd = pt_rd(pgdp);
+	}
+	MB_BUG_ON(pgd && desc_bad(pgd));
+	if (!p4dp)
+		p4dp = tbl_map_offset(s, mm, 0, pgdp, p4d_index(addr));
+
+	do {
+		u64 old = fill_pa ? 0 : pt_rd(p4dp);
+
+		next = addr_end(addr, end, P4D_SIZE);
+		alloc_init_pud(s, mm, p4dp, addr, next, phys, prot, flags);
+		if (!fill_pa)
+			MB_BUG_ON(old && old != pt_rd(p4dp));
+		phys += next - addr;
+	} while (p4dp += DESC, addr = next, addr != end);
+
+	tbl_unmap(s, mm, 0);
+	if (fill_pa)
+		fill_link(s, pgdp, fill_pa, flags);	/* into swapper */
 }
 
 /* __create_pgd_mapping_locked() */
@@ -1350,56 +1404,75 @@ static void split_cont(struct lazy_mmu *l, u64 p, int n)
 	}
 }
 
+/* The PUD level and below of range_split_to_ptes(), under one P4D entry
+ * (the PGD entry itself when P4D is folded). */
+static void split_p4d_range(struct mb_mm *mm, struct lazy_mmu *l, u64 p4dp,
+			    u64 p4d, u64 a0, u64 n0)
+{
+	u64 a1, a2, a3, n1, n2;
+	u64 t1 = mb_phys_to_virt(mm, p4d & PTE_ADDR_MASK);
+
+	/* a folded level's entry is the one above it (nopXd.h) */
+	for (a1 = a0; a1 < n0; a1 = n1) {
+		u64 pudp = PUD_FOLDED ? p4dp :
+			   t1 + pud_index(a1) * DESC, pud, t2;
+
+		n1 = addr_end(a1, n0, PUD_SIZE);
+		pud = pt_rd(pudp);
+		if (!pud)
+			continue;
+		if (PUD_SECT_SUPPORTED && desc_sect(pud))
+			split_pud(mm, l, pudp, pud);
+		pud = pt_rd(pudp);
+		t2 = mb_phys_to_virt(mm, pud & PTE_ADDR_MASK);
+		for (a2 = a1; a2 < n1; a2 = n2) {
+			u64 pmdp = PMD_FOLDED ? pudp :
+				   t2 + pmd_index(a2) * DESC, pmd, t3;
+
+			n2 = addr_end(a2, n1, PMD_SIZE);
+			pmd = pt_rd(pmdp);
+			if (!pmd)
+				continue;
+			if (desc_sect(pmd)) {
+				if (pmd & PTE_CONT)
+					split_cont(l, pmdp, CONT_PMDS);
+				split_pmd(mm, l, pmdp, pmd);
+				continue;	/* ACTION_CONTINUE */
+			}
+			t3 = mb_phys_to_virt(mm, pmd & PTE_ADDR_MASK);
+			for (a3 = a2; a3 < n2; a3 += PAGE_SIZE) {
+				u64 ptep = t3 + pte_index(a3) * DESC;
+
+				if (pt_rd(ptep) & PTE_CONT)
+					split_cont(l, ptep, CONT_PTES);
+			}
+		}
+	}
+}
+
 /* range_split_to_ptes(): the lockless kernel page-table walk of
  * [start, end) with the split callbacks, in lazy MMU mode. */
 static void range_split_to_ptes(struct mb_mm *mm, u64 start, u64 end)
 {
 	struct lazy_mmu l = { 0 };
-	u64 a0, a1, a2, a3, n0, n1, n2;
+	u64 ap, a0, np, n0;
 
-	/* a folded level's entry is the one above it (nopXd.h) */
-	for (a0 = start; a0 < end; a0 = n0) {
-		u64 pgdp = mm->pgd + pgd_index(a0) * DESC, pgd = pt_rd(pgdp);
-		u64 t1;
+	for (ap = start; ap < end; ap = np) {
+		u64 pgdp = mm->pgd + pgd_index(ap) * DESC, pgd = pt_rd(pgdp);
+		u64 tp;
 
-		n0 = addr_end(a0, end, PGDIR_SIZE);
+		np = addr_end(ap, end, PGDIR_SIZE);
 		if (!pgd)
 			continue;
-		t1 = mb_phys_to_virt(mm, pgd & PTE_ADDR_MASK);
-		for (a1 = a0; a1 < n0; a1 = n1) {
-			u64 pudp = PUD_FOLDED ? pgdp :
-				   t1 + pud_index(a1) * DESC, pud, t2;
+		tp = mb_phys_to_virt(mm, pgd & PTE_ADDR_MASK);
+		for (a0 = ap; a0 < np; a0 = n0) {
+			u64 p4dp = P4D_FOLDED ? pgdp :
+				   tp + p4d_index(a0) * DESC;
+			u64 p4d = P4D_FOLDED ? pgd : pt_rd(p4dp);
 
-			n1 = addr_end(a1, n0, PUD_SIZE);
-			pud = pt_rd(pudp);
-			if (!pud)
-				continue;
-			if (PUD_SECT_SUPPORTED && desc_sect(pud))
-				split_pud(mm, &l, pudp, pud);
-			pud = pt_rd(pudp);
-			t2 = mb_phys_to_virt(mm, pud & PTE_ADDR_MASK);
-			for (a2 = a1; a2 < n1; a2 = n2) {
-				u64 pmdp = PMD_FOLDED ? pudp :
-					   t2 + pmd_index(a2) * DESC, pmd, t3;
-
-				n2 = addr_end(a2, n1, PMD_SIZE);
-				pmd = pt_rd(pmdp);
-				if (!pmd)
-					continue;
-				if (desc_sect(pmd)) {
-					if (pmd & PTE_CONT)
-						split_cont(&l, pmdp, CONT_PMDS);
-					split_pmd(mm, &l, pmdp, pmd);
-					continue;	/* ACTION_CONTINUE */
-				}
-				t3 = mb_phys_to_virt(mm, pmd & PTE_ADDR_MASK);
-				for (a3 = a2; a3 < n2; a3 += PAGE_SIZE) {
-					u64 ptep = t3 + pte_index(a3) * DESC;
-
-					if (pt_rd(ptep) & PTE_CONT)
-						split_cont(&l, ptep, CONT_PTES);
-				}
-			}
+			n0 = addr_end(a0, np, P4D_SIZE);
+			if (p4d)
+				split_p4d_range(mm, &l, p4dp, p4d, a0, n0);
 		}
 	}
 	lazy_leave(&l);

@@ -44,12 +44,13 @@ _entry:
 	ldr	x0, =MAIR_EL1_VALUE
 	msr	mair_el1, x0
 
-	/* TCR: base value, IPS from PARange (at most 48 bits), HA/HD */
+	/* TCR: base value, IPS from PARange (at most 48 bits, 52 with
+	 * LPA2), HA/HD */
 	ldr	x0, =TCR_EL1_BASE
 	mrs	x1, id_aa64mmfr0_el1
 	and	x1, x1, #0xf
-	cmp	x1, #5
-	mov	x2, #5
+	cmp	x1, #TCR_IPS_MAX
+	mov	x2, #TCR_IPS_MAX
 	csel	x1, x1, x2, ls
 	bfi	x0, x1, #TCR_IPS_SHIFT, #3
 	mrs	x1, id_aa64mmfr1_el1

@@ -349,9 +349,11 @@ const char *memblock_init(struct mb_memblock *m, const struct mb_bank *b,
 			return "too many banks";
 	}
 	m->nr_mem = nr;
-	/* The linear map must fit [PAGE_OFFSET, PAGE_END). */
+	/* The linear map must fit [PAGE_OFFSET, PAGE_END), in root entries
+	 * of its own (pgtable.h: LINEAR_PGD_LAST; with LPA2 they span more
+	 * than 48-bit PAs). */
 	if (memblock_end(m) - (memblock_start(m) & ~(MEMSTART_ALIGN - 1)) >
-	    PAGE_END - PAGE_OFFSET)
+	    LINEAR_PGD_SPAN)
 		return "RAM span larger than the linear map";
 	m->current_limit = MB_PHYS_MAX;
 	m->low = memblock_end(m);

@@ -62,11 +62,8 @@
 /* The hardware level of the root (0 with four levels, -1 with five). */
 #define ROOT_LEVEL		(4 - PGTABLE_LEVELS)
 
-#if PGTABLE_LEVELS > 4
-#error "five levels (4K, 52-bit VA) are not supported yet"
-#endif
 /* Folded levels, as the nopXd headers fold them. */
-#define P4D_FOLDED		1
+#define P4D_FOLDED		(PGTABLE_LEVELS < 5)
 #define PUD_FOLDED		(PGTABLE_LEVELS < 4)
 #define PMD_FOLDED		(PGTABLE_LEVELS < 3)
 
@@ -84,8 +81,16 @@
 #define PUD_SHIFT		PGDIR_SHIFT
 #define PTRS_PER_PUD		1
 #endif
+#if PGTABLE_LEVELS > 4
+#define P4D_SHIFT		ARM64_HW_PGTABLE_LEVEL_SHIFT(0)
+#define PTRS_PER_P4D		PTRS_PER_PTE
+#else
+#define P4D_SHIFT		PGDIR_SHIFT
+#define PTRS_PER_P4D		1
+#endif
 #define PMD_SIZE		(MB_UL(1) << PMD_SHIFT)
 #define PUD_SIZE		(MB_UL(1) << PUD_SHIFT)
+#define P4D_SIZE		(MB_UL(1) << P4D_SHIFT)
 
 /* Hardware level n: the VA bits one entry spans, the entries a table
  * at that level has (the root may have fewer). */
@@ -148,10 +153,19 @@
 /* Fixmap: slots grow down from FIXADDR_TOP, all under one L3 table. */
 #define FIXADDR_TOP		(-(MB_UL(8) << 20))
 
-/* The root entries of the linear map [PAGE_OFFSET, PAGE_END). */
-#define LINEAR_PGD_LAST	((int)((PAGE_END - 1 - PAGE_OFFSET) >> PGDIR_SHIFT))
+/*
+ * The root entries wholly inside the linear map [PAGE_OFFSET, PAGE_END):
+ * the ones mapbench builds, resets, digests and verifies.  With LPA2
+ * (4K/52, 16K/52) PAGE_END is _PAGE_END(VA_BITS_MIN), inside the last
+ * root entry, which also holds the image and the fixmap, as in the
+ * kernel; its linear part is reached only by a RAM span beyond the
+ * entries before it, more than 48-bit PAs can have (memblock.c).
+ */
+#define LINEAR_PGD_LAST	((int)((PAGE_END - PAGE_OFFSET) >> PGDIR_SHIFT) - 1)
+#define LINEAR_PGD_SPAN	((u64)(LINEAR_PGD_LAST + 1) << PGDIR_SHIFT)
 
-/* Output-address field of a descriptor (48-bit PA). */
+/* Output-address field of a descriptor (48-bit PA; with LPA2, OA[51:50]
+ * in bits 9:8 are always 0 here). */
 #define PTE_ADDR_MASK		(((MB_UL(1) << 48) - 1) & PAGE_MASK)
 
 #define PTE_VALID		(MB_UL(1) << 0)
@@ -165,6 +179,17 @@
 #define PTE_USER		(MB_UL(1) << 6)
 #define PTE_RDONLY		(MB_UL(1) << 7)
 #define PTE_SHARED		(MB_UL(3) << 8)
+/*
+ * LPA2 (4K and 16K with 52-bit VA, TCR_EL1.DS set): descriptor bits 9:8
+ * carry OA[51:50] and shareability comes from TCR_EL1.SH1/SH0, so the
+ * kernel's PTE_MAYBE_SHARED is 0 (lpa2_is_enabled()).
+ */
+#define MB_LPA2			(VA_BITS == 52 && PAGE_SHIFT != 16)
+#if MB_LPA2
+#define PTE_MAYBE_SHARED	0
+#else
+#define PTE_MAYBE_SHARED	PTE_SHARED
+#endif
 #define PTE_AF			(MB_UL(1) << 10)
 #define PTE_NG			(MB_UL(1) << 11)
 #define PTE_DBM			(MB_UL(1) << 51)
@@ -191,7 +216,7 @@
  * linear map's PTEs carry the software dirty bit 55.  PTE_MAYBE_NG is 0:
  * no KPTI under QEMU's max CPU (arm64_use_ng_mappings stays false).
  */
-#define PROT_DEFAULT		(PTE_TYPE_PAGE | PTE_AF | PTE_SHARED)
+#define PROT_DEFAULT		(PTE_TYPE_PAGE | PTE_AF | PTE_MAYBE_SHARED)
 #define PAGE_KERNEL		(PROT_DEFAULT | PTE_PXN | PTE_UXN | PTE_WRITE | \
 				 PTE_DIRTY | PTE_ATTRINDX(MT_NORMAL))
 #define PAGE_KERNEL_TAGGED	((PAGE_KERNEL & ~PTE_ATTRINDX_MASK) | \
@@ -209,6 +234,7 @@
 #define NO_EXEC_MAPPINGS	(1u << 2)
 
 #define pgd_index(a)		(((a) >> PGDIR_SHIFT) & (PTRS_PER_PGD - 1))
+#define p4d_index(a)		(((a) >> P4D_SHIFT) & (PTRS_PER_P4D - 1))
 #define pud_index(a)		(((a) >> PUD_SHIFT) & (PTRS_PER_PUD - 1))
 #define pmd_index(a)		(((a) >> PMD_SHIFT) & (PTRS_PER_PMD - 1))
 #define pte_index(a)		(((a) >> PAGE_SHIFT) & (PTRS_PER_PTE - 1))

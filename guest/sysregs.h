@@ -9,8 +9,8 @@
 
 /* TCR_EL1: VA_BITS in both halves (TTBR0 holds the 1:1 maps, walked by
  * the same code), the image's granule, WBWA inner-shareable walks, ASID
- * from TTBR1 (A1), 16-bit ASIDs, TBI0.  IPS and HA/HD are filled in at
- * boot from the ID registers. */
+ * from TTBR1 (A1), 16-bit ASIDs, TBI0, and DS with LPA2.  IPS and HA/HD
+ * are filled in at boot from the ID registers. */
 #define TCR_T0SZ(x)		((MB_UL(64) - (x)) << 0)
 #define TCR_T1SZ(x)		((MB_UL(64) - (x)) << 16)
 #define TCR_IRGN0_WBWA		(MB_UL(1) << 8)
@@ -38,11 +38,21 @@
 #define TCR_TBI0		(MB_UL(1) << 37)
 #define TCR_HA			(MB_UL(1) << 39)
 #define TCR_HD			(MB_UL(1) << 40)
+#define TCR_DS			(MB_UL(1) << 59)
+#if MB_LPA2
+/* 52-bit VA and PA with LPA2; IPS up to 52 bits */
+#define TCR_LPA2_FLAGS		TCR_DS
+#define TCR_IPS_MAX		6
+#else
+#define TCR_LPA2_FLAGS		0
+#define TCR_IPS_MAX		5
+#endif
 
 #define TCR_EL1_BASE	(TCR_T0SZ(VA_BITS) | TCR_T1SZ(VA_BITS) | \
 			 TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER | \
 			 TCR_IRGN1_WBWA | TCR_ORGN1_WBWA | TCR_SH1_INNER | \
-			 TCR_TG_FLAGS | TCR_A1 | TCR_AS | TCR_TBI0)
+			 TCR_TG_FLAGS | TCR_A1 | TCR_AS | TCR_TBI0 | \
+			 TCR_LPA2_FLAGS)
 
 /* SCTLR_EL1: M, C, I, SA, SA0 plus the v8.0 RES1 bits, nTLSMD/LSMAOE,
  * SPAN, EIS/EOS; WXN clear. */

@@ -819,7 +819,7 @@ void mb_report_line(FILE *f, const struct mb_run_opts *opts,
 		", tables %" PRIu64 ", ",
 		n->tlbi_vaale1is + n->tlbi_vmalle1is + n->tlbi_vmalle1,
 		n->dsb_ishst, n->isb,
-		n->tables_l0 + n->tables_l1 + n->tables_l2 + n->tables_l3);
+		mb_floor_tables(n));
 	if (r->verify.errors || r->status == MB_ST_VERIFY_FAILED)
 		fprintf(f, "verify FAILED (%" PRIu64 " errors, first bad va 0x%"
 			PRIx64 ")\n", r->verify.errors,

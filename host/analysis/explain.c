@@ -58,7 +58,7 @@ static uint64_t min3(uint64_t a, uint64_t b, uint64_t c)
  *   dsb_ishst    dsb ishst left over
  *   isb          isb left over
  *   zero         bytes_zeroed / 4096 pages
- *   alloc        tables_l0 + l1 + l2 + l3
+ *   alloc        tables_lm1 + l0 + l1 + l2 + l3
  * What is left (tlbi, dsb ish, dsb nsh/nshst, tlbi vmalle1(is), TTBR
  * writes, tables freed) has no unit of its own: it is "unpriced" and
  * its time is in the residual.
@@ -92,8 +92,9 @@ void mb_explain_charge(const uint64_t *counts, uint64_t *n,
 	n[MB_XC_dsb_ishst] = ishst;
 	n[MB_XC_isb] = isb;
 	n[MB_XC_zero] = counts[C(bytes_zeroed)] / 4096;
-	n[MB_XC_alloc] = counts[C(tables_l0)] + counts[C(tables_l1)] +
-			 counts[C(tables_l2)] + counts[C(tables_l3)];
+	n[MB_XC_alloc] = counts[C(tables_lm1)] + counts[C(tables_l0)] +
+			 counts[C(tables_l1)] + counts[C(tables_l2)] +
+			 counts[C(tables_l3)];
 	*unpriced = tlbi + ish + counts[C(tlbi_vmalle1is)] +
 		    counts[C(tlbi_vmalle1)] + counts[C(dsb_nshst)] +
 		    counts[C(dsb_nsh)] + counts[C(ttbr_write)] +

@@ -1128,8 +1128,7 @@ static int guest_console(struct kc_ctx *x)
 			       "the mapbench guest printed no map (a guest without MB_PF_MAPDUMP?)");
 	x->m.map.digest = x->rec.digest;
 	x->m.fixmap = x->rec.counts.fixmap_map + x->rec.counts.fixmap_unmap;
-	x->m.tables = x->rec.counts.tables_l0 + x->rec.counts.tables_l1 +
-		      x->rec.counts.tables_l2 + x->rec.counts.tables_l3;
+	x->m.tables = mb_floor_tables(&x->rec.counts);
 	return 0;
 }
 

@@ -17,7 +17,7 @@
 #define MB_UL(x)	x##UL
 #endif
 
-#define MB_ABI_VERSION		6
+#define MB_ABI_VERSION		7
 
 /*
  * Guest-physical memory map (the QEMU "virt" machine's, so the same ELF
@@ -117,6 +117,7 @@
 	X(fixmap_map)			\
 	X(fixmap_unmap)			\
 	X(ttbr_write)			\
+	X(tables_lm1)			\
 	X(tables_l0)			\
 	X(tables_l1)			\
 	X(tables_l2)			\
@@ -315,7 +316,7 @@ struct mb_result {
 	uint32_t pad2;
 	uint64_t cnt_res;		/* least CNTVCT step seen, ticks */
 	struct mb_unit units[MB_NR_UNITS];
-	uint64_t floor_tables;		/* tables_l0..l3 of the counts */
+	uint64_t floor_tables;		/* tables_lm1..l3 of the counts */
 	uint64_t floor_ticks;		/* mb_floor_of(), in ticks */
 	uint64_t checksum;		/* FNV-1a 64 of all bytes before it */
 };
@@ -331,7 +332,8 @@ struct mb_result {
  */
 static inline uint64_t mb_floor_tables(const struct mb_counts *n)
 {
-	return n->tables_l0 + n->tables_l1 + n->tables_l2 + n->tables_l3;
+	return n->tables_lm1 + n->tables_l0 + n->tables_l1 + n->tables_l2 +
+	       n->tables_l3;
 }
 
 struct mb_floor {

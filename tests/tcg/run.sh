@@ -65,7 +65,8 @@ point() {
 			  .picoticks <= .max_picoticks and .rounds == 7)]
 			 | length) == 8 and
 			.calibration.floor.ticks > 0 and
-			.calibration.floor.tables == .counts.tables_l0 +
+			.calibration.floor.tables == .counts.tables_lm1 +
+			  .counts.tables_l0 +
 			  .counts.tables_l1 + .counts.tables_l2 +
 			  .counts.tables_l3 and
 			.calibration.resolution_ticks > 0 and
@@ -123,7 +124,8 @@ check "KFENCE pool: at the top of RAM, page-mapped" json_is \
 # bbml2-blocks at rodata=on; counts and digest equal that configuration's
 # unit tier (its mapsim), and the final maps equal within the granule.
 UNIT_SIM=$SIM
-for cfg in 16k-va48 64k-va48 4k-va39 16k-va36 16k-va47 64k-va42 64k-va52; do
+for cfg in 16k-va48 64k-va48 4k-va39 4k-va52 16k-va36 16k-va47 16k-va52 \
+	   64k-va42 64k-va52; do
 	img=$B/guest/mapbench-guest-$cfg.elf
 	SIM=$B/unit/$cfg/mapsim
 	if [ ! -f "$img" ] || [ ! -x "$SIM" ]; then

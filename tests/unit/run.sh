@@ -14,7 +14,8 @@ run() {
 
 run "engine (test_linear_map), 4K/48" "$B/unit/test_linear_map"
 # the same closed forms at every other granule and VA size built
-for cfg in 4k-va39 16k-va36 16k-va47 16k-va48 64k-va42 64k-va48 64k-va52; do
+for cfg in 4k-va39 4k-va52 16k-va36 16k-va47 16k-va48 16k-va52 64k-va42 \
+	   64k-va48 64k-va52; do
 	run "engine (test_linear_map), $cfg" "$B/unit/$cfg/test_linear_map"
 done
 if [ -x "$B/unit/test_host" ]; then

@@ -529,14 +529,15 @@ static void test_report_json(void)
 	      !json_object_get(b, "picocycles"),
 	      "report: calibration, isb's unit cost exact");
 	/*
-	 * tables l0..l3 are counters 11..14: 54000 tables, 27648000 slots;
-	 * leaf and table stores (17, 18) 37000 descriptors at 9 ticks a page
-	 * (17578 picoticks each), the rest zeroed at 7 (13671 each)
+	 * tables lm1..l3 are counters 11..15: 70000 tables, 35840000
+	 * slots; leaf and table stores (18, 19) 39000 descriptors at 9
+	 * ticks a page (17578 picoticks each), the rest zeroed at 7 (13671
+	 * each)
 	 */
 	b = json_object_get(o, "floor");
-	CHECK(jint(b, "tables", 54000) && jint(b, "bytes", 54000LL * 4096) &&
-	      jint(b, "descriptors", 37000) &&
-	      jint(b, "ticks", 378120) && jint(b, "ns", 6049920),
+	CHECK(jint(b, "tables", 70000) && jint(b, "bytes", 70000LL * 4096) &&
+	      jint(b, "descriptors", 39000) &&
+	      jint(b, "ticks", 490121) && jint(b, "ns", 7841936),
 	      "report: the floor, exact");
 	o = json_object_get(j, "verify");
 	CHECK(jint(o, "leaves_checked", 11) &&

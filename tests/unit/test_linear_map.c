@@ -31,16 +31,19 @@
  * The configuration's geometry (pgtable.h: granule and VA size), by the
  * kernel's level names.  A level the configuration folds has no table,
  * no visit of its own and no fixmap slot: its entry is the one above
- * (pgtable-nopmd.h, pgtable-nopud.h).  PUD blocks exist with 4K only
+ * (pgtable-nopmd.h, pgtable-nopud.h, pgtable-nop4d.h); P4D is real only
+ * with five levels (4K/52), its tables at hardware level 0.  PUD blocks exist with 4K only
  * (pud_sect_supported()); a folded PMD never gets CONT (each call of the
  * PMD level covers one entry).
  */
 #define SZ_PGD		PGDIR_SIZE
+#define SZ_P4D		P4D_SIZE
 #define SZ_PUD		PUD_SIZE
 #define SZ_PMD		PMD_SIZE
 #define SZ_CPMD		CONT_PMD_SIZE
 #define SZ_CPTE		CONT_PTE_SIZE
 #define SZ_PAGE		PAGE_SIZE
+#define HAS_P4D		(!P4D_FOLDED)
 #define HAS_PUD		(!PUD_FOLDED)
 #define HAS_PMD		(!PMD_FOLDED)
 #define PUD_BLOCKS	PUD_SECT_SUPPORTED
@@ -177,13 +180,14 @@ static uint64_t touched_union(const struct range *r, int n, uint64_t w)
 
 /*
  * What a walk of these ranges (in order, fresh root) does, per level.
- * v0/v1/v2: visits of PUD/PMD/PTE tables (alloc_init_pud/cont_pmd/
- * cont_pte calls; none for a folded level); w32/w64: CONT_PMD/CONT_PTE
- * windows (32M/64K at 4K) inside those visits (base maps per window);
- * t0..t2: PUD/PMD/PTE tables; b1/b2: PUD/PMD blocks; lp: PTEs.
+ * vp/v0/v1/v2: visits of P4D/PUD/PMD/PTE tables (alloc_init_p4d/pud/
+ * cont_pmd/cont_pte calls; none for a folded level); w32/w64:
+ * CONT_PMD/CONT_PTE windows (32M/64K at 4K) inside those visits (base
+ * maps per window); tp, t0..t2: P4D/PUD/PMD/PTE tables; b1/b2: PUD/PMD
+ * blocks; lp: PTEs.
  */
 struct model {
-	uint64_t v0, v1, v2, w32, w64, t0, t1, t2, b1, b2, lp;
+	uint64_t vp, v0, v1, v2, w32, w64, tp, t0, t1, t2, b1, b2, lp;
 	uint64_t flushes;	/* lazy-unmap: ceil(v2/16) per range */
 	uint64_t contpmd, contpte;	/* CONT groups created */
 };
@@ -200,7 +204,8 @@ static void model(const struct range *r, int n, struct model *m)
 		uint64_t f2 = r[i].blocks ? full(s, e, SZ_PMD) : 0;
 		uint64_t v2 = touched(s, e, SZ_PMD) - f2;
 
-		m->v0 += HAS_PUD ? touched(s, e, SZ_PGD) : 0;
+		m->vp += HAS_P4D ? touched(s, e, SZ_PGD) : 0;
+		m->v0 += HAS_PUD ? touched(s, e, SZ_P4D) : 0;
 		m->v1 += HAS_PMD ? touched(s, e, SZ_PUD) - f1 : 0;
 		m->v2 += v2;
 		m->w32 += HAS_PMD ? touched(s, e, SZ_CPMD) -
@@ -220,18 +225,20 @@ static void model(const struct range *r, int n, struct model *m)
 		f1sum += f1;
 		f2sum += f2;
 	}
-	m->t0 = HAS_PUD ? touched_union(r, n, SZ_PGD) : 0;
+	m->tp = HAS_P4D ? touched_union(r, n, SZ_PGD) : 0;
+	m->t0 = HAS_PUD ? touched_union(r, n, SZ_P4D) : 0;
 	m->t1 = HAS_PMD ? touched_union(r, n, SZ_PUD) - f1sum : 0;
 	m->t2 = touched_union(r, n, SZ_PMD) - f2sum;
 }
 
 static uint64_t tables(const struct model *m)
 {
-	return m->t0 + m->t1 + m->t2;
+	return m->tp + m->t0 + m->t1 + m->t2;
 }
 
 static void add_tables(struct mb_counts *c, const struct model *m)
 {
+	c->tables_l0 += m->tp;
 	c->tables_l1 += m->t0;
 	c->tables_l2 += m->t1;
 	c->tables_l3 += m->t2;
@@ -244,7 +251,7 @@ static void expect_fixmap(unsigned int st, const struct model *m,
 			  struct mb_counts *c)
 {
 	uint64_t T = tables(m), B = m->b1 + m->b2, L = m->lp;
-	uint64_t visits = m->v0 + m->v1 + m->v2, maps, U, F;
+	uint64_t visits = m->vp + m->v0 + m->v1 + m->v2, maps, U, F;
 
 	add_tables(c, m);
 	c->bytes_zeroed += T * SZ_PAGE;
@@ -252,7 +259,7 @@ static void expect_fixmap(unsigned int st, const struct model *m,
 	case MB_STRAT_base:
 	case MB_STRAT_no_cont_remap:
 		maps = T + (st == MB_STRAT_base ?
-			    m->v0 + m->w32 + m->w64 : visits);
+			    m->vp + m->v0 + m->w32 + m->w64 : visits);
 		c->tlbi_vaale1is += maps;
 		c->dsb_ish += maps;
 		c->dsb_ishst += L + B + T + 2 * maps;
@@ -268,7 +275,8 @@ static void expect_fixmap(unsigned int st, const struct model *m,
 	case MB_STRAT_lazy_unmap:
 	case MB_STRAT_batch_barriers:
 		maps = visits;
-		U = m->v0 + m->v1;	/* PMD/PUD slots: unmapped at once */
+		/* P4D/PUD/PMD slots: unmapped at once */
+		U = m->vp + m->v0 + m->v1;
 		F = m->flushes;		/* one ranged flush per 16 PTE slots */
 		c->tlbi_vaale1is += maps;
 		c->dsb_ish += U + F;
@@ -322,10 +330,12 @@ static void expect_fill(const struct range *r, int n, const struct model *m,
 	for (int i = 0; i < n; i++) {
 		uint64_t s = r[i].s, e = r[i].e;
 
-		/* a PUD table under a whole PGD entry; a PMD table under a
-		 * whole PUD entry that is no block; a PTE table under a
-		 * whole PMD entry that is no block (folded levels: none) */
-		whole += HAS_PUD ? full(s, e, SZ_PGD) : 0;
+		/* a P4D table under a whole PGD entry; a PUD table under a
+		 * whole P4D entry; a PMD table under a whole PUD entry that
+		 * is no block; a PTE table under a whole PMD entry that is
+		 * no block (folded levels: none) */
+		whole += HAS_P4D ? full(s, e, SZ_PGD) : 0;
+		whole += HAS_PUD ? full(s, e, SZ_P4D) : 0;
 		whole += HAS_PMD && !(r[i].blocks && PUD_BLOCKS) ?
 			 full(s, e, SZ_PUD) : 0;
 		whole += r[i].blocks ? 0 : full(s, e, SZ_PMD);
@@ -510,8 +520,8 @@ static int lazy_windows(const struct layout *l, uint64_t swapper_tables,
 {
 	struct alloc_model a = { l, (int)l->nr - 1,
 				 l->b[l->nr - 1].base + l->b[l->nr - 1].size };
-	uint64_t lo = 0, hi = 0, s1[64], s2[64], s3[64];
-	int n = 0, n1 = 0, n2 = 0, n3 = 0;
+	uint64_t lo = 0, hi = 0, s0[64], s1[64], s2[64], s3[64];
+	int n = 0, n0 = 0, n1 = 0, n2 = 0, n3 = 0;
 
 	for (uint64_t k = 0; k < swapper_tables && n < max; k++) {
 		uint64_t pa = model_alloc(&a), ws, we;
@@ -530,7 +540,9 @@ static int lazy_windows(const struct layout *l, uint64_t swapper_tables,
 		if (we > l->b[i].base + l->b[i].size)
 			we = l->b[i].base + l->b[i].size;
 		r[n++] = (struct range){ ws, we, 1, 1, 0 };
-		if (HAS_PUD && seen_add(s1, &n1, ws / SZ_PGD))
+		if (HAS_P4D && seen_add(s0, &n0, ws / SZ_PGD))
+			model_alloc(&a);
+		if (HAS_PUD && seen_add(s1, &n1, ws / SZ_P4D))
 			model_alloc(&a);
 		if (HAS_PMD && seen_add(s2, &n2, ws / SZ_PUD))
 			model_alloc(&a);
@@ -540,7 +552,7 @@ static int lazy_windows(const struct layout *l, uint64_t swapper_tables,
 		if (we != lo)
 			hi = we;
 		lo = ws;
-		if (n1 == 64 || n2 == 64 || n3 == 64)
+		if (n0 == 64 || n1 == 64 || n2 == 64 || n3 == 64)
 			break;
 	}
 	return n;
