@@ -142,7 +142,7 @@ UNIT_BIN	+= $(BUILD)/unit/test_host $(BUILD)/unit/test_runside \
 -include $(GUEST_OBJS:.o=.d)
 -include $(HOST_OBJS:.o=.d) $(ASAN_OBJS:.o=.d) $(CROSS_OBJS:.o=.d)
 
-.PHONY: all guest host cross unit run test test-unit test-tcg test-kvm \
+.PHONY: all guest host cross unit run test test-full test-unit test-tcg test-kvm \
 	deps clean bench FORCE
 all: guest host unit
 
@@ -420,6 +420,13 @@ test: deps
 	@scripts/deps_lava.sh
 	@$(MAKE) --no-print-directory all cross mutants
 	@scripts/test_all.sh
+
+# make test with every strategy at every granule and VA size on TCG
+# (make test runs every strategy at each granule's 48-bit VA).
+test-full: deps
+	@scripts/deps_lava.sh
+	@$(MAKE) --no-print-directory all cross mutants
+	@MB_TEST_FULL=1 scripts/test_all.sh
 
 test-unit: unit host
 	@tests/unit/run.sh
