@@ -1166,9 +1166,18 @@ static bool is_op_row(const char *name)
 static void print_funcs(const char *who, const struct kc_funcs *fs,
 			const struct kc_fstat *f, uint64_t total);
 
-/* The kernel's granule and VA size as it ran them, and its config. */
-static void print_geom(const struct kc_ctx *x)
+/* The kernel, its RAM and CPU; its granule and VA size as it ran them,
+ * and its config. */
+static void print_head(const struct kc_ctx *x)
 {
+	char size[32];
+
+	mb_format_size(x->o.bank.size, size, sizeof(size));
+	printf("kernel-check: %s\n", x->img.banner);
+	printf("  RAM %s at 0x%llx, rodata=%s, QEMU TCG -cpu %s (LPA2 %s)\n",
+	       size, (unsigned long long)x->o.bank.base,
+	       mb_rodata_name(x->o.rodata), x->o.cpu,
+	       cpu_has_lpa2(x->o.cpu) ? "offered" : "off");
 	printf("  granule %uK, %u-bit VA: %d levels from L%d, root of %u entries%s (TCR_EL1 0x%" PRIx64 ")\n",
 	       1u << (x->geom.page_shift - 10), x->geom.va_bits,
 	       4 - x->geom.start_level, x->geom.start_level,
@@ -1186,17 +1195,11 @@ static void print_table(const struct kc_ctx *x, const char *sname,
 	double gib = (double)x->o.bank.size / (1ULL << 30);
 	struct row r[KC_NR_OPS + 4];
 	unsigned int n = rows(x, r);
-	char col[40], size[32];
+	char col[40];
 	bool ops_equal = true;
 
-	mb_format_size(x->o.bank.size, size, sizeof(size));
 	snprintf(col, sizeof(col), "mapbench %s", sname);
-	printf("kernel-check: %s\n", x->img.banner);
-	printf("  RAM %s at 0x%llx, rodata=%s, QEMU TCG -cpu %s (LPA2 %s)\n",
-	       size, (unsigned long long)x->o.bank.base,
-	       mb_rodata_name(x->o.rodata), x->o.cpu,
-	       cpu_has_lpa2(x->o.cpu) ? "offered" : "off");
-	print_geom(x);
+	print_head(x);
 	printf("  mapbench image %s (%uK, %u-bit VA)\n", x->guest,
 	       1u << (x->ginfo.page_shift - 10), x->ginfo.va_bits);
 	printf("  window: first memblock_mark_nomap() in paging_init() .. return of the last\n"
@@ -1244,15 +1247,7 @@ static void print_kernel(const struct kc_ctx *x)
 	double gib = (double)x->o.bank.size / (1ULL << 30);
 	struct row r[KC_NR_OPS + 4];
 	unsigned int n = rows(x, r);
-	char size[32];
-
-	mb_format_size(x->o.bank.size, size, sizeof(size));
-	printf("kernel-check: %s\n", x->img.banner);
-	printf("  RAM %s at 0x%llx, rodata=%s, QEMU TCG -cpu %s (LPA2 %s)\n",
-	       size, (unsigned long long)x->o.bank.base,
-	       mb_rodata_name(x->o.rodata), x->o.cpu,
-	       cpu_has_lpa2(x->o.cpu) ? "offered" : "off");
-	print_geom(x);
+	print_head(x);
 	printf("  the kernel alone (--kernel-only): no mapbench side\n\n");
 	printf("%-20s %14s %14s\n", "counter", "kernel", "kernel/GiB");
 	for (unsigned int i = 0; i < n; i++)
