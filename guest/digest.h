@@ -4,10 +4,10 @@
  * linear part of a TTBR1 root (its entries up to LINEAR_PGD_LAST), in
  * VA order, with the addresses of next-level tables masked out -- so two
  * builds of the same map digest equal wherever their table pages came
- * from.  Table entries
- * also leave out TABLE_AF (bit 10, set by v6.13+ and IGNORED without
- * FEAT_HAFT) so v6.18 strategies compare with older ones; the guest's
- * model walk still checks each strategy's exact bits.  Shared by the
+ * from: every other bit of every descriptor counts, the attributes of
+ * table entries too (TABLE_AF of v6.13+, the hierarchical PXN/UXN), so
+ * the digest names the map wherever a comparison of the map would tell
+ * two apart.  Shared by the
  * guest (tables read through the linear map) and the unit tier (tables
  * read from simulated memory) so the tiers can be compared.
  */
@@ -33,8 +33,7 @@ static uint64_t mb_digest_table(mb_desc_reader rd, const void *ctx,
 		h = mb_fnv1a_u64(h, ((uint64_t)level << 56) |
 				 (a & ((1ULL << VA_BITS) - 1)));
 		if (level < 3 && (d & PTE_TABLE_BIT)) {
-			h = mb_fnv1a_u64(h, d & ~PTE_ADDR_MASK &
-					 ~PMD_TABLE_AF);
+			h = mb_fnv1a_u64(h, d & ~PTE_ADDR_MASK);
 			h = mb_digest_table(rd, ctx, h, d & PTE_ADDR_MASK,
 					    level + 1, a, PTRS_PER_PTE - 1);
 		} else {

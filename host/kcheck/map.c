@@ -15,7 +15,6 @@
 /* Descriptor bits the walk looks at (arch/arm64/include/asm/pgtable-hwdef.h) */
 #define KC_DESC_VALID		(1ULL << 0)
 #define KC_DESC_TABLE		(1ULL << 1)
-#define KC_TABLE_AF		(1ULL << 10)	/* v6.13+, FEAT_HAFT */
 
 int kc_map_add(struct kc_map *m, const struct kc_run *r)
 {
@@ -294,7 +293,7 @@ static void walk_table(struct walk *w, uint64_t pa, int level, uint64_t va,
 		if (level < 3 && (d & KC_DESC_TABLE)) {
 			uint64_t attrs = d & ~g->addr_mask;
 
-			w->h = mb_fnv1a_u64(w->h, attrs & ~KC_TABLE_AF);
+			w->h = mb_fnv1a_u64(w->h, attrs);
 			run_add(w, a, level, 1, attrs);
 			walk_table(w, table_pa(g, d), level + 1, a,
 				   g->entries - 1);
