@@ -70,6 +70,7 @@ struct kc_trace {
 	const struct tb *prev;	/* the block executed before */
 	uint64_t first_pc;
 	uint64_t unknown;
+	bool opened;		/* start_pc was reached while armed */
 	/* per-function counts, now and at the checkpoint */
 	const struct kc_funcs *fs;
 	struct kc_fstat *fnow, *fcheck;
@@ -334,12 +335,21 @@ static void exec_tb(struct kc_trace *t, uint64_t pc)
 		t->first_pc = pc;
 	switch (t->state) {
 	case KC_IDLE:
-		if (pc == t->w.arm_pc)
-			t->state = KC_ARMED;
-		break;
 	case KC_ARMED:
+		/* past the point where the window should have closed, and
+		 * it never opened: say so now, not at the timeout */
+		if (t->w.stop_pc && pc == t->w.stop_pc) {
+			t->state = KC_DONE;
+			break;
+		}
+		if (t->state == KC_IDLE) {
+			if (pc == t->w.arm_pc)
+				t->state = KC_ARMED;
+			break;
+		}
 		if (pc != t->w.start_pc)
 			break;
+		t->opened = true;
 		t->state = KC_OPEN;
 		/* the opening block is counted */
 		__attribute__((fallthrough));
@@ -353,10 +363,14 @@ static void exec_tb(struct kc_trace *t, uint64_t pc)
 			}
 		}
 		if (t->w.stop_pc && pc == t->w.stop_pc) {
+			/* no call to return from: up to, not including,
+			 * the block at stop_pc */
+			if (!t->w.ret_func)
+				take_checkpoint(t);
 			t->state = KC_DONE;
 			break;
 		}
-		if (pc == t->w.ret_func && t->prev && t->prev->last_bl)
+		if (t->w.ret_func && pc == t->w.ret_func && t->prev && t->prev->last_bl)
 			t->ret_pc = t->prev->last_pc + 4;
 		for (int i = 0; i < KC_MAX_FUNCS; i++)
 			if (t->w.func[i] && pc == t->w.func[i])
@@ -469,7 +483,7 @@ int kc_trace_feed(struct kc_trace *t, const char *buf, size_t n)
 int kc_trace_result(const struct kc_trace *t, struct kc_counts *c,
 		    char *err, size_t errlen)
 {
-	if (t->state != KC_DONE) {
+	if (t->state != KC_DONE || !t->opened) {
 		snprintf(err, errlen, "the window %s",
 			 t->state == KC_OPEN ? "did not close" :
 			 "never opened");
