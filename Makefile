@@ -169,7 +169,7 @@ GUEST_KERNEL_CFLAGS := -mbranch-protection=pac-ret+leaf \
 		       -fstack-protector-strong \
 		       -mstack-protector-guard=sysreg \
 		       -mstack-protector-guard-reg=sp_el0 \
-		       -mstack-protector-guard-offset=0
+		       -mstack-protector-guard-offset=16
 
 # guest_image(config): its objects, its linker script, its ELF
 define guest_image

@@ -17,6 +17,7 @@
 
 #include "compiler.h"
 #include <mapbench/abi.h>
+#include "task.h"
 
 /* Filled by MB_COUNTING and MB_SIM builds. */
 extern struct mb_counts mb_counters;
@@ -46,6 +47,8 @@ extern struct mb_counts mb_counters;
 #define op_write_ttbr1(pa)	sim_write_ttbr(1, pa)
 #define op_replace_ttbr1(mm, pa) sim_replace_ttbr1(pa, (mm)->reserved_pa)
 #define op_lpa2_is_enabled()	0
+/* "current": a zeroed task (not in lazy MMU mode, not in interrupt) */
+#define op_current()		(&sim_task)
 #define op_static_key_nop()	do { } while (0)
 #define op_bm_pte(mm)		((mm)->bm_pte)
 
@@ -111,6 +114,12 @@ extern struct mb_counts mb_counters;
 
 /* lpa2_is_enabled(): TCR_EL1.DS, read each time as 6.12 does */
 #define op_lpa2_is_enabled()	((read_sysreg(tcr_el1) >> 59) & 1)
+/* get_current(): sp_el0 (guest/task.h), not volatile, as the kernel's */
+#define op_current() ({							\
+	const struct mb_task *cur_;					\
+	asm("mrs %0, sp_el0" : "=r" (cur_));				\
+	cur_;								\
+})
 
 /* Zero a page with DC ZVA, as both memset()'s zero path and clear_page()
  * do on arm64; falls back to stores where DC ZVA is prohibited. */

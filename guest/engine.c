@@ -57,15 +57,23 @@ enum access {
 };
 
 /*
- * The reference kernel whose compiled code shape a strategy follows:
- * strategies written against 6.9 (base and the v1/v2 proposals) follow
- * Debian's 6.1 (gcc-12), the merged series and everything after it
- * Debian's 6.12 (gcc-14, 52-bit PA).
+ * The reference kernel whose compiled code shape (and descriptors) a
+ * strategy follows: strategies written against 6.9 (base and the v1/v2
+ * proposals) follow Debian's 6.1 (gcc-12), the merged series and the
+ * proposals after it Debian's 6.12 (gcc-14, 52-bit PA); v6.18 and v7.2
+ * their own kernels.  Each is "this kernel and what it kept": a test of
+ * kref >= KREF_x is a change that landed in x.
  */
 enum kref {
 	KREF_61,	/* pgattr_change_is_safe() out of line per entry */
 	KREF_612,	/* its valid checks inline, the rest out of line;
 			 * __phys_to_pte_val() of LPA2; PTE_MAYBE_SHARED */
+	KREF_618,	/* lazy MMU asked on every valid kernel store
+			 * (6.16), the table AF (6.13), PAGE_KERNEL without
+			 * PTE_DIRTY, rodata=on is full (6.18) */
+	KREF_72,	/* PTE_DIRTY back; lazy_mmu_state in the task;
+			 * no block or CONT over a live table or over
+			 * valid non-CONT entries (7.x) */
 };
 
 struct strat {
@@ -116,7 +124,12 @@ static const struct strat S_V6_10 = {
 	.remap = REMAP_TABLE, .alloc = ALLOC_MAPPED, .ptew = PTE_NOSYNC,
 };
 static const struct strat S_V6_18 = {
-	.kref = KREF_612,
+	.kref = KREF_618,
+	.remap = REMAP_TABLE, .alloc = ALLOC_MAPPED, .ptew = PTE_NOSYNC,
+	.table_af = PMD_TABLE_AF,
+};
+static const struct strat S_V7_2 = {
+	.kref = KREF_72,
 	.remap = REMAP_TABLE, .alloc = ALLOC_MAPPED, .ptew = PTE_NOSYNC,
 	.table_af = PMD_TABLE_AF,
 };
@@ -174,10 +187,10 @@ u8 mb_use_ng_mappings;
 
 static __always_inline u64 phys_to_pte_val(int kref, u64 phys)
 {
-	if (kref == KREF_612 && PTE_ADDR_LPA2)
+	if (kref >= KREF_612 && PTE_ADDR_LPA2)
 		return (phys | (phys >> LPA2_PTE_ADDR_HIGH_SHIFT)) &
 		       LPA2_PHYS_TO_PTE_ADDR_MASK;
-	if (kref == KREF_612 && PTE_ADDR_LPA)
+	if (kref >= KREF_612 && PTE_ADDR_LPA)
 		return (phys | (phys >> LPA_PTE_ADDR_HIGH_SHIFT)) &
 		       LPA_PHYS_TO_PTE_ADDR_MASK;
 	return phys;
@@ -185,15 +198,19 @@ static __always_inline u64 phys_to_pte_val(int kref, u64 phys)
 
 /*
  * PAGE_KERNEL and its relatives as the kernel builds them: PTE_MAYBE_NG
- * from arm64_use_ng_mappings, and in 6.12 PTE_MAYBE_SHARED from
+ * from arm64_use_ng_mappings, and from 6.12 PTE_MAYBE_SHARED from
  * lpa2_is_enabled() (TCR_EL1.DS).  The values are the constants of
- * pgtable.h; only the compiler no longer knows them.
+ * pgtable.h (6.1's and 6.12's, with PTE_DIRTY); 6.18 built _PAGE_KERNEL
+ * from PROT_NORMAL alone, and the kernel put PTE_DIRTY back after it
+ * (in 6.19), so only 6.18's lose it here.
  */
 static __always_inline u64 kernel_prot(int kref, u64 prot)
 {
+	if (kref == KREF_618)
+		prot &= ~PTE_DIRTY;
 	if (READ_ONCE(mb_use_ng_mappings))
 		prot |= PTE_NG;
-	if (kref == KREF_612 && op_lpa2_is_enabled())
+	if (kref >= KREF_612 && op_lpa2_is_enabled())
 		prot &= ~PTE_SHARED;
 	return prot;
 }
@@ -207,29 +224,71 @@ static inline int pte_valid_not_user(u64 pte)
 	       (PTE_VALID | PTE_UXN);
 }
 
-static inline void set_pte(u64 ptep, u64 pte)
+/*
+ * is_lazy_mmu_mode_active() (v6.16+), never true at boot but asked by
+ * every valid kernel store: not in interrupt, then 6.16..7.1 current's
+ * TIF_LAZY_MMU, 7.x its lazy_mmu_state (enabled, not paused).
+ */
+static __always_inline int lazy_mmu_mode_active(int kref)
+{
+	const struct mb_task *cur = op_current();
+
+	if (READ_ONCE(cur->preempt_count) &
+	    (kref >= KREF_72 ? MB_IN_INTERRUPT_MASK_72 :
+	     MB_IN_INTERRUPT_MASK_616))
+		return 0;
+	if (kref >= KREF_72)
+		return READ_ONCE(cur->lazy_mmu_enable) &&
+		       !READ_ONCE(cur->lazy_mmu_pause);
+	return (READ_ONCE(cur->flags) >> TIF_LAZY_MMU) & 1;
+}
+
+/* emit_pte_barriers(), or from 6.16 queue_pte_barriers(): in lazy MMU
+ * mode the barriers would wait for its end (never, this early). */
+static __always_inline void pte_barriers(int kref)
+{
+	if (kref >= KREF_618 && lazy_mmu_mode_active(kref))
+		return;
+	op_dsb_ishst();
+	op_isb();
+}
+
+static __always_inline void set_pte(int kref, u64 ptep, u64 pte)
 {
 	pt_wr(ptep, pte);
-	if (pte_valid_not_user(pte)) {
-		op_dsb_ishst();
-		op_isb();
-	}
+	if (pte_valid_not_user(pte))
+		pte_barriers(kref);
 }
 
 /*
  * set_pmd/set_pud/set_p4d of a valid entry: str; dsb ishst; isb.  A write
  * into swapper_pg_dir goes through set_swapper_pgd(), which while rodata
  * is still writable (always, this early) is the very same sequence.
+ * From 6.16 the barriers are queue_pte_barriers()'.
  */
-static inline void set_table_entry(u64 p, u64 v)
+static __always_inline void set_table_entry(int kref, u64 p, u64 v)
 {
 	pt_wr(p, v);
-	op_dsb_ishst();
-	op_isb();
+	pte_barriers(kref);
 }
 
-/* flush_tlb_kernel_range() as of v6.9 (MAX_TLBI_OPS = PTRS_PER_PTE). */
-static inline void flush_tlb_kernel_range(u64 start, u64 end)
+/* The kref a store into a level-lvl table follows: an entry of the root
+ * is swapper's, set through set_swapper_pgd() without the lazy MMU
+ * question in every version. */
+static __always_inline int entry_kref(const struct strat *s, int lvl)
+{
+	return lvl == ROOT_LEVEL && s->kref >= KREF_618 ? KREF_612 : s->kref;
+}
+
+/*
+ * flush_tlb_kernel_range() as of v6.9 (MAX_TLBI_OPS = PTRS_PER_PTE).
+ * From 6.18 the per-page loop is __flush_tlb_range_op(): it reads
+ * TCR_EL1.DS (lpa2_is_enabled()) for the range form and carries the
+ * TLBI alternatives' NOPs (two per page and none after the dsb ish in
+ * 6.18, one per page and one after the dsb ish in 7.x).
+ */
+static __always_inline void flush_tlb_kernel_range(int kref, u64 start,
+						   u64 end)
 {
 	u64 a;
 
@@ -243,15 +302,25 @@ static inline void flush_tlb_kernel_range(u64 start, u64 end)
 	/* a loop over the range, as compiled in the kernel: not folded */
 	asm("" : "+r" (end));
 	op_dsb_ishst();
+	if (kref >= KREF_618) {
+		u64 lpa2 = op_lpa2_is_enabled();
+
+		asm("" :: "r" (lpa2));
+	}
 	for (a = start; a < end; a += PAGE_SIZE) {
 #ifdef MB_MUTANT_LOST_TLBI	/* test-only: the 5th fixmap unmap's TLBI */
 		if (mb_counters.fixmap_unmap == 4 && a == start)
 			continue;
 #endif
+		if (kref >= KREF_618)
+			op_static_key_nop();
 		op_tlbi_vaale1is(a);
+		if (kref == KREF_618)
+			op_static_key_nop();
 	}
 	op_dsb_ish();		/* __tlbi_sync_s1ish(): dsb ish, then */
-	op_static_key_nop();	/* the REPEAT_TLBI erratum's static key */
+	if (kref != KREF_618)
+		op_static_key_nop();	/* the REPEAT_TLBI erratum's key */
 	op_isb();
 }
 
@@ -285,15 +354,16 @@ static __always_inline void set_fixmap_tmpl(int kref, const struct mb_mm *mm,
 	MB_BUG_ON(idx <= FIX_HOLE || idx >= __end_of_fixed_addresses);
 	ptep = op_bm_pte(mm) + pte_index(addr) * DESC;
 	if (prot) {
-		set_pte(ptep, phys_to_pte_val(kref, phys & PAGE_MASK) | prot);
+		set_pte(kref, ptep,
+			phys_to_pte_val(kref, phys & PAGE_MASK) | prot);
 		CNT(fixmap_map, 1);
 	} else {
 #ifdef MB_MUTANT_TLBI_BEFORE_CLEAR	/* test-only: flush, then clear */
-		flush_tlb_kernel_range(addr, addr + PAGE_SIZE);
+		flush_tlb_kernel_range(kref, addr, addr + PAGE_SIZE);
 		pt_wr(ptep, 0);
 #else
 		pt_wr(ptep, 0);		/* __pte_clear() */
-		flush_tlb_kernel_range(addr, addr + PAGE_SIZE);
+		flush_tlb_kernel_range(kref, addr, addr + PAGE_SIZE);
 #endif
 		CNT(fixmap_unmap, 1);
 	}
@@ -311,14 +381,30 @@ static __noinline void set_fixmap_612(const struct mb_mm *mm,
 	set_fixmap_tmpl(KREF_612, mm, idx, phys, prot);
 }
 
+static __noinline void set_fixmap_618(const struct mb_mm *mm,
+				      unsigned int idx, u64 phys, u64 prot)
+{
+	set_fixmap_tmpl(KREF_618, mm, idx, phys, prot);
+}
+
+static __noinline void set_fixmap_72(const struct mb_mm *mm,
+				     unsigned int idx, u64 phys, u64 prot)
+{
+	set_fixmap_tmpl(KREF_72, mm, idx, phys, prot);
+}
+
 static __always_inline void __set_fixmap(const struct strat *s,
 					 const struct mb_mm *mm,
 					 unsigned int idx, u64 phys, u64 prot)
 {
 	if (s->kref == KREF_61)
 		set_fixmap_61(mm, idx, phys, prot);
-	else
+	else if (s->kref == KREF_612)
 		set_fixmap_612(mm, idx, phys, prot);
+	else if (s->kref == KREF_618)
+		set_fixmap_618(mm, idx, phys, prot);
+	else
+		set_fixmap_72(mm, idx, phys, prot);
 }
 
 /* set_fixmap_offset(idx, pa) with FIXMAP_PAGE_NORMAL built at the call. */
@@ -347,7 +433,7 @@ static void lazy_flush(struct mb_mm *mm)
 		return;
 	for (idx = mm->lazy_next + 1; idx <= FIX_PTE_BEGIN; idx++)
 		pt_wr(fixmap_pte(mm, idx), 0);	/* clear_fixmap_nosync() */
-	flush_tlb_kernel_range(fix_to_virt(FIX_PTE_BEGIN),
+	flush_tlb_kernel_range(KREF_61, fix_to_virt(FIX_PTE_BEGIN),
 			       fix_to_virt(mm->lazy_next + 1) + PAGE_SIZE);
 	CNT(fixmap_unmap, used);
 	mm->lazy_next = FIX_PTE_BEGIN;
@@ -558,20 +644,32 @@ static __noinline bool pgattr_change_is_safe_61(u64 old, u64 new)
  * call and leaves the rest out of line (pgattr_change_is_safe.part.0):
  * that split, by hand.
  */
-static __noinline bool pgattr_change_is_safe_part(u64 old, u64 new)
+static __always_inline bool pgattr_change_is_safe_tmpl(int kref, u64 old,
+						      u64 new)
 {
 	u64 mask = PTE_PXN | PTE_RDONLY | PTE_WRITE | PTE_NG |
 		   PTE_SWBITS_MASK_612;
 
 	if ((old & PTE_ADDR_MASK) != (new & PTE_ADDR_MASK))
 		return 0;	/* a live entry's pfn may not change */
-	if ((old | new) & PTE_CONT)
+	/* 7.x lets a live entry keep (or be rewritten with) CONT */
+	if (kref < KREF_72 && ((old | new) & PTE_CONT))
 		return 0;
 	if (old & ~new & PTE_NG)
 		return 0;
 	if (attr_normal(old) && attr_normal(new))
 		mask |= PTE_ATTRINDX_MASK;
 	return ((old ^ new) & ~mask) == 0;
+}
+
+static __noinline bool pgattr_change_is_safe_part(u64 old, u64 new)
+{
+	return pgattr_change_is_safe_tmpl(KREF_612, old, new);
+}
+
+static __noinline bool pgattr_change_is_safe_part_72(u64 old, u64 new)
+{
+	return pgattr_change_is_safe_tmpl(KREF_72, old, new);
 }
 
 static __always_inline bool pgattr_change_is_safe(const struct strat *s,
@@ -581,6 +679,8 @@ static __always_inline bool pgattr_change_is_safe(const struct strat *s,
 		return pgattr_change_is_safe_61(old, new);
 	if (!(old & PTE_VALID) || !(new & PTE_VALID))
 		return 1;
+	if (s->kref >= KREF_72)
+		return pgattr_change_is_safe_part_72(old, new);
 	return pgattr_change_is_safe_part(old, new);
 }
 
@@ -592,6 +692,37 @@ static inline int desc_sect(u64 d)
 static inline int desc_bad(u64 d)
 {
 	return !(d & PTE_TABLE_BIT);
+}
+
+/* pmd_table()/pud_table() */
+static inline int desc_table(u64 d)
+{
+	return (d & PTE_TYPE_MASK) == PMD_TYPE_TABLE;
+}
+
+/*
+ * 7.x: no block over a live table (the new order maps the kernel
+ * alias before the memory that holds it), and a CONT group only where
+ * none of its n entries is valid without CONT
+ * (pte_range_has_valid_noncont(), pmd_range_has_valid_noncont()).
+ */
+static __always_inline int block_over_table(const struct strat *s, u64 old)
+{
+	return s->kref >= KREF_72 && desc_table(old);
+}
+
+static __always_inline int range_has_valid_noncont(const struct strat *s,
+						   u64 p, int n)
+{
+	if (s->kref < KREF_72)
+		return 0;
+	for (int i = 0; i < n; i++) {
+		u64 d = pt_rd(p + i * DESC);
+
+		if ((d & PTE_VALID) && !(d & PTE_CONT))
+			return 1;
+	}
+	return 0;
 }
 
 static inline u64 addr_end(u64 addr, u64 end, u64 size)
@@ -622,16 +753,16 @@ static inline u64 sect_prot(u64 prot)
  * a table idmap-fill has not linked yet the entry is known empty (maybe
  * not even zeroed): no check, and no load.
  */
-static __always_inline void set_huge(const struct strat *s, u64 p, u64 new,
-				     int fresh)
+static __always_inline void set_huge(const struct strat *s, int lvl, u64 p,
+				     u64 new, int fresh)
 {
 	if (s->fill && fresh) {
-		set_table_entry(p, new);
+		set_table_entry(entry_kref(s, lvl), p, new);
 		CNT(leaf_stores, 1);
 		return;
 	}
 	if (pgattr_change_is_safe(s, pt_rd(p), new)) {
-		set_table_entry(p, new);
+		set_table_entry(entry_kref(s, lvl), p, new);
 		CNT(leaf_stores, 1);
 	}
 }
@@ -692,7 +823,7 @@ static __always_inline void init_pte(const struct strat *s, u64 ptep,
 		u64 pte = phys_to_pte_val(s->kref, phys) | prot;
 
 		if (s->ptew == PTE_SYNC)
-			set_pte(ptep, pte);
+			set_pte(s->kref, ptep, pte);
 		else
 			pt_wr(ptep, pte);	/* __set_pte_nosync() */
 		CNT(leaf_stores, 1);
@@ -741,7 +872,8 @@ static __always_inline void alloc_init_cont_pte(const struct strat *s,
 
 		if (ptep)
 			ptep += pte_index(addr) * DESC;
-		set_table_entry(pmdp, table_desc(s, pa, flags));
+		set_table_entry(entry_kref(s, 2), pmdp,
+				table_desc(s, pa, flags));
 #ifdef MB_MUTANT_LINK_BEFORE_VISIBLE	/* test-only: tbl_alloc()'s dsb */
 		if (s->alloc == ALLOC_MAPPED)
 			op_dsb_ishst();
@@ -771,7 +903,8 @@ static __always_inline void alloc_init_cont_pte(const struct strat *s,
 			next = addr_end(addr, end, CONT_PTE_SIZE);
 		/* contiguous hint where the whole 64K window is aligned */
 		if (!((addr | next | phys) & (CONT_PTE_SIZE - 1)) &&
-		    !(flags & NO_CONT_MAPPINGS))
+		    !(flags & NO_CONT_MAPPINGS) &&
+		    !range_has_valid_noncont(s, ptep, CONT_PTES))
 			p |= PTE_CONT;
 
 		if (s->remap == REMAP_WINDOW) {
@@ -809,8 +942,9 @@ static __always_inline void init_pmd(const struct strat *s, struct mb_mm *mm,
 
 		next = addr_end(addr, end, PMD_SIZE);
 		if (!((addr | next | phys) & (PMD_SIZE - 1)) &&
-		    !(flags & NO_BLOCK_MAPPINGS)) {
-			set_huge(s, pmdp, phys_to_pte_val(s->kref, phys) |
+		    !(flags & NO_BLOCK_MAPPINGS) &&
+		    !block_over_table(s, old)) {
+			set_huge(s, 2, pmdp, phys_to_pte_val(s->kref, phys) |
 				 sect_prot(prot), fresh);
 			if (!known)
 				MB_BUG_ON(!pgattr_change_is_safe(s, old,
@@ -884,7 +1018,8 @@ static __always_inline void alloc_init_cont_pmd(const struct strat *s,
 
 		if (pmdp)
 			pmdp += pmd_index(addr) * DESC;
-		set_table_entry(pudp, table_desc(s, pa, flags));
+		set_table_entry(entry_kref(s, 1), pudp,
+				table_desc(s, pa, flags));
 		CNT(table_stores, 1);
 		if (s->reread)
 			pud = pt_rd(pudp);
@@ -900,7 +1035,8 @@ static __always_inline void alloc_init_cont_pmd(const struct strat *s,
 
 		next = addr_end(addr, end, CONT_PMD_SIZE);
 		if (!((addr | next | phys) & (CONT_PMD_SIZE - 1)) &&
-		    !(flags & NO_CONT_MAPPINGS))
+		    !(flags & NO_CONT_MAPPINGS) &&
+		    !range_has_valid_noncont(s, pmdp, CONT_PMDS))
 			p |= PTE_CONT;
 
 		if (s->remap == REMAP_WINDOW && !PMD_FOLDED) {
@@ -948,7 +1084,8 @@ static __always_inline void alloc_init_pud(const struct strat *s,
 			pudp += pud_index(addr) * DESC;
 		/* set_p4d(): into swapper via set_swapper_pgd() with four
 		 * levels, into a P4D table with five: the same ops */
-		set_table_entry(p4dp, table_desc(s, pa, flags));
+		set_table_entry(entry_kref(s, 0), p4dp,
+				table_desc(s, pa, flags));
 		CNT(table_stores, 1);
 		if (s->reread)
 			p4d = pt_rd(p4dp);
@@ -963,8 +1100,9 @@ static __always_inline void alloc_init_pud(const struct strat *s,
 		next = addr_end(addr, end, PUD_SIZE);
 		if (PUD_SECT_SUPPORTED &&
 		    !((addr | next | phys) & (PUD_SIZE - 1)) &&
-		    !(flags & NO_BLOCK_MAPPINGS)) {
-			set_huge(s, pudp, phys_to_pte_val(s->kref, phys) |
+		    !(flags & NO_BLOCK_MAPPINGS) &&
+		    !block_over_table(s, old)) {
+			set_huge(s, 1, pudp, phys_to_pte_val(s->kref, phys) |
 				 sect_prot(prot & ~PTE_CONT), !!fill_pa);
 			if (!fill_pa)
 				MB_BUG_ON(!pgattr_change_is_safe(s, old,
@@ -1023,7 +1161,8 @@ static __always_inline void alloc_init_p4d(const struct strat *s,
 		if (p4dp)
 			p4dp += p4d_index(addr) * DESC;
 		/* set_pgd(): into swapper via set_swapper_pgd(), same ops */
-		set_table_entry(pgdp, table_desc(s, pa, flags));
+		set_table_entry(entry_kref(s, ROOT_LEVEL), pgdp,
+				table_desc(s, pa, flags));
 		CNT(table_stores, 1);
 		if (s->reread)
 			pgd = pt_rd(pgdp);
@@ -1086,12 +1225,22 @@ static __always_inline void create_tmpl(const struct strat *s,
 	}
 }
 
-static unsigned int main_flags(const struct mb_mm *mm)
+/* rodata_full: rodata=full, and from 6.18 rodata=on too (its old
+ * meaning is rodata=noalias there) */
+static __always_inline int rodata_full(const struct strat *s,
+				       const struct mb_mm *mm)
+{
+	return mm->rodata == MB_RODATA_FULL ||
+	       (s->kref >= KREF_618 && mm->rodata == MB_RODATA_ON);
+}
+
+static __always_inline unsigned int main_flags(const struct strat *s,
+					       const struct mb_mm *mm)
 {
 	unsigned int flags = NO_EXEC_MAPPINGS;
 
 	/* can_set_direct_map() == rodata_full here (no KFENCE) */
-	if (mm->rodata == MB_RODATA_FULL)
+	if (rodata_full(s, mm))
 		flags |= NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS;
 	return flags;
 }
@@ -1130,6 +1279,44 @@ static __always_inline void map_mem_tmpl(const struct strat *s,
 			    mm->kfence_size,
 			    kernel_prot(s->kref, PAGE_KERNEL_TAGGED),
 			    NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS);
+}
+
+/*
+ * map_mem() from 7.2: no NOMAP.  The KFENCE pool first (pages), then
+ * the kernel alias [_text, __init_begin) and the image's data and bss
+ * [__init_end, __bss_stop), both with the main loop's prot and flags,
+ * then every memory range rounded inward to pages, over what is mapped
+ * already (no block over those tables, no CONT over their entries).
+ */
+static __always_inline void map_mem_72(const struct strat *s,
+				       struct mb_mm *mm)
+{
+	const struct mb_memblock *m = mm->mblk;
+	unsigned int flags = main_flags(s, mm), i;
+	u64 prot = kernel_prot(s->kref, PAGE_KERNEL_TAGGED);
+
+	if (mm->kfence_size)
+		create_tmpl(s, mm, mm->kfence_start,
+			    mb_phys_to_virt(mm, mm->kfence_start),
+			    mm->kfence_size, prot, NO_BLOCK_MAPPINGS |
+			    NO_CONT_MAPPINGS | NO_EXEC_MAPPINGS);
+	if (mm->kernel_end > mm->kernel_start)
+		create_tmpl(s, mm, mm->kernel_start,
+			    mb_phys_to_virt(mm, mm->kernel_start),
+			    mm->kernel_end - mm->kernel_start, prot, flags);
+	if (mm->data_end > mm->data_start)
+		create_tmpl(s, mm, mm->data_start,
+			    mb_phys_to_virt(mm, mm->data_start),
+			    mm->data_end - mm->data_start, prot, flags);
+	for (i = 0; i < m->nr_mem; i++) {
+		u64 start = (m->mem[i].base + PAGE_SIZE - 1) & PAGE_MASK;
+		u64 end = (m->mem[i].base + m->mem[i].size) & PAGE_MASK;
+
+		if (start >= end)
+			continue;
+		create_tmpl(s, mm, start, mb_phys_to_virt(mm, start),
+			    end - start, prot, flags);
+	}
 }
 
 /* The plain walk, exported for the unit tier's closed-form cases. */
@@ -1279,11 +1466,11 @@ static void map_mem_idmap(struct mb_mm *mm, enum idmap_build b)
 	d.lazy_lo = d.lazy_hi = 0;
 	d.pool_lo = d.pool_hi = 0;
 	if (lazy)
-		map_mem_tmpl(&S_DIRECT_LAZY, &d, main_flags(mm));
+		map_mem_tmpl(&S_DIRECT_LAZY, &d, main_flags(&S_DIRECT_LAZY, mm));
 	else if (b == IDMAP_FILL)
-		map_mem_tmpl(&S_FILL, &d, main_flags(mm));
+		map_mem_tmpl(&S_FILL, &d, main_flags(&S_FILL, mm));
 	else
-		map_mem_tmpl(&S_DIRECT, &d, main_flags(mm));
+		map_mem_tmpl(&S_DIRECT, &d, main_flags(&S_DIRECT, mm));
 
 	reserve_ttbr0(mm);
 	free_tables(mm, mm->tmp_root, ROOT_LEVEL, 0, LINEAR_PGD_LAST);
@@ -1314,7 +1501,7 @@ static void map_mem_temp_pgtable(struct mb_mm *mm)
 
 	d = *mm;
 	d.direct_off = PAGE_OFFSET - mm->phys_offset;
-	map_mem_tmpl(&S_DIRECT, &d, main_flags(mm));
+	map_mem_tmpl(&S_DIRECT, &d, main_flags(&S_DIRECT, mm));
 
 	replace_ttbr1(mm, mm->tmp_root_pa, mm->swapper_pa);
 	free_tables(mm, mm->tmp_root, ROOT_LEVEL, 0, LINEAR_PGD_LAST);
@@ -1485,12 +1672,12 @@ static void map_mem_bbml2(struct mb_mm *mm, int repaint)
 
 	/* force_pte_mapping() is false with BBML2_NOABORT on the boot CPU */
 	map_mem_tmpl(&S_V6_18, mm, NO_EXEC_MAPPINGS);
-	if (!repaint || mm->rodata != MB_RODATA_FULL)
+	if (!repaint || !rodata_full(&S_V6_18, mm))
 		return;
 	/* linear_map_split_to_ptes(): all but the kernel alias */
 	range_split_to_ptes(mm, PAGE_OFFSET, ks);
 	range_split_to_ptes(mm, ke, PAGE_END);
-	flush_tlb_kernel_range(PAGE_OFFSET, PAGE_END);
+	flush_tlb_kernel_range(KREF_618, PAGE_OFFSET, PAGE_END);
 }
 
 /* ---------------------------------------------------------------- */
@@ -1507,22 +1694,28 @@ void ENGINE(map_mem)(struct mb_mm *mm)
 	}
 	switch (mm->strategy) {
 	case MB_STRAT_base:
-		map_mem_tmpl(&S_BASE, mm, main_flags(mm));
+		map_mem_tmpl(&S_BASE, mm, main_flags(&S_BASE, mm));
 		break;
 	case MB_STRAT_no_cont_remap:
-		map_mem_tmpl(&S_NO_CONT_REMAP, mm, main_flags(mm));
+		map_mem_tmpl(&S_NO_CONT_REMAP, mm, main_flags(&S_NO_CONT_REMAP, mm));
 		break;
 	case MB_STRAT_no_alloc_remap:
-		map_mem_tmpl(&S_NO_ALLOC_REMAP, mm, main_flags(mm));
+		map_mem_tmpl(&S_NO_ALLOC_REMAP, mm, main_flags(&S_NO_ALLOC_REMAP, mm));
 		break;
 	case MB_STRAT_lazy_unmap:
-		map_mem_tmpl(&S_LAZY_UNMAP, mm, main_flags(mm));
+		map_mem_tmpl(&S_LAZY_UNMAP, mm, main_flags(&S_LAZY_UNMAP, mm));
 		break;
 	case MB_STRAT_batch_barriers:
-		map_mem_tmpl(&S_BATCH_BARRIERS, mm, main_flags(mm));
+		map_mem_tmpl(&S_BATCH_BARRIERS, mm, main_flags(&S_BATCH_BARRIERS, mm));
 		break;
 	case MB_STRAT_v6_10:
-		map_mem_tmpl(&S_V6_10, mm, main_flags(mm));
+		map_mem_tmpl(&S_V6_10, mm, main_flags(&S_V6_10, mm));
+		break;
+	case MB_STRAT_v6_18:
+		map_mem_tmpl(&S_V6_18, mm, main_flags(&S_V6_18, mm));
+		break;
+	case MB_STRAT_v7_2:
+		map_mem_72(&S_V7_2, mm);
 		break;
 	case MB_STRAT_idmap:
 		map_mem_idmap(mm, IDMAP_WHOLE);

@@ -20,6 +20,9 @@ struct mb_mm {
 	unsigned int rodata;	/* enum mb_rodata */
 	u64 kernel_start;	/* the image's text+rodata alias, NOMAP */
 	u64 kernel_end;
+	u64 data_start;		/* its data and bss, [__init_end, __bss_stop):
+				 * mapped first from 7.2; empty: none */
+	u64 data_end;
 	u64 kfence_size;	/* early KFENCE pool to allocate, 0: none */
 	u64 kfence_start;	/* where map_mem() put it */
 	/* TTBR values and static roots the strategies switch between */

@@ -52,6 +52,11 @@ static const char *check_params(const struct mb_params *p)
 	     p->alias_text < p->banks[0].base ||
 	     p->alias_end > p->banks[0].base + p->banks[0].size))
 		return "kernel alias not page aligned or not in the first bank";
+	if (p->alias_bss_stop &&
+	    (!p->alias_end || p->alias_init_end < p->alias_end ||
+	     p->alias_init_end >= p->alias_bss_stop ||
+	     p->alias_bss_stop > p->banks[0].base + p->banks[0].size))
+		return "kernel data [__init_end, __bss_stop) not after the alias or not in the first bank";
 	return 0;
 }
 
@@ -152,7 +157,9 @@ static void alias_range(const struct mb_params *p, u64 *start, u64 *end)
 {
 	int text = p->strategy == MB_STRAT_v6_10 ||
 		   p->strategy == MB_STRAT_bbml2_blocks ||
-		   p->strategy == MB_STRAT_bbml2_repaint;
+		   p->strategy == MB_STRAT_bbml2_repaint ||
+		   p->strategy == MB_STRAT_v6_18 ||
+		   p->strategy == MB_STRAT_v7_2;
 
 	if (p->alias_end) {
 		*start = text ? p->alias_text : p->alias_stext;
@@ -160,6 +167,22 @@ static void alias_range(const struct mb_params *p, u64 *start, u64 *end)
 	} else {
 		*start = kimg_to_phys(text ? _text : _stext);
 		*end = kimg_to_phys(__init_begin);
+	}
+}
+
+/*
+ * The image's data and bss, which 7.2's map_mem() maps right after the
+ * alias: a real kernel's [__init_end, __bss_stop) when given; ours (no
+ * init section) from the end of the alias to the end of its bss.
+ */
+static void data_range(const struct mb_params *p, u64 *start, u64 *end)
+{
+	if (p->alias_end) {
+		*start = p->alias_bss_stop ? p->alias_init_end : 0;
+		*end = p->alias_bss_stop;
+	} else {
+		*start = kimg_to_phys(__init_begin);
+		*end = kimg_to_phys(__bss_end);
 	}
 }
 
@@ -177,7 +200,7 @@ void __noreturn mb_main(void)
 	struct mb_result *r = mb_result_ptr();
 	struct mb_mm mm;
 	const char *why;
-	u64 alias_start, alias_end;
+	u64 alias_start, alias_end, data_start, data_end;
 	u32 iters;
 
 	for (char *p = __bss_start; p < __bss_end; p++)
@@ -209,6 +232,7 @@ void __noreturn mb_main(void)
 	memblock_reserve(&mblk, kimg_to_phys(_text), _end - _text);
 	mb_zero_init();
 	alias_range(&prm, &alias_start, &alias_end);
+	data_range(&prm, &data_start, &data_end);
 
 	mm = (struct mb_mm){
 		.pgd = (u64)swapper_pg_dir,
@@ -220,6 +244,8 @@ void __noreturn mb_main(void)
 		.rodata = prm.rodata,
 		.kernel_start = alias_start,
 		.kernel_end = alias_end,
+		.data_start = data_start,
+		.data_end = data_end,
 		.swapper_pa = kimg_to_phys(swapper_pg_dir),
 		.reserved_pa = kimg_to_phys(reserved_pg_dir),
 		.boot_idmap_pa = kimg_to_phys(idmap_pg_dir),
@@ -233,6 +259,8 @@ void __noreturn mb_main(void)
 	r->phys_offset = mm.phys_offset;
 	r->kernel_start = mm.kernel_start;
 	r->kernel_end = mm.kernel_end;
+	r->data_start = mm.data_start;
+	r->data_end = mm.data_end;
 	r->image_start = kimg_to_phys(_text);
 	r->image_end = kimg_to_phys(_end);
 	r->nr_banks = prm.nr_banks;

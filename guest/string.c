@@ -6,6 +6,7 @@
 #include "arch.h"
 #include "boot.h"
 #include "engine.h"
+#include "task.h"
 
 void *memset(void *s, int c, size_t n)
 {
@@ -77,10 +78,12 @@ void mb_zero_page(u64 va)
 
 /*
  * The stack protector of the engine and memblock objects, built as the
- * kernel is (-fstack-protector-strong, guard at [sp_el0] like
- * current->stack_canary): entry.S points sp_el0 here.
+ * kernel is (-fstack-protector-strong, guard at [sp_el0 + 16] like
+ * current->stack_canary): entry.S points sp_el0 here (guest/task.h).
  */
-u64 mb_task[1] = { 0x2f8c1d6e93a4b507UL };
+struct mb_task mb_task = { .stack_canary = 0x2f8c1d6e93a4b507UL };
+_Static_assert(__builtin_offsetof(struct mb_task, stack_canary) ==
+	       MB_TASK_CANARY_OFF, "the Makefile's stack guard offset");
 
 void __noreturn __stack_chk_fail(void);
 void __noreturn __stack_chk_fail(void)

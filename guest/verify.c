@@ -224,16 +224,83 @@ static void check_outside(const struct mb_mm *mm, struct mb_verify *v,
 	}
 }
 
-/* The flags map_mem()'s main loop ends up with, per strategy. */
+/* The strategies of 6.18 (and its BBML2 branch) and of 7.2. */
+static int is_v618(const struct mb_mm *mm)
+{
+	return mm->strategy == MB_STRAT_v6_18 ||
+	       mm->strategy == MB_STRAT_bbml2_blocks ||
+	       mm->strategy == MB_STRAT_bbml2_repaint;
+}
+
+/* The flags map_mem()'s main loop ends up with, per strategy: from 6.18
+ * rodata=on is rodata=full. */
 static unsigned int effective_flags(const struct mb_mm *mm)
 {
 	unsigned int flags = NO_EXEC_MAPPINGS;
+	int v618 = is_v618(mm) || mm->strategy == MB_STRAT_v7_2;
 
 	if (mm->strategy == MB_STRAT_bbml2_blocks)
 		return flags;		/* BBML2: blocks whatever rodata says */
-	if (mm->rodata == MB_RODATA_FULL)
+	if (mm->rodata == MB_RODATA_FULL ||
+	    (v618 && mm->rodata == MB_RODATA_ON))
 		flags |= NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS;
 	return flags;
+}
+
+/* 6.18's PAGE_KERNEL has no PTE_DIRTY (the kernels around it do). */
+static u64 strategy_prot(const struct mb_mm *mm, u64 prot)
+{
+	return is_v618(mm) ? prot & ~PTE_DIRTY : prot;
+}
+
+static void check_piece(const struct mb_mm *mm, struct mb_verify *v,
+			u64 ps, u64 pe, u64 prot, unsigned int flags)
+{
+	check_range(mm, v, ps, pe, strategy_prot(mm, prot), flags);
+	at_sample(mm, v, ps, pe);
+}
+
+/*
+ * 7.2's map: the alias, the image's data and the KFENCE pool first,
+ * then every bank over them, all PAGE_KERNEL_TAGGED with the main
+ * flags (the pool without blocks or CONT).  No block goes over a table
+ * and no CONT over valid entries without it, so what ends up mapped is
+ * each of those pieces, and each stretch of a bank between them, as if
+ * mapped alone.
+ */
+static void verify_v72(const struct mb_mm *mm, struct mb_verify *v,
+		       unsigned int flags)
+{
+	struct mb_bank first[3], r[4 * MB_MAX_BANKS];
+	unsigned int n = 0, i, nr;
+
+	if (mm->kfence_size)
+		first[n++] = (struct mb_bank){ mm->kfence_start,
+					       mm->kfence_size };
+	if (mm->kernel_end > mm->kernel_start)
+		first[n++] = (struct mb_bank){ mm->kernel_start,
+			mm->kernel_end - mm->kernel_start };
+	if (mm->data_end > mm->data_start)
+		first[n++] = (struct mb_bank){ mm->data_start & PAGE_MASK,
+			((mm->data_end + PAGE_SIZE - 1) & PAGE_MASK) -
+			(mm->data_start & PAGE_MASK) };
+	for (i = 0; i < n; i++)
+		check_piece(mm, v, first[i].base, first[i].base + first[i].size,
+			    PAGE_KERNEL_TAGGED,
+			    mm->kfence_size && !i ? NO_BLOCK_MAPPINGS |
+			    NO_CONT_MAPPINGS | NO_EXEC_MAPPINGS : flags);
+	/* in address order for memblock_map_ranges() */
+	for (i = 1; i < n; i++)
+		for (unsigned int j = i; j && first[j].base < first[j - 1].base; j--) {
+			struct mb_bank t = first[j];
+
+			first[j] = first[j - 1];
+			first[j - 1] = t;
+		}
+	nr = memblock_map_ranges(mm->mblk, first, n, r, ARRAY_SIZE(r));
+	for (i = 0; i < nr; i++)
+		check_piece(mm, v, r[i].base, r[i].base + r[i].size,
+			    PAGE_KERNEL_TAGGED, flags);
 }
 
 void mb_verify_map(const struct mb_mm *mm, struct mb_verify *v,
@@ -242,25 +309,24 @@ void mb_verify_map(const struct mb_mm *mm, struct mb_verify *v,
 	struct mb_bank r[3 * MB_MAX_BANKS], nomap[2];
 	unsigned int i, n, flags = effective_flags(mm);
 
+	if (mm->strategy == MB_STRAT_v7_2) {
+		verify_v72(mm, v, flags);
+		goto rest;
+	}
 	n = memblock_map_ranges(mm->mblk, nomap, mb_nomap(mm, nomap), r,
 				ARRAY_SIZE(r));
-	for (i = 0; i < n; i++) {
-		check_range(mm, v, r[i].base, r[i].base + r[i].size,
+	for (i = 0; i < n; i++)
+		check_piece(mm, v, r[i].base, r[i].base + r[i].size,
 			    PAGE_KERNEL_TAGGED, flags);
-		at_sample(mm, v, r[i].base, r[i].base + r[i].size);
-	}
-	if (mm->kernel_end > mm->kernel_start) {
-		check_range(mm, v, mm->kernel_start, mm->kernel_end,
+	if (mm->kernel_end > mm->kernel_start)
+		check_piece(mm, v, mm->kernel_start, mm->kernel_end,
 			    PAGE_KERNEL, NO_CONT_MAPPINGS);
-		at_sample(mm, v, mm->kernel_start, mm->kernel_end);
-	}
-	if (mm->kfence_size) {
-		u64 ks = mm->kfence_start, ke = ks + mm->kfence_size;
-
-		check_range(mm, v, ks, ke, PAGE_KERNEL_TAGGED,
+	if (mm->kfence_size)
+		check_piece(mm, v, mm->kfence_start,
+			    mm->kfence_start + mm->kfence_size,
+			    PAGE_KERNEL_TAGGED,
 			    NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS);
-		at_sample(mm, v, ks, ke);
-	}
+rest:
 	check_outside(mm, v, mm->pgd, ROOT_LEVEL, PAGE_OFFSET, LINEAR_PGD_LAST);
 	rw_sample(mm, v, free_lo, free_hi);
 }

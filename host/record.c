@@ -205,7 +205,10 @@ static const char *check_done(const struct mb_result *r,
 		return "result record has no valid timing";
 	if (r->kernel_start > r->kernel_end || !in_ram(p, r->kernel_start) ||
 	    !in_ram(p, r->kernel_end) || r->image_start > r->image_end ||
-	    !in_ram(p, r->image_start) || !in_ram(p, r->image_end))
+	    !in_ram(p, r->image_start) || !in_ram(p, r->image_end) ||
+	    r->data_start > r->data_end ||
+	    (r->data_end && (!in_ram(p, r->data_start) ||
+			     !in_ram(p, r->data_end))))
 		return "result record layout outside guest RAM";
 	if (r->kfence_end - r->kfence_start != p->kfence_size ||
 	    (p->kfence_size && (!in_ram(p, r->kfence_start) ||

@@ -366,6 +366,10 @@ static void put_record(struct jctx *c, json_t *root, const struct mb_result *r)
 		put_hex(c, o, "kernel_end", r->kernel_end);
 		put_hex(c, o, "image_start", r->image_start);
 		put_hex(c, o, "image_end", r->image_end);
+		if (r->data_end > r->data_start) {
+			put_hex(c, o, "data_start", r->data_start);
+			put_hex(c, o, "data_end", r->data_end);
+		}
 		if (r->kfence_end > r->kfence_start) {
 			put_hex(c, o, "kfence_start", r->kfence_start);
 			put_hex(c, o, "kfence_end", r->kfence_end);

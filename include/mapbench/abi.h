@@ -17,7 +17,7 @@
 #define MB_UL(x)	x##UL
 #endif
 
-#define MB_ABI_VERSION		7
+#define MB_ABI_VERSION		8
 
 /*
  * Guest-physical memory map (the QEMU "virt" machine's, so the same ELF
@@ -93,13 +93,17 @@
 	X(7, temp_pgtable, "temp-pgtable",				\
 	  "Mark: temporary block-mapped TTBR1, no fixmap")		\
 	X(8, bbml2_blocks, "bbml2-blocks",				\
-	  "v6.18 with BBML2_NOABORT: blocks as rodata=on")		\
+	  "v6.18 on a BBML2_NOABORT CPU: blocks whatever rodata says")	\
 	X(9, bbml2_repaint, "bbml2-repaint",				\
-	  "v6.18 mixed system: blocks, then repaint to PTEs")		\
+	  "v6.18 on a mixed system: blocks, then repaint to PTEs")	\
 	X(10, idmap_lazy, "idmap-lazy",					\
 	  "Ard's variant: 1:1 map grows 2M at a time as tables are allocated") \
 	X(11, idmap_fill, "idmap-fill",					\
-	  "1:1 tables filled before they are linked: no loads, stp, a dsb per table")
+	  "1:1 tables filled before they are linked: no loads, stp, a dsb per table") \
+	X(12, v6_18, "v6.18",						\
+	  "6.18 LTS: table AF, PAGE_KERNEL without PTE_DIRTY, lazy MMU checks") \
+	X(13, v7_2, "v7.2",						\
+	  "7.2 rework: kernel alias and data first, then all memory, no NOMAP")
 
 /*
  * Operation counters, from the guest's separate counting pass (never in
@@ -214,7 +218,10 @@ struct mb_params {
 	 * guest refuses a mismatch (MB_ST_UNSUPPORTED) */
 	uint32_t page_shift;
 	uint32_t va_bits;
-	uint64_t reserved[2];
+	/* kernel-check: PAs of the real kernel's __init_end and __bss_stop
+	 * (0: none), the data the 7.2 map_mem() maps with the alias */
+	uint64_t alias_init_end;
+	uint64_t alias_bss_stop;
 };
 
 /*
@@ -299,6 +306,9 @@ struct mb_result {
 	uint64_t kernel_end;
 	uint64_t image_start;		/* whole image, PA */
 	uint64_t image_end;
+	uint64_t data_start;		/* its data and bss, mapped with the
+					 * alias from 7.2 (empty: none) */
+	uint64_t data_end;
 	uint64_t kfence_start;		/* the KFENCE pool, if any */
 	uint64_t kfence_end;
 	uint64_t alloc_low;		/* lowest PA handed out (timed pass) */

@@ -79,6 +79,7 @@ same_as_unit() {
 	args+=(--image "$(jq -r '"\(.layout.image_start):\(.layout.image_end)"' "$json")")
 	args+=(--rodata "$(jq -r .rodata "$json")" --strategy "$(jq -r .strategy "$json")")
 	args+=(--kfence "$(jq -r '.layout.kfence_size // 0' "$json")")
+	args+=(--data "$(jq -r '"\(.layout.data_start // 0):\(.layout.data_end // 0)"' "$json")")
 	# another granule or VA size: the unit tier's engine built for it,
 	# DIR/<4k|16k|64k>-va<N>/mapsim beside the 4K/48 one (unless SIM is
 	# that one already)

@@ -45,7 +45,7 @@ int main(int argc, char **argv)
 {
 	struct mb_bank banks[MB_MAX_BANKS];
 	struct simenv e;
-	uint64_t ks = 0, ke = 0, is = 0, ie = 0, kf = 0;
+	uint64_t ks = 0, ke = 0, is = 0, ie = 0, kf = 0, ds = 0, de = 0;
 	unsigned int nr = 0, rodata = MB_RODATA_FULL;
 	int strategy = MB_STRAT_base;
 	const char *why;
@@ -58,6 +58,8 @@ int main(int argc, char **argv)
 			nr++;
 		} else if (!strcmp(argv[i], "--kernel") && i + 1 < argc) {
 			pair(argv[++i], &ks, &ke);
+		} else if (!strcmp(argv[i], "--data") && i + 1 < argc) {
+			pair(argv[++i], &ds, &de);
 		} else if (!strcmp(argv[i], "--kfence") && i + 1 < argc) {
 			kf = strtoull(argv[++i], NULL, 0);
 		} else if (!strcmp(argv[i], "--image") && i + 1 < argc) {
@@ -87,6 +89,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mapsim: %s\n", why);
 		return 2;
 	}
+	e.mm.data_start = ds;
+	e.mm.data_end = de;
 	if (simenv_map_mem(&e))
 		return 1;
 	if (sim_errors) {

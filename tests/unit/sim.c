@@ -20,9 +20,11 @@
 #include "compiler.h"
 #include "pgtable.h"
 #include "engine.h"
+#include "task.h"
 #include "sim.h"
 
 struct mb_counts mb_counters;
+struct mb_task sim_task;
 unsigned long sim_errors;
 char sim_first_error[256];
 jmp_buf sim_panic_jmp;

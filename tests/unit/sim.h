@@ -58,6 +58,8 @@ uint64_t *sim_phys(uint64_t pa);		/* NULL if never written */
 
 struct mb_counts;
 extern struct mb_counts mb_counters;
+/* "current" of the simulated engine: all zero (guest/task.h) */
+extern struct mb_task sim_task;
 extern unsigned long sim_errors;
 extern char sim_first_error[256];
 extern jmp_buf sim_panic_jmp;
