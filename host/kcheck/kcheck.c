@@ -47,7 +47,10 @@
 #include "cli.h"
 #include "console.h"
 #include "signals.h"
-#include "kcheck.h"
+#include "image.h"
+#include "trace.h"
+#include "rsp.h"
+#include "map.h"
 #include "child.h"
 
 extern const unsigned char kc_init_blob[], kc_init_blob_end[];
