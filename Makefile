@@ -108,10 +108,14 @@ HOST_ANALYSIS_SRCS += host/analysis/lava_codec.c host/analysis/lava_job.c \
 HOST_CLI_SRCS	:= host/cli.c host/main.c
 # (the unit tests link the commands, so the library has cli.c, not main.c)
 # kernel-check: a real kernel's map_mem() against a strategy, with the
-# static arm64 /init of its symbol boot built here and embedded (blob.S)
-HOST_CMD_SRCS	:= host/kcheck/kcheck.c host/kcheck/image.c \
-		   host/kcheck/trace.c host/kcheck/rsp.c host/kcheck/map.c \
-		   host/kcheck/blob.S
+# static arm64 /init of its symbol boot built here and embedded (blob.S):
+# the command and its options, the parsers (Image, trace, gdbstub, map),
+# the symbols, QEMU and the runs, the output
+HOST_CMD_SRCS	:= host/kcheck/kcheck.c host/kcheck/opts.c \
+		   host/kcheck/image.c host/kcheck/trace.c host/kcheck/rsp.c \
+		   host/kcheck/map.c host/kcheck/symbols.c host/kcheck/qemu.c \
+		   host/kcheck/kernel_run.c host/kcheck/guest_run.c \
+		   host/kcheck/output.c host/kcheck/blob.S
 KC_INIT		:= $(BUILD)/kcheck/kallsyms-init
 HOST_LIB_SRCS	:= $(HOST_BASE_SRCS) $(HOST_RUN_SRCS) $(HOST_ANALYSIS_SRCS) \
 		   $(HOST_CMD_SRCS)

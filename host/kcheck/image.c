@@ -19,7 +19,7 @@
 #include <zlib.h>
 
 #include "mapbench.h"
-#include "kcheck.h"
+#include "image.h"
 
 const char *const kc_sym_names[KC_NR_SYMS] = {
 #define KC_SYM_NAME(id, name) name,

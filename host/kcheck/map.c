@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "mapbench.h"
-#include "kcheck.h"
+#include "map.h"
 
 /* Descriptor bits the walk looks at (arch/arm64/include/asm/pgtable-hwdef.h) */
 #define KC_DESC_VALID		(1ULL << 0)

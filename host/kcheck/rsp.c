@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "mapbench.h"
-#include "kcheck.h"
+#include "rsp.h"
 #include "util.h"
 
 static const char hexd[] = "0123456789abcdef";

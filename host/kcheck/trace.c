@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kcheck.h"
+#include "trace.h"
 
 const char *const kc_op_names[KC_NR_OPS] = {
 #define KC_OP_NAME(id, m, o) #id,

@@ -11,7 +11,9 @@
 #include <string.h>
 
 #include "mapbench.h"
-#include "kcheck/kcheck.h"
+#include "kcheck/trace.h"
+#include "kcheck/rsp.h"
+#include "kcheck/map.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -17,7 +17,10 @@
 #include <zlib.h>
 
 #include "mapbench.h"
-#include "kcheck/kcheck.h"
+#include "kcheck/image.h"
+#include "kcheck/trace.h"
+#include "kcheck/rsp.h"
+#include "kcheck/map.h"
 #include "../guest/maprun.h"
 #include "tap.h"
 
