@@ -111,7 +111,7 @@ HOST_CLI_SRCS	:= host/cli.c host/main.c
 # static arm64 /init of its symbol boot built here and embedded (blob.S):
 # the command and its options, the parsers (Image, trace, gdbstub, map),
 # the symbols, QEMU and the runs, the output
-HOST_CMD_SRCS	:= host/kcheck/kcheck.c host/kcheck/opts.c \
+HOST_CMD_SRCS	:= host/kcheck/kcheck.c host/kcheck/window.c host/kcheck/opts.c \
 		   host/kcheck/image.c host/kcheck/trace.c host/kcheck/rsp.c \
 		   host/kcheck/map.c host/kcheck/symbols.c host/kcheck/qemu.c \
 		   host/kcheck/kernel_run.c host/kcheck/guest_run.c \

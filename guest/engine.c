@@ -644,14 +644,30 @@ static __noinline bool pgattr_change_is_safe_61(u64 old, u64 new)
  * call and leaves the rest out of line (pgattr_change_is_safe.part.0):
  * that split, by hand.
  */
+/* __pte_to_phys() of a 52-bit LPA2 build at either granule: bits 9:8
+ * are OA[51:50] with TCR_EL1.DS, shareability without */
+static __always_inline u64 pte_to_phys_lpa2(u64 pte)
+{
+	if (!op_lpa2_is_enabled())
+		pte &= ~(MB_UL(3) << 8);
+	return (pte & MB_UL(0x0003fffffffff000)) |
+	       ((pte << LPA2_PTE_ADDR_HIGH_SHIFT) & MB_UL(0x000c000000000000));
+}
+
 static __always_inline bool pgattr_change_is_safe_tmpl(int kref, u64 old,
 						      u64 new)
 {
 	u64 mask = PTE_PXN | PTE_RDONLY | PTE_WRITE | PTE_NG |
 		   PTE_SWBITS_MASK_612;
 
-	if ((old & PTE_ADDR_MASK) != (new & PTE_ADDR_MASK))
+	if (kref >= KREF_72) {
+		/* pte_pfn() of 7.x: __pte_to_phys() of an LPA2 build, its
+		 * OA[51:50] from bits 9:8 when TCR_EL1.DS says so */
+		if (pte_to_phys_lpa2(old) != pte_to_phys_lpa2(new))
+			return 0;
+	} else if ((old & PTE_ADDR_MASK) != (new & PTE_ADDR_MASK)) {
 		return 0;	/* a live entry's pfn may not change */
+	}
 	/* 7.x lets a live entry keep (or be rewritten with) CONT */
 	if (kref < KREF_72 && ((old | new) & PTE_CONT))
 		return 0;

@@ -14,7 +14,8 @@
 #include <unistd.h>
 
 static const char *const wanted[] = {
-	"_text", "_stext", "__init_begin", "_end", "swapper_pg_dir",
+	"_text", "_stext", "__init_begin", "__init_end", "__bss_stop",
+	"_end", "swapper_pg_dir",
 	"memstart_addr", "kimage_voffset", "paging_init",
 	"memblock_mark_nomap", "memblock_clear_nomap",
 	"memblock_allow_resize", "__set_fixmap", "early_pgtable_alloc",

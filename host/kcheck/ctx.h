@@ -17,6 +17,7 @@
 #include "image.h"
 #include "trace.h"
 #include "map.h"
+#include "window.h"
 
 /* One side's measurement. */
 struct kc_side {
@@ -33,6 +34,7 @@ struct kc_ctx {
 	struct kc_kconfig cfg;
 	struct kc_syms syms;
 	struct kc_geom geom;		/* the kernel's, from TCR_EL1 */
+	enum kc_window_kind win;	/* its map_mem() window */
 	unsigned int want_shift, want_va;	/* expected; 0: unknown */
 	char guest[PATH_MAX + 64];	/* the mapbench image used */
 	struct mb_image_info ginfo;

@@ -37,6 +37,8 @@ struct kc_kconfig {
 	X(text, "_text")		\
 	X(stext, "_stext")		\
 	X(init_begin, "__init_begin")	\
+	X(init_end, "__init_end")	\
+	X(bss_stop, "__bss_stop")	\
 	X(paging_init, "paging_init")	\
 	X(mark_nomap, "memblock_mark_nomap")	\
 	X(clear_nomap, "memblock_clear_nomap")	\

@@ -4,9 +4,7 @@
  * reset (-S), with `-d in_asm,exec,nochain` into a FIFO parsed as it
  * streams (trace.c) and a gdbstub on a unix socket (rsp.c) with a
  * breakpoint at memblock_allow_resize(), the call after map_mem().  The
- * window: from the entry of the first memblock_mark_nomap() after
- * paging_init() is entered, to the return of the last
- * memblock_clear_nomap() before memblock_allow_resize().  At the
+ * window per kernel version is window.c's.  At the
  * breakpoint, TTBR1_EL1 is swapper_pg_dir: its linear half is read at
  * physical addresses (Qqemu.PhyMemMode) and cut into runs (map.c); then
  * QEMU goes on until the trace has passed the window's end, and is
@@ -106,24 +104,6 @@ struct krun {
 	bool stopped;			/* at the breakpoint, map read */
 	double t0, deadline, next_look;
 };
-
-/* The window (trace.h) from the kernel's symbols; __set_fixmap() and
- * early_pgtable_alloc() calls counted in it. */
-static void kernel_window(const struct kc_ctx *x, struct kc_window *w)
-{
-	const uint64_t *s = x->syms.addr;
-
-	*w = (struct kc_window){
-		.arm_pc = s[KC_SYM_paging_init],
-		.start_pc = s[KC_SYM_mark_nomap],
-		.ret_func = s[KC_SYM_clear_nomap],
-		.stop_pc = s[KC_SYM_allow_resize],
-		.func = { s[KC_SYM_set_fixmap], s[KC_SYM_pgtable_alloc] },
-		/* QEMU's boot stub runs at the RAM base first; an arm64
-		 * Image is never placed below base + 2M */
-		.entry_floor = MB_RAM_BASE + 0x200000,
-	};
-}
 
 /* QEMU stopped at reset, its gdbstub on x->path_sock, its trace into
  * the FIFO (opened first, to be read as it streams). */
@@ -292,7 +272,7 @@ int kc_run_kernel(struct kc_ctx *x)
 	char rep[512];
 	int ret;
 
-	kernel_window(x, &r.w);
+	kc_window_init(x->win, x->syms.addr, &r.w);
 	r.t0 = mb_now();
 	r.deadline = r.t0 + x->o.timeout;
 	r.next_look = r.t0 + 1;
@@ -312,6 +292,12 @@ int kc_run_kernel(struct kc_ctx *x)
 		ret = kernel_wait(x, &r);
 	if (ret)
 		goto out;
+	if (!kc_trace_opened(r.t)) {
+		ret = mb_errf(MB_EXIT_GUEST, x->err, sizeof(x->err),
+			      "no map_mem() window in this kernel (%s): %s",
+			      x->img.version, kc_window_missing(x->win));
+		goto out;
+	}
 	if (kc_trace_result(r.t, &x->k.c, rep, sizeof(rep))) {
 		ret = mb_errf(MB_EXIT_GUEST, x->err, sizeof(x->err),
 			      "kernel trace: %s", rep);

@@ -30,9 +30,17 @@ bool kc_cpu_has_lpa2(const char *cpu)
 	       !strstr(cpu, "lpa2=off");
 }
 
+/* The strategy of the newest kernel at or before this one's version
+ * (6.19 .. 7.1 take v6.18's: their PTEs have PTE_DIRTY back). */
 int kc_closest_strategy(const struct kc_image *img)
 {
-	if (img->major > 6 || (img->major == 6 && img->minor >= 10))
+	int v = img->major * 1000 + img->minor;
+
+	if (v >= 7002)
+		return MB_STRAT_v7_2;
+	if (v >= 6018)
+		return MB_STRAT_v6_18;
+	if (v >= 6010)
 		return MB_STRAT_v6_10;
 	return MB_STRAT_base;
 }

@@ -138,8 +138,7 @@ void kc_print_table(const struct kc_ctx *x, const char *sname,
 	print_head(x);
 	printf("  mapbench image %s (%uK, %u-bit VA)\n", x->guest,
 	       1u << (x->ginfo.page_shift - 10), x->ginfo.va_bits);
-	printf("  window: first memblock_mark_nomap() in paging_init() .. return of the last\n"
-	       "  memblock_clear_nomap() before memblock_allow_resize(); mapbench: map_mem_timed()\n");
+	printf("  window: %s;\n  mapbench: map_mem_timed()\n", kc_window_text(x->win));
 	printf("  kernel alias [0x%llx, 0x%llx) (_text 0x%llx), symbols from %s\n\n",
 	       (unsigned long long)x->rec.kernel_start,
 	       (unsigned long long)x->rec.kernel_end,
@@ -360,9 +359,8 @@ static json_t *record(const struct kc_ctx *x, bool kernel, const char *sname,
 	}
 	json_object_set_new(kc, "symbols", json_string(x->syms.source));
 	json_object_set_new(kc, "window",
-			    json_string(kernel ?
-			    "first memblock_mark_nomap() in paging_init() .. return of the last memblock_clear_nomap() before memblock_allow_resize()" :
-			    "map_mem_timed() entry .. return"));
+			    json_string(kernel ? kc_window_text(x->win) :
+					"map_mem_timed() entry .. return"));
 	json_object_set_new(kc, "instructions", json_integer(s->c.insns));
 	json_object_set_new(kc, "blocks", json_integer(s->c.tbs));
 	json_object_set_new(kc, "ops", ops);

@@ -179,7 +179,7 @@ int kc_get_symbols(struct kc_ctx *x)
 		kc_elf_funcs(x->o.symbols, &x->kfuncs);
 	} else {
 		cache_dir(dir, sizeof(dir));
-		snprintf(path, sizeof(path), "%s/%016" PRIx64 ".v2.map", dir,
+		snprintf(path, sizeof(path), "%s/%016" PRIx64 ".v3.map", dir,
 			 x->img.hash);
 		text = mb_read_file(path, 0, &len);
 		if (!text) {

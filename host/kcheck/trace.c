@@ -217,6 +217,11 @@ void kc_trace_free(struct kc_trace *t)
 	free(t);
 }
 
+bool kc_trace_opened(const struct kc_trace *t)
+{
+	return t->opened;
+}
+
 enum kc_state kc_trace_state(const struct kc_trace *t)
 {
 	return t->state;

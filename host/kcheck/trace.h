@@ -69,6 +69,8 @@ void kc_trace_free(struct kc_trace *t);
 /* Feed any amount of the log; lines may be split across calls. */
 int kc_trace_feed(struct kc_trace *t, const char *buf, size_t n);
 enum kc_state kc_trace_state(const struct kc_trace *t);
+/* Did the window open (its start reached while armed)? */
+bool kc_trace_opened(const struct kc_trace *t);
 /* After KC_DONE: the window's counts; -1 if no checkpoint was seen. */
 int kc_trace_result(const struct kc_trace *t, struct kc_counts *c,
 		    char *err, size_t errlen);
