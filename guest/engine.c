@@ -76,6 +76,18 @@ enum kref {
 			 * valid non-CONT entries (7.x) */
 };
 
+/*
+ * Functions of the 6.18 and 7.x code paths are built as those kernels
+ * are: return addresses signed in non-leaf functions only (pac-ret, BTI
+ * landing pads only where a call may be indirect); the rest of the
+ * engine as 6.1 and 6.12, pac-ret+leaf (the Makefile's flags).
+ */
+#ifdef MB_GUEST
+#define KERNEL_618_CODE	__attribute__((target("branch-protection=pac-ret+bti")))
+#else
+#define KERNEL_618_CODE
+#endif
+
 struct strat {
 	u8 kref;
 	u8 remap, alloc, ptew, access;
@@ -381,13 +393,13 @@ static __noinline void set_fixmap_612(const struct mb_mm *mm,
 	set_fixmap_tmpl(KREF_612, mm, idx, phys, prot);
 }
 
-static __noinline void set_fixmap_618(const struct mb_mm *mm,
+static __noinline KERNEL_618_CODE void set_fixmap_618(const struct mb_mm *mm,
 				      unsigned int idx, u64 phys, u64 prot)
 {
 	set_fixmap_tmpl(KREF_618, mm, idx, phys, prot);
 }
 
-static __noinline void set_fixmap_72(const struct mb_mm *mm,
+static __noinline KERNEL_618_CODE void set_fixmap_72(const struct mb_mm *mm,
 				     unsigned int idx, u64 phys, u64 prot)
 {
 	set_fixmap_tmpl(KREF_72, mm, idx, phys, prot);
@@ -646,9 +658,9 @@ static __noinline bool pgattr_change_is_safe_61(u64 old, u64 new)
  */
 /* __pte_to_phys() of a 52-bit LPA2 build at either granule: bits 9:8
  * are OA[51:50] with TCR_EL1.DS, shareability without */
-static __always_inline u64 pte_to_phys_lpa2(u64 pte)
+static __always_inline u64 pte_to_phys_lpa2(u64 pte, u64 lpa2)
 {
-	if (!op_lpa2_is_enabled())
+	if (!lpa2)
 		pte &= ~(MB_UL(3) << 8);
 	return (pte & MB_UL(0x0003fffffffff000)) |
 	       ((pte << LPA2_PTE_ADDR_HIGH_SHIFT) & MB_UL(0x000c000000000000));
@@ -660,10 +672,12 @@ static __always_inline bool pgattr_change_is_safe_tmpl(int kref, u64 old,
 	u64 mask = PTE_PXN | PTE_RDONLY | PTE_WRITE | PTE_NG |
 		   PTE_SWBITS_MASK_612;
 
-	if (kref >= KREF_72) {
-		/* pte_pfn() of 7.x: __pte_to_phys() of an LPA2 build, its
+	if (kref >= KREF_618) {
+		/* pte_pfn() of 6.18 on: __pte_to_phys() of an LPA2 build,
 		 * OA[51:50] from bits 9:8 when TCR_EL1.DS says so */
-		if (pte_to_phys_lpa2(old) != pte_to_phys_lpa2(new))
+		u64 lpa2 = op_lpa2_is_enabled();	/* read once */
+
+		if (pte_to_phys_lpa2(old, lpa2) != pte_to_phys_lpa2(new, lpa2))
 			return 0;
 	} else if ((old & PTE_ADDR_MASK) != (new & PTE_ADDR_MASK)) {
 		return 0;	/* a live entry's pfn may not change */
@@ -683,7 +697,14 @@ static __noinline bool pgattr_change_is_safe_part(u64 old, u64 new)
 	return pgattr_change_is_safe_tmpl(KREF_612, old, new);
 }
 
-static __noinline bool pgattr_change_is_safe_part_72(u64 old, u64 new)
+static __noinline KERNEL_618_CODE bool
+pgattr_change_is_safe_part_618(u64 old, u64 new)
+{
+	return pgattr_change_is_safe_tmpl(KREF_618, old, new);
+}
+
+static __noinline KERNEL_618_CODE bool
+pgattr_change_is_safe_part_72(u64 old, u64 new)
 {
 	return pgattr_change_is_safe_tmpl(KREF_72, old, new);
 }
@@ -697,6 +718,8 @@ static __always_inline bool pgattr_change_is_safe(const struct strat *s,
 		return 1;
 	if (s->kref >= KREF_72)
 		return pgattr_change_is_safe_part_72(old, new);
+	if (s->kref == KREF_618)
+		return pgattr_change_is_safe_part_618(old, new);
 	return pgattr_change_is_safe_part(old, new);
 }
 
@@ -1250,13 +1273,27 @@ static __always_inline int rodata_full(const struct strat *s,
 	       (s->kref >= KREF_618 && mm->rodata == MB_RODATA_ON);
 }
 
+/*
+ * can_set_direct_map(), force_pte_mapping() without BBML2.  The 6.18
+ * and 7.x strategies model Debian's builds of them, CONFIG_KFENCE=y with
+ * CONFIG_KFENCE_SAMPLE_INTERVAL=0: without an early pool
+ * (kfence.sample_interval= on the command line, --kfence here),
+ * arm64_kfence_can_set_direct_map() is true and the whole linear map is
+ * built with pages whatever rodata says, so that KFENCE can be enabled
+ * later.  The older strategies model a kernel without KFENCE.
+ */
+static __always_inline int can_set_direct_map(const struct strat *s,
+					      const struct mb_mm *mm)
+{
+	return rodata_full(s, mm) || (s->kref >= KREF_618 && !mm->kfence_size);
+}
+
 static __always_inline unsigned int main_flags(const struct strat *s,
 					       const struct mb_mm *mm)
 {
 	unsigned int flags = NO_EXEC_MAPPINGS;
 
-	/* can_set_direct_map() == rodata_full here (no KFENCE) */
-	if (rodata_full(s, mm))
+	if (can_set_direct_map(s, mm))
 		flags |= NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS;
 	return flags;
 }
@@ -1688,7 +1725,9 @@ static void map_mem_bbml2(struct mb_mm *mm, int repaint)
 
 	/* force_pte_mapping() is false with BBML2_NOABORT on the boot CPU */
 	map_mem_tmpl(&S_V6_18, mm, NO_EXEC_MAPPINGS);
-	if (!repaint || !rodata_full(&S_V6_18, mm))
+	/* linear_map_requires_bbml2: !force_pte_mapping() (BBML2) &&
+	 * can_set_direct_map() */
+	if (!repaint || !can_set_direct_map(&S_V6_18, mm))
 		return;
 	/* linear_map_split_to_ptes(): all but the kernel alias */
 	range_split_to_ptes(mm, PAGE_OFFSET, ks);

@@ -241,8 +241,10 @@ static unsigned int effective_flags(const struct mb_mm *mm)
 
 	if (mm->strategy == MB_STRAT_bbml2_blocks)
 		return flags;		/* BBML2: blocks whatever rodata says */
+	/* can_set_direct_map(), and Debian's late KFENCE from 6.18
+	 * (guest/engine.c) */
 	if (mm->rodata == MB_RODATA_FULL ||
-	    (v618 && mm->rodata == MB_RODATA_ON))
+	    (v618 && (mm->rodata == MB_RODATA_ON || !mm->kfence_size)))
 		flags |= NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS;
 	return flags;
 }
