@@ -18,6 +18,11 @@
 #include "options.h"
 #include "cpufeat.h"
 
+/* kernel-check records carry their map's first runs (kernel_check.
+ * map_head): compare shows where two maps first differ. */
+#define MB_MAP_HEAD	16
+#define MB_MAP_LINE	96
+
 /* KVM binary statistics (kvmstats.c), decoded by descriptor name. */
 #define MB_KSTAT_NAME	64
 #define MB_KSTAT_MAX	128

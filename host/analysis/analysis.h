@@ -84,6 +84,12 @@ struct mb_run {
 	uint64_t ticks;
 	bool have_counts;
 	uint64_t counts[MB_NR_COUNTERS];
+	/* the final map: the digest of a run record, or of a kernel-check
+	 * side, and a kernel-check side's first runs */
+	bool have_digest;
+	uint64_t digest;
+	unsigned int nhead;
+	char head[MB_MAP_HEAD][MB_MAP_LINE];
 	/* calibration: unit costs and the floor (absent: have_cal false) */
 	bool have_cal;
 	uint64_t cntfrq;		/* timing.cntfrq, 0 if absent */

@@ -9,10 +9,16 @@
  * there is no noise to test against, so any difference is real and
  * only the threshold decides.
  *
- * Exit: 0 no regression, 1 regression (or a point that now fails),
- * 2 unusable input.
+ * A point whose final map changed (the digest of its runs, or of a
+ * kernel-check side's tables) is a verdict of its own, whatever its
+ * time: MAP CHANGED, with the first runs that differ where the records
+ * carry them (kernel-check's map_head).
+ *
+ * Exit: 0 no regression, 1 regression, a changed map or a point that
+ * now fails, 2 unusable input.
  */
 #include <getopt.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +35,7 @@ enum verdict {
 	V_IMPROVED,
 	V_REGRESSED,
 	V_FAILED,		/* ran in the baseline, fails now */
+	V_MAP_CHANGED,		/* another final map */
 	V_ONLY_BASE,
 	V_ONLY_CUR,
 };
@@ -36,7 +43,8 @@ enum verdict {
 static const char *const vname[] = {
 	[V_SAME] = "same", [V_UNSURE] = "unsure",
 	[V_IMPROVED] = "improved", [V_REGRESSED] = "REGRESSION",
-	[V_FAILED] = "FAILED", [V_ONLY_BASE] = "only-in-baseline",
+	[V_FAILED] = "FAILED", [V_MAP_CHANGED] = "MAP CHANGED",
+	[V_ONLY_BASE] = "only-in-baseline",
 	[V_ONLY_CUR] = "only-in-current",
 };
 
@@ -48,6 +56,7 @@ struct row {
 	bool underpowered;		/* alpha out of reach for these n */
 	char name[480];
 	char counts[160];		/* op counts that changed */
+	char map[2 * MB_MAP_LINE + 96];	/* how the map changed */
 };
 
 struct cmp {
@@ -109,6 +118,32 @@ static void count_diff(struct row *r)
 	}
 }
 
+/* The maps of the two points' counted runs: another digest is another
+ * map; the first of the runs both records list that differ says how. */
+static void map_diff(struct row *r)
+{
+	const struct mb_run *a = r->b->counted, *b = r->c->counted;
+	unsigned int i, n;
+
+	if (!a || !b || !a->have_digest || !b->have_digest ||
+	    a->digest == b->digest)
+		return;
+	r->v = V_MAP_CHANGED;
+	n = a->nhead > b->nhead ? a->nhead : b->nhead;
+	for (i = 0; i < n; i++)
+		if (i >= a->nhead || i >= b->nhead ||
+		    strcmp(a->head[i], b->head[i]))
+			break;
+	if (i < n)
+		snprintf(r->map, sizeof(r->map), "run %u: %s -> %s", i,
+			 i < a->nhead ? a->head[i] : "(none)",
+			 i < b->nhead ? b->head[i] : "(none)");
+	else
+		snprintf(r->map, sizeof(r->map),
+			 "digest 0x%016" PRIx64 " -> 0x%016" PRIx64,
+			 a->digest, b->digest);
+}
+
 static void judge(struct cmp *c, struct row *r)
 {
 	const struct mb_stats *b = &r->b->st, *k = &r->c->st;
@@ -135,6 +170,7 @@ static void judge(struct cmp *c, struct row *r)
 	else
 		r->v = r->delta > 0 ? V_REGRESSED : V_IMPROVED;
 	count_diff(r);
+	map_diff(r);
 }
 
 static struct row *add_row(struct cmp *c)
@@ -227,7 +263,7 @@ static void summary(struct cmp *c, const char *bname, const char *cname)
 	for (size_t i = 0; i < c->nrows; i++)
 		if (strlen(c->rows[i].name) > w)
 			w = strlen(c->rows[i].name);
-	printf("%-10s  %-*s  %12s  %12s  %8s  %s\n", "verdict", (int)w,
+	printf("%-11s  %-*s  %12s  %12s  %8s  %s\n", "verdict", (int)w,
 	       "point", "baseline ms", "current ms", "change", "p");
 	for (size_t i = 0; i < c->nrows; i++) {
 		const struct row *r = &c->rows[i];
@@ -236,13 +272,15 @@ static void summary(struct cmp *c, const char *bname, const char *cname)
 			continue;
 		pfmt(r, p, sizeof(p));
 		change(r->delta, d, sizeof(d));
-		printf("%-10s  %-*s  %12.3f  %12.3f  %8s  %s\n", vname[r->v],
+		printf("%-11s  %-*s  %12.3f  %12.3f  %8s  %s\n", vname[r->v],
 		       (int)w, r->name, r->b->st.median, r->c->st.median, d,
 		       p);
 		if (r->counts[0])
-			printf("%12s op counts changed: %s\n", "", r->counts);
+			printf("%13s op counts changed: %s\n", "", r->counts);
+		if (r->map[0])
+			printf("%13s map changed: %s\n", "", r->map);
 		if (r->v == V_UNSURE && r->underpowered)
-			printf("%12s n=%zu vs %zu cannot reach p < %g: use "
+			printf("%13s n=%zu vs %zu cannot reach p < %g: use "
 			       "more repeats\n", "", r->b->n, r->c->n,
 			       c->alpha);
 	}
@@ -250,22 +288,24 @@ static void summary(struct cmp *c, const char *bname, const char *cname)
 		const struct row *r = &c->rows[i];
 
 		if (r->v == V_FAILED)
-			printf("FAILED      %s: %s\n", r->name,
+			printf("FAILED       %s: %s\n", r->name,
 			       r->c->why ? r->c->why : "no ok run");
 		else if (r->v == V_ONLY_BASE)
-			printf("unmatched   %s: only in the baseline\n",
+			printf("unmatched    %s: only in the baseline\n",
 			       r->name);
 		else if (r->v == V_ONLY_CUR)
-			printf("unmatched   %s: only in the current\n",
+			printf("unmatched    %s: only in the current\n",
 			       r->name);
 	}
 	printf("\nsummary: %u compared: %u regressed, %u improved, %u "
-	       "unsure, %u same; %u failed; %u unmatched\n",
+	       "unsure, %u same, %u with another map; %u failed; %u "
+	       "unmatched\n",
 	       c->count[V_SAME] + c->count[V_UNSURE] + c->count[V_IMPROVED] +
-	       c->count[V_REGRESSED], c->count[V_REGRESSED],
-	       c->count[V_IMPROVED], c->count[V_UNSURE], c->count[V_SAME],
-	       c->count[V_FAILED], c->count[V_ONLY_BASE] +
-	       c->count[V_ONLY_CUR]);
+	       c->count[V_REGRESSED] + c->count[V_MAP_CHANGED],
+	       c->count[V_REGRESSED], c->count[V_IMPROVED],
+	       c->count[V_UNSURE], c->count[V_SAME],
+	       c->count[V_MAP_CHANGED], c->count[V_FAILED],
+	       c->count[V_ONLY_BASE] + c->count[V_ONLY_CUR]);
 }
 
 static void tap(struct cmp *c)
@@ -275,7 +315,8 @@ static void tap(struct cmp *c)
 	printf("TAP version 13\n1..%zu\n", c->nrows);
 	for (size_t i = 0; i < c->nrows; i++) {
 		const struct row *r = &c->rows[i];
-		bool bad = r->v == V_REGRESSED || r->v == V_FAILED;
+		bool bad = r->v == V_REGRESSED || r->v == V_FAILED ||
+			   r->v == V_MAP_CHANGED;
 
 		printf("%s %zu - %s", bad ? "not ok" : "ok", i + 1, r->name);
 		if (r->v == V_ONLY_BASE || r->v == V_ONLY_CUR) {
@@ -291,6 +332,8 @@ static void tap(struct cmp *c)
 		pfmt(r, p, sizeof(p));
 		change(r->delta, d, sizeof(d));
 		printf(" # %s %s p=%s\n", vname[r->v], d, p);
+		if (r->map[0])
+			printf("  # map changed: %s\n", r->map);
 	}
 }
 
@@ -318,7 +361,8 @@ static void xml_str(struct mb_buf *b, const char *s)
 
 static int junit(struct cmp *c, const char *path)
 {
-	unsigned int fails = c->count[V_REGRESSED] + c->count[V_FAILED];
+	unsigned int fails = c->count[V_REGRESSED] + c->count[V_FAILED] +
+			     c->count[V_MAP_CHANGED];
 	unsigned int skips = c->count[V_ONLY_BASE] + c->count[V_ONLY_CUR];
 	struct mb_buf b = { 0 };
 	char err[300], p[32], msg[200];
@@ -361,6 +405,17 @@ static int junit(struct cmp *c, const char *path)
 				   "message=\"");
 			xml_str(&b, r->c->why ? r->c->why : "no ok run");
 			mb_bprintf(&b, "\"/>\n    </testcase>\n");
+			continue;
+		}
+		if (r->v == V_MAP_CHANGED) {
+			mb_bprintf(&b, ">\n      <failure type=\"map-changed\" "
+				   "message=\"the final linear map changed\">");
+			xml_str(&b, r->map);
+			if (r->counts[0]) {
+				mb_bprintf(&b, "; op counts changed: ");
+				xml_str(&b, r->counts);
+			}
+			mb_bprintf(&b, "</failure>\n    </testcase>\n");
 			continue;
 		}
 		if (r->v != V_REGRESSED) {
@@ -486,8 +541,8 @@ int mb_cmd_compare(int argc, char **argv)
 		ret = EXIT_UNUSABLE;
 		goto out;
 	}
-	ret = c.count[V_REGRESSED] || c.count[V_FAILED] ? EXIT_REGRESSION :
-							  MB_EXIT_OK;
+	ret = c.count[V_REGRESSED] || c.count[V_FAILED] ||
+	      c.count[V_MAP_CHANGED] ? EXIT_REGRESSION : MB_EXIT_OK;
 out:
 	free(c.rows);
 	mb_groups_free(&c.gb);

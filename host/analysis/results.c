@@ -423,6 +423,47 @@ static int get_matrix(json_t *o, struct mb_run *r, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The final map: "digest" of a run record, kernel_check.digest and
+ * kernel_check.map_head of a kernel-check side.  Absent is fine (older
+ * records); present and malformed is not.
+ */
+static int get_map(json_t *o, struct mb_run *r, char *err, size_t errlen)
+{
+	json_t *kc = json_object_get(o, "kernel_check"), *head;
+	char hex[32] = "", *end;
+	size_t i;
+
+	if (kc && !json_is_object(kc))
+		return mb_errf(-1, err, errlen, "\"kernel_check\" is not an object");
+	if (get_str(kc ? kc : o, "digest", hex, sizeof(hex), false, err,
+		    errlen))
+		return -1;
+	if (hex[0]) {
+		errno = 0;
+		r->digest = strtoull(hex, &end, 16);
+		if (errno || *end || strncmp(hex, "0x", 2))
+			return mb_errf(-1, err, errlen,
+				       "\"digest\" %s is not a 0x hex number", hex);
+		r->have_digest = true;
+	}
+	head = kc ? json_object_get(kc, "map_head") : NULL;
+	if (!head)
+		return 0;
+	if (!json_is_array(head))
+		return mb_errf(-1, err, errlen, "\"map_head\" is not an array");
+	for (i = 0; i < json_array_size(head) && i < MB_MAP_HEAD; i++) {
+		const char *s = json_string_value(json_array_get(head, i));
+
+		if (!s)
+			return mb_errf(-1, err, errlen,
+				       "\"map_head\"[%zu] is not a string", i);
+		snprintf(r->head[i], sizeof(r->head[i]), "%s", s);
+	}
+	r->nhead = i;
+	return 0;
+}
+
 int mb_run_from_json(json_t *o, struct mb_run *r, char *err, size_t errlen)
 {
 	char status[32] = "";
@@ -470,7 +511,7 @@ int mb_run_from_json(json_t *o, struct mb_run *r, char *err, size_t errlen)
 	if (r->outcome != MB_OUT_OK)
 		return 0;
 	if (get_timing(o, r, err, errlen) || get_counts(o, r, err, errlen) ||
-	    get_calibration(o, r, err, errlen))
+	    get_calibration(o, r, err, errlen) || get_map(o, r, err, errlen))
 		return -1;
 	return 0;
 }

@@ -243,6 +243,20 @@ static void map_tables(const struct kc_map *m, json_t *c)
 	json_object_set_new(c, "tables_l3", json_integer(n[3]));
 }
 
+/* The map's first runs as kc_run_format() prints them: enough for
+ * `mapbench compare` to show where two kernels' maps first differ. */
+static json_t *map_head(const struct kc_map *m)
+{
+	json_t *a = json_array();
+	char line[96];
+
+	for (size_t i = 0; a && i < m->nr && i < MB_MAP_HEAD; i++) {
+		kc_run_format(&m->runs[i], line, sizeof(line));
+		json_array_append_new(a, json_string(line));
+	}
+	return a;
+}
+
 static json_t *side_counts(const struct kc_ctx *x, bool kernel)
 {
 	const struct kc_side *s = kernel ? &x->k : &x->m;
@@ -371,6 +385,7 @@ static json_t *record(const struct kc_ctx *x, bool kernel, const char *sname,
 	json_object_set_new(kc, "image_pa", jhex(x->load_pa));
 	json_object_set_new(kc, "map_runs", json_integer(s->map.nr));
 	json_object_set_new(kc, "digest", jhex(s->map.digest));
+	json_object_set_new(kc, "map_head", map_head(&s->map));
 	json_object_set_new(kc, "tables_identical", json_boolean(!ndiff));
 	json_object_set_new(kc, "runs_differing", json_integer(ndiff));
 	if (kernel)

@@ -25,6 +25,21 @@ json_is() {
 	[ "$(jq -r "$2" "$1" 2>/dev/null)" = true ]
 }
 
+# exits NAME RC CMD...: CMD exits RC with nothing on stderr (its stdout
+# in $tmp/out).  Needs $tmp.
+exits() {
+	local name=$1 want=$2 rc
+	shift 2
+	"$@" > "$tmp/out" 2> "$tmp/err"
+	rc=$?
+	if [ "$rc" = "$want" ] && [ ! -s "$tmp/err" ]; then
+		ok "$name: exit $rc"
+	else
+		not_ok "$name: exit $rc (want $want)"
+		head -3 "$tmp/err" | sed 's/^/#   /'
+	fi
+}
+
 # golden NAME FILE RC CMD...: CMD exits RC and its stdout equals FILE
 # (UPDATE_GOLDEN=1 rewrites FILE when the exit code is right: review the
 # diff before committing it).  Needs $tmp.

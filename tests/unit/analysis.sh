@@ -17,19 +17,6 @@ trap 'rm -rf "$tmp"' EXIT
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 
 
-# exits NAME RC CMD...: CMD exits RC with nothing on stderr
-exits() {
-	local name=$1 want=$2 rc
-	shift 2
-	"$@" > "$tmp/out" 2> "$tmp/err"
-	rc=$?
-	if [ "$rc" = "$want" ] && [ ! -s "$tmp/err" ]; then
-		ok "$name: exit $rc"
-	else
-		not_ok "$name: exit $rc (want $want)"
-		head -3 "$tmp/err" | sed 's/^/#   /'
-	fi
-}
 
 # one_error NAME RC MESSAGE CMD...: exit RC and exactly that one line
 one_error() {

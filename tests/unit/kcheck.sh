@@ -23,6 +23,23 @@ golden "compare gates a kernel commit: +10% and dsb_ishst +262144" \
 	$K/compare.out 1 "$MB" compare $K/kc-6.1-1G.jsonl $K/kc-6.1-1G-regress.jsonl
 golden "compare: the same kernel twice is the same" \
 	$K/compare-same.out 0 "$MB" compare $K/kc-6.1-1G.jsonl $K/kc-6.1-1G.jsonl
+# Debian's 6.12 and 6.18 at 512M, the kernel sides as kernel-check wrote
+# them: the op counts moved by a table, and the map changed (6.18 sets
+# the table AF and drops PTE_DIRTY): a verdict of its own, exit 1, with
+# the first run that differs
+golden "compare: 6.12 -> 6.18 is MAP CHANGED, with the first differing run" \
+	$K/compare-map.out 1 "$MB" compare $K/map-612.json $K/map-618.json
+check "compare: MAP CHANGED names 6.18's table AF" grep -q \
+	'map changed: run 0: table va 0xffff000000000000 L0 attrs 0x1800000000000003 x1 -> table va 0xffff000000000000 L0 attrs 0x1800000000000403 x1' \
+	"$K/compare-map.out"
+exits "compare --tap: a changed map" 1 "$MB" compare --tap $K/map-612.json $K/map-618.json
+check "compare --tap: a changed map is not ok" \
+	grep -q '^not ok 1 - kernel 512M .* # MAP CHANGED' "$tmp/out"
+exits "compare --junit: a changed map" 1 "$MB" compare --junit "$tmp/m.xml" $K/map-612.json $K/map-618.json
+check "compare --junit: a map-changed failure" \
+	grep -q '<failure type="map-changed" message="the final linear map changed">run 0: ' "$tmp/m.xml"
+golden "compare: the same map twice is the same" \
+	$K/compare-map-same.out 0 "$MB" compare $K/map-618.json $K/map-618.json
 
 # bad input: exit code, one line, no JSON
 printf 'hello' > "$tmp/notakernel"
