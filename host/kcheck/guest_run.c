@@ -44,8 +44,10 @@ static void guest_params(struct kc_ctx *x, struct mb_params *p, int dump)
 	p->alias_end = s[KC_SYM_init_begin] + off;
 	/* the data 7.2 maps with the alias; __bss_stop need not be page
 	 * aligned (the walk rounds it up, as the kernel's does) */
-	p->alias_init_end = s[KC_SYM_init_end] + off;
-	p->alias_bss_stop = s[KC_SYM_bss_stop] + off;
+	if (s[KC_SYM_init_end] && s[KC_SYM_bss_stop]) {
+		p->alias_init_end = s[KC_SYM_init_end] + off;
+		p->alias_bss_stop = s[KC_SYM_bss_stop] + off;
+	}
 	p->page_shift = x->ginfo.page_shift;
 	p->va_bits = x->ginfo.va_bits;
 }
