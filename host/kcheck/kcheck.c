@@ -182,7 +182,8 @@ int mb_cmd_kernel_check(int argc, char **argv)
 		goto out;
 	if (x->o.strategy < 0)
 		x->o.strategy = kc_closest_strategy(&x->img);
-	x->win = kc_window_kind(x->img.major, x->img.minor);
+	x->win = x->o.window >= 0 ? (enum kc_window_kind)x->o.window :
+		 kc_window_kind(x->img.major, x->img.minor);
 	sname = mb_strategy_name(x->o.strategy);
 	ret = kernel_config(x);
 	/* refuse now if the image for what the kernel will run is missing */

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "mapbench.h"
+#include "window.h"
 #include "cli.h"
 #include "image.h"
 #include "opts.h"
@@ -76,7 +77,8 @@ const char mb_kernel_check_usage[] =
 "                    [--rodata full|on|off] [--symbols System.map|vmlinux]\n"
 "                    [--strategy NAME] [--cpu MODEL] [--json FILE]\n"
 "                    [--timeout SECONDS] [--qemu PATH] [--guest ELF]\n"
-"                    [--config KERNEL-CONFIG] [--kernel-only] [-v]\n";
+"                    [--config KERNEL-CONFIG] [--kernel-only]\n"
+"                    [--window auto|nomap|map-mem] [-v]\n";
 
 int kc_parse_opts(int argc, char **argv, struct kc_opts *o)
 {
@@ -94,6 +96,7 @@ int kc_parse_opts(int argc, char **argv, struct kc_opts *o)
 		{ "guest", required_argument, NULL, 'g' },
 		{ "config", required_argument, NULL, 'C' },
 		{ "kernel-only", no_argument, NULL, 'K' },
+		{ "window", required_argument, NULL, 'w' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -105,7 +108,7 @@ int kc_parse_opts(int argc, char **argv, struct kc_opts *o)
 	*o = (struct kc_opts){
 		.qemu = "qemu-system-aarch64", .cpu = KC_DEFAULT_CPU,
 		.strategy = -1, .timeout = KC_DEFAULT_TIMEOUT,
-		.rodata = MB_RODATA_FULL,
+		.rodata = MB_RODATA_FULL, .window = -1,
 	};
 	optind = 1;
 	opterr = 0;
@@ -175,6 +178,16 @@ int kc_parse_opts(int argc, char **argv, struct kc_opts *o)
 			break;
 		case 'K':
 			o->kernel_only = 1;
+			break;
+		case 'w':
+			/* a tree whose version does not say which */
+			if (!strcmp(optarg, "nomap"))
+				o->window = KC_WIN_NOMAP;
+			else if (!strcmp(optarg, "map-mem"))
+				o->window = KC_WIN_MAP_MEM;
+			else if (strcmp(optarg, "auto"))
+				mb_die("--window %s: auto, nomap or map-mem",
+				       optarg);
 			break;
 		case 'v':
 			o->verbose = 1;

@@ -23,6 +23,8 @@ struct kc_opts {
 	unsigned int timeout;
 	int verbose;
 	int kernel_only;		/* --kernel-only: no mapbench side */
+	int window;			/* --window: enum kc_window_kind, -1
+					 * from the kernel's version */
 };
 
 /*

@@ -59,7 +59,7 @@ read -r -a sizes <<< "$mem"
 declare -A kern=()
 names=()
 while read -r name suites series flavour strat gran tol; do
-	case $name in ''|'#'*|mem|rodata) continue ;; esac
+	case $name in ''|'#'*|mem|rodata|nowindow) continue ;; esac
 	if [ -n "${REF_ONLY:-}" ] && ! [[ " $REF_ONLY " == *" $name "* ]]; then
 		continue
 	fi
@@ -157,6 +157,20 @@ for name in "${names[@]}"; do
 	for ro in $(awk -v n="$name" '$1 == "rodata" && $2 == n { $1 = $2 = ""; print }' "$CONF"); do
 		check_one "$name" "${sizes[0]}" "$ro"
 	done
+	if awk -v n="$name" '$1 == "nowindow" && $2 == n { f = 1 } END { exit !f }' "$CONF"; then
+		start=$(date +%s)
+		"$MB" kernel-check --kernel "$img" --config "$cfg" \
+			--mem "${sizes[0]}" --window nomap --timeout 600 \
+			--json "$tmp/nowin.json" > "$tmp/nowin.out" 2> "$tmp/nowin.err"
+		rc=$? secs=$(( $(date +%s) - start ))
+		if [ "$rc" = 3 ] && [ "$secs" -lt 60 ] && [ ! -e "$tmp/nowin.json" ] &&
+		   [ "$(grep -c . "$tmp/nowin.err")" = 1 ] &&
+		   grep -q 'no map_mem() window in this kernel.*memblock_mark_nomap()' "$tmp/nowin.err"; then
+			ok "$name --window nomap: fails in $secs s, exit 3: $(cat "$tmp/nowin.err")"
+		else
+			not_ok "$name --window nomap: exit $rc in $secs s (want 3 within 60 s, one line naming memblock_mark_nomap()): $(head -c 300 "$tmp/nowin.err")"
+		fi
+	fi
 	[ "$ran" -ge 2 ] || continue
 	# the slope between the two sizes
 	j1=$out/$name-${sizes[0]}-full.json j2=$out/$name-${sizes[1]}-full.json
