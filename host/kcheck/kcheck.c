@@ -81,7 +81,8 @@ static void clean_tmp(struct kc_ctx *x)
 
 /*
  * The kernel's config: --config, else config-RELEASE beside the Image
- * (as a Debian package has it), else none.  Its page size must be the
+ * (as Debian's linux-image packages have it), else config beside it
+ * (linux-base's /usr/lib/modules/RELEASE/config from 7.2), else none.  Its page size must be the
  * one the Image's header states.  Then what the kernel will run: a
  * 52-bit VA kernel falls back to 48 bits (4K), 47 (16K) or 48 (64K) on
  * a CPU without LPA2/LPA.  Unknown VA size (no config): TCR_EL1 tells.
@@ -100,6 +101,11 @@ static int kernel_config(struct kc_ctx *x)
 		snprintf(dir, sizeof(dir), "%s", x->o.kernel);
 		snprintf(path, sizeof(path), "%s/config-%s", dirname(dir),
 			 x->img.version);
+		if (access(path, R_OK)) {
+			snprintf(dir, sizeof(dir), "%s", x->o.kernel);
+			snprintf(path, sizeof(path), "%s/config",
+				 dirname(dir));
+		}
 		if (!access(path, R_OK) &&
 		    kc_kconfig_load(path, c, x->err, sizeof(x->err)))
 			c->path[0] = '\0';
@@ -162,20 +168,14 @@ static int pick_guest(struct kc_ctx *x, unsigned int shift, unsigned int va)
 
 /* ---- the command ----------------------------------------------------- */
 
-int mb_cmd_kernel_check(int argc, char **argv)
+/* One kernel, x->o.kernel: its table (and JSON), and its history row. */
+static int check_kernel(struct kc_ctx *x, struct kc_history_row *row)
 {
-	struct kc_ctx *x = calloc(1, sizeof(*x));
 	char diffs[1024] = "";
 	const char *sname;
 	uint64_t ndiff = 0;
 	int ret;
 
-	if (!x)
-		return MB_EXIT_VMM;
-	ret = kc_parse_opts(argc, argv, &x->o);
-	if (ret)
-		goto out_free;
-	mb_signals_install();
 	x->ram_mib = x->o.bank.size >> 20;
 	ret = kc_image_open(x->o.kernel, &x->img, x->err, sizeof(x->err));
 	if (ret)
@@ -216,6 +216,7 @@ int mb_cmd_kernel_check(int argc, char **argv)
 			 "  runs equal but digests differ\n");
 	}
 	kc_print_table(x, sname, ndiff, diffs);
+	kc_history_row(x, sname, ndiff, row);
 	if (x->o.json)
 		ret = kc_write_json(x, sname, ndiff);
 out:
@@ -229,7 +230,49 @@ out:
 	kc_funcs_free(&x->gfuncs);
 	free(x->kfs);
 	free(x->gfs);
-out_free:
-	free(x);
 	return ret;
+}
+
+/*
+ * Every --kernel in turn, each against its own closest strategy unless
+ * --strategy names one, with its own config beside it; several: one
+ * row each in a last table (map_mem() across releases, docs/HISTORY.md),
+ * and the first failure's exit code once all have run.  --json with
+ * several kernels: every record, in order.
+ */
+int mb_cmd_kernel_check(int argc, char **argv)
+{
+	struct kc_history_row rows[KC_MAX_KERNELS];
+	struct kc_opts o;
+	int ret, first = 0;
+	unsigned int i;
+
+	ret = kc_parse_opts(argc, argv, &o);
+	if (ret)
+		return ret;
+	mb_signals_install();
+	for (i = 0; i < o.nkernels; i++) {
+		struct kc_ctx *x = calloc(1, sizeof(*x));
+
+		if (!x)
+			return MB_EXIT_VMM;
+		x->o = o;
+		x->o.kernel = o.kernels[i];
+		x->o.json_append = i > 0;
+		memset(&rows[i], 0, sizeof(rows[i]));
+		ret = check_kernel(x, &rows[i]);
+		if (ret && !first)
+			first = ret;
+		if (ret)
+			snprintf(rows[i].error, sizeof(rows[i].error), "%.150s",
+				 x->err[0] ? x->err : "failed");
+		free(x);
+		if (ret > MB_EXIT_SIGNAL)
+			return ret;
+		if (o.nkernels > 1)
+			putchar('\n');
+	}
+	if (o.nkernels > 1)
+		kc_print_history(rows, o.nkernels, o.bank.size);
+	return first;
 }

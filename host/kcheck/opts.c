@@ -73,7 +73,8 @@ static int check_output(const char *path)
 }
 
 const char mb_kernel_check_usage[] =
-"usage: mapbench kernel-check --kernel IMAGE [--mem SIZE | --layout SPEC]\n"
+"usage: mapbench kernel-check --kernel IMAGE [--kernel IMAGE...]\n"
+"                    [--mem SIZE | --layout SPEC]\n"
 "                    [--rodata full|on|off] [--symbols System.map|vmlinux]\n"
 "                    [--strategy NAME] [--cpu MODEL] [--json FILE]\n"
 "                    [--timeout SECONDS] [--qemu PATH] [--guest ELF]\n"
@@ -115,7 +116,11 @@ int kc_parse_opts(int argc, char **argv, struct kc_opts *o)
 	while ((c = getopt_long(argc, argv, ":vh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'k':
-			o->kernel = optarg;
+			if (o->nkernels == KC_MAX_KERNELS)
+				mb_die("--kernel: at most %d kernels",
+				       KC_MAX_KERNELS);
+			o->kernels[o->nkernels++] = optarg;
+			o->kernel = o->kernels[0];
 			break;
 		case 'm':
 			if (mb_parse_size(optarg, &o->bank.size) ||
@@ -203,6 +208,9 @@ int kc_parse_opts(int argc, char **argv, struct kc_opts *o)
 		mb_die("unexpected argument '%s'", argv[optind]);
 	if (!o->kernel)
 		mb_die("--kernel IMAGE is required");
+	/* one config, one guest image: one kernel */
+	if (o->nkernels > 1 && (o->config || o->guest || o->symbols))
+		mb_die("--config, --guest and --symbols name one kernel's: give one --kernel with them (several find their configs beside them)");
 	if (!o->bank.size) {
 		o->bank.base = MB_RAM_BASE;
 		o->bank.size = 1ULL << 30;

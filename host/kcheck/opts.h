@@ -13,8 +13,14 @@
 
 struct kc_image;
 
+#define KC_MAX_KERNELS	32
+
 struct kc_opts {
-	const char *kernel, *symbols, *json, *qemu, *cpu, *guest;
+	const char *kernels[KC_MAX_KERNELS];	/* --kernel, in order */
+	unsigned int nkernels;
+	const char *kernel;		/* the one being checked */
+	bool json_append;		/* not the first: keep what is there */
+	const char *symbols, *json, *qemu, *cpu, *guest;
 	const char *config;		/* --config, else beside the Image */
 	const char *layout;
 	struct mb_bank bank;

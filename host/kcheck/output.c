@@ -404,12 +404,17 @@ int kc_write_json(const struct kc_ctx *x, const char *sname,
 	json_t *m = record(x, false, sname, ndiff);
 	char *a = json_dumps(k, JSON_COMPACT | JSON_SORT_KEYS);
 	char *b = json_dumps(m, JSON_COMPACT | JSON_SORT_KEYS);
-	char err[MB_ERRLEN] = "", *all = NULL;
+	char err[MB_ERRLEN] = "", *all = NULL, *before = NULL;
 	int ret = MB_EXIT_VMM;
 
-	if (a && b && asprintf(&all, "%s\n%s\n", a, b) > 0)
+	/* several kernels: this command's earlier records first */
+	if (x->o.json_append)
+		before = mb_read_file(x->o.json, 0, NULL);
+	if (a && b && asprintf(&all, "%s%s\n%s\n", before ? before : "",
+			       a, b) > 0)
 		ret = mb_write_atomic(x->o.json, all, strlen(all), err,
 				      sizeof(err)) ? MB_EXIT_VMM : 0;
+	free(before);
 	if (ret)
 		fprintf(stderr, "mapbench: %s\n", err[0] ? err :
 			"cannot write the JSON file: out of memory");
@@ -419,4 +424,60 @@ int kc_write_json(const struct kc_ctx *x, const char *sname,
 	json_decref(k);
 	json_decref(m);
 	return ret;
+}
+
+/* ---- several kernels: map_mem() across releases ------------------------ */
+
+void kc_history_row(const struct kc_ctx *x, const char *sname,
+		    uint64_t ndiff, struct kc_history_row *r)
+{
+	const char *deb = strstr(x->img.banner, "Debian ");
+	const uint64_t *k = x->k.c.ops, *m = x->m.c.ops;
+
+	snprintf(r->version, sizeof(r->version), "%s", x->img.version);
+	if (deb)
+		snprintf(r->debian, sizeof(r->debian), "%.*s",
+			 (int)strcspn(deb, " )"), deb + 7);
+	snprintf(r->strategy, sizeof(r->strategy), "%s", sname);
+	r->tlbi = k[KC_OP_tlbi_vaale1is];
+	r->dsb_ishst = k[KC_OP_dsb_ishst];
+	r->dsb_ish = k[KC_OP_dsb_ish];
+	r->isb = k[KC_OP_isb];
+	r->fixmap = x->k.fixmap;
+	r->tables = x->k.tables;
+	r->insns_k = x->k.c.insns;
+	r->insns_m = x->m.c.insns;
+	r->ops_equal = !memcmp(k, m, sizeof(x->k.c.ops)) &&
+		       x->k.fixmap == x->m.fixmap &&
+		       x->k.tables == x->m.tables;
+	r->tables_identical = !ndiff;
+	r->done = true;
+}
+
+void kc_print_history(const struct kc_history_row *r, unsigned int n,
+		      uint64_t mem)
+{
+	double gib = (double)mem / (1ULL << 30);
+	char size[32];
+
+	mb_format_size(mem, size, sizeof(size));
+	printf("map_mem() across releases: %s, per GiB (counts / %s)\n\n",
+	       size, size);
+	printf("| kernel | Debian | strategy | TLBI | DSB ishst | DSB ish | ISB | fixmap | tables | insns kernel | insns strategy | ops | tables |\n");
+	printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+	for (unsigned int i = 0; i < n; i++, r++) {
+		if (!r->done) {
+			printf("| %s | | | %s | | | | | | | | | |\n",
+			       r->version[0] ? r->version : "?", r->error);
+			continue;
+		}
+		printf("| %s | %s | %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f (%+.1f%%) | %s | %s |\n",
+		       r->version, r->debian, r->strategy, r->tlbi / gib,
+		       r->dsb_ishst / gib, r->dsb_ish / gib, r->isb / gib,
+		       r->fixmap / gib, r->tables / gib, r->insns_k / gib,
+		       r->insns_m / gib,
+		       r->insns_k ? 100.0 * ((double)r->insns_m / r->insns_k - 1) : 0,
+		       r->ops_equal ? "equal" : "DIFFER",
+		       r->tables_identical ? "identical" : "DIFFER");
+	}
 }
