@@ -456,6 +456,12 @@ test-lava: guest host cross
 test-ref: guest host
 	@tests/ref/run.sh
 
+# map_mem() across releases on Debian's arm64 kernels: docs/HISTORY.md
+# (about a quarter of an hour; not part of make test).
+.PHONY: history
+history: deps guest host
+	@scripts/history.sh
+
 # Benchmarks (minutes to hours; not part of make test): docs/bench/.
 bench: deps
 	@$(MAKE) --no-print-directory guest $(HOST_BIN)
