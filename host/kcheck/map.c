@@ -47,7 +47,7 @@ int kc_map_parse_line(struct kc_map *m, const char *line)
 	if (strncmp(line, "MBMAP ", 6) && strncmp(line, "MBTBL ", 6))
 		return 0;
 	if (sscanf(line, "%5s %llx %d %llx %llu %c", tag, &va, &level, &desc,
-		   &count, &extra) != 5 || level < 0 || level > 3 || !count)
+		   &count, &extra) != 5 || level < -1 || level > 3 || !count)
 		return -1;
 	r.va = va;
 	r.level = level;
@@ -121,10 +121,13 @@ int kc_geom_init(struct kc_geom *g, unsigned int page_shift,
 	/* levels as ARM64_HW_PGTABLE_LEVELS(): ceil((va - shift) / bpl) */
 	bpl = page_shift - 3;
 	levels = (va_bits - page_shift + bpl - 1) / bpl;
-	if (levels > 4)
+	/* five levels, a root at level -1: 4K pages at 52-bit VA, which
+	 * only LPA2 descriptors (TCR_EL1.DS) give */
+	if (levels > 5 || (levels == 5 && !ds))
 		return mb_errf(MB_EXIT_GUEST, err, errlen,
-			       "%u-bit VA with %u KiB pages needs 5 levels of tables, which kernel-check does not walk",
-			       va_bits, 1u << (page_shift - 10));
+			       "%u-bit VA with %u KiB pages%s is not a translation regime arm64 has",
+			       va_bits, 1u << (page_shift - 10),
+			       ds ? "" : " without LPA2");
 	g->page_shift = page_shift;
 	g->va_bits = va_bits;
 	g->lpa2 = ds;
@@ -243,8 +246,9 @@ static int prefetch(struct page_cache *c, uint64_t pa, int level,
  * 16K pages at 47-bit VA is level 1), over the linear map [PAGE_OFFSET,
  * PAGE_END): the first half of the root's entries up to 48-bit VA; at
  * 52 bits PAGE_END is _PAGE_END(VA_BITS_MIN) and the root's top entry
- * is only partly linear (the kernel image, fixmap and the rest of the
- * top are left out).  Bit for bit the guest's at 4K and 48-bit VA.
+ * is only partly linear: it is left out whole (it holds the kernel
+ * image and the fixmap), as the guest's LINEAR_PGD_LAST does.  Bit for
+ * bit the guest's at every granule and VA size.
  */
 struct walk {
 	const struct page_cache *c;
@@ -308,8 +312,11 @@ int kc_map_read(kc_page_reader rd, void *ctx, const struct kc_geom *g,
 		uint64_t root_pa, struct kc_map *m, char *err, size_t errlen)
 {
 	struct page_cache c = { .g = g, .rd = rd, .ctx = ctx };
-	unsigned int last = (g->linear_end - 1 - g->linear_start) >>
-			    kc_level_shift(g, g->start_level);
+	/* the root's entries wholly inside [PAGE_OFFSET, PAGE_END), as
+	 * guest/pgtable.h's LINEAR_PGD_LAST: with LPA2 the last one is
+	 * shared with the image and the fixmap, and left out */
+	unsigned int last = ((g->linear_end - g->linear_start) >>
+			     kc_level_shift(g, g->start_level)) - 1;
 	struct walk w = { .c = &c, .m = m, .h = MB_FNV_OFFSET };
 	int ret = 0;
 

@@ -94,9 +94,12 @@ check_one() {
 	local shift_want va_want kg mg bad c kv mv ki mi
 	case ${gran%%/*} in 4k) shift_want=12 ;; 16k) shift_want=14 ;; *) shift_want=16 ;; esac
 	va_want=${gran#*/}
+	# 52 bits: LPA2 offered (QEMU max), else the kernel falls back
+	local cpu=max,lpa2=off
+	[ "$va_want" = 52 ] && cpu=max
 	start=$(date +%s)
 	nice "$MB" kernel-check --kernel "$img" --config "$cfg" --mem "$m" \
-		--rodata "$ro" --strategy "$strat" --json "$j" \
+		--rodata "$ro" --strategy "$strat" --cpu "$cpu" --json "$j" \
 		> "$out/$name-$m-$ro.txt" 2>&1
 	rc=$?
 	secs=$(( $(date +%s) - start ))

@@ -472,9 +472,18 @@ static void test_geom(void)
 	CHECK(!kc_geom_init(&g, 14, 36, false, err, sizeof(err)) &&
 	      g.start_level == 2 && g.root_entries == 2048,
 	      "geom: 16K/36: 2 levels from L2");
-	CHECK(kc_geom_init(&g, 12, 52, true, err, sizeof(err)) ==
-	      MB_EXIT_GUEST && strstr(err, "5 levels"),
-	      "geom: 4K/52 (5 levels) refused");
+	/* TG1 4K, T1SZ 12, DS: five levels, a root of 16 at level -1 */
+	CHECK(!kc_geom_from_tcr(1ULL << 59 | 2ULL << 30 | 12ULL << 16, &g, err,
+				sizeof(err)) && g.page_shift == 12 &&
+	      g.va_bits == 52 && g.start_level == -1 && g.root_entries == 16 &&
+	      kc_level_shift(&g, -1) == 48 && g.lpa2 &&
+	      g.addr_mask == 0x0003fffffffff300ULL &&
+	      g.linear_start == 0xfff0000000000000ULL &&
+	      g.linear_end == 0xffff800000000000ULL,
+	      "geom: 4K/52 LPA2: 5 levels, root of 16 at level -1");
+	CHECK(kc_geom_init(&g, 12, 52, false, err, sizeof(err)) ==
+	      MB_EXIT_GUEST && strstr(err, "without LPA2"),
+	      "geom: 4K/52 without LPA2 refused");
 	CHECK(kc_geom_from_tcr(0, &g, err, sizeof(err)) == MB_EXIT_GUEST &&
 	      strstr(err, "TG1"), "geom: reserved TG1 refused");
 }
@@ -539,19 +548,21 @@ static void test_map16(void)
 	kc_map_free(&a);
 
 	/* 16K/52 with LPA2: a root of 32 at L0; its top entry is linear
-	 * only below PAGE_END = -2^46 (L1 entries 0..1023) */
+	 * only below PAGE_END = -2^46 and holds the image and the fixmap:
+	 * left out whole, as the guest's LINEAR_PGD_LAST does; the one
+	 * before it is walked */
 	memset(m16, 0, sizeof(m16));
 	kc_geom_init(&g, 14, 52, true, err, sizeof(err));
-	m16[0][31] = 0x14000 | tbl;
-	m16[0][32] = 0x18000 | tbl;		/* past the root: never read */
+	m16[0][30] = 0x14000 | tbl;
+	m16[0][31] = 0x18000 | tbl;		/* the shared top entry */
 	m16[1][0] = 0x40000000 | blk;		/* L1: no block at 16K, but */
-	m16[1][1023] = 0x42000000 | blk;	/* the walk reads any leaf */
-	m16[1][1024] = 0x44000000 | blk;	/* the kernel image's part */
+	m16[1][2047] = 0x42000000 | blk;	/* the walk reads any leaf */
+	m16[2][0] = 0x44000000 | blk;		/* under the top: not read */
 	CHECK(!kc_map_read(read16, NULL, &g, 0x10000, &a, err, sizeof(err)) &&
 	      a.tables == 2 && a.nr == 3 && a.runs[0].level == 0 &&
-	      a.runs[0].va == 0xffff800000000000ULL && a.runs[1].level == 1 &&
-	      a.runs[1].count == 1 && a.runs[2].va == 0xffffbff000000000ULL,
-	      "map 16K/52: the top root entry walked up to PAGE_END only");
+	      a.runs[0].va == 0xffff000000000000ULL && a.runs[1].level == 1 &&
+	      a.runs[1].count == 1 && a.runs[2].va == 0xffff7ff000000000ULL,
+	      "map 16K/52: the shared top root entry left out, the one before walked");
 	kc_map_free(&a);
 }
 
