@@ -658,10 +658,9 @@ static __noinline bool pgattr_change_is_safe_61(u64 old, u64 new)
  */
 /* __pte_to_phys() of a 52-bit LPA2 build at either granule: bits 9:8
  * are OA[51:50] with TCR_EL1.DS, shareability without */
-static __always_inline u64 pte_to_phys_lpa2(u64 pte, u64 lpa2)
+static __always_inline u64 pte_to_phys_lpa2(u64 pte, u64 maybe_shared)
 {
-	if (!lpa2)
-		pte &= ~(MB_UL(3) << 8);
+	pte &= ~maybe_shared;
 	return (pte & MB_UL(0x0003fffffffff000)) |
 	       ((pte << LPA2_PTE_ADDR_HIGH_SHIFT) & MB_UL(0x000c000000000000));
 }
@@ -675,9 +674,14 @@ static __always_inline bool pgattr_change_is_safe_tmpl(int kref, u64 old,
 	if (kref >= KREF_618) {
 		/* pte_pfn() of 6.18 on: __pte_to_phys() of an LPA2 build,
 		 * OA[51:50] from bits 9:8 when TCR_EL1.DS says so */
-		u64 lpa2 = op_lpa2_is_enabled();	/* read once */
+		/* PTE_MAYBE_SHARED, read once; the kernel's gcc-14 keeps
+		 * both conversions whole (and + csel each), which gcc-12
+		 * would split on the flag: hidden from it */
+		u64 maybe_shared = op_lpa2_is_enabled() ? 0 : MB_UL(3) << 8;
 
-		if (pte_to_phys_lpa2(old, lpa2) != pte_to_phys_lpa2(new, lpa2))
+		asm("" : "+r" (maybe_shared));
+		if (pte_to_phys_lpa2(old, maybe_shared) !=
+		    pte_to_phys_lpa2(new, maybe_shared))
 			return 0;
 	} else if ((old & PTE_ADDR_MASK) != (new & PTE_ADDR_MASK)) {
 		return 0;	/* a live entry's pfn may not change */
