@@ -796,18 +796,50 @@ static inline u64 sect_prot(u64 prot)
  * a table idmap-fill has not linked yet the entry is known empty (maybe
  * not even zeroed): no check, and no load.
  */
-static __always_inline void set_huge(const struct strat *s, int lvl, u64 p,
-				     u64 new, int fresh)
+static __always_inline int set_huge_tmpl(const struct strat *s, int lvl,
+					 u64 p, u64 new)
 {
+	if (!pgattr_change_is_safe(s, pt_rd(p), new))
+		return 0;
+	set_table_entry(entry_kref(s, lvl), p, new);
+	CNT(leaf_stores, 1);
+	return 1;
+}
+
+/* 6.18's and 7.x's builds call pmd_set_huge()/pud_set_huge() out of
+ * line (the block path of BBML2 CPUs makes every leaf one), which build
+ * the descriptor from phys and prot themselves, and WARN_ON what they
+ * return. */
+static __noinline KERNEL_618_CODE int set_huge_618(int lvl, u64 p, u64 phys,
+						   u64 prot)
+{
+	return set_huge_tmpl(&S_V6_18, lvl, p,
+			     phys_to_pte_val(KREF_618, phys) | sect_prot(prot));
+}
+
+static __noinline KERNEL_618_CODE int set_huge_72(int lvl, u64 p, u64 phys,
+						  u64 prot)
+{
+	return set_huge_tmpl(&S_V7_2, lvl, p,
+			     phys_to_pte_val(KREF_72, phys) | sect_prot(prot));
+}
+
+static __always_inline void set_huge(const struct strat *s, int lvl, u64 p,
+				     u64 phys, u64 prot, int fresh)
+{
+	u64 new = phys_to_pte_val(s->kref, phys) | sect_prot(prot);
+
 	if (s->fill && fresh) {
 		set_table_entry(entry_kref(s, lvl), p, new);
 		CNT(leaf_stores, 1);
 		return;
 	}
-	if (pgattr_change_is_safe(s, pt_rd(p), new)) {
-		set_table_entry(entry_kref(s, lvl), p, new);
-		CNT(leaf_stores, 1);
-	}
+	if (s->kref == KREF_618)
+		MB_BUG_ON(!set_huge_618(lvl, p, phys, prot));
+	else if (s->kref >= KREF_72)
+		MB_BUG_ON(!set_huge_72(lvl, p, phys, prot));
+	else
+		set_huge_tmpl(s, lvl, p, new);
 }
 
 /*
@@ -987,8 +1019,7 @@ static __always_inline void init_pmd(const struct strat *s, struct mb_mm *mm,
 		if (!((addr | next | phys) & (PMD_SIZE - 1)) &&
 		    !(flags & NO_BLOCK_MAPPINGS) &&
 		    !block_over_table(s, old)) {
-			set_huge(s, 2, pmdp, phys_to_pte_val(s->kref, phys) |
-				 sect_prot(prot), fresh);
+			set_huge(s, 2, pmdp, phys, prot, fresh);
 			if (!known)
 				MB_BUG_ON(!pgattr_change_is_safe(s, old,
 								 pt_rd(pmdp)));
@@ -1145,8 +1176,8 @@ static __always_inline void alloc_init_pud(const struct strat *s,
 		    !((addr | next | phys) & (PUD_SIZE - 1)) &&
 		    !(flags & NO_BLOCK_MAPPINGS) &&
 		    !block_over_table(s, old)) {
-			set_huge(s, 1, pudp, phys_to_pte_val(s->kref, phys) |
-				 sect_prot(prot & ~PTE_CONT), !!fill_pa);
+			set_huge(s, 1, pudp, phys, prot & ~PTE_CONT,
+				 !!fill_pa);
 			if (!fill_pa)
 				MB_BUG_ON(!pgattr_change_is_safe(s, old,
 								 pt_rd(pudp)));
@@ -1349,7 +1380,8 @@ static __always_inline void map_mem_72(const struct strat *s,
 				       struct mb_mm *mm)
 {
 	const struct mb_memblock *m = mm->mblk;
-	unsigned int flags = main_flags(s, mm), i;
+	/* force_pte_mapping() is false on a BBML3 CPU: blocks */
+	unsigned int flags = mm->bbml ? NO_EXEC_MAPPINGS : main_flags(s, mm), i;
 	u64 prot = kernel_prot(s->kref, PAGE_KERNEL_TAGGED);
 
 	if (mm->kfence_size)
@@ -1771,7 +1803,11 @@ void ENGINE(map_mem)(struct mb_mm *mm)
 		map_mem_tmpl(&S_V6_10, mm, main_flags(&S_V6_10, mm));
 		break;
 	case MB_STRAT_v6_18:
-		map_mem_tmpl(&S_V6_18, mm, main_flags(&S_V6_18, mm));
+		/* on a BBML2_NOABORT CPU: the block path, as bbml2-blocks */
+		if (mm->bbml)
+			map_mem_bbml2(mm, 0);
+		else
+			map_mem_tmpl(&S_V6_18, mm, main_flags(&S_V6_18, mm));
 		break;
 	case MB_STRAT_v7_2:
 		map_mem_72(&S_V7_2, mm);

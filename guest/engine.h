@@ -18,6 +18,7 @@ struct mb_mm {
 	struct mb_memblock *mblk;
 	unsigned int strategy;	/* enum mb_strategy */
 	unsigned int rodata;	/* enum mb_rodata */
+	unsigned int bbml;	/* MB_PF_BBML: force_pte_mapping() false */
 	u64 kernel_start;	/* the image's text+rodata alias, NOMAP */
 	u64 kernel_end;
 	u64 data_start;		/* its data and bss, [__init_end, __bss_stop):

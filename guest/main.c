@@ -242,6 +242,7 @@ void __noreturn mb_main(void)
 		.mblk = &mblk,
 		.strategy = prm.strategy,
 		.rodata = prm.rodata,
+		.bbml = !!(prm.flags & MB_PF_BBML),
 		.kernel_start = alias_start,
 		.kernel_end = alias_end,
 		.data_start = data_start,

@@ -239,7 +239,7 @@ static unsigned int effective_flags(const struct mb_mm *mm)
 	unsigned int flags = NO_EXEC_MAPPINGS;
 	int v618 = is_v618(mm) || mm->strategy == MB_STRAT_v7_2;
 
-	if (mm->strategy == MB_STRAT_bbml2_blocks)
+	if (mm->strategy == MB_STRAT_bbml2_blocks || (v618 && mm->bbml))
 		return flags;		/* BBML2: blocks whatever rodata says */
 	/* can_set_direct_map(), and Debian's late KFENCE from 6.18
 	 * (guest/engine.c) */

@@ -22,6 +22,7 @@ static const char *const wanted[] = {
 	"pgd_pgtable_alloc", "__create_pgd_mapping", "map_mem",
 	"arm64_use_ng_mappings", "linux_banner", "start_kernel",
 	"memblock_phys_alloc_range", "create_idmap",
+	"cpu_supports_bbml2_noabort", "cpu_supports_bbml3",
 };
 
 /*

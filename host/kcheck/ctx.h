@@ -35,6 +35,7 @@ struct kc_ctx {
 	struct kc_syms syms;
 	struct kc_geom geom;		/* the kernel's, from TCR_EL1 */
 	enum kc_window_kind win;	/* its map_mem() window */
+	unsigned int bbml_forced;	/* --force-bbml2: checks answered */
 	unsigned int want_shift, want_va;	/* expected; 0: unknown */
 	char guest[PATH_MAX + 64];	/* the mapbench image used */
 	struct mb_image_info ginfo;

@@ -36,6 +36,9 @@ static void guest_params(struct kc_ctx *x, struct mb_params *p, int dump)
 	p->rodata = x->o.rodata;
 	p->flags = MB_PF_QUIET | (dump ? MB_PF_CONSOLE_RECORD | MB_PF_MAPDUMP :
 				  0);
+	/* the kernel was made to take its block path: so does the guest */
+	if (x->o.force_bbml2)
+		p->flags |= MB_PF_BBML;
 	p->nr_banks = 1;
 	p->banks[0] = x->o.bank;
 	p->iterations = 1;

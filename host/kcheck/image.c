@@ -362,7 +362,9 @@ int kc_syms_missing(const struct kc_syms *s, char *buf, size_t len)
 	for (int i = 0; i < KC_NR_SYMS; i++) {
 		/* only 7.2's map_mem() needs them; older kallsyms may not
 		 * list them */
-		if (s->addr[i] || i == KC_SYM_init_end || i == KC_SYM_bss_stop)
+		if (s->addr[i] || i == KC_SYM_init_end ||
+		    i == KC_SYM_bss_stop || i == KC_SYM_bbml2 ||
+		    i == KC_SYM_bbml3)
 			continue;
 		n++;
 		if (o < len)

@@ -44,7 +44,9 @@ struct kc_kconfig {
 	X(clear_nomap, "memblock_clear_nomap")	\
 	X(allow_resize, "memblock_allow_resize")	\
 	X(set_fixmap, "__set_fixmap")	\
-	X(pgtable_alloc, "early_pgtable_alloc")
+	X(pgtable_alloc, "early_pgtable_alloc")	\
+	X(bbml2, "cpu_supports_bbml2_noabort")	\
+	X(bbml3, "cpu_supports_bbml3")
 
 enum kc_sym {
 #define KC_SYM_ENUM(id, name) KC_SYM_##id,

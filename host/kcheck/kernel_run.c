@@ -102,6 +102,8 @@ struct krun {
 	char *buf;			/* KC_TRACE_BUF of the FIFO */
 	int fifo;
 	bool stopped;			/* at the breakpoint, map read */
+	uint64_t bbml_pc;		/* --force-bbml2: the CPU check */
+	unsigned int forced;		/* times it was made to say yes */
 	double t0, deadline, next_look;
 };
 
@@ -159,9 +161,69 @@ static int gdb_attach(struct kc_ctx *x, struct krun *r)
 	}
 	snprintf(cmd, sizeof(cmd), "Z0,%" PRIx64 ",4", r->w.stop_pc);
 	if (kc_rsp_cmd(&r->rsp, cmd, rep, sizeof(rep), r->deadline) ||
-	    strcmp(rep, "OK") || kc_rsp_send(&r->rsp, "c"))
+	    strcmp(rep, "OK"))
 		return mb_errf(MB_EXIT_VMM, x->err, sizeof(x->err),
 			       "cannot set a breakpoint through QEMU's gdbstub");
+	if (r->bbml_pc) {
+		/* QEMU answers p/P packets only to a client that read its
+		 * target description: look a register up once */
+		if (kc_rsp_sysreg(&r->rsp, "TCR_EL1", r->deadline) < 0)
+			return mb_errf(MB_EXIT_VMM, x->err, sizeof(x->err),
+				       "cannot read QEMU's gdbstub target description");
+		snprintf(cmd, sizeof(cmd), "Z0,%" PRIx64 ",4", r->bbml_pc);
+		if (kc_rsp_cmd(&r->rsp, cmd, rep, sizeof(rep), r->deadline) ||
+		    strcmp(rep, "OK"))
+			return mb_errf(MB_EXIT_VMM, x->err, sizeof(x->err),
+				       "cannot set a breakpoint through QEMU's gdbstub");
+	}
+	if (kc_rsp_send(&r->rsp, "c"))
+		return mb_errf(MB_EXIT_VMM, x->err, sizeof(x->err),
+			       "cannot start the kernel through QEMU's gdbstub");
+	return 0;
+}
+
+/* A general register (x0..x30, pc 32) through the gdbstub. */
+static int rsp_reg(struct kc_rsp *rsp, int n, uint64_t *v, double deadline)
+{
+	char cmd[16], rep[64];
+
+	snprintf(cmd, sizeof(cmd), "p%x", n);
+	if (kc_rsp_cmd(rsp, cmd, rep, sizeof(rep), deadline) ||
+	    kc_hex_le64(rep, v))
+		return -1;
+	return 0;
+}
+
+static int rsp_set_reg(struct kc_rsp *rsp, int n, uint64_t v, double deadline)
+{
+	char cmd[48], rep[64];
+	int o;
+
+	o = snprintf(cmd, sizeof(cmd), "P%x=", n);
+	for (int i = 0; i < 8; i++, v >>= 8)
+		o += snprintf(cmd + o, sizeof(cmd) - o, "%02x",
+			      (unsigned int)(v & 0xff));
+	return kc_rsp_cmd(rsp, cmd, rep, sizeof(rep), deadline) ||
+	       strcmp(rep, "OK") ? -1 : 0;
+}
+
+/*
+ * --force-bbml2: the kernel's own CPU check (cpu_supports_bbml2_noabort(),
+ * 7.3's cpu_supports_bbml3()) answers yes: at its entry, x0 = true and
+ * back to the caller, as if it had returned.  Its body does not run (a
+ * MIDR list walk: a few dozen instructions, not map_mem()'s work).
+ */
+static int force_yes(struct kc_ctx *x, struct krun *r)
+{
+	uint64_t lr;
+
+	if (rsp_reg(&r->rsp, 30, &lr, r->deadline) ||
+	    rsp_set_reg(&r->rsp, 0, 1, r->deadline) ||
+	    rsp_set_reg(&r->rsp, 32, lr, r->deadline) ||
+	    kc_rsp_send(&r->rsp, "c"))
+		return mb_errf(MB_EXIT_VMM, x->err, sizeof(x->err),
+			       "--force-bbml2: cannot make the CPU check answer through QEMU's gdbstub");
+	r->forced++;
 	return 0;
 }
 
@@ -245,7 +307,15 @@ static int kernel_wait(struct kc_ctx *x, struct krun *r)
 				return kc_qemu_died(x, &r->p,
 						    "QEMU's gdbstub went away");
 			if (n > 0 && rep[0] == 'T') {
-				ret = breakpoint_hit(x, r);
+				uint64_t pc = 0;
+
+				if (r->bbml_pc &&
+				    rsp_reg(&r->rsp, 32, &pc, r->deadline))
+					return mb_errf(MB_EXIT_VMM, x->err,
+						       sizeof(x->err),
+						       "cannot read the pc through QEMU's gdbstub");
+				ret = r->bbml_pc && pc == r->bbml_pc ?
+				      force_yes(x, r) : breakpoint_hit(x, r);
 				if (ret)
 					return ret;
 				continue;
@@ -273,6 +343,14 @@ int kc_run_kernel(struct kc_ctx *x)
 	int ret;
 
 	kc_window_init(x->win, x->syms.addr, &r.w);
+	if (x->o.force_bbml2) {
+		r.bbml_pc = x->syms.addr[KC_SYM_bbml3] ?
+			    x->syms.addr[KC_SYM_bbml3] :
+			    x->syms.addr[KC_SYM_bbml2];
+		if (!r.bbml_pc)
+			return mb_errf(MB_EXIT_USAGE, x->err, sizeof(x->err),
+				       "--force-bbml2: this kernel has no cpu_supports_bbml2_noabort() or cpu_supports_bbml3() (before 6.17 it has no BBML2 block path)");
+	}
 	r.t0 = mb_now();
 	r.deadline = r.t0 + x->o.timeout;
 	r.next_look = r.t0 + 1;
@@ -309,6 +387,10 @@ int kc_run_kernel(struct kc_ctx *x)
 	x->k.fixmap = x->k.c.calls[0];
 	x->k.tables = x->k.c.calls[1];
 	x->k.wall_s = mb_now() - r.t0;
+	x->bbml_forced = r.forced;
+	if (x->o.force_bbml2 && !r.forced)
+		ret = mb_errf(MB_EXIT_GUEST, x->err, sizeof(x->err),
+			      "--force-bbml2: the kernel's BBML2 check was not called before the end of map_mem()");
 out:
 	kc_rsp_close(&r.rsp);
 	kc_proc_stop(&r.p);

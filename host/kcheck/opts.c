@@ -79,7 +79,7 @@ const char mb_kernel_check_usage[] =
 "                    [--strategy NAME] [--cpu MODEL] [--json FILE]\n"
 "                    [--timeout SECONDS] [--qemu PATH] [--guest ELF]\n"
 "                    [--config KERNEL-CONFIG] [--kernel-only]\n"
-"                    [--window auto|nomap|map-mem] [-v]\n";
+"                    [--window auto|nomap|map-mem] [--force-bbml2] [-v]\n";
 
 int kc_parse_opts(int argc, char **argv, struct kc_opts *o)
 {
@@ -98,6 +98,7 @@ int kc_parse_opts(int argc, char **argv, struct kc_opts *o)
 		{ "config", required_argument, NULL, 'C' },
 		{ "kernel-only", no_argument, NULL, 'K' },
 		{ "window", required_argument, NULL, 'w' },
+		{ "force-bbml2", no_argument, NULL, 'B' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -183,6 +184,9 @@ int kc_parse_opts(int argc, char **argv, struct kc_opts *o)
 			break;
 		case 'K':
 			o->kernel_only = 1;
+			break;
+		case 'B':
+			o->force_bbml2 = true;
 			break;
 		case 'w':
 			/* a tree whose version does not say which */

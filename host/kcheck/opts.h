@@ -29,6 +29,7 @@ struct kc_opts {
 	unsigned int timeout;
 	int verbose;
 	int kernel_only;		/* --kernel-only: no mapbench side */
+	bool force_bbml2;		/* --force-bbml2 */
 	int window;			/* --window: enum kc_window_kind, -1
 					 * from the kernel's version */
 };

@@ -123,6 +123,9 @@ static void print_head(const struct kc_ctx *x)
 		printf("  config %s: %uK pages, VA_BITS %u, LPA2 %s\n",
 		       x->cfg.path, 1u << (x->cfg.page_shift - 10),
 		       x->cfg.va_bits, x->cfg.lpa2 ? "y" : "n");
+	if (x->o.force_bbml2)
+		printf("  BBML2 FORCED: the kernel's own CPU check answered yes (%u call%s), the guest takes the block path too\n",
+		       x->bbml_forced, x->bbml_forced == 1 ? "" : "s");
 }
 
 void kc_print_table(const struct kc_ctx *x, const char *sname,
@@ -372,6 +375,10 @@ static json_t *record(const struct kc_ctx *x, bool kernel, const char *sname,
 		json_object_set_new(kc, "tcr", jhex(x->tcr));
 	}
 	json_object_set_new(kc, "symbols", json_string(x->syms.source));
+	json_object_set_new(kc, "force_bbml2", json_boolean(x->o.force_bbml2));
+	if (x->o.force_bbml2)
+		json_object_set_new(kc, "bbml2_checks_forced",
+				    json_integer(x->bbml_forced));
 	json_object_set_new(kc, "window",
 			    json_string(kernel ? kc_window_text(x->win) :
 					"map_mem_timed() entry .. return"));

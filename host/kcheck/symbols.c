@@ -182,6 +182,13 @@ int kc_get_symbols(struct kc_ctx *x)
 		snprintf(path, sizeof(path), "%s/%016" PRIx64 ".v3.map", dir,
 			 x->img.hash);
 		text = mb_read_file(path, 0, &len);
+		/* --force-bbml2 needs the CPU check's symbol, which maps
+		 * cached before it was wanted do not list: boot again */
+		if (text && x->o.force_bbml2 &&
+		    !strstr(text, " cpu_supports_bbml")) {
+			free(text);
+			text = NULL;
+		}
 		if (!text) {
 			ret = symbol_boot(x, &text);
 			if (ret)

@@ -64,6 +64,10 @@
 						 * as runs (MBMAP lines) after
 						 * verification */
 #define MB_PF_NO_CALIBRATE	(1u << 5)	/* no unit costs, no floor */
+#define MB_PF_BBML		(1u << 6)	/* the boot CPU has BBML2_NOABORT
+						 * (7.3: BBML3), or it is forced:
+						 * v6.18 and v7.2 take their
+						 * kernels' block path */
 /* Test hooks: the guest misbehaves on purpose, so the host's handling of
  * a faulting, hanging or lying guest is tested for real. */
 #define MB_PF_INJECT_FAULT	(1u << 8)	/* load from an unmapped VA */

@@ -225,6 +225,8 @@ static void test_symtab(void)
 		"ffff80000833b920 T memblock_clear_nomap\n"
 		"ffff800009681468 T memblock_allow_resize\n"
 		"ffff80000803a460 T __set_fixmap\n"
+		"ffff800008052b10 T cpu_supports_bbml2_noabort\n"
+		"ffff800008052c40 T cpu_supports_bbml3\n"
 		"ffff8000096699e8 t early_pgtable_alloc\n"
 		"ffff8000096699e8 t early_pgtable_alloc_not\n"
 		"0000000000000000 A garbage line\n"
@@ -243,8 +245,9 @@ static void test_symtab(void)
 	memset(&s, 0, sizeof(s));
 	kc_symtab_parse("MBSYM ffff800008010000 T _stext\n", 31, &s);
 	/* __init_end and __bss_stop may be missing (only 7.2's map_mem()
-	 * needs them, and older kallsyms do not list them) */
-	CHECK(kc_syms_missing(&s, miss, sizeof(miss)) == KC_NR_SYMS - 3 &&
+	 * needs them, and older kallsyms do not list them), and the BBML2
+	 * checks (only --force-bbml2 needs one) */
+	CHECK(kc_syms_missing(&s, miss, sizeof(miss)) == KC_NR_SYMS - 5 &&
 	      strstr(miss, "paging_init") && strstr(miss, "__set_fixmap") &&
 	      !strstr(miss, "__bss_stop"),
 	      "kallsyms: the missing ones are named, the optional ones not");
