@@ -59,7 +59,7 @@ read -r -a sizes <<< "$mem"
 declare -A kern=()
 names=()
 while read -r name suites series flavour strat gran tol; do
-	case $name in ''|'#'*|mem|rodata|nowindow) continue ;; esac
+	case $name in ''|'#'*|mem|rodata|nowindow|bbml) continue ;; esac
 	if [ -n "${REF_ONLY:-}" ] && ! [[ " $REF_ONLY " == *" $name "* ]]; then
 		continue
 	fi
@@ -85,12 +85,13 @@ getk() { jq -r "select(.kernel_check.side == \"$2\") | .kernel_check.$3 // \"mis
 within() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { exit !(b > 0 && a >= (1 - t / 100) * b && a <= (1 + t / 100) * b) }'; }
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.1f%%", (a / b - 1) * 100 }'; }
 
-# check_one NAME MEM RODATA: one kernel-check, its assertions; 0 if it
-# ran (its JSON is $out/NAME-MEM-RODATA.json), 1 if not, 2 skipped.
+# check_one NAME MEM RODATA [OPTION]: one kernel-check, its assertions;
+# 0 if it ran (its JSON is $out/NAME-MEM-RODATA[OPTION].json), 1 if not,
+# 2 skipped.
 check_one() {
-	local name=$1 m=$2 ro=$3 ver img cfg strat gran tol
+	local name=$1 m=$2 ro=$3 opt=${4:-} ver img cfg strat gran tol
 	read -r ver img cfg strat gran tol <<< "${kern[$name]}"
-	local tag="$name $m rodata=$ro" j=$out/$name-$m-$ro.json rc start secs
+	local tag="$name $m rodata=$ro${opt:+ $opt}" j=$out/$name-$m-$ro$opt.json rc start secs
 	local shift_want va_want kg mg bad c kv mv ki mi
 	case ${gran%%/*} in 4k) shift_want=12 ;; 16k) shift_want=14 ;; *) shift_want=16 ;; esac
 	va_want=${gran#*/}
@@ -100,15 +101,15 @@ check_one() {
 	start=$(date +%s)
 	nice "$MB" kernel-check --kernel "$img" --config "$cfg" --mem "$m" \
 		--rodata "$ro" --strategy "$strat" --cpu "$cpu" --json "$j" \
-		> "$out/$name-$m-$ro.txt" 2>&1
+		$opt > "$out/$name-$m-$ro$opt.txt" 2>&1
 	rc=$?
 	secs=$(( $(date +%s) - start ))
-	if [ "$rc" = 1 ] && grep -q '^mapbench: no mapbench guest for' "$out/$name-$m-$ro.txt"; then
-		echo "SKIP - $name: $(sed -n 's/^mapbench: //p' "$out/$name-$m-$ro.txt"): not checked"
+	if [ "$rc" = 1 ] && grep -q '^mapbench: no mapbench guest for' "$out/$name-$m-$ro$opt.txt"; then
+		echo "SKIP - $name: $(sed -n 's/^mapbench: //p' "$out/$name-$m-$ro$opt.txt"): not checked"
 		return 2
 	fi
 	if [ "$rc" != 0 ] || [ ! -s "$j" ]; then
-		not_ok "$tag: kernel-check exit $rc: $(tail -n1 "$out/$name-$m-$ro.txt")"
+		not_ok "$tag: kernel-check exit $rc: $(tail -n1 "$out/$name-$m-$ro$opt.txt")"
 		return 1
 	fi
 	ok "$tag: kernel-check ran, Debian $ver (${secs} s)"
@@ -145,7 +146,7 @@ check_one() {
 		ok "$tag: final linear map identical to $strat's ($(getk "$j" kernel map_runs) runs, digest $(getk "$j" kernel digest))"
 	else
 		not_ok "$tag: final linear map differs from $strat's"
-		sed -n '/^tables:/,/^$/p' "$out/$name-$m-$ro.txt" | sed 's/^/#   /' | head -10
+		sed -n '/^tables:/,/^$/p' "$out/$name-$m-$ro$opt.txt" | sed 's/^/#   /' | head -10
 	fi
 	return 0
 }
@@ -160,6 +161,15 @@ for name in "${names[@]}"; do
 	for ro in $(awk -v n="$name" '$1 == "rodata" && $2 == n { $1 = $2 = ""; print }' "$CONF"); do
 		check_one "$name" "${sizes[0]}" "$ro"
 	done
+	btol=$(awk -v n="$name" '$1 == "bbml" { for (i = 3; i <= NF; i++) if ($i == n) print $2 }' "$CONF")
+	if [ -n "$btol" ]; then
+		kern[$name]="$ver $img $cfg $strat $gran ${btol%\%}"
+		check_one "$name" "${sizes[0]}" full --force-bbml2 &&
+		check "$name ${sizes[0]} --force-bbml2: the kernel's check was forced and the map has blocks" \
+			json_is "$out/$name-${sizes[0]}-full--force-bbml2.json" \
+			'select(.kernel_check.side == "kernel") | .kernel_check.force_bbml2 and .kernel_check.bbml2_checks_forced > 0 and .counts.tables < 16'
+		kern[$name]="$ver $img $cfg $strat $gran $tol"
+	fi
 	if awk -v n="$name" '$1 == "nowindow" && $2 == n { f = 1 } END { exit !f }' "$CONF"; then
 		start=$(date +%s)
 		"$MB" kernel-check --kernel "$img" --config "$cfg" \
