@@ -21,6 +21,10 @@
 # scripts/test_all.sh counts as skipped.  A tier that checked nothing
 # fails.
 #
+# make test runs the list's "quick" kernels at its first size (with their
+# bbml and nowindow checks); MB_TEST_FULL=1 (make test-full) runs every
+# kernel at both sizes, the slopes and the rodata lines.
+#
 # REF_KEEP=DIR keeps each kernel-check's output and JSON there; REF_CONF
 # another kernel list (tests); REF_ONLY="NAME ..." a subset.
 set -u
@@ -59,8 +63,12 @@ read -r -a sizes <<< "$mem"
 declare -A kern=()
 names=()
 while read -r name suites series flavour strat gran tol; do
-	case $name in ''|'#'*|mem|rodata|nowindow|bbml) continue ;; esac
+	case $name in ''|'#'*|mem|rodata|nowindow|bbml|quick) continue ;; esac
 	if [ -n "${REF_ONLY:-}" ] && ! [[ " $REF_ONLY " == *" $name "* ]]; then
+		continue
+	fi
+	if [ "${MB_TEST_FULL:-0}" != 1 ] &&
+	   ! [[ " $(awk '$1 == "quick" { $1 = ""; print }' "$CONF") " == *" $name "* ]]; then
 		continue
 	fi
 	case ${tol:-} in
@@ -151,13 +159,18 @@ check_one() {
 	return 0
 }
 
+# make test: the first size; make test-full: both, and the rodata lines
+full=${MB_TEST_FULL:-0}
+run_sizes=("${sizes[@]}")
+[ "$full" = 1 ] || run_sizes=("${sizes[0]}")
 for name in "${names[@]}"; do
 	read -r ver img cfg strat gran tol <<< "${kern[$name]}"
 	ran=0
-	for m in "${sizes[@]}"; do
+	for m in "${run_sizes[@]}"; do
 		check_one "$name" "$m" full
 		case $? in 0) ran=$((ran + 1)) ;; 2) skipped=$((skipped + 1)); continue 2 ;; esac
 	done
+	[ "$full" = 1 ] &&
 	for ro in $(awk -v n="$name" '$1 == "rodata" && $2 == n { $1 = $2 = ""; print }' "$CONF"); do
 		check_one "$name" "${sizes[0]}" "$ro"
 	done
