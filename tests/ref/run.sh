@@ -107,7 +107,9 @@ check_one() {
 	local cpu=max,lpa2=off
 	[ "$va_want" = 52 ] && cpu=max
 	start=$(date +%s)
-	nice "$MB" kernel-check --kernel "$img" --config "$cfg" --mem "$m" \
+	local cfgopt=(--config "$cfg")
+	[ "$cfg" = - ] && cfgopt=()
+	nice "$MB" kernel-check --kernel "$img" "${cfgopt[@]}" --mem "$m" \
 		--rodata "$ro" --strategy "$strat" --cpu "$cpu" --json "$j" \
 		$opt > "$out/$name-$m-$ro$opt.txt" 2>&1
 	rc=$?
@@ -185,7 +187,8 @@ for name in "${names[@]}"; do
 	fi
 	if awk -v n="$name" '$1 == "nowindow" && $2 == n { f = 1 } END { exit !f }' "$CONF"; then
 		start=$(date +%s)
-		"$MB" kernel-check --kernel "$img" --config "$cfg" \
+		"$MB" kernel-check --kernel "$img" \
+			$([ "$cfg" = - ] || echo --config "$cfg") \
 			--mem "${sizes[0]}" --window nomap --timeout 600 \
 			--json "$tmp/nowin.json" > "$tmp/nowin.out" 2> "$tmp/nowin.err"
 		rc=$? secs=$(( $(date +%s) - start ))
