@@ -438,8 +438,13 @@ int kc_write_json(const struct kc_ctx *x, const char *sname,
 void kc_history_row(const struct kc_ctx *x, const char *sname,
 		    uint64_t ndiff, struct kc_history_row *r)
 {
-	const char *deb = strstr(x->img.banner, "Debian ");
+	const char *deb = NULL, *p = x->img.banner;
 	const uint64_t *k = x->k.c.ops, *m = x->m.c.ops;
+
+	/* the package version is the banner's last "Debian " (the first
+	 * is the compiler's) */
+	while ((p = strstr(p, "Debian ")))
+		deb = p++;
 
 	snprintf(r->version, sizeof(r->version), "%s", x->img.version);
 	if (deb)
