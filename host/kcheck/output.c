@@ -447,9 +447,11 @@ void kc_history_row(const struct kc_ctx *x, const char *sname,
 		deb = p++;
 
 	snprintf(r->version, sizeof(r->version), "%s", x->img.version);
-	if (deb)
+	if (deb) {
+		deb += strlen("Debian ");
 		snprintf(r->debian, sizeof(r->debian), "%.*s",
-			 (int)strcspn(deb, " )"), deb + 7);
+			 (int)strcspn(deb, " )"), deb);
+	}
 	snprintf(r->strategy, sizeof(r->strategy), "%s", sname);
 	r->tlbi = k[KC_OP_tlbi_vaale1is];
 	r->dsb_ishst = k[KC_OP_dsb_ishst];
