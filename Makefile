@@ -16,6 +16,8 @@ else
 Q := @
 endif
 HOST_ARCH	:= $(shell uname -m)
+# the build before the tiers uses every core (the tiers run one at a time)
+NPROC		:= $(shell nproc 2>/dev/null || echo 2)
 VERSION		:= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 GIT_REV		:= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 
@@ -422,14 +424,14 @@ run: deps
 
 test: deps
 	@scripts/deps_lava.sh
-	@$(MAKE) --no-print-directory all cross mutants
+	@$(MAKE) --no-print-directory -j$(NPROC) all cross mutants
 	@scripts/test_all.sh
 
 # make test with every strategy at every granule and VA size on TCG
 # (make test runs every strategy at each granule's 48-bit VA).
 test-full: deps
 	@scripts/deps_lava.sh
-	@$(MAKE) --no-print-directory all cross mutants
+	@$(MAKE) --no-print-directory -j$(NPROC) all cross mutants
 	@MB_TEST_FULL=1 scripts/test_all.sh
 
 test-unit: unit host

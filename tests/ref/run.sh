@@ -63,7 +63,7 @@ read -r -a sizes <<< "$mem"
 declare -A kern=()
 names=()
 while read -r name suites series flavour strat gran tol; do
-	case $name in ''|'#'*|mem|rodata|nowindow|bbml|quick) continue ;; esac
+	case $name in ''|'#'*|mem|rodata|nowindow|bbml|quick|quickbbml) continue ;; esac
 	if [ -n "${REF_ONLY:-}" ] && ! [[ " $REF_ONLY " == *" $name "* ]]; then
 		continue
 	fi
@@ -177,6 +177,9 @@ for name in "${names[@]}"; do
 		check_one "$name" "${sizes[0]}" "$ro"
 	done
 	btol=$(awk -v n="$name" '$1 == "bbml" { for (i = 3; i <= NF; i++) if ($i == n) print $2 }' "$CONF")
+	[ "$full" = 1 ] ||
+	awk -v n="$name" '$1 == "quickbbml" { for (i = 2; i <= NF; i++) if ($i == n) f = 1 } END { exit !f }' "$CONF" ||
+		btol=
 	if [ -n "$btol" ]; then
 		kern[$name]="$ver $img $cfg $strat $gran ${btol%\%}"
 		check_one "$name" "${sizes[0]}" full --force-bbml2 &&

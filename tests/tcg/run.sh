@@ -111,7 +111,10 @@ for rodata in on full off; do
 	done
 	same_map_as_base 1G "$rodata"
 done
+# every strategy at 16G; v7.2 (v6.18's walk with the alias mapped twice;
+# no other strategy's map to compare with) only under make test-full
 for st in $strategies; do
+	case $st in v7.2) [ "${MB_TEST_FULL:-0}" = 1 ] || continue ;; esac
 	point "$st" 16G full
 done
 same_map_as_base 16G full
