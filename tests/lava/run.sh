@@ -197,7 +197,7 @@ sed 's/^/# /' "$keep/report.txt" | head -n 40
 
 # ---- a local run of the same config: TCG, the only accelerator here
 t0=$(date +%s)
-nice "$MB" matrix "$config" "$tmp/local" --accel tcg -q --label local \
+"$MB" matrix "$config" "$tmp/local" --accel tcg -q --label local \
 	> /dev/null 2> "$tmp/local.err"
 rc=$?
 t_local=$(( $(date +%s) - t0 ))
