@@ -92,8 +92,8 @@ HOST_BASE_SRCS	:= host/util.c host/signals.c host/child.c
 # TCG backend and the JSON record
 HOST_RUN_SRCS	:= host/layout.c host/loader.c host/record.c host/esr.c \
 		   host/hostinfo.c host/kvmstats.c host/winexits.c \
-		   host/options.c host/cpufeat.c host/console.c host/report.c \
-		   host/memslots.c host/pmu.c host/vmm.c host/tcg.c \
+		   host/options.c host/cpufeat.c host/kimage.c host/console.c \
+		   host/report.c host/memslots.c host/pmu.c host/vmm.c host/tcg.c \
 		   host/run.c
 # analysis: matrix configs and runner, result files, statistics, report,
 # plot, compare
@@ -282,19 +282,29 @@ SIM_SRCS := tests/unit/sim.c tests/unit/simenv.c tests/unit/engine_sim.c \
 SIM_DEPS := $(SIM_SRCS) guest/engine.c tests/unit/sim.h tests/unit/simenv.h \
 	    $(GUEST_HDRS)
 
-$(BUILD)/unit/test_linear_map: tests/unit/test_linear_map.c $(SIM_DEPS)
-	@mkdir -p $(@D)
-	@echo "  CC      $@"
-	$(Q)$(CC) $(UNIT_CFLAGS) $< $(SIM_SRCS) -o $@
+# The simulated engine is compiled once per granule and VA size, and
+# test_linear_map and mapsim of that configuration link it.
+# sim_objs(config): its objects; sim_cfg(config): its -D flags (none for
+# 4K/48, the default; its binaries are the ones directly in unit/).
+sim_objs = $(patsubst %.c,$(BUILD)/unit/obj-$(1)/%.o,$(notdir $(SIM_SRCS)))
+sim_cfg	= $(if $(filter 4k-va48,$(1)),,-DMB_PAGE_SHIFT=$(call guest_shift,$(1)) \
+	  -DMB_VA_BITS=$(call guest_va,$(1)))
+unit_dir = $(BUILD)/unit$(if $(filter 4k-va48,$(1)),,/$(1))
 
 define unit_config
-$(BUILD)/unit/$(1)/%: tests/unit/%.c $(SIM_DEPS)
+$(BUILD)/unit/obj-$(1)/%.o: $(SIM_DEPS)
 	@mkdir -p $$(@D)
 	@echo "  CC      $$@"
-	$(Q)$(CC) $(UNIT_CFLAGS) -DMB_PAGE_SHIFT=$(call guest_shift,$(1)) \
-		-DMB_VA_BITS=$(call guest_va,$(1)) $$< $(SIM_SRCS) -o $$@
+	$(Q)$(CC) $(UNIT_CFLAGS) $(call sim_cfg,$(1)) \
+		-c $$(filter %/$$*.c,$$^) -o $$@
+$(call unit_dir,$(1))/test_linear_map $(call unit_dir,$(1))/mapsim: \
+		$(call unit_dir,$(1))/%: tests/unit/%.c $(call sim_objs,$(1))
+	@mkdir -p $$(@D)
+	@echo "  CC      $$@"
+	$(Q)$(CC) $(UNIT_CFLAGS) $(call sim_cfg,$(1)) $$< \
+		$(call sim_objs,$(1)) -o $$@
 endef
-$(foreach c,$(UNIT_CONFIGS),$(eval $(call unit_config,$(c))))
+$(foreach c,4k-va48 $(UNIT_CONFIGS),$(eval $(call unit_config,$(c))))
 
 # ---- Mutants: test-only builds of the engine, each with one deliberate
 # mistake (#ifdef MB_MUTANT_<NAME> in guest/engine.c), with the unit
@@ -336,11 +346,6 @@ mutant-guest:
 		GUEST_EXTRA_CFLAGS=-DMB_MUTANT_MAP_HOLE GUEST_CONFIGS=4k-va48 guest
 # the tcg and kvm tiers compare every run with mapsim on its layout
 # ---- end of mutants
-
-$(BUILD)/unit/mapsim: tests/unit/mapsim.c $(SIM_DEPS)
-	@mkdir -p $(@D)
-	@echo "  CC      $@"
-	$(Q)$(CC) $(UNIT_CFLAGS) $< $(SIM_SRCS) -o $@
 
 # Host unit tests, under ASan/UBSan, linked against the asan library:
 # test_host (report, console, TCG backend), test_runside (layouts,
@@ -391,7 +396,8 @@ $(BUILD)/fuzz/fuzz_elf: tests/fuzz/fuzz_elf.c \
 $(BUILD)/fuzz/fuzz_record: tests/fuzz/fuzz_record.c \
 	$(call fuzz_objs,host/record.c host/esr.c $(HOST_BASE_SRCS))
 $(BUILD)/fuzz/fuzz_cli: tests/fuzz/fuzz_cli.c \
-	$(call fuzz_objs,host/options.c host/cpufeat.c host/layout.c \
+	$(call fuzz_objs,host/options.c host/cpufeat.c host/kimage.c \
+		host/kcheck/image.c host/layout.c \
 		host/loader.c host/record.c host/esr.c $(HOST_BASE_SRCS))
 $(BUILD)/fuzz/fuzz_kstats: tests/fuzz/fuzz_kstats.c \
 	$(call fuzz_objs,host/kvmstats.c $(HOST_BASE_SRCS))
@@ -407,7 +413,7 @@ $(FUZZ_BIN):
 	@mkdir -p $(@D)
 	@echo "  FUZZCC  $@"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,$(FUZZ_SAN) -MMD -MP \
-		$< $(filter %.o,$^) -o $@ -lelf -ljansson -lm
+		$< $(filter %.o,$^) -o $@ -lelf -ljansson -lz -lm
 
 .PHONY: fuzz fuzz-bin
 fuzz-bin: $(FUZZ_BIN)

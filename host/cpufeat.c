@@ -157,52 +157,115 @@ int mb_cpu_granule_check(const struct mb_cpu_ids *id, unsigned int page_shift,
 }
 
 /*
- * v6.18's supports_bbml2_noabort_list: implementations whose makers
- * attest they never raise a TLB conflict abort when a block's size
- * changes without break-before-make.  MIDR_REV_RANGE(m, v, lo, hi) is
- * variant v, revisions lo..hi; MIDR_ALL_VERSIONS any.
+ * An implementation and a span of its variant:revision pairs, as the
+ * kernel's struct midr_range: MIDR_REV_RANGE(m, v, lo, hi) is v:lo ..
+ * v:hi, MIDR_RANGE(m, v0, r0, v1, r1) v0:r0 .. v1:r1, MIDR_ALL_VERSIONS
+ * 0:0 .. f:f.  lo and hi are (variant << 4 | revision).
  */
-static const struct bbml2_part {
-	unsigned int impl, part;
-	int variant;			/* -1: any */
-	unsigned int rev_lo, rev_hi;
+struct midr_span {
+	unsigned int impl, part, lo, hi;
 	const char *name;
-} bbml2_parts[] = {
-	{ 0x41, 0xd82, 0, 3, 0xf, "Cortex-X4 r0p3+" },
-	{ 0x41, 0xd84, 0, 2, 0xf, "Neoverse-V3 r0p2+" },
-	{ 0x41, 0xd83, 0, 2, 0xf, "Neoverse-V3AE r0p2+" },
-	{ 0x4e, 0x010, -1, 0, 0xf, "NVIDIA Olympus" },
-	{ 0xc0, 0xac3, -1, 0, 0xf, "AmpereOne" },
-	{ 0xc0, 0xac4, -1, 0, 0xf, "AmpereOne A" },
 };
+
+#define ALL_VERSIONS	0x00, 0xff
+
+/*
+ * v6.18's supports_bbml2_noabort_list (cpufeature.c): implementations
+ * whose makers attest they never raise a TLB conflict abort when a
+ * block's size changes without break-before-make.
+ */
+static const struct midr_span bbml2_parts[] = {
+	{ 0x41, 0xd82, 0x03, 0x0f, "Cortex-X4 r0p3+" },
+	{ 0x41, 0xd84, 0x02, 0x0f, "Neoverse-V3 r0p2+" },
+	{ 0x41, 0xd83, 0x02, 0x0f, "Neoverse-V3AE r0p2+" },
+	{ 0x4e, 0x010, ALL_VERSIONS, "NVIDIA Olympus" },
+	{ 0xc0, 0xac3, ALL_VERSIONS, "AmpereOne" },
+	{ 0xc0, 0xac4, ALL_VERSIONS, "AmpereOne A" },
+};
+
+/*
+ * 7.3's supports_bbml3_list (cpu_supports_bbml3()): implementations with
+ * BBML3 that do not advertise it in ID_AA64MMFR2_EL1.BBM.
+ */
+static const struct midr_span bbml3_parts[] = {
+	{ 0x41, 0xd82, 0x03, 0x0f, "Cortex-X4 r0p3+" },
+	{ 0x41, 0xd84, 0x02, 0x0f, "Neoverse-V3 r0p2+" },
+	{ 0x41, 0xd83, 0x02, 0x0f, "Neoverse-V3AE r0p2+" },
+	{ 0x4e, 0x010, ALL_VERSIONS, "NVIDIA Olympus" },
+	{ 0xc0, 0xac3, ALL_VERSIONS, "AmpereOne" },
+	{ 0xc0, 0xac4, ALL_VERSIONS, "AmpereOne A" },
+	{ 0x41, 0xd88, ALL_VERSIONS, "Cortex-A520AE" },
+	{ 0x41, 0xd4d, ALL_VERSIONS, "Cortex-A715" },
+	{ 0x41, 0xd89, ALL_VERSIONS, "Cortex-A720AE" },
+	{ 0x41, 0xd87, ALL_VERSIONS, "Cortex-A725" },
+	{ 0x41, 0xd8e, ALL_VERSIONS, "Neoverse-N3" },
+	{ 0x41, 0xd8a, ALL_VERSIONS, "C1-Nano" },
+	{ 0x41, 0xd8b, ALL_VERSIONS, "C1-Pro" },
+	{ 0x41, 0xd8c, 0x11, 0xff, "C1-Ultra r1p1+" },
+	{ 0x41, 0xd90, 0x11, 0xff, "C1-Premium r1p1+" },
+};
+
+/* The span of list that holds m, or NULL. */
+static const struct midr_span *midr_find(const struct midr_span *list,
+					 size_t n, uint64_t m, int *in_range)
+{
+	unsigned int vr = MIDR_VARIANT(m) << 4 | MIDR_REV(m);
+
+	for (size_t i = 0; i < n; i++) {
+		if (MIDR_IMPL(m) != list[i].impl ||
+		    MIDR_PARTNUM(m) != list[i].part)
+			continue;
+		*in_range = vr >= list[i].lo && vr <= list[i].hi;
+		return &list[i];
+	}
+	return NULL;
+}
 
 int mb_cpu_bbml2_noabort(const struct mb_cpu_ids *id, char *why, size_t len)
 {
 	unsigned int bbm = field(id->mmfr2, MMFR2_BBM_SHIFT);
 	uint64_t m = id->midr;
+	const struct midr_span *p;
+	int in;
 
-	for (size_t i = 0; i < sizeof(bbml2_parts) / sizeof(bbml2_parts[0]);
-	     i++) {
-		const struct bbml2_part *p = &bbml2_parts[i];
-
-		if (MIDR_IMPL(m) != p->impl || MIDR_PARTNUM(m) != p->part)
-			continue;
-		if ((p->variant >= 0 &&
-		     MIDR_VARIANT(m) != (unsigned int)p->variant) ||
-		    MIDR_REV(m) < p->rev_lo || MIDR_REV(m) > p->rev_hi) {
-			snprintf(why, len,
-				 "host CPU: MIDR_EL1 = 0x%08llx (r%up%u) is not %s, the kernel's BBML2_NOABORT revisions",
-				 (unsigned long long)m, MIDR_VARIANT(m),
-				 MIDR_REV(m), p->name);
-			return 0;
-		}
+	p = midr_find(bbml2_parts, sizeof(bbml2_parts) / sizeof(*p), m, &in);
+	if (p && in) {
 		snprintf(why, len, "MIDR_EL1 = 0x%08llx is %s (ID_AA64MMFR2_EL1.BBM = 0x%x)",
 			 (unsigned long long)m, p->name, bbm);
 		return 1;
 	}
+	if (p)
+		snprintf(why, len,
+			 "host CPU: MIDR_EL1 = 0x%08llx (r%up%u) is not %s, the kernel's BBML2_NOABORT revisions",
+			 (unsigned long long)m, MIDR_VARIANT(m), MIDR_REV(m),
+			 p->name);
+	else
+		snprintf(why, len,
+			 "host CPU: MIDR_EL1 = 0x%08llx is not on the kernel's BBML2_NOABORT list (ID_AA64MMFR2_EL1.BBM = 0x%x)",
+			 (unsigned long long)m, bbm);
+	return 0;
+}
+
+int mb_cpu_bbml3(const struct mb_cpu_ids *id, char *why, size_t len)
+{
+	unsigned int bbm = field(id->mmfr2, MMFR2_BBM_SHIFT);
+	uint64_t m = id->midr;
+	const struct midr_span *p;
+	int in;
+
+	if (bbm >= 3) {
+		snprintf(why, len, "ID_AA64MMFR2_EL1.BBM = 0x%x (BBML3)", bbm);
+		return 1;
+	}
+	p = midr_find(bbml3_parts, sizeof(bbml3_parts) / sizeof(*p), m, &in);
+	if (p && in) {
+		snprintf(why, len, "MIDR_EL1 = 0x%08llx is %s (BBML3 unadvertised: ID_AA64MMFR2_EL1.BBM = 0x%x)",
+			 (unsigned long long)m, p->name, bbm);
+		return 1;
+	}
 	snprintf(why, len,
-		 "host CPU: MIDR_EL1 = 0x%08llx is not on the kernel's BBML2_NOABORT list (ID_AA64MMFR2_EL1.BBM = 0x%x)",
-		 (unsigned long long)m, bbm);
+		 "host CPU: ID_AA64MMFR2_EL1.BBM = 0x%x and MIDR_EL1 = 0x%08llx is not on the kernel's BBML3 list",
+		 bbm, (unsigned long long)m);
 	return 0;
 }
 

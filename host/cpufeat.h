@@ -45,6 +45,13 @@ int mb_cpu_granule_check(const struct mb_cpu_ids *id, unsigned int page_shift,
 int mb_cpu_bbml2_noabort(const struct mb_cpu_ids *id, char *why,
 			 size_t len);
 
+/*
+ * Would 7.3's cpu_supports_bbml3() say yes?  ID_AA64MMFR2_EL1.BBM >= 3,
+ * or an implementation on its list of parts that have BBML3 without
+ * saying so.  1, or 0 with the reason in why.
+ */
+int mb_cpu_bbml3(const struct mb_cpu_ids *id, char *why, size_t len);
+
 /* "MIDR_EL1 0x.., TGran4 0x1, TGran16 0x2, TGran64 0x0, PARange 52-bit,
  * VARange 0x1, BBM 0x2" */
 void mb_cpu_describe(const struct mb_cpu_ids *id, char *buf, size_t len);

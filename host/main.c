@@ -30,6 +30,7 @@ const char mb_run_usage[] =
 "                    [--iterations K] [--repeat N] [--window-exits]\n"
 "                    [--no-calibrate] [--granule 4K|16K|64K] [--va-bits N]\n"
 "                    [--force-bbml2] [--tcg-cpu MODEL]\n"
+"                    [--kernel-image default|guest|IMAGE|VMLINUX|SYSTEM.MAP]\n"
 "                    [--inject fault|early-fault|hang|bad-record]\n"
 "                    [-v|--verbose] [-h|--help]\n";
 

@@ -92,6 +92,8 @@ struct mb_outcome {
 	const char *cpu_ids_from;	/* "kvm-vcpu" | "qemu-model" */
 	struct mb_cpu_ids cpu_ids;
 	int bbml2_noabort;		/* the kernel would use BBML2 */
+	int bbml3;			/* 7.3's cpu_supports_bbml3() */
+	int block_path;			/* v6.18/v7.2: MB_PF_BBML given */
 	/* KVM_GET_STATS_FD deltas over the run (kvm only) */
 	int have_kstats;
 	struct mb_kstats kvm_vm, kvm_vcpu;

@@ -18,11 +18,13 @@
 
 #include "mapbench.h"
 #include "cpufeat.h"
+#include "kimage.h"
 
 const struct mb_opt_default mb_run_opt_defaults[] = {
 	{ "layout", "mem" }, { "backing", "anon" }, { "prefault", "none" },
 	{ "pmu", "no" }, { "iterations", "1" }, { "granule", "4K" },
 	{ "va_bits", "48" }, { "force_bbml2", "no" }, { "tcg_cpu", "max" },
+	{ "kernel_image", "default" },
 	{ NULL, NULL },
 };
 
@@ -161,9 +163,9 @@ int mb_run_opts_check(const struct mb_run_opts *o, char *err, size_t errlen)
 			       "strategy %s does not run with %s pages (mapbench list)",
 			       mb_strategy_name(o->params.strategy),
 			       mb_granule_name(o->params.page_shift));
-	if (o->force_bbml2 && !mb_strategy_needs_bbml2(o->params.strategy))
+	if (o->force_bbml2 && !mb_strategy_asks_bbml(o->params.strategy))
 		return mb_errf(MB_EXIT_USAGE, err, errlen,
-			       "--force-bbml2: strategy %s does not need BBML2_NOABORT",
+			       "--force-bbml2: strategy %s does not ask the CPU for BBML2 (bbml2-*, v6.18 and v7.2 do)",
 			       mb_strategy_name(o->params.strategy));
 	/* an explicit huge page size is known now; the host's default
 	 * only in the KVM backend, which checks that one */
@@ -276,6 +278,28 @@ int mb_strategy_needs_bbml2(unsigned int strategy)
 {
 	return strategy == MB_STRAT_bbml2_blocks ||
 	       strategy == MB_STRAT_bbml2_repaint;
+}
+
+int mb_strategy_asks_bbml(unsigned int strategy)
+{
+	return mb_strategy_needs_bbml2(strategy) ||
+	       strategy == MB_STRAT_v6_18 || strategy == MB_STRAT_v7_2;
+}
+
+int mb_bbml_block_path(const struct mb_run_opts *o,
+		       const struct mb_cpu_ids *id)
+{
+	char why[MB_ERRLEN];
+
+	switch (o->params.strategy) {
+	case MB_STRAT_v6_18:
+		return o->force_bbml2 ||
+		       mb_cpu_bbml2_noabort(id, why, sizeof(why));
+	case MB_STRAT_v7_2:
+		return o->force_bbml2 || mb_cpu_bbml3(id, why, sizeof(why));
+	default:
+		return 0;
+	}
 }
 
 int mb_guest_for(const char *default_elf, unsigned int page_shift,
@@ -405,6 +429,7 @@ struct run_args {
 	uint64_t mem;			/* --mem, 0: not given */
 	const char *layout;		/* --layout, NULL: not given */
 	int accel_set;			/* --accel given */
+	const char *kernel_image;	/* --kernel-image, NULL: default */
 };
 
 /* One option and its value (NULL for flags); 0 or an MB_EXIT_* code. */
@@ -550,6 +575,12 @@ static int parse_opt(int c, const char *arg, struct mb_run_opts *o,
 		o->tcg_cpu = arg;
 		o->set |= MB_SET_TCG_CPU;
 		break;
+	case 'X':
+		if (!*arg)
+			return mb_errf(MB_EXIT_USAGE, err, errlen,
+				       "--kernel-image: empty (default, guest or an Image, vmlinux or System.map)");
+		a->kernel_image = arg;
+		break;
 	}
 	return 0;
 }
@@ -566,6 +597,23 @@ static void run_opts_init(struct mb_run_opts *o)
 	o->params.strategy = MB_STRAT_base;
 	o->params.rodata = MB_RODATA_FULL;
 	o->tcg_cpu = MB_DEFAULT_TCG_CPU;
+}
+
+/* The kernel image modelled (kimage.h), once the granule is known. */
+static int settle_kimage(struct mb_run_opts *o, const char *arg, char *err,
+			 size_t errlen)
+{
+	struct mb_params *p = &o->params;
+	int ret;
+
+	if (!arg || !strcmp(arg, "default"))
+		mb_kimage_default(p->strategy, p->page_shift, &o->kimage);
+	else if (!strcmp(arg, "guest"))
+		o->kimage = (struct mb_kimage){ .source = MB_KIMAGE_GUEST,
+						.name = "the guest's own" };
+	else if ((ret = mb_kimage_from_file(arg, &o->kimage, err, errlen)))
+		return ret;
+	return mb_kimage_params(&o->kimage, p, err, errlen);
 }
 
 /* After the arguments: what follows from them, and the checks that need
@@ -610,6 +658,8 @@ static int settle(struct mb_run_opts *o, const struct run_args *a,
 			return ret;
 	}
 	ret = check_guest(o, err, errlen);
+	if (!ret)
+		ret = settle_kimage(o, a->kernel_image, err, errlen);
 	if (ret || o->accel != MB_ACCEL_TCG)
 		return ret;
 	return check_tcg_cpu(o, err, errlen);
@@ -644,6 +694,7 @@ int mb_run_opts_parse(int argc, char **argv, const struct mb_run_env *env,
 		{ "va-bits", required_argument, 0, 'V' },
 		{ "force-bbml2", no_argument, 0, 'F' },
 		{ "tcg-cpu", required_argument, 0, 'U' },
+		{ "kernel-image", required_argument, 0, 'X' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};

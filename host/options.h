@@ -15,6 +15,8 @@
 
 #include <mapbench/abi.h>
 
+#include "kimage.h"
+
 enum mb_accel {
 	MB_ACCEL_KVM,
 	MB_ACCEL_TCG,
@@ -56,6 +58,7 @@ struct mb_run_opts {
 	unsigned int want_shift, want_va;
 	int force_bbml2;		/* run bbml2-* where the kernel would not */
 	const char *tcg_cpu;		/* QEMU -cpu under TCG (default max) */
+	struct mb_kimage kimage;	/* the kernel image modelled */
 	char guest_buf[4096];		/* the image picked for the granule */
 };
 
@@ -113,6 +116,9 @@ void mb_granules_str(unsigned int mask, char *buf, size_t len);
 /* bbml2-blocks and bbml2-repaint: the kernel builds their map only on a
  * boot CPU with BBML2_NOABORT. */
 int mb_strategy_needs_bbml2(unsigned int strategy);
+/* Those, and v6.18 and v7.2, whose kernels take a block path for the
+ * linear map on such a CPU: --force-bbml2 applies to them. */
+int mb_strategy_asks_bbml(unsigned int strategy);
 
 /*
  * The guest image for a granule and VA size, beside the default one:
@@ -125,6 +131,11 @@ struct mb_cpu_ids;
  * the run is forced; else MB_EXIT_HOST with the reason. */
 int mb_bbml2_check(const struct mb_run_opts *o, const struct mb_cpu_ids *id,
 		   char *err, size_t errlen);
+/* v6.18 and v7.2: 1 if their kernel takes its block path on this CPU
+ * (6.18's BBML2_NOABORT list; 7.3's BBML3) or the run is forced, which
+ * the guest is told with MB_PF_BBML; 0 otherwise and for the rest. */
+int mb_bbml_block_path(const struct mb_run_opts *o,
+		       const struct mb_cpu_ids *id);
 
 int mb_guest_for(const char *default_elf, unsigned int page_shift,
 		 unsigned int va_bits, char *buf, size_t len);

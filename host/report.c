@@ -477,6 +477,35 @@ static void put_options(struct jctx *c, json_t *root,
 	if (opts->accel == MB_ACCEL_TCG)
 		put_str(c, o, "tcg_cpu", opts->tcg_cpu ? opts->tcg_cpu :
 			MB_DEFAULT_TCG_CPU);
+	put_str(c, o, "kernel_image", opts->kimage.source == MB_KIMAGE_FILE ?
+		opts->kimage.name : mb_kimage_source_name(opts->kimage.source));
+}
+
+/* The kernel image the alias came from (kimage.h): offsets from _text
+ * where known (0 is not written), and where _text was put. */
+static void put_kimage(struct jctx *c, json_t *root,
+		       const struct mb_run_opts *opts)
+{
+	const struct mb_kimage *k = &opts->kimage;
+	json_t *o = sub(c, root, "kernel_image");
+
+	if (!o)
+		return;
+	put_str(c, o, "source", mb_kimage_source_name(k->source));
+	put_str(c, o, "name", k->name);
+	if (k->source == MB_KIMAGE_GUEST)
+		return;
+	if (k->version[0])
+		put_str(c, o, "release", k->version);
+	put_hex(c, o, "text", opts->params.alias_text);
+	put_hex(c, o, "stext_offset", k->stext);
+	put_hex(c, o, "init_begin_offset", k->init_begin);
+	if (k->bss_stop) {
+		put_hex(c, o, "init_end_offset", k->init_end);
+		put_hex(c, o, "bss_stop_offset", k->bss_stop);
+	}
+	if (k->end)
+		put_hex(c, o, "end_offset", k->end);
 }
 
 /* The vCPU's ID registers the granule and BBML2 checks read. */
@@ -485,6 +514,7 @@ static void put_cpu_features(struct jctx *c, json_t *root,
 			     const struct mb_outcome *out)
 {
 	const struct mb_cpu_ids *id = &out->cpu_ids;
+	unsigned int st = opts->params.strategy;
 	json_t *o;
 
 	if (!out->have_cpu_ids)
@@ -498,9 +528,17 @@ static void put_cpu_features(struct jctx *c, json_t *root,
 	put_hex(c, o, "id_aa64mmfr2", id->mmfr2);
 	put(c, o, "pa_bits", json_integer(mb_cpu_pa_bits(id)));
 	put(c, o, "bbml2_noabort", json_boolean(out->bbml2_noabort));
-	if (mb_strategy_needs_bbml2(opts->params.strategy))
+	put(c, o, "bbml3", json_boolean(out->bbml3));
+	if (mb_strategy_asks_bbml(st)) {
+		/* the answer this strategy's kernel asks for: 7.3's BBML3
+		 * for v7.2, 6.18's BBML2_NOABORT for the others */
+		int cpu = st == MB_STRAT_v7_2 ? out->bbml3 : out->bbml2_noabort;
+
 		put(c, o, "bbml2_forced", json_boolean(opts->force_bbml2 &&
-						       !out->bbml2_noabort));
+						       !cpu));
+	}
+	if (st == MB_STRAT_v6_18 || st == MB_STRAT_v7_2)
+		put(c, o, "block_path", json_boolean(out->block_path));
 }
 
 static void put_memuse(struct jctx *c, json_t *o, const struct mb_memuse *m)
@@ -675,6 +713,7 @@ static json_t *build(const struct mb_run_opts *opts,
 	put_str(c, root, "accel_desc", out->accel_desc);
 	put_str(c, root, "git_rev", MB_GIT_REV);
 	put_options(c, root, opts, idx, n);
+	put_kimage(c, root, opts);
 
 	o = sub(c, root, "ram");
 	banks = json_array();
@@ -801,7 +840,8 @@ void mb_report_line(FILE *f, const struct mb_run_opts *opts,
 	fprintf(f, " [%s%s]: ",
 		opts->accel == MB_ACCEL_KVM ? "kvm" : opts->deterministic ?
 		"tcg, EMULATED, deterministic" : "tcg, EMULATED",
-		opts->force_bbml2 ? ", BBML2 FORCED" : "");
+		opts->force_bbml2 ? ", BBML2 FORCED" :
+		out->block_path ? ", block path (the CPU's BBML)" : "");
 	if (!out->have_record) {
 		fprintf(f, "no result: %s\n", out->err[0] ? out->err :
 			"unknown error");

@@ -85,7 +85,8 @@ int mb_run_repeats(const struct mb_run_opts *opts)
 			opts->tcg_cpu : "(KVM_GET_ONE_REG)", desc,
 			mb_granule_name(opts->params.page_shift),
 			opts->params.va_bits,
-			outs[0].bbml2_noabort ? ", BBML2_NOABORT" : "",
+			outs[0].bbml2_noabort ? ", BBML2_NOABORT" :
+			outs[0].bbml3 ? ", BBML3" : "",
 			opts->force_bbml2 ? ", bbml2 FORCED" : "");
 	}
 	if (opts->verbose)

@@ -380,7 +380,11 @@ static int tcg_run(const struct mb_run_opts *opts, const struct tcg_mode *mode,
 		out->cpu_ids_from = "qemu-model";
 		out->bbml2_noabort = mb_cpu_bbml2_noabort(&out->cpu_ids, why,
 							  sizeof(why));
+		out->bbml3 = mb_cpu_bbml3(&out->cpu_ids, why, sizeof(why));
+		out->block_path = mb_bbml_block_path(opts, &out->cpu_ids);
 	}
+	if (out->block_path)
+		p.flags |= MB_PF_BBML;
 
 	/* QEMU keeps the RAM: the record has to come over the console. */
 	p.flags |= MB_PF_CONSOLE_RECORD;

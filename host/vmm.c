@@ -215,7 +215,7 @@ static int load_guest(struct mb_vm *v)
 			      "no RAM bank holds 0x%lx-0x%lx (params, result, image)",
 			      (unsigned long)MB_PARAMS_GPA,
 			      (unsigned long)(MB_IMAGE_GPA + MB_IMAGE_MAX));
-	memcpy(params, &v->opts->params, sizeof(v->opts->params));
+	memset(params, 0, sizeof(v->opts->params));
 	memset(result, 0, MB_RESULT_PAGE);
 	if (mb_elf_load(v->opts->guest_elf, img, &v->entry, &info,
 			v->out->err, sizeof(v->out->err)))
@@ -226,6 +226,20 @@ static int load_guest(struct mb_vm *v)
 			      "%s: changed since it was checked (granule or VA size)",
 			      v->opts->guest_elf);
 	return 0;
+}
+
+/*
+ * The guest's parameters, once the vCPU's ID registers are read: with
+ * MB_PF_BBML when the strategy's kernel would take its block path on
+ * this CPU.  (load_guest() checked the params page is in RAM.)
+ */
+static void write_params(struct mb_vm *v)
+{
+	struct mb_params p = v->opts->params;
+
+	if (v->out->block_path)
+		p.flags |= MB_PF_BBML;
+	memcpy(gpa_to_hva(v, MB_PARAMS_GPA, sizeof(p)), &p, sizeof(p));
 }
 
 /*
@@ -273,6 +287,8 @@ static int check_cpu(struct mb_vm *v)
 	out->have_cpu_ids = 1;
 	out->cpu_ids_from = "kvm-vcpu";
 	out->bbml2_noabort = mb_cpu_bbml2_noabort(id, why, sizeof(why));
+	out->bbml3 = mb_cpu_bbml3(id, why, sizeof(why));
+	out->block_path = mb_bbml_block_path(v->opts, id);
 	ret = mb_cpu_granule_check(id, p->page_shift, p->va_bits, out->err,
 				   sizeof(out->err));
 	if (!ret)
@@ -758,6 +774,8 @@ int mb_kvm_run(const struct mb_run_opts *opts, struct mb_outcome *out)
 		ret = load_guest(&v);
 	if (!ret)
 		ret = create_vcpu(&v);
+	if (!ret)
+		write_params(&v);
 	if (!ret)
 		ret = run_vcpu(&v);
 	if (!ret)

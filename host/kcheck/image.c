@@ -269,6 +269,9 @@ int kc_image_open(const char *path, struct kc_image *img, char *err,
 	img->size = len;
 	img->hash = fnv_file(buf, len);
 	img->page_shift = kc_image_page_shift(buf, len);
+	/* arm64 booting.rst: image_size, little-endian, at byte 16 */
+	for (int i = 7; i >= 0; i--)
+		img->image_size = img->image_size << 8 | buf[16 + i];
 	if (kc_banner_parse((const char *)buf, len, img->version,
 			    sizeof(img->version), &img->major, &img->minor,
 			    &img->patch)) {
@@ -364,7 +367,7 @@ int kc_syms_missing(const struct kc_syms *s, char *buf, size_t len)
 		 * list them */
 		if (s->addr[i] || i == KC_SYM_init_end ||
 		    i == KC_SYM_bss_stop || i == KC_SYM_bbml2 ||
-		    i == KC_SYM_bbml3)
+		    i == KC_SYM_bbml3 || i == KC_SYM_end)
 			continue;
 		n++;
 		if (o < len)
@@ -458,6 +461,22 @@ int kc_syms_load(const char *path, struct kc_syms *s, char *err,
 	free(buf);
 	snprintf(s->source, sizeof(s->source), "System.map");
 	return 0;
+}
+
+void kc_syms_cache_path(uint64_t hash, char *dir, size_t dlen, char *path,
+			size_t plen)
+{
+	const char *c = getenv("MAPBENCH_CACHE"), *x = getenv("XDG_CACHE_HOME");
+	const char *h = getenv("HOME");
+
+	if (c && *c)
+		snprintf(dir, dlen, "%s/kallsyms", c);
+	else if (x && *x)
+		snprintf(dir, dlen, "%s/mapbench/kallsyms", x);
+	else
+		snprintf(dir, dlen, "%s/.cache/mapbench/kallsyms",
+			 h && *h ? h : "/tmp");
+	snprintf(path, plen, "%s/%016" PRIx64 ".v3.map", dir, hash);
 }
 
 /* ---- the newc cpio of the symbol boot ------------------------------------ */

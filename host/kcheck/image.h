@@ -22,6 +22,7 @@ struct kc_image {
 					 * or the release itself */
 	char banner[256];
 	unsigned int page_shift;	/* header flags bits 2:1; 0: unsaid */
+	uint64_t image_size;		/* header: _end - _text; 0: unsaid */
 };
 
 /* What the kernel's .config says about its page tables. */
@@ -46,7 +47,8 @@ struct kc_kconfig {
 	X(set_fixmap, "__set_fixmap")	\
 	X(pgtable_alloc, "early_pgtable_alloc")	\
 	X(bbml2, "cpu_supports_bbml2_noabort")	\
-	X(bbml3, "cpu_supports_bbml3")
+	X(bbml3, "cpu_supports_bbml3")	\
+	X(end, "_end")
 
 enum kc_sym {
 #define KC_SYM_ENUM(id, name) KC_SYM_##id,
@@ -90,6 +92,11 @@ int kc_banner_parse(const char *buf, size_t n, char *ver, size_t vlen,
  * wanted are skipped.  Returns the number of wanted symbols found. */
 int kc_symtab_parse(const char *text, size_t n, struct kc_syms *s);
 int kc_syms_missing(const struct kc_syms *s, char *buf, size_t len);
+/* Where the symbol boot's kallsyms lines of the Image with this hash
+ * are cached: $MAPBENCH_CACHE/kallsyms/<hash>.v3.map (else under
+ * $XDG_CACHE_HOME or ~/.cache/mapbench). */
+void kc_syms_cache_path(uint64_t hash, char *dir, size_t dlen, char *path,
+			size_t plen);
 /* --symbols FILE: a System.map or an ELF vmlinux. */
 int kc_syms_load(const char *path, struct kc_syms *s, char *err,
 		 size_t errlen);

@@ -31,20 +31,6 @@ extern const unsigned char kc_init_blob[], kc_init_blob_end[];
 
 /* ---- the cache ------------------------------------------------------- */
 
-static void cache_dir(char *buf, size_t len)
-{
-	const char *c = getenv("MAPBENCH_CACHE"), *x = getenv("XDG_CACHE_HOME");
-	const char *h = getenv("HOME");
-
-	if (c && *c)
-		snprintf(buf, len, "%s/kallsyms", c);
-	else if (x && *x)
-		snprintf(buf, len, "%s/mapbench/kallsyms", x);
-	else
-		snprintf(buf, len, "%s/.cache/mapbench/kallsyms",
-			 h && *h ? h : "/tmp");
-}
-
 static int mkdir_p(const char *path)
 {
 	char tmp[PATH_MAX];
@@ -178,9 +164,8 @@ int kc_get_symbols(struct kc_ctx *x)
 			return ret;
 		kc_elf_funcs(x->o.symbols, &x->kfuncs);
 	} else {
-		cache_dir(dir, sizeof(dir));
-		snprintf(path, sizeof(path), "%s/%016" PRIx64 ".v3.map", dir,
-			 x->img.hash);
+		kc_syms_cache_path(x->img.hash, dir, sizeof(dir), path,
+				   sizeof(path));
 		text = mb_read_file(path, 0, &len);
 		/* --force-bbml2 needs the CPU check's symbol, which maps
 		 * cached before it was wanted do not list: boot again */

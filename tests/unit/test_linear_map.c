@@ -391,6 +391,7 @@ struct layout {
 	unsigned int nr;
 	uint64_t ks, ke;	/* kernel alias (PA) */
 	uint64_t kfence;	/* early KFENCE pool size, 0: none */
+	uint64_t ds, de;	/* the image's data, 7.2 (PA); 0: none */
 };
 
 static uint64_t phys_offset(const struct layout *l)
@@ -617,9 +618,14 @@ static int expect_72(const struct layout *l, unsigned int flags,
 
 	if (!(flags & NO_BLOCK_MAPPINGS))
 		return 0;
-	/* the first walks: the alias, and the pool after it in lin[] */
+	/* the first walks: the alias, and the pool after it in lin[];
+	 * then the image's data (pages here: flags forbid blocks) */
 	for (int i = ai; i < n; i++)
 		lin[nf++] = lin[i];
+	if (l->de > l->ds)
+		lin[nf++] = (struct range){ l->ds - phys_offset(l),
+			((l->de + SZ_PAGE - 1) & ~(SZ_PAGE - 1)) -
+			phys_offset(l), 0, 0, phys_offset(l) };
 	model(lin, nf, &first);
 	nb = bank_ranges(l, phys_offset(l), banks);
 	for (int i = 0; i < nb; i++)
@@ -931,6 +937,8 @@ static uint64_t run_case(const struct layout *l, unsigned int st,
 		fprintf(stderr, "%s: %s\n", l->name, why);
 		exit(2);
 	}
+	e.mm.data_start = l->ds;
+	e.mm.data_end = l->de;
 	if (simenv_map_mem(&e))
 		return 0;
 	*got = mb_counters;
@@ -1015,9 +1023,9 @@ static void test_slopes(void)
 		{ MB_STRAT_v6_10,		513, 2052, 513, 1539 },
 	};
 	struct layout l1 = { "1G", { { MB_RAM_BASE, G } }, 1,
-			     IMG + 0x10000, IMG + 0x30000, 0 };
+			     IMG + 0x10000, IMG + 0x30000, 0, 0, 0 };
 	struct layout l2 = { "2G", { { MB_RAM_BASE, 2 * G } }, 1,
-			     IMG + 0x10000, IMG + 0x30000, 0 };
+			     IMG + 0x10000, IMG + 0x30000, 0, 0, 0 };
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(ref); i++) {
 		struct mb_counts a, b;
@@ -1083,6 +1091,9 @@ static int fit_layout(const struct layout *in, struct layout *out)
 				 ~(SZ_PAGE - 1);
 	out->ks &= ~(SZ_PAGE - 1);
 	out->ke = (out->ke + SZ_PAGE - 1) & ~(SZ_PAGE - 1);
+	out->ds &= ~(SZ_PAGE - 1);
+	if (out->ds && out->ds < out->ke)
+		out->ds = out->ke;
 	top = out->b[out->nr - 1].base + out->b[out->nr - 1].size;
 	return top - phys_offset(out) <= PAGE_END - PAGE_OFFSET;
 }
@@ -1091,26 +1102,35 @@ int main(int argc, char **argv)
 {
 	static const struct layout layouts[] = {
 		{ "1G", { { MB_RAM_BASE, G } }, 1,
-		  IMG + 0x10000, IMG + 0x30000, 0 },
+		  IMG + 0x10000, IMG + 0x30000, 0, 0, 0 },
 		{ "4G", { { MB_RAM_BASE, 4 * G } }, 1,
-		  IMG + 0x10000, IMG + 0x20000, 0 },
+		  IMG + 0x10000, IMG + 0x20000, 0, 0, 0 },
 		{ "16G", { { MB_RAM_BASE, 16 * G } }, 1,
-		  IMG + 0x10000, IMG + 0x20000, 0 },
+		  IMG + 0x10000, IMG + 0x20000, 0, 0, 0 },
 		{ "2 banks + hole", { { MB_RAM_BASE, G },
 				      { MB_RAM_BASE + 3 * G, 2 * G } }, 2,
-		  IMG + 0x10000, IMG + 0x30000, 0 },
+		  IMG + 0x10000, IMG + 0x30000, 0, 0, 0 },
 		{ "unaligned bank", { { MB_RAM_BASE, G + 0x1234000 } }, 1,
-		  IMG + 0x10000, IMG + 0x45000, 0 },
+		  IMG + 0x10000, IMG + 0x45000, 0, 0, 0 },
 		{ "crossing 512G", { { MB_RAM_BASE, 256 * M },
 				     { MB_RAM_BASE + 511 * G, 2 * G } }, 2,
-		  IMG + 0x10000, IMG + 0x30000, 0 },
+		  IMG + 0x10000, IMG + 0x30000, 0, 0, 0 },
 		{ "alias with blocks", { { MB_RAM_BASE, 2 * G } }, 1,
-		  IMG, IMG + 6 * M, 0 },
+		  IMG, IMG + 6 * M, 0, 0, 0 },
 		{ "KFENCE pool", { { MB_RAM_BASE, 2 * G } }, 1,
-		  IMG + 0x10000, IMG + 0x30000, 2 * M },
+		  IMG + 0x10000, IMG + 0x30000, 2 * M, 0, 0 },
 		{ "KFENCE pool, 2 banks", { { MB_RAM_BASE, G },
 					    { MB_RAM_BASE + 2 * G, G + 3 * M } },
-		  2, IMG + 0x10000, IMG + 0x30000, 5 * M },
+		  2, IMG + 0x10000, IMG + 0x30000, 5 * M, 0, 0 },
+		/* what `run` models by default (host/kimage.c): Debian's
+		 * images, _text at IMG; written here from the kernels'
+		 * symbols (6.1: its _stext alias; 7.3: its data too) */
+		{ "1G, Debian 6.1's image", { { MB_RAM_BASE, G } }, 1,
+		  IMG + 0x10000, IMG + 0x1660000, 0, 0, 0 },
+		{ "1G, Debian 6.12's image", { { MB_RAM_BASE, G } }, 1,
+		  IMG, IMG + 0x1d10000, 0, 0, 0 },
+		{ "1G, Debian 7.3's image", { { MB_RAM_BASE, G } }, 1,
+		  IMG, IMG + 0x2700000, 0, IMG + 0x2b00000, IMG + 0x321e000 },
 	};
 	/* --quick (the mutants): three small layouts, nothing else */
 	int quick = argc > 1 && !strcmp(argv[1], "--quick");

@@ -552,6 +552,29 @@ static void test_cpufeat(void)
 	      mb_tcg_cpu_ids("cortex-a57") && !mb_tcg_cpu_ids("host") &&
 	      !mb_cpu_bbml2_noabort(mb_tcg_cpu_ids("max"), why, sizeof(why)),
 	      "TCG models: known ones; max has no BBML2_NOABORT");
+
+	/* BBML3 (7.3): MMFR2.BBM >= 3, else a longer MIDR list */
+	CHECK(!mb_cpu_bbml3(mb_tcg_cpu_ids("max"), why, sizeof(why)) &&
+	      !strcmp(why, "host CPU: ID_AA64MMFR2_EL1.BBM = 0x2 and MIDR_EL1 = 0x000f0510 is not on the kernel's BBML3 list"),
+	      "BBML3: QEMU max (BBM 2) no");
+	id = (struct mb_cpu_ids){ 0x000f0510, 0, 3ULL << 52 };
+	CHECK(mb_cpu_bbml3(&id, why, sizeof(why)) &&
+	      !mb_cpu_bbml2_noabort(&id, why, sizeof(why)),
+	      "BBML3: BBM 3 whatever the MIDR; 6.18's list still no");
+	id = (struct mb_cpu_ids){ 0x410fd4d0, 0, 0 };		/* A715 */
+	CHECK(mb_cpu_bbml3(&id, why, sizeof(why)) && strstr(why, "Cortex-A715") &&
+	      !mb_cpu_bbml2_noabort(&id, why, sizeof(why)),
+	      "BBML3: Cortex-A715 on 7.3's list only");
+	id.midr = 0x410fd8c0;					/* C1-Ultra r0p0 */
+	CHECK(!mb_cpu_bbml3(&id, why, sizeof(why)), "BBML3: C1-Ultra r0p0 no");
+	id.midr = 0x410fd8c1;					/* r0p1 */
+	CHECK(!mb_cpu_bbml3(&id, why, sizeof(why)), "BBML3: C1-Ultra r0p1 no");
+	id.midr = 0x411fd8c1;					/* r1p1 */
+	CHECK(mb_cpu_bbml3(&id, why, sizeof(why)), "BBML3: C1-Ultra r1p1");
+	id.midr = 0x412fd8c0;					/* r2p0 */
+	CHECK(mb_cpu_bbml3(&id, why, sizeof(why)), "BBML3: C1-Ultra r2p0");
+	id.midr = 0x410fd840;					/* V3 r0p0 */
+	CHECK(!mb_cpu_bbml3(&id, why, sizeof(why)), "BBML3: Neoverse-V3 r0p0 no");
 }
 
 static void test_run_granule(void)
@@ -630,8 +653,31 @@ static void test_run_granule(void)
 	rc = settle(&o, err, sizeof(err), "--mem", "1G", "--force-bbml2",
 		    NULL);
 	CHECK(rc == MB_EXIT_USAGE &&
-	      !strcmp(err, "--force-bbml2: strategy base does not need BBML2_NOABORT"),
+	      !strcmp(err, "--force-bbml2: strategy base does not ask the CPU for BBML2 (bbml2-*, v6.18 and v7.2 do)"),
 	      "run: --force-bbml2 on base");
+	rc = settle(&o, err, sizeof(err), "--mem", "1G", "--strategy", "v7.2",
+		    "--force-bbml2", NULL);
+	CHECK(rc == MB_EXIT_USAGE && o.force_bbml2 &&
+	      strstr(err, "guest ELF '/nonexistent/guest.elf'"),
+	      "run: v7.2 takes --force-bbml2");
+	{
+		struct mb_cpu_ids a715 = { 0x410fd4d0, 0, 0 };
+		struct mb_run_opts b = { 0 };
+
+		b.params.strategy = MB_STRAT_v7_2;
+		CHECK(mb_bbml_block_path(&b, &a715) &&
+		      !mb_bbml_block_path(&b, mb_tcg_cpu_ids("max")),
+		      "block path: v7.2 on a BBML3 CPU, not on QEMU max");
+		b.params.strategy = MB_STRAT_v6_18;
+		CHECK(!mb_bbml_block_path(&b, &a715),
+		      "block path: v6.18 asks 6.18's list (A715 not on it)");
+		b.force_bbml2 = 1;
+		CHECK(mb_bbml_block_path(&b, mb_tcg_cpu_ids("max")),
+		      "block path: v6.18 forced");
+		b.params.strategy = MB_STRAT_base;
+		CHECK(!mb_bbml_block_path(&b, &a715),
+		      "block path: base has none");
+	}
 	if (access(g4, R_OK)) {
 		printf("# %s not built: image checks skipped\n", g4);
 		return;
@@ -649,6 +695,62 @@ static void test_run_granule(void)
 	CHECK(rc == 0 && o.params.page_shift == 12 && o.params.va_bits == 48 &&
 	      !strcmp(o.tcg_cpu, "max"),
 	      "run: without --granule the image says");
+
+	/* the kernel image modelled: the strategy's Debian build */
+	rc = settle(&o, err, sizeof(err), "--mem", "1G", "--guest", g4,
+		    "--strategy", "v6.10", NULL);
+	CHECK(rc == 0 && o.kimage.source == MB_KIMAGE_DEFAULT &&
+	      strstr(o.kimage.name, "6.12.118+deb12-arm64") &&
+	      o.params.alias_text == 0x40200000 &&
+	      o.params.alias_stext == 0x40210000 &&
+	      o.params.alias_end == 0x41f10000 &&
+	      o.params.alias_init_end == 0x42880000 &&
+	      o.params.alias_bss_stop == 0x42d269d0,
+	      "run: v6.10 models Debian 6.12's image, _text 2M above RAM");
+	rc = settle(&o, err, sizeof(err), "--mem", "1G", "--guest", g4, NULL);
+	CHECK(rc == 0 && strstr(o.kimage.name, "6.1.0-57-arm64") &&
+	      o.params.alias_end == 0x41860000 && !o.params.alias_bss_stop,
+	      "run: base models Debian 6.1's (no data symbols)");
+	rc = settle(&o, err, sizeof(err), "--mem", "1G", "--guest", g4,
+		    "--kernel-image", "guest", NULL);
+	CHECK(rc == 0 && o.kimage.source == MB_KIMAGE_GUEST &&
+	      !o.params.alias_text && !o.params.alias_end,
+	      "run: --kernel-image guest: the guest's own image");
+	rc = settle(&o, err, sizeof(err), "--mem", "1G", "--guest", g4,
+		    "--kernel-image", "/nonexistent/vmlinux", NULL);
+	CHECK(rc == MB_EXIT_USAGE &&
+	      !strcmp(err, "--kernel-image /nonexistent/vmlinux: neither an arm64 Image nor a vmlinux or System.map"),
+	      "run: --kernel-image of a missing file");
+	{
+		char map[] = "/tmp/mb-kimage-XXXXXX";
+		int fd = mkstemp(map);
+		FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+
+		if (f) {
+			fputs("ffff800080000000 T _text\n"
+			      "ffff800080010000 T _stext\n"
+			      "ffff800081000000 D __init_begin\n"
+			      "ffff800081200000 D __init_end\n"
+			      "ffff800081400100 B __bss_stop\n"
+			      "ffff800086000000 B _end\n", f);
+			fclose(f);
+		}
+		rc = settle(&o, err, sizeof(err), "--mem", "1G", "--guest",
+			    g4, "--strategy", "v7.2", "--kernel-image", map,
+			    NULL);
+		CHECK(rc == 0 && o.kimage.source == MB_KIMAGE_FILE &&
+		      o.params.alias_end == 0x41200000 &&
+		      o.params.alias_init_end == 0x41400000 &&
+		      o.params.alias_bss_stop == 0x41600100 &&
+		      o.kimage.end == 0x6000000,
+		      "run: --kernel-image System.map");
+		rc = settle(&o, err, sizeof(err), "--mem", "64M", "--guest",
+			    g4, "--kernel-image", map, NULL);
+		CHECK(rc == MB_EXIT_USAGE &&
+		      strstr(err, ", 96 MiB from 2 MiB above RAM) does not fit the first bank"),
+		      "run: an image larger than the first bank: refused");
+		unlink(map);
+	}
 }
 
 /* ---- host facts ------------------------------------------------------ */
