@@ -95,6 +95,8 @@ same_as_unit() {
 	args+=(--rodata "$(jq -r .rodata "$json")" --strategy "$(jq -r .strategy "$json")")
 	args+=(--kfence "$(jq -r '.layout.kfence_size // 0' "$json")")
 	args+=(--data "$(jq -r '"\(.layout.data_start // 0):\(.layout.data_end // 0)"' "$json")")
+	[ "$(jq -r '.cpu_features.block_path // false' "$json")" = true ] &&
+		args+=(--bbml)
 	# another granule or VA size: the unit tier's engine built for it,
 	# DIR/<4k|16k|64k>-va<N>/mapsim beside the 4K/48 one (unless SIM is
 	# that one already)

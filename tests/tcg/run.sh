@@ -118,6 +118,30 @@ for st in $strategies; do
 	point "$st" 16G full
 done
 same_map_as_base 16G full
+# The CPU's BBML answer: QEMU max says no (6.18's list, 7.3's BBML3),
+# so v6.18 and v7.2 ran their page paths above; --force-bbml2 makes it
+# yes and they take their kernel's block path: v6.18's is bbml2-blocks'
+# map, op for op; v7.2's maps blocks (fewer tables than its pages).
+point v6.18 1G full --force-bbml2
+point v7.2 1G full --force-bbml2
+# json_with FILE OTHER FILTER: FILTER true of FILE, OTHER as $o[0]
+json_with() {
+	[ "$(jq -r --slurpfile o "$2" "$3" "$1" 2>/dev/null)" = true ]
+}
+check "v6.18 1G --force-bbml2: block path recorded, bbml2-blocks' map and ops" \
+	json_with "$tmp/run-v6.18-1G-full--force-bbml2.json" \
+	"$tmp/run-bbml2-blocks-1G-full.json" \
+	'.cpu_features.block_path and .cpu_features.bbml2_forced and
+	 (.cpu_features.bbml3 | not) and .digest == $o[0].digest and
+	 .counts == $o[0].counts'
+check "v6.18, v7.2 1G unforced: no block path on QEMU max" json_with \
+	"$tmp/run-v7.2-1G-full.json" "$tmp/run-v6.18-1G-full.json" \
+	'(.cpu_features.block_path | not) and ($o[0].cpu_features.block_path | not)'
+check "v7.2 1G --force-bbml2: block path, fewer tables than its pages" \
+	json_with "$tmp/run-v7.2-1G-full--force-bbml2.json" \
+	"$tmp/run-v7.2-1G-full.json" \
+	'.cpu_features.block_path and .counts.tables_l3 < $o[0].counts.tables_l3'
+
 # an early KFENCE pool: page-mapped inside a block-mapped linear map
 for st in base v6.10 idmap idmap-fill temp-pgtable bbml2-repaint; do
 	point "$st" 1G on --kfence

@@ -6,7 +6,11 @@
  *
  *   mapsim --bank BASE:SIZE [--bank ...] --kernel START:END
  *          [--image START:END] [--kfence SIZE] [--rodata full|on|off]
- *          [--strategy NAME]
+ *          [--strategy NAME] [--data START:END] [--bbml]
+ *
+ * --bbml: the CPU answered yes to the kernel's BBML2/BBML3 question
+ * (the record's cpu_features.block_path): v6.18 and v7.2 take their
+ * block path.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,7 +51,7 @@ int main(int argc, char **argv)
 	struct simenv e;
 	uint64_t ks = 0, ke = 0, is = 0, ie = 0, kf = 0, ds = 0, de = 0;
 	unsigned int nr = 0, rodata = MB_RODATA_FULL;
-	int strategy = MB_STRAT_base;
+	int strategy = MB_STRAT_base, bbml = 0;
 	const char *why;
 	int i;
 
@@ -62,6 +66,8 @@ int main(int argc, char **argv)
 			pair(argv[++i], &ds, &de);
 		} else if (!strcmp(argv[i], "--kfence") && i + 1 < argc) {
 			kf = strtoull(argv[++i], NULL, 0);
+		} else if (!strcmp(argv[i], "--bbml")) {
+			bbml = 1;
 		} else if (!strcmp(argv[i], "--image") && i + 1 < argc) {
 			pair(argv[++i], &is, &ie);
 		} else if (!strcmp(argv[i], "--rodata") && i + 1 < argc) {
@@ -83,7 +89,7 @@ int main(int argc, char **argv)
 		}
 	}
 	why = nr ? simenv_init(&e, banks, nr, strategy, rodata, ks, ke,
-				       ie, kf) :
+				       ie, kf, bbml) :
 		   "no --bank";
 	if (why) {
 		fprintf(stderr, "mapsim: %s\n", why);

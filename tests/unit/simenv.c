@@ -29,7 +29,7 @@ static uint64_t kva(uint64_t pa)
 const char *simenv_init(struct simenv *e, const struct mb_bank *banks,
 			unsigned int nr, unsigned int strategy,
 			unsigned int rodata, uint64_t kstart, uint64_t kend,
-			uint64_t image_end, uint64_t kfence_size)
+			uint64_t image_end, uint64_t kfence_size, int bbml)
 {
 	struct sim_layout l = {
 		.image_pa = SIM_IMAGE_PA,
@@ -39,7 +39,7 @@ const char *simenv_init(struct simenv *e, const struct mb_bank *banks,
 		.tmp_pa = SIM_TMP_PA,
 		.tmp_ttbr = strategy == MB_STRAT_temp_pgtable,
 		.bbml2 = strategy == MB_STRAT_bbml2_blocks ||
-			 strategy == MB_STRAT_bbml2_repaint,
+			 strategy == MB_STRAT_bbml2_repaint || bbml,
 	};
 	const char *why = memblock_init(&e->mblk, banks, nr);
 
@@ -59,6 +59,7 @@ const char *simenv_init(struct simenv *e, const struct mb_bank *banks,
 		.mblk = &e->mblk,
 		.strategy = strategy,
 		.rodata = rodata,
+		.bbml = !!bbml,
 		.kernel_start = kstart,
 		.kernel_end = kend,
 		.swapper_pa = SIM_SWAPPER_PA,

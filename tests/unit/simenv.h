@@ -26,7 +26,7 @@ struct simenv {
 const char *simenv_init(struct simenv *e, const struct mb_bank *banks,
 			unsigned int nr, unsigned int strategy,
 			unsigned int rodata, uint64_t kstart, uint64_t kend,
-			uint64_t image_end, uint64_t kfence_size);
+			uint64_t image_end, uint64_t kfence_size, int bbml);
 /* map_mem() on the simulator: 0, or -1 if the engine panicked. */
 int simenv_map_mem(struct simenv *e);
 uint64_t simenv_digest(void);

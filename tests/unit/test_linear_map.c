@@ -931,7 +931,7 @@ static uint64_t run_case(const struct layout *l, unsigned int st,
 {
 	struct simenv e;
 	const char *why = simenv_init(&e, l->b, l->nr, st, rodata, l->ks,
-				      l->ke, 0, l->kfence);
+				      l->ke, 0, l->kfence, 0);
 
 	if (why) {
 		fprintf(stderr, "%s: %s\n", l->name, why);
@@ -1063,7 +1063,7 @@ static void test_reference_literals(void)
 	struct mb_bank b = { MB_RAM_BASE, 64 * G };
 	struct simenv e;
 
-	simenv_init(&e, &b, 1, MB_STRAT_base, MB_RODATA_FULL, 0, 0, 0, 0);
+	simenv_init(&e, &b, 1, MB_STRAT_base, MB_RODATA_FULL, 0, 0, 0, 0, 0);
 	if (setjmp(sim_panic_jmp) == 0)
 		create_mapping_sim(&e.mm, MB_RAM_BASE, PAGE_OFFSET, 16 * G,
 				   PAGE_KERNEL_TAGGED, NO_EXEC_MAPPINGS |
