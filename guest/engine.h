@@ -6,6 +6,7 @@
 #ifndef MB_ENGINE_H
 #define MB_ENGINE_H
 
+#include "bug.h"
 #include "compiler.h"
 #include "memblock.h"
 #include "pgtable.h"
@@ -46,26 +47,6 @@ struct mb_mm {
 /* arm64_use_ng_mappings, read at run time into every prot (engine.c) */
 extern u8 mb_use_ng_mappings;
 
-/* Provided by the environment: record the failure and stop. */
-void __noreturn mb_panic(unsigned int status, unsigned int line);
-#ifdef MB_GUEST
-/*
- * BUG() as arm64 has it: a BRK the exception vector turns into a report
- * (status MB_ST_BUG, the line in BRK's immediate), so a checking
- * function stays a leaf like the kernel's.
- */
-#define MB_BUG_ON(c) do {						\
-	if (unlikely(c)) {						\
-		asm volatile("brk %0" :: "i" (__LINE__));		\
-		__builtin_unreachable();				\
-	}								\
-} while (0)
-#else
-#define MB_BUG_ON(c) do {						\
-	if (unlikely(c))						\
-		mb_panic(MB_ST_BUG, __LINE__);				\
-} while (0)
-#endif
 
 static inline u64 mb_phys_to_virt(const struct mb_mm *mm, u64 pa)
 {

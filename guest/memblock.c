@@ -4,7 +4,7 @@
  * Pure C: also built into the unit tier.
  */
 #include "compiler.h"
-#include "engine.h"
+#include "bug.h"
 #include "memblock.h"
 #include "pgtable.h"
 

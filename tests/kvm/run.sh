@@ -107,7 +107,7 @@ for g in 16k 64k; do
 			--granule $g
 
 	else
-		echo "# SKIP granule $g: $img not built (the guest's granule images)"
+		not_ok "granule $g: $img not built (make guest builds every granule's image)"
 	fi
 done
 # The VMM's host side: layouts, backing, prefault, vPMU, stats, signals.

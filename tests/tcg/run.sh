@@ -227,7 +227,7 @@ echo "# deterministic unit costs (ticks/op): $(jq -r '[.calibration.units | to_e
 for g in 16K 64K; do
 	img=$B/guest/mapbench-guest-$(echo $g | tr K k)-va48.elf
 	if [ ! -f "$img" ]; then
-		echo "# SKIP $g: $img not built (the guest's granule images)"
+		not_ok "$g: $img not built (make guest builds every granule's image)"
 		continue
 	fi
 	point base 16G full "--granule=$g"

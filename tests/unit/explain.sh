@@ -65,7 +65,7 @@ if command -v gnuplot > /dev/null; then
 	check "plot --explain: nothing written on error" \
 		test -z "$(ls "$tmp" | grep '^n\.')"
 else
-	ok "# SKIP plot --explain: no gnuplot"
+	not_ok "plot --explain: gnuplot is not installed (scripts/deps.sh installs it)"
 fi
 
 # ---- --fit on the thread's tables ----------------------------------------

@@ -18,9 +18,7 @@ for cfg in 4k-va39 4k-va52 16k-va36 16k-va47 16k-va48 16k-va52 64k-va42 \
 	   64k-va48 64k-va52; do
 	run "engine (test_linear_map), $cfg" "$B/unit/$cfg/test_linear_map"
 done
-if [ -x "$B/unit/test_host" ]; then
-	run "host (test_host)" "$B/unit/test_host"
-fi
+run "host (test_host)" "$B/unit/test_host"
 run "run side (test_runside)" "$B/unit/test_runside"
 run "kernel-check parsers (test_kcheck)" "$B/unit/test_kcheck"
 
@@ -33,6 +31,8 @@ run "explain CLI (tests/unit/explain.sh)" tests/unit/explain.sh
 run "LAVA (test_lava)" "$B/unit/test_lava"
 run "LAVA CLI (tests/unit/lava.sh)" tests/unit/lava.sh
 run "kernel-check records and bad input (tests/unit/kcheck.sh)" tests/unit/kcheck.sh
+# docs/ARCHITECTURE.md against the tree: files, header rows, no circle
+run "architecture doc matches the tree (tests/unit/archdoc.sh)" tests/unit/archdoc.sh
 
 # Mutants (make mutants): test-only engines with one deliberate mistake
 # each.  Each must run to its summary and fail checks: a crash, a
