@@ -110,6 +110,9 @@ static int from_image(const char *path, const struct kc_image *img,
 			       path, path);
 	kc_symtab_parse(text, len, s);
 	free(text);
+	/* _text, as kernel-check takes it, when kallsyms omits it (6.1) */
+	if (!s->addr[KC_SYM_text] && s->addr[KC_SYM_stext])
+		s->addr[KC_SYM_text] = s->addr[KC_SYM_stext] & ~0x1fffffULL;
 	if (img->image_size && s->addr[KC_SYM_text])
 		s->addr[KC_SYM_end] = s->addr[KC_SYM_text] + img->image_size;
 	return 0;
@@ -130,7 +133,6 @@ int mb_kimage_from_file(const char *path, struct mb_kimage *k, char *err,
 	snprintf(k->name, sizeof(k->name), "%s", path);
 	if (!kc_image_open(path, &img, why, sizeof(why))) {
 		snprintf(k->version, sizeof(k->version), "%s", img.version);
-		/* _text, as kernel-check takes it, when kallsyms omits it */
 		ret = from_image(path, &img, &s, err, errlen);
 		kc_image_close(&img);
 		if (ret)
