@@ -93,6 +93,42 @@ getk() { jq -r "select(.kernel_check.side == \"$2\") | .kernel_check.$3 // \"mis
 within() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { exit !(b > 0 && a >= (1 - t / 100) * b && a <= (1 + t / 100) * b) }'; }
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.1f%%", (a / b - 1) * 100 }'; }
 
+# assert_window TAG JSON STRATEGY TOL TEXT: a kernel-check record's
+# window, kernel side against the strategy's: every TLBI/DSB/ISB kind
+# either side executed, fixmap calls and tables equal (a count missing
+# on either side fails), instructions within TOL%, tables identical.
+assert_window() {
+	local tag=$1 j=$2 strat=$3 tol=$4 txt=$5 bad c kv mv ki mi
+	# every TLBI/DSB/ISB kind either side executed, fixmap calls, tables
+	bad=
+	for c in $(jq -r '.kernel_check.ops | to_entries[] | select(.value > 0) | .key' "$j" | sort -u) set_fixmap_calls tables; do
+		case $c in set_fixmap_calls|tables) ;; *) c=ops.$c ;; esac
+		kv=$(getk "$j" kernel "$c") mv=$(getk "$j" mapbench "$c")
+		if [ "$kv" = missing ] || [ "$mv" = missing ]; then
+			bad+=" $c missing (kernel $kv, mapbench $mv);"
+		elif [ "$kv" != "$mv" ]; then
+			bad+=" $c kernel $kv mapbench $mv;"
+		fi
+	done
+	if [ -z "$bad" ]; then
+		ok "$tag: every op count of the window equals $strat's"
+	else
+		not_ok "$tag: op counts differ from $strat's:$bad"
+	fi
+	ki=$(getk "$j" kernel instructions) mi=$(getk "$j" mapbench instructions)
+	if within "$mi" "$ki" "$tol"; then
+		ok "$tag: instructions within $tol% of the kernel's: kernel $ki, $strat $mi ($(pct "$mi" "$ki"))"
+	else
+		not_ok "$tag: instructions: kernel $ki, $strat $mi, outside +-$tol%"
+	fi
+	if json_is "$j" 'select(.kernel_check.side == "kernel") | .kernel_check.tables_identical'; then
+		ok "$tag: final linear map identical to $strat's ($(getk "$j" kernel map_runs) runs, digest $(getk "$j" kernel digest))"
+	else
+		not_ok "$tag: final linear map differs from $strat's"
+		sed -n '/^tables:/,/^$/p' "$txt" | sed 's/^/#   /' | head -10
+	fi
+}
+
 # check_one NAME MEM RODATA [OPTION]: one kernel-check, its assertions;
 # 0 if it ran (its JSON is $out/NAME-MEM-RODATA[OPTION].json), 1 if not,
 # 2 skipped.
@@ -130,34 +166,7 @@ check_one() {
 	else
 		not_ok "$tag: granule/VA: kernel $kg, mapbench $mg, want $shift_want/$va_want ($gran)"
 	fi
-	# every TLBI/DSB/ISB kind either side executed, fixmap calls, tables
-	bad=
-	for c in $(jq -r '.kernel_check.ops | to_entries[] | select(.value > 0) | .key' "$j" | sort -u) set_fixmap_calls tables; do
-		case $c in set_fixmap_calls|tables) ;; *) c=ops.$c ;; esac
-		kv=$(getk "$j" kernel "$c") mv=$(getk "$j" mapbench "$c")
-		if [ "$kv" = missing ] || [ "$mv" = missing ]; then
-			bad+=" $c missing (kernel $kv, mapbench $mv);"
-		elif [ "$kv" != "$mv" ]; then
-			bad+=" $c kernel $kv mapbench $mv;"
-		fi
-	done
-	if [ -z "$bad" ]; then
-		ok "$tag: every op count of the window equals $strat's"
-	else
-		not_ok "$tag: op counts differ from $strat's:$bad"
-	fi
-	ki=$(getk "$j" kernel instructions) mi=$(getk "$j" mapbench instructions)
-	if within "$mi" "$ki" "$tol"; then
-		ok "$tag: instructions within $tol% of the kernel's: kernel $ki, $strat $mi ($(pct "$mi" "$ki"))"
-	else
-		not_ok "$tag: instructions: kernel $ki, $strat $mi, outside +-$tol%"
-	fi
-	if json_is "$j" 'select(.kernel_check.side == "kernel") | .kernel_check.tables_identical'; then
-		ok "$tag: final linear map identical to $strat's ($(getk "$j" kernel map_runs) runs, digest $(getk "$j" kernel digest))"
-	else
-		not_ok "$tag: final linear map differs from $strat's"
-		sed -n '/^tables:/,/^$/p' "$out/$name-$m-$ro$opt.txt" | sed 's/^/#   /' | head -10
-	fi
+	assert_window "$tag" "$j" "$strat" "$tol" "$out/$name-$m-$ro$opt.txt"
 	return 0
 }
 
@@ -301,6 +310,38 @@ for name in "${names[@]}"; do
 		not_ok "$name slope ${sizes[0]}..${sizes[1]}: instructions per GiB: kernel $kpg, $strat $mpg, outside +-$tol%"
 	fi
 done
+# The checks can fail: a record checked above, mutated as a broken
+# oracle (or a broken strategy) would make it, must fail the check
+# meant for it -- an op count off by one, a counter missing on one side,
+# instructions 5% off, the tables differing.
+selftest() {
+	local j=$1 op got f
+	op=$(jq -r 'select(.kernel_check.side == "kernel") | .kernel_check.ops |
+		to_entries[] | select(.value > 0) | .key' "$j" | head -n1)
+	while IFS=';' read -r what filter want; do
+		jq -c "if .kernel_check.side == \"kernel\" then $filter else . end" \
+			"$j" > "$tmp/mut.json"
+		[ "$what" = "a mapbench counter missing" ] &&
+			jq -c 'if .kernel_check.side == "mapbench" then del(.kernel_check.set_fixmap_calls) else . end' \
+				"$j" > "$tmp/mut.json"
+		got=$(pass=0 fail=0; assert_window mutant "$tmp/mut.json" strategy 3 \
+			/dev/null > "$tmp/mut.out"; echo "$fail")
+		if [ "$got" -ge 1 ] && grep -q "^not ok - mutant: .*$want" "$tmp/mut.out"; then
+			ok "the checks fail on $what ($(grep -m1 '^not ok' "$tmp/mut.out" | cut -c1-120))"
+		else
+			not_ok "the checks do not fail on $what ($got failed)"
+		fi
+	done <<-EOT
+	the kernel's $op off by one;.kernel_check.ops.$op += 1;op counts differ.*ops.$op kernel
+	a mapbench counter missing;.;set_fixmap_calls missing
+	the kernel's instructions 5% higher;.kernel_check.instructions = (.kernel_check.instructions * 1.05 | floor);outside +-3%
+	tables differing;.kernel_check.tables_identical = false;final linear map differs
+	EOT
+}
+for f in "$out"/*-full.json; do
+	[ -s "$f" ] && { selftest "$f"; break; }
+done
+
 [ "$skipped" = 0 ] ||
 	echo "ref: $skipped kernel(s) SKIPPED for want of their mapbench image: not checked, not passed"
 if [ "$pass" = "$checks_before" ] && [ "$fail" = 0 ]; then
