@@ -94,7 +94,7 @@ HOST_RUN_SRCS	:= host/layout.c host/loader.c host/record.c host/esr.c \
 		   host/hostinfo.c host/kvmstats.c host/winexits.c \
 		   host/options.c host/cpufeat.c host/kimage.c host/console.c \
 		   host/report.c host/memslots.c host/pmu.c host/vmm.c host/tcg.c \
-		   host/run.c
+		   host/run.c host/kvm_probe.c host/doctor.c
 # analysis: matrix configs and runner, result files, statistics, report,
 # plot, compare
 HOST_ANALYSIS_SRCS := host/analysis/units.c host/analysis/config.c \

@@ -31,6 +31,7 @@ int mb_cmd_lava_job(int argc, char **argv);
 int mb_cmd_lava_board(int argc, char **argv);
 int mb_cmd_lava_results(int argc, char **argv);
 int mb_cmd_kernel_check(int argc, char **argv);
+int mb_cmd_doctor(int argc, char **argv);
 
 /* Their usage texts, each listing every option of its getopt table. */
 extern const char mb_run_usage[];
@@ -43,5 +44,6 @@ extern const char mb_lava_job_usage[];
 extern const char mb_lava_board_usage[];
 extern const char mb_lava_results_usage[];
 extern const char mb_kernel_check_usage[];
+extern const char mb_doctor_usage[];
 
 #endif /* MAPBENCH_CLI_H */

@@ -97,6 +97,8 @@ static const struct command {
 	{ "lava-results", mb_cmd_lava_results, mb_lava_results_usage },
 	/* a real kernel's map_mem() against a strategy (host/kcheck/) */
 	{ "kernel-check", mb_cmd_kernel_check, mb_kernel_check_usage },
+	/* what this host can run, and why not (host/doctor.c) */
+	{ "doctor", mb_cmd_doctor, mb_doctor_usage },
 };
 
 #define NR_COMMANDS	(sizeof(commands) / sizeof(commands[0]))

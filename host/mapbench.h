@@ -107,6 +107,9 @@ int mb_kvm_usable(void);
 
 /* tcg.c: run the guest under qemu-system-aarch64 -accel tcg. */
 int mb_tcg_run(const struct mb_run_opts *opts, struct mb_outcome *out);
+/* QEMU's version ("7.2.22") from `QEMU --version`: 0, or -1 when it
+ * does not run or says none. */
+int mb_qemu_version(const char *qemu, char *ver, size_t len);
 
 /* A bank of guest RAM in this process (memslots.c); the loader writes
  * into it (hva NULL: check only). */

@@ -565,7 +565,9 @@ static void put_memory(struct jctx *c, json_t *root,
 	put_u64(c, o, "page_size", out->backing_page);
 	put_memuse(c, o, &out->mem_total);
 	if (out->have_record)
-		put_u64(c, o, "table_bytes", out->rec.alloc_pages * 4096);
+		put_u64(c, o, "table_bytes",
+			out->rec.alloc_pages << (out->rec.page_shift ?
+						 out->rec.page_shift : 12));
 	put_u64(c, o, "vm_hwm_kb", out->vm_hwm_kb);
 	put(c, o, "vm_hwm_reset", json_boolean(out->hwm_reset));
 	a = json_array();

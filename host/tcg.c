@@ -199,22 +199,17 @@ static int pump(struct mb_child *c, double deadline, bool verbose,
 }
 
 /* "qemu 7.2.22 tcg (emulated)", from the first line of --version. */
-static void qemu_desc(const char *qemu, char *desc, size_t len)
+int mb_qemu_version(const char *qemu, char *ver, size_t len)
 {
-	static char cached_for[256], cached[128];
 	char *argv[] = { (char *)qemu, "--version", NULL };
-	char err[MB_ERRLEN], line[128], ver[32];
+	char err[MB_ERRLEN], line[128], v[32];
 	struct run_io *io;
 	struct mb_child c;
+	int ret = -1;
 
-	if (cached[0] && !strcmp(cached_for, qemu)) {
-		snprintf(desc, len, "%s", cached);
-		return;
-	}
-	snprintf(desc, len, "qemu tcg (emulated)");
 	io = calloc(1, sizeof(*io));
 	if (!io)
-		return;
+		return -1;
 	if (mb_child_spawn(&c, argv, err, sizeof(err)))
 		goto out;
 	if (pump(&c, mb_now() + 10, false, io, err, sizeof(err)) ||
@@ -225,15 +220,32 @@ static void qemu_desc(const char *qemu, char *desc, size_t len)
 		goto out;
 	snprintf(line, sizeof(line), "%.*s", (int)io->con.tail_pos,
 		 io->con.tail);
-	if (sscanf(line, "QEMU emulator version %31[0-9.]", ver) != 1)
+	if (sscanf(line, "QEMU emulator version %31[0-9.]", v) != 1)
 		goto out;
+	snprintf(ver, len, "%s", v);
+	ret = 0;
+out:
+	free(io);
+	return ret;
+}
+
+static void qemu_desc(const char *qemu, char *desc, size_t len)
+{
+	static char cached_for[256], cached[128];
+	char ver[32];
+
+	if (cached[0] && !strcmp(cached_for, qemu)) {
+		snprintf(desc, len, "%s", cached);
+		return;
+	}
+	snprintf(desc, len, "qemu tcg (emulated)");
+	if (mb_qemu_version(qemu, ver, sizeof(ver)))
+		return;
 	snprintf(desc, len, "qemu %s tcg (emulated)", ver);
 	if (strlen(qemu) < sizeof(cached_for)) {
 		snprintf(cached_for, sizeof(cached_for), "%s", qemu);
 		snprintf(cached, sizeof(cached), "%s", desc);
 	}
-out:
-	free(io);
 }
 
 /*

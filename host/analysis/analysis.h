@@ -77,6 +77,7 @@ struct mb_run {
 	char reason[200];		/* failed / skipped: why */
 	uint64_t mem;			/* total guest RAM, bytes */
 	unsigned int nbanks;
+	unsigned int page_shift;	/* the granule built, 12 if unsaid */
 	bool emulated, deterministic, warmup;
 	enum mb_run_outcome outcome;
 	int run_idx;			/* matrix.run, or -1 */
@@ -267,8 +268,8 @@ struct mb_xpoint {
 };
 
 /* counts[MB_NR_COUNTERS] -> ops per class, and what no class prices. */
-void mb_explain_charge(const uint64_t *counts, uint64_t *n,
-		       uint64_t *unpriced);
+void mb_explain_charge(const uint64_t *counts, unsigned int page_shift,
+		       uint64_t *n, uint64_t *unpriced);
 int mb_explain_run(const struct mb_run *r, struct mb_explain *x, char *err,
 		   size_t errlen);
 /* One point per group with counts, sorted for the tables.  need_cal

@@ -57,14 +57,15 @@ static uint64_t min3(uint64_t a, uint64_t b, uint64_t c)
  *   store        the other descriptor stores
  *   dsb_ishst    dsb ishst left over
  *   isb          isb left over
- *   zero         bytes_zeroed / 4096 pages
+ *   zero         bytes_zeroed / PAGE_SIZE pages (the zero_page unit
+ *                zeroes one page of the run's granule)
  *   alloc        tables_lm1 + l0 + l1 + l2 + l3
  * What is left (tlbi, dsb ish, dsb nsh/nshst, tlbi vmalle1(is), TTBR
  * writes, tables freed) has no unit of its own: it is "unpriced" and
  * its time is in the residual.
  */
-void mb_explain_charge(const uint64_t *counts, uint64_t *n,
-		       uint64_t *unpriced)
+void mb_explain_charge(const uint64_t *counts, unsigned int page_shift,
+		       uint64_t *n, uint64_t *unpriced)
 {
 	uint64_t ishst = counts[C(dsb_ishst)], isb = counts[C(isb)];
 	uint64_t tlbi = counts[C(tlbi_vaale1is)], ish = counts[C(dsb_ish)];
@@ -91,7 +92,7 @@ void mb_explain_charge(const uint64_t *counts, uint64_t *n,
 	n[MB_XC_store] = stores;
 	n[MB_XC_dsb_ishst] = ishst;
 	n[MB_XC_isb] = isb;
-	n[MB_XC_zero] = counts[C(bytes_zeroed)] / 4096;
+	n[MB_XC_zero] = counts[C(bytes_zeroed)] >> (page_shift ? page_shift : 12);
 	n[MB_XC_alloc] = counts[C(tables_lm1)] + counts[C(tables_l0)] +
 			 counts[C(tables_l1)] + counts[C(tables_l2)] +
 			 counts[C(tables_l3)];
@@ -121,7 +122,7 @@ int mb_explain_run(const struct mb_run *r, struct mb_explain *x, char *err,
 			       "%s:%u: record has no unit costs "
 			       "('calibration': run without --no-calibrate)",
 			       r->file, r->line);
-	mb_explain_charge(r->counts, x->n, &x->unpriced);
+	mb_explain_charge(r->counts, r->page_shift, x->n, &x->unpriced);
 	for (unsigned int c = 0; c < MB_NR_XCLASS; c++) {
 		if (__builtin_mul_overflow(x->n[c], r->unit_pt[xclass_unit[c]],
 					   &t) ||

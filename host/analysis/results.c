@@ -423,6 +423,24 @@ static int get_matrix(json_t *o, struct mb_run *r, char *err, size_t errlen)
 	return 0;
 }
 
+/* The granule the guest built ("page_shift"; records before granules
+ * existed are 4K). */
+static int get_page_shift(json_t *o, struct mb_run *r, char *err,
+			  size_t errlen)
+{
+	uint64_t v = 12;
+	bool have;
+
+	if (get_u64(o, "page_shift", &v, &have, err, errlen))
+		return -1;
+	if (have && v != 12 && v != 14 && v != 16)
+		return mb_errf(-1, err, errlen,
+			       "'page_shift' %llu is not 12, 14 or 16",
+			       (unsigned long long)v);
+	r->page_shift = have ? (unsigned int)v : 12;
+	return 0;
+}
+
 /*
  * The final map: "digest" of a run record, kernel_check.digest and
  * kernel_check.map_head of a kernel-check side.  Absent is fine (older
@@ -511,7 +529,8 @@ int mb_run_from_json(json_t *o, struct mb_run *r, char *err, size_t errlen)
 	if (r->outcome != MB_OUT_OK)
 		return 0;
 	if (get_timing(o, r, err, errlen) || get_counts(o, r, err, errlen) ||
-	    get_calibration(o, r, err, errlen) || get_map(o, r, err, errlen))
+	    get_calibration(o, r, err, errlen) || get_map(o, r, err, errlen) ||
+	    get_page_shift(o, r, err, errlen))
 		return -1;
 	return 0;
 }

@@ -58,6 +58,8 @@ run early --mem 1G --inject early-fault
 run hang --mem 1G --inject hang --timeout 3
 run badrec --mem 1G --inject bad-record
 run afterall --mem 64M --strategy base
+# what this host can run, with the vCPU's own registers
+queue doctor "mapbench doctor --json > /tmp/doctor.json"
 # Every strategy on real (nested) KVM, rodata=full; and rodata=on.
 strategies="no-cont-remap no-alloc-remap lazy-unmap batch-barriers v6.10
 	idmap idmap-lazy idmap-fill temp-pgtable bbml2-blocks bbml2-repaint
@@ -194,6 +196,26 @@ for st in bbml2-blocks bbml2-repaint; do
 	done
 done
 echo "# vCPU: $(jq -c .cpu_features "$(json_of s-bbml2-blocks)" 2>/dev/null)"
+# mapbench doctor on a host with an arm64 KVM: usable, its IPA limit and
+# the vCPU's ID registers (those the runs above recorded), make run on KVM
+if [ "$(rc_of doctor)" = 0 ] && [ -s "$(json_of doctor)" ]; then
+	check "doctor: KVM usable, the vCPU's registers, make run on KVM" \
+		json_is "$(json_of doctor)" \
+		'.kvm.usable and .kvm.ipa_limit >= 36 and
+		 .kvm.max_ram == (pow(2; .kvm.ipa_limit) - 1073741824) and
+		 .cpu.from == "kvm-vcpu" and .cpu.granules["4K/48"] == true and
+		 .make_run.works and .make_run.accel == "kvm"'
+	same_ids() {
+		jq -e --slurpfile r "$(json_of base1g)" \
+			'.cpu.midr == $r[0].cpu_features.midr and
+			 .cpu.id_aa64mmfr0 == $r[0].cpu_features.id_aa64mmfr0' \
+			"$(json_of doctor)" > /dev/null
+	}
+	check "doctor: the same MIDR and MMFR0 as a run read" same_ids
+	echo "# doctor: $(jq -c '{kvm, cpu: (.cpu | del(.granules)), thp, cntfrq}' "$(json_of doctor)")"
+else
+	not_ok "doctor: exit $(rc_of doctor), $(err_of doctor | head -n1)"
+fi
 for g in $granules; do
 	G=$(echo $g | tr k K)
 	pos "g$g" 35

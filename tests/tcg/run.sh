@@ -279,6 +279,31 @@ expect_fail "guest hangs" 4 "$j" -- "$MB" run --accel tcg --mem 1G --inject hang
 expect_fail "guest lies (bad record)" 3 "$j" -- "$MB" run --accel tcg --mem 1G --inject bad-record --json "$j"
 expect_fail "json into a missing directory" 2 "$tmp/no/such/dir.json" -- "$MB" run --accel tcg --mem 64M --json "$tmp/no/such/dir.json"
 
+# mapbench doctor on this host (no arm64 KVM): make run works under TCG
+# (exit 0) and it says why not KVM; without QEMU it cannot (exit 5).
+"$MB" doctor > "$tmp/doc.txt" 2> "$tmp/doc.err"
+rc=$?
+check "doctor: exit 0, make run works here under TCG" \
+	bash -c "[ $rc = 0 ] && grep -qx 'make run: works here (QEMU TCG, EMULATED)' '$tmp/doc.txt'"
+check "doctor: why not KVM, and QEMU's version, each on its line" \
+	bash -c "grep -q '^  no   kvm       no /dev/kvm' '$tmp/doc.txt' &&
+		grep -q '^  ok   qemu      qemu-system-aarch64 [0-9.]*: --accel tcg' '$tmp/doc.txt'"
+sed 's/^/# /' "$tmp/doc.txt"
+"$MB" doctor --json > "$tmp/doc.json" 2> "$tmp/doc.err"
+check "doctor --json: one record: no KVM, QEMU max's granules, the images, make run on TCG" \
+	json_is "$tmp/doc.json" '.doctor == 1 and (.kvm.usable | not) and
+		(.kvm.why | length) > 0 and (.qemu | test("^[0-9.]+$")) and
+		.cpu.from == "qemu-model max" and .cpu.midr == "0xf0510" and
+		([.cpu.granules[] | select(. == true)] | length) == 10 and
+		([.guest_images[] | select(. == true)] | length) == 10 and
+		(.cpu.bbml2_noabort | not) and (.cpu.bbml3 | not) and
+		.make_run.works and .make_run.accel == "tcg"'
+"$MB" doctor --qemu "$tmp/no-qemu" > "$tmp/doc.txt" 2>&1
+rc=$?
+check "doctor without QEMU or KVM: exit 5, says make run will not work and why" \
+	bash -c "[ $rc = 5 ] && grep -q '^make run: will not work: no KVM (no /dev/kvm.*) and no QEMU to fall back on ($tmp/no-qemu does not run' '$tmp/doc.txt'"
+expect_fail "doctor with an unknown option" 1 "$j" -- "$MB" doctor --frob
+
 # The guest's own check that nothing outside RAM is mapped: a guest
 # whose engine maps one page past the top of RAM must fail verification.
 hole=$B/mutants/guest-map_hole/guest/mapbench-guest.elf

@@ -394,6 +394,9 @@ static void test_results(void)
 	      "run options: non-defaults sorted, the layout apart");
 	mb_runs_free(&set);
 	unlink(path);
+	load_bad("a granule that is none",
+		 REC(",\"page_shift\":13"),
+		 ":1: 'page_shift' 13 is not 12, 14 or 16");
 	load_bad("axes against options",
 		 REC(",\"options\":{\"backing\":\"thp\"},\"matrix\":"
 		     "{\"axes\":{\"backing\":\"anon\"}}"),
@@ -455,6 +458,17 @@ static void test_explain(void)
 	      "explain: predicted + residual == measured, in picoticks");
 	CHECK(x.residual_pm == 225, "explain: the residual's share is what "
 	      "the classes leave (22.5%)");
+	/* 16K: the zero_page unit zeroes one 16K page, so the same bytes
+	 * are a quarter of the pages (the class was bytes / 4096) */
+	r.page_shift = 14;
+	CHECK(!mb_explain_run(&r, &x, err, sizeof(err)) &&
+	      x.n[MB_XC_zero] == 2076672 / 16384,
+	      "explain: at 16K, bytes zeroed / 16K pages");
+	r.page_shift = 16;
+	CHECK(!mb_explain_run(&r, &x, err, sizeof(err)) &&
+	      x.n[MB_XC_zero] == 2076672 / 65536,
+	      "explain: at 64K, bytes zeroed / 64K pages");
+	r.page_shift = 12;
 	r.have_cal = false;
 	CHECK(mb_explain_run(&r, &x, err, sizeof(err)) &&
 	      !strcmp(err, "t:1: record has no unit costs ('calibration': "
