@@ -174,26 +174,25 @@ struct midr_span {
  * whose makers attest they never raise a TLB conflict abort when a
  * block's size changes without break-before-make.
  */
+#define BBML2_NOABORT_PARTS						\
+	{ 0x41, 0xd82, 0x03, 0x0f, "Cortex-X4 r0p3+" },			\
+	{ 0x41, 0xd84, 0x02, 0x0f, "Neoverse-V3 r0p2+" },		\
+	{ 0x41, 0xd83, 0x02, 0x0f, "Neoverse-V3AE r0p2+" },		\
+	{ 0x4e, 0x010, ALL_VERSIONS, "NVIDIA Olympus" },		\
+	{ 0xc0, 0xac3, ALL_VERSIONS, "AmpereOne" },			\
+	{ 0xc0, 0xac4, ALL_VERSIONS, "AmpereOne A" }
+
 static const struct midr_span bbml2_parts[] = {
-	{ 0x41, 0xd82, 0x03, 0x0f, "Cortex-X4 r0p3+" },
-	{ 0x41, 0xd84, 0x02, 0x0f, "Neoverse-V3 r0p2+" },
-	{ 0x41, 0xd83, 0x02, 0x0f, "Neoverse-V3AE r0p2+" },
-	{ 0x4e, 0x010, ALL_VERSIONS, "NVIDIA Olympus" },
-	{ 0xc0, 0xac3, ALL_VERSIONS, "AmpereOne" },
-	{ 0xc0, 0xac4, ALL_VERSIONS, "AmpereOne A" },
+	BBML2_NOABORT_PARTS,
 };
 
 /*
  * 7.3's supports_bbml3_list (cpu_supports_bbml3()): implementations with
- * BBML3 that do not advertise it in ID_AA64MMFR2_EL1.BBM.
+ * BBML3 that do not advertise it in ID_AA64MMFR2_EL1.BBM: 6.18's list
+ * and more.
  */
 static const struct midr_span bbml3_parts[] = {
-	{ 0x41, 0xd82, 0x03, 0x0f, "Cortex-X4 r0p3+" },
-	{ 0x41, 0xd84, 0x02, 0x0f, "Neoverse-V3 r0p2+" },
-	{ 0x41, 0xd83, 0x02, 0x0f, "Neoverse-V3AE r0p2+" },
-	{ 0x4e, 0x010, ALL_VERSIONS, "NVIDIA Olympus" },
-	{ 0xc0, 0xac3, ALL_VERSIONS, "AmpereOne" },
-	{ 0xc0, 0xac4, ALL_VERSIONS, "AmpereOne A" },
+	BBML2_NOABORT_PARTS,		/* 6.18's, then 7.3's additions */
 	{ 0x41, 0xd88, ALL_VERSIONS, "Cortex-A520AE" },
 	{ 0x41, 0xd4d, ALL_VERSIONS, "Cortex-A715" },
 	{ 0x41, 0xd89, ALL_VERSIONS, "Cortex-A720AE" },
