@@ -276,9 +276,20 @@ int mb_cmd_lava_board(int argc, char **argv)
 			setenv("MAPBENCH_GUEST", guest, 1);
 	}
 
-	/* a board's facts, for whoever reads the log */
+	/* a board's facts, for whoever reads the log: the summary, then
+	 * what `mapbench doctor --json` finds here, on one line */
 	printf("mapbench-lava: mapbench %s, /dev/kvm %s\n", MB_VERSION,
 	       access("/dev/kvm", R_OK | W_OK) ? "NOT usable" : "usable");
+	margv[0] = self;
+	margv[1] = "doctor";
+	margv[2] = "--json";
+	margv[3] = NULL;
+	printf("mapbench-lava: doctor: ");
+	/* exit 5 (make run would not work) is information too; anything
+	 * else left the line open */
+	rc = spawn(margv, false, false);
+	if (rc != 0 && rc != MB_EXIT_HOST)
+		printf("(mapbench doctor exited %d)\n", rc);
 	margv[n++] = self;
 	margv[n++] = "matrix";
 	margv[n++] = argv[optind];

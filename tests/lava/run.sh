@@ -118,6 +118,20 @@ check "lava-run exits 0" test "$rc" = 0
 check "the job finished (LAVA's own verdict)" \
 	grep -q '"lvl": "results", "msg": {"case": "job", "definition": "lava", "result": "pass"' "$log"
 check "the board had /dev/kvm" grep -q '/dev/kvm present' "$log"
+# the board's capabilities, as mapbench doctor found them, in the log
+$PY - "$log" > "$tmp/doctor.json" <<'EOF'
+import sys, yaml
+for line in open(sys.argv[1]):
+    if "mapbench-lava: doctor: " not in line:
+        continue
+    msg = yaml.safe_load(line.strip())["msg"]
+    # LAVA's log escapes the console's quotes
+    print(msg[msg.index("mapbench-lava: doctor: ") + 23:].replace('\\"', '"'))
+    break
+EOF
+check "the job log has the board's doctor record: KVM usable, its vCPU, make run on KVM" \
+	json_is "$tmp/doctor.json" '.doctor == 1 and .kvm.usable and
+		.cpu.from == "kvm-vcpu" and .make_run.accel == "kvm"'
 
 # LAVA's test cases of the mapbench suite: "case result measurement units"
 $PY - "$log" > "$tmp/cases" <<'EOF'
