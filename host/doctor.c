@@ -137,19 +137,11 @@ static void check_memory(struct doctor *d)
  * $XDG_CACHE_HOME or ~/.cache/mapbench), one directory per package. */
 static void check_kernels(struct doctor *d)
 {
-	const char *c = getenv("MAPBENCH_CACHE"), *x = getenv("XDG_CACHE_HOME");
-	const char *h = getenv("HOME");
 	char dir[4096];
 	struct dirent *e;
 	DIR *dp;
 
-	if (c && *c)
-		snprintf(dir, sizeof(dir), "%s/ref", c);
-	else if (x && *x)
-		snprintf(dir, sizeof(dir), "%s/mapbench/ref", x);
-	else
-		snprintf(dir, sizeof(dir), "%s/.cache/mapbench/ref",
-			 h && *h ? h : "/tmp");
+	mb_cache_dir("ref", dir, sizeof(dir));
 	dp = opendir(dir);
 	if (!dp)
 		return;

@@ -380,3 +380,17 @@ void mb_buf_free(struct mb_buf *b)
 	free(b->p);
 	memset(b, 0, sizeof(*b));
 }
+
+void mb_cache_dir(const char *sub, char *buf, size_t len)
+{
+	const char *c = getenv("MAPBENCH_CACHE"), *x = getenv("XDG_CACHE_HOME");
+	const char *h = getenv("HOME");
+
+	if (c && *c)
+		snprintf(buf, len, "%s/%s", c, sub);
+	else if (x && *x)
+		snprintf(buf, len, "%s/mapbench/%s", x, sub);
+	else
+		snprintf(buf, len, "%s/.cache/mapbench/%s", h && *h ? h : "/tmp",
+			 sub);
+}

@@ -36,6 +36,9 @@
 int mb_parse_size(const char *s, uint64_t *out);
 /* The largest unit that represents v exactly: "16G", "1536M", "4097". */
 void mb_format_size(uint64_t v, char *buf, size_t len);
+/* mapbench's cache directory SUB: $MAPBENCH_CACHE/SUB, else
+ * $XDG_CACHE_HOME/mapbench/SUB, else ~/.cache/mapbench/SUB. */
+void mb_cache_dir(const char *sub, char *buf, size_t len);
 /* Decimal digits only, min..max; 0 or -1. */
 int mb_parse_uint(const char *s, unsigned long min, unsigned long max,
 		  unsigned long *out);

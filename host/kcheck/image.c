@@ -466,16 +466,7 @@ int kc_syms_load(const char *path, struct kc_syms *s, char *err,
 void kc_syms_cache_path(uint64_t hash, char *dir, size_t dlen, char *path,
 			size_t plen)
 {
-	const char *c = getenv("MAPBENCH_CACHE"), *x = getenv("XDG_CACHE_HOME");
-	const char *h = getenv("HOME");
-
-	if (c && *c)
-		snprintf(dir, dlen, "%s/kallsyms", c);
-	else if (x && *x)
-		snprintf(dir, dlen, "%s/mapbench/kallsyms", x);
-	else
-		snprintf(dir, dlen, "%s/.cache/mapbench/kallsyms",
-			 h && *h ? h : "/tmp");
+	mb_cache_dir("kallsyms", dir, dlen);
 	snprintf(path, plen, "%s/%016" PRIx64 ".v3.map", dir, hash);
 }
 
