@@ -7,6 +7,8 @@
 #ifndef MAPBENCH_CLI_H
 #define MAPBENCH_CLI_H
 
+#include "opttab.h"
+
 /* "mapbench: <msg>" on stderr, exit MB_EXIT_USAGE (bad input). */
 __attribute__((format(printf, 1, 2), noreturn))
 void mb_die(const char *fmt, ...);
@@ -33,17 +35,16 @@ int mb_cmd_lava_results(int argc, char **argv);
 int mb_cmd_kernel_check(int argc, char **argv);
 int mb_cmd_doctor(int argc, char **argv);
 
-/* Their usage texts, each listing every option of its getopt table. */
-extern const char mb_run_usage[];
-extern const char mb_matrix_usage[];
-extern const char mb_report_usage[];
-extern const char mb_plot_usage[];
-extern const char mb_compare_usage[];
-extern const char mb_explain_usage[];
-extern const char mb_lava_job_usage[];
-extern const char mb_lava_board_usage[];
-extern const char mb_lava_results_usage[];
-extern const char mb_kernel_check_usage[];
-extern const char mb_doctor_usage[];
+/* Their option tables (opttab.h), each beside its parser. */
+extern const struct mb_cmd mb_matrix_cmd;
+extern const struct mb_cmd mb_report_cmd;
+extern const struct mb_cmd mb_plot_cmd;
+extern const struct mb_cmd mb_compare_cmd;
+extern const struct mb_cmd mb_explain_cmd;
+extern const struct mb_cmd mb_lava_job_cmd;
+extern const struct mb_cmd mb_lava_board_cmd;
+extern const struct mb_cmd mb_lava_results_cmd;
+extern const struct mb_cmd mb_kernel_check_cmd;
+extern const struct mb_cmd mb_doctor_cmd;
 
 #endif /* MAPBENCH_CLI_H */

@@ -23,8 +23,30 @@
 #include "cpufeat.h"
 #include "kvm_probe.h"
 
-const char mb_doctor_usage[] =
-"usage: mapbench doctor [--json] [--qemu PATH]\n";
+static const struct mb_opt doctor_opts[] = {
+	MB_FLAG("json", 'j', false, "Print the findings as one JSON record "
+		"(what lava-board prints into the job log)."),
+	MB_OPT("qemu", 'q', false, required_argument, "PATH", MB_ARG_FILE,
+	       NULL, "The QEMU binary TCG would use (default "
+	       "qemu-system-aarch64)."),
+	MB_OPT_HELP,
+	{ NULL }
+};
+
+const struct mb_cmd mb_doctor_cmd = {
+	.name = "doctor",
+	.summary = "what this host can run, and why not",
+	.text = "Checks, with the checks run makes: /dev/kvm and its "
+		"permissions, the KVM IPA size and so the largest guest RAM, "
+		"the vPMU, the vCPU's granules, VA sizes, LPA2, BBML2 and "
+		"BBML3, hugetlb pools and THP, the counter frequency, QEMU for "
+		"TCG, the guest images, the kernels kernel-check has cached. "
+		"Each line says what holds, and for what does not, the reason "
+		"and the fix.",
+	.exits = "0 when the default `make run` will work (on KVM, or "
+		 "under TCG where there is no KVM), 5 when it will not.",
+	.opts = doctor_opts,
+};
 
 /* The guest images `make guest` builds: granule (page shift), VA bits. */
 static const struct { unsigned int shift, va; } images[] = {
@@ -362,21 +384,14 @@ static int print_json(const struct doctor *d)
 
 int mb_cmd_doctor(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, 0, 'j' },
-		{ "qemu", required_argument, 0, 'q' },
-		{ "help", no_argument, 0, 'h' },
-		{ 0, 0, 0, 0 }
-	};
+	struct mb_getopt gopt = { 0 };
 	struct doctor *d = calloc(1, sizeof(*d));
 	int c, json = 0, ret;
 
 	if (!d)
 		mb_die("out of memory");
 	d->qemu = MB_DEFAULT_QEMU;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	while ((c = mb_getopt(&mb_doctor_cmd, &gopt, argc, argv)) != -1) {
 		switch (c) {
 		case 'j':
 			json = 1;
@@ -385,7 +400,7 @@ int mb_cmd_doctor(int argc, char **argv)
 			d->qemu = optarg;
 			break;
 		case 'h':
-			fputs(mb_doctor_usage, stdout);
+			mb_usage(&mb_doctor_cmd, stdout);
 			free(d);
 			return MB_EXIT_OK;
 		default:

@@ -15,28 +15,12 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mapbench.h"
 #include "cli.h"
-
-const char mb_run_usage[] =
-"usage: mapbench run --mem SIZE | --layout SPEC|PRESET|FILE\n"
-"                    [--strategy NAME] [--rodata full|on|off]\n"
-"                    [--accel kvm|tcg] [--deterministic] [--json FILE]\n"
-"                    [--guest ELF] [--timeout SECONDS] [--qemu PATH]\n"
-"                    [--kfence[=SIZE]] [--backing anon|thp|hugetlb[:SIZE]]\n"
-"                    [--prefault none|host|guest] [--cpu N] [--pmu]\n"
-"                    [--iterations K] [--repeat N] [--window-exits]\n"
-"                    [--no-calibrate] [--granule 4K|16K|64K] [--va-bits N]\n"
-"                    [--force-bbml2] [--tcg-cpu MODEL]\n"
-"                    [--kernel-image default|guest|IMAGE|VMLINUX|SYSTEM.MAP]\n"
-"                    [--inject fault|early-fault|hang|bad-record]\n"
-"                    [-v|--verbose] [-h|--help]\n";
-
-static const char other_usage[] =
-"       mapbench list\n"
-"       mapbench version\n";
+#include "opttab.h"
 
 /* One line per strategy: name, the granules it runs with, what it is. */
 static int cmd_list(int argc, char **argv)
@@ -72,54 +56,202 @@ int mb_cmd_run(int argc, char **argv)
 		return ret;
 	}
 	if (opts.help) {
-		fputs(mb_run_usage, stdout);
+		mb_usage(&mb_run_cmd, stdout);
 		return MB_EXIT_OK;
 	}
 	return mb_run_repeats(&opts);
 }
 
-/* The commands, in the order `mapbench --help` lists their usage. */
+static const struct mb_opt no_opts[] = { MB_OPT_HELP, { NULL } };
+
+static const struct mb_cmd list_cmd = {
+	.name = "list",
+	.summary = "list the strategies: name, granules, what each is",
+	.text = "One line per strategy: its name (what --strategy takes), "
+		"the granules it runs with, and the kernel or patch series "
+		"it is.",
+	.opts = no_opts,
+};
+
+static const struct mb_cmd version_cmd = {
+	.name = "version",
+	.summary = "print mapbench's version",
+	.opts = no_opts,
+};
+
+static const struct mb_opt help_opts[] = {
+	{ .name = "man", .key = 'm', .help = "Write the man page of CMD "
+	  "(of mapbench itself without CMD) in roff to standard output." },
+	{ .name = "complete", .key = 'c', .help = "Shell completion: the "
+	  "candidates for the last of the words after it (the words after "
+	  "\"mapbench\"), one a line; @file and @dir ask the shell for "
+	  "paths." },
+	MB_OPT_HELP,
+	{ NULL }
+};
+
+static const struct mb_cmd help_cmd = {
+	.name = "help",
+	.summary = "print a command's help, its man page or completions",
+	.synopsis = "[CMD]\n--man [CMD]\n--complete -- WORD...",
+	.opts = help_opts,
+};
+
+/* The commands, in the order `mapbench --help` and mapbench(1) list
+ * them. */
 static const struct command {
-	const char *name;
+	const struct mb_cmd *cmd;
 	int (*fn)(int argc, char **argv);
-	const char *usage;		/* NULL: in other_usage */
 } commands[] = {
-	{ "run", mb_cmd_run, mb_run_usage },
-	{ "list", cmd_list, NULL },
-	{ "matrix", mb_cmd_matrix, mb_matrix_usage },
-	{ "report", mb_cmd_report, mb_report_usage },
-	{ "plot", mb_cmd_plot, mb_plot_usage },
-	{ "compare", mb_cmd_compare, mb_compare_usage },
-	{ "explain", mb_cmd_explain, mb_explain_usage },
-	/* LAVA labs (docs/LAB.md) */
-	{ "lava-job", mb_cmd_lava_job, mb_lava_job_usage },
-	{ "lava-board", mb_cmd_lava_board, mb_lava_board_usage },
-	{ "lava-results", mb_cmd_lava_results, mb_lava_results_usage },
+	{ &mb_run_cmd, mb_cmd_run },
+	{ &list_cmd, cmd_list },
+	{ &mb_matrix_cmd, mb_cmd_matrix },
+	{ &mb_report_cmd, mb_cmd_report },
+	{ &mb_plot_cmd, mb_cmd_plot },
+	{ &mb_compare_cmd, mb_cmd_compare },
+	{ &mb_explain_cmd, mb_cmd_explain },
 	/* a real kernel's map_mem() against a strategy (host/kcheck/) */
-	{ "kernel-check", mb_cmd_kernel_check, mb_kernel_check_usage },
+	{ &mb_kernel_check_cmd, mb_cmd_kernel_check },
 	/* what this host can run, and why not (host/doctor.c) */
-	{ "doctor", mb_cmd_doctor, mb_doctor_usage },
+	{ &mb_doctor_cmd, mb_cmd_doctor },
+	/* LAVA labs (docs/LAB.md) */
+	{ &mb_lava_job_cmd, mb_cmd_lava_job },
+	{ &mb_lava_board_cmd, mb_cmd_lava_board },
+	{ &mb_lava_results_cmd, mb_cmd_lava_results },
+	{ &version_cmd, NULL },
+	{ &help_cmd, NULL },
 };
 
 #define NR_COMMANDS	(sizeof(commands) / sizeof(commands[0]))
 
-/* Every command's usage, each as its command prints it. */
+static const struct mb_cmd *find_cmd(const char *name)
+{
+	for (size_t i = 0; i < NR_COMMANDS; i++)
+		if (!strcmp(name, commands[i].cmd->name))
+			return commands[i].cmd;
+	return NULL;
+}
+
+/* Every command's synopsis, and where the rest is. */
 static void usage_all(FILE *f)
 {
-	bool first = true;
+	for (size_t i = 0; i < NR_COMMANDS; i++)
+		mb_usage_synopsis(commands[i].cmd, f);
+	fputs("\n`mapbench CMD --help` lists a command's options; "
+	      "`man mapbench` has the whole reference.\n", f);
+}
 
-	/* "usage:" once; the others' lines keep their alignment */
+/* mapbench(1): what the commands are, the exit codes, the environment. */
+static void man_mapbench(FILE *f, const char *date)
+{
+	fprintf(f, ".TH MAPBENCH 1 \"%s\" \"mapbench %s\" \"mapbench manual\"\n"
+		".SH NAME\nmapbench \\- how long the arm64 kernel takes to "
+		"build its linear map, and why\n"
+		".SH SYNOPSIS\n.B mapbench\n\\fICOMMAND\\fR [\\fIOPTION\\fR]...\n"
+		".SH DESCRIPTION\n"
+		"mapbench boots a minimal arm64 guest on /dev/kvm (or under "
+		"QEMU TCG, labelled emulated) that builds the kernel's linear "
+		"map with a chosen strategy, exactly as map_mem() in "
+		"arch/arm64/mm/mmu.c would, times it and checks it; it sweeps "
+		"guest RAM sizes, turns the records into tables, plots and "
+		"regression gates, and checks its strategies against real "
+		"Debian kernels.\n.SH COMMANDS\n", date, MB_VERSION);
 	for (size_t i = 0; i < NR_COMMANDS; i++) {
-		const char *u = commands[i].usage;
+		const struct mb_cmd *c = commands[i].cmd;
 
-		if (!u)
-			continue;
-		if (!first)
-			fputs("      ", f);
-		fputs(first ? u : u + strlen("usage:"), f);
-		first = false;
+		fprintf(f, ".TP\n.BR mapbench\\-%s (1)\n%s.\n", c->name,
+			c->summary);
 	}
-	fputs(other_usage, f);
+	fputs(".SH EXIT STATUS\n"
+	      ".TP\n0\nthe run completed and the map verified\n"
+	      ".TP\n1\nbad input: an option, a size, a strategy name, a file "
+	      "(one line on standard error names it)\n"
+	      ".TP\n2\nhost or VMM failure: KVM, QEMU, I/O\n"
+	      ".TP\n3\nguest failure: an exception, verification failed, a "
+	      "malformed result record\n"
+	      ".TP\n4\nthe guest did not finish within \\-\\-timeout\n"
+	      ".TP\n5\nthis host cannot run the point (RAM above the KVM IPA "
+	      "limit, huge pages, the vPMU, a granule or VA size the CPU "
+	      "lacks, BBML2); mapbench doctor says which\n"
+	      ".TP\n128+N\ninterrupted by signal N (130: SIGINT, 143: "
+	      "SIGTERM); temporary files removed\n"
+	      ".PP\ncompare has its own: 1 a regression, 2 unusable input.\n"
+	      ".SH ENVIRONMENT\n"
+	      ".TP\nMAPBENCH_GUEST\nthe guest image, instead of the one "
+	      "installed beside the binary\n"
+	      ".TP\nMAPBENCH_LAYOUTS\nthe directory of layout presets\n"
+	      ".TP\nMAPBENCH_CACHE\nkernel-check's and the tests' cache "
+	      "(default $XDG_CACHE_HOME/mapbench or ~/.cache/mapbench)\n"
+	      ".SH SEE ALSO\n.BR mapbench\\-json (5)\n", f);
+}
+
+/* Today's date for .TH, or the one SOURCE_DATE_EPOCH gives. */
+static void man_date(char *buf, size_t len)
+{
+	const char *e = getenv("SOURCE_DATE_EPOCH");
+	time_t t = e && *e ? (time_t)strtoll(e, NULL, 10) : time(NULL);
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%d", &tm))
+		snprintf(buf, len, "1970-01-01");
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	const char *strategies[MB_NR_STRATEGIES + 1];
+	const struct mb_cmd *cmds[NR_COMMANDS];
+	const struct mb_cmd *c = NULL;
+	struct mb_getopt g = { 0 };
+	bool man = false, complete = false;
+	char date[16];
+	int opt;
+
+	while (!complete && (opt = mb_getopt(&help_cmd, &g, argc, argv)) != -1) {
+		switch (opt) {
+		case 'm':
+			man = true;
+			break;
+		case 'c':
+			complete = true;
+			break;
+		case 'h':
+			mb_usage(&help_cmd, stdout);
+			return MB_EXIT_OK;
+		default:
+			mb_die_opt(MB_EXIT_USAGE, opt, argv, "help");
+		}
+	}
+	if (complete) {
+		if (optind < argc && !strcmp(argv[optind], "--"))
+			optind++;
+		for (size_t i = 0; i < NR_COMMANDS; i++)
+			cmds[i] = commands[i].cmd;
+		for (unsigned int i = 0; i < MB_NR_STRATEGIES; i++)
+			strategies[i] = mb_strategy_name(i);
+		strategies[MB_NR_STRATEGIES] = NULL;
+		mb_complete(cmds, NR_COMMANDS, strategies, mb_preset_dir(),
+			    argv + optind, argc - optind, stdout);
+		return MB_EXIT_OK;
+	}
+	if (argc - optind > 1)
+		mb_die("help: one command at most ('%s' is one too many)",
+		       argv[optind + 1]);
+	if (optind < argc) {
+		c = find_cmd(argv[optind]);
+		if (!c)
+			mb_die("help: unknown command '%s' (mapbench --help)",
+			       argv[optind]);
+	}
+	man_date(date, sizeof(date));
+	if (man && c)
+		mb_man_page(c, stdout, MB_VERSION, date);
+	else if (man)
+		man_mapbench(stdout, date);
+	else if (c)
+		mb_usage(c, stdout);
+	else
+		usage_all(stdout);
+	return MB_EXIT_OK;
 }
 
 int main(int argc, char **argv)
@@ -129,14 +261,15 @@ int main(int argc, char **argv)
 		return MB_EXIT_USAGE;
 	}
 	for (size_t i = 0; i < NR_COMMANDS; i++)
-		if (!strcmp(argv[1], commands[i].name))
+		if (commands[i].fn && !strcmp(argv[1], commands[i].cmd->name))
 			return commands[i].fn(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
 		printf("mapbench %s\n", MB_VERSION);
 		return MB_EXIT_OK;
 	}
-	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
-	    !strcmp(argv[1], "-h")) {
+	if (!strcmp(argv[1], "help"))
+		return cmd_help(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage_all(stdout);
 		return MB_EXIT_OK;
 	}

@@ -665,47 +665,157 @@ static int settle(struct mb_run_opts *o, const struct run_args *a,
 	return check_tcg_cpu(o, err, errlen);
 }
 
+static const struct mb_opt run_opts[] = {
+	MB_OPT("mem", 'm', true, required_argument, "SIZE", MB_ARG_NONE, NULL,
+		"Guest RAM, one bank at 0x40000000: 64M .. 1T and beyond "
+		"(K, M, G, T suffixes). Only page-table pages are touched, "
+		"so a 1 TiB guest runs on a host with a few GiB."),
+	MB_OPT("layout", 'L', false, required_argument, "SPEC|PRESET|FILE",
+		MB_ARG_LAYOUT, NULL,
+		"Several banks with holes instead of --mem, each its own "
+		"memslot and memblock range: BASE:SIZE or [Nx]SIZE[@gap=GAP] "
+		"items, comma-separated (2x64G@gap=64G); the first bank at "
+		"0x40000000 holding 64M; up to 8 banks. A name is a preset "
+		"(configs/layouts/NAME.layout: altra-2s, m2-vm, qemu-virt); a "
+		"path with a '/' is such a file."),
+	MB_OPT("strategy", 's', true, required_argument, "NAME",
+		MB_ARG_STRATEGY, NULL,
+		"How the linear map is built (default base, v6.9-rc1's "
+		"map_mem()); mapbench list shows them all."),
+	MB_OPT("rodata", 'r', true, required_argument, "full|on|off",
+		MB_ARG_CHOICE, "full|on|off",
+		"The kernel's rodata= mode: full (default: page mappings), on "
+		"or off (block and contiguous mappings)."),
+	MB_OPT("accel", 'a', true, required_argument, "kvm|tcg",
+		MB_ARG_CHOICE, "kvm|tcg",
+		"kvm (the default where /dev/kvm is an arm64 KVM) or tcg "
+		"(QEMU, labelled emulated)."),
+	MB_OPT("deterministic", 'D', false, no_argument, NULL, MB_ARG_NONE,
+		NULL,
+		"QEMU TCG with -icount shift=0,sleep=off: CNTVCT counts guest "
+		"instructions, the same ticks every time (for CI gates; the "
+		"times are emulated). Implies --accel tcg."),
+	MB_OPT("json", 'j', true, required_argument, "FILE", MB_ARG_FILE,
+		NULL,
+		"The full record, one JSON object per run and per line, "
+		"written atomically (mapbench-json(5))."),
+	MB_OPT("guest", 'g', true, required_argument, "ELF", MB_ARG_FILE,
+		NULL,
+		"The guest image (default $MAPBENCH_GUEST, else the one "
+		"installed or built beside the binary for the granule and VA "
+		"size); its granule and VA size are the run's."),
+	MB_OPT("timeout", 't', true, required_argument, "SECONDS",
+		MB_ARG_NONE, NULL,
+		"Wall-clock limit of one run, 1..86400 (default 900)."),
+	MB_OPT("qemu", 'q', true, required_argument, "PATH", MB_ARG_FILE,
+		NULL, "The QEMU binary for TCG (default qemu-system-aarch64)."),
+	MB_OPT("kfence", 'K', false, optional_argument, "SIZE", MB_ARG_NONE,
+		NULL,
+		"An early KFENCE pool (default 2M, page-aligned, up to 1G), "
+		"mapped last without blocks or contiguous ranges as the "
+		"kernel does."),
+	MB_OPT("backing", 'B', false, required_argument,
+		"anon|thp|hugetlb[:SIZE]", MB_ARG_CHOICE, "anon|thp|hugetlb",
+		"KVM only: what backs guest RAM: anon (default, base pages), "
+		"thp, or hugetlb from the host's pool (its default size, or "
+		"2M, 32M, 1G, ...). What the host gave is read back from "
+		"smaps; a request it cannot honour is an error (exit 5), "
+		"never a fallback."),
+	MB_OPT("prefault", 'P', false, required_argument, "none|host|guest",
+		MB_ARG_CHOICE, "none|host|guest",
+		"none (default); host (KVM only): MADV_POPULATE_WRITE of the "
+		"image and of the top of RAM where the page tables go; guest: "
+		"the untimed counting pass runs first, so the window touches "
+		"only faulted-in pages."),
+	MB_OPT("cpu", 'c', false, required_argument, "N", MB_ARG_NONE, NULL,
+		"KVM only: pin the vCPU thread to host CPU N (the vCPU is "
+		"created there). The CPU it ran on and its MIDR are recorded "
+		"either way."),
+	MB_OPT("pmu", 'p', false, no_argument, NULL, MB_ARG_NONE, NULL,
+		"Also read PMCCNTR_EL0 around each build (KVM: a vPMU, exit 5 "
+		"where the host has none; with --cpu, the PMU of that CPU)."),
+	MB_OPT("iterations", 'I', false, required_argument, "K",
+		MB_ARG_NONE, NULL,
+		"Build the map K times (1..16) in the same guest: the first "
+		"build is the cold one, the others warm."),
+	MB_OPT("repeat", 'R', false, required_argument, "N", MB_ARG_NONE,
+		NULL,
+		"N runs of the point (1..1000), each in a fresh VM; one record "
+		"per run."),
+	MB_OPT("window-exits", 'W', false, no_argument, NULL, MB_ARG_NONE,
+		NULL,
+		"KVM only: count the KVM exits inside the cold build's timed "
+		"window (a sampling thread; a diagnostic)."),
+	MB_OPT("no-calibrate", 'C', false, no_argument, NULL, MB_ARG_NONE,
+		NULL,
+		"Skip the unit costs and the floor the guest measures after "
+		"verification (the record's calibration)."),
+	MB_OPT("granule", 'G', false, required_argument, "4K|16K|64K",
+		MB_ARG_CHOICE, "4K|16K|64K",
+		"The kernel's page size (default 4K; alone, VA 48). Each "
+		"granule and VA size is its own guest image; what the vCPU "
+		"lacks is refused with exit 5."),
+	MB_OPT("va-bits", 'V', false, required_argument, "N", MB_ARG_CHOICE,
+		"36|39|42|47|48|52",
+		"The kernel's VA size: 4K: 39, 48, 52; 16K: 36, 47, 48, 52; "
+		"64K: 42, 48, 52 (default 48; alone, 4K)."),
+	MB_OPT("force-bbml2", 'F', false, no_argument, NULL, MB_ARG_NONE,
+		NULL,
+		"Run bbml2-blocks and bbml2-repaint on a CPU the kernel would "
+		"not use BBML2_NOABORT on, and make v6.18 and v7.2 take their "
+		"block path; the record, the summary and every table say "
+		"FORCED."),
+	MB_OPT("tcg-cpu", 'U', false, required_argument, "MODEL",
+		MB_ARG_CHOICE,
+		"max|max,lpa2=off|cortex-a53|cortex-a57|cortex-a72|cortex-a76|neoverse-n1",
+		"TCG only: QEMU's -cpu (default max); the feature checks use "
+		"the model's ID registers as QEMU 7.2 sets them."),
+	MB_OPT("kernel-image", 'X', false, required_argument,
+		"default|guest|FILE", MB_ARG_FILE, NULL,
+		"The kernel image whose extent the map carves out: default "
+		"(the strategy's reference kernel as Debian builds it: 6.1, "
+		"6.12, 6.18 or 7.3), guest (the guest's own 256 KiB image), or "
+		"an Image whose symbols kernel-check cached, a vmlinux or a "
+		"System.map."),
+	MB_OPT("inject", 'i', true, required_argument,
+		"fault|early-fault|hang|bad-record", MB_ARG_CHOICE,
+		"fault|early-fault|hang|bad-record",
+		"For the tests: the guest faults (after or before the MMU is "
+		"on), hangs, or hands back a corrupt record."),
+	MB_OPT("verbose", 'v', true, no_argument, NULL, MB_ARG_NONE, NULL,
+		"Show the guest console; on stderr, the host's overhead of the "
+		"first run."),
+	MB_OPT_HELP,
+	{ NULL }
+};
+
+const struct mb_cmd mb_run_cmd = {
+	.name = "run",
+	.summary = "build the kernel's linear map in a guest, time it and "
+		   "check it",
+	.synopsis = "--mem SIZE|--layout SPEC",
+	.text = "Boots a minimal arm64 guest on /dev/kvm (arm64 hosts) or "
+		"under QEMU TCG (anywhere; the record and the summary say "
+		"EMULATED). The guest builds its linear map with the chosen "
+		"strategy exactly as the kernel's map_mem() would (the same "
+		"descriptors, barriers, TLB invalidations and fixmap "
+		"traffic), times it with CNTVCT, counts every operation in a "
+		"separate untimed pass, verifies the map and hands back a "
+		"record.\n\n"
+		"One line per run goes to standard output; --json writes the "
+		"whole record.",
+	.opts = run_opts,
+};
+
 int mb_run_opts_parse(int argc, char **argv, const struct mb_run_env *env,
 		      struct mb_run_opts *o, char *err, size_t errlen)
 {
-	static const struct option opts[] = {
-		{ "mem", required_argument, 0, 'm' },
-		{ "strategy", required_argument, 0, 's' },
-		{ "rodata", required_argument, 0, 'r' },
-		{ "accel", required_argument, 0, 'a' },
-		{ "json", required_argument, 0, 'j' },
-		{ "guest", required_argument, 0, 'g' },
-		{ "timeout", required_argument, 0, 't' },
-		{ "qemu", required_argument, 0, 'q' },
-		{ "verbose", no_argument, 0, 'v' },
-		{ "inject", required_argument, 0, 'i' },	/* tests */
-		{ "kfence", optional_argument, 0, 'K' },
-		{ "deterministic", no_argument, 0, 'D' },
-		{ "layout", required_argument, 0, 'L' },
-		{ "backing", required_argument, 0, 'B' },
-		{ "prefault", required_argument, 0, 'P' },
-		{ "cpu", required_argument, 0, 'c' },
-		{ "pmu", no_argument, 0, 'p' },
-		{ "repeat", required_argument, 0, 'R' },
-		{ "iterations", required_argument, 0, 'I' },
-		{ "window-exits", no_argument, 0, 'W' },
-		{ "no-calibrate", no_argument, 0, 'C' },
-		{ "granule", required_argument, 0, 'G' },
-		{ "va-bits", required_argument, 0, 'V' },
-		{ "force-bbml2", no_argument, 0, 'F' },
-		{ "tcg-cpu", required_argument, 0, 'U' },
-		{ "kernel-image", required_argument, 0, 'X' },
-		{ "help", no_argument, 0, 'h' },
-		{ 0, 0, 0, 0 }
-	};
+	struct mb_getopt g = { 0 };
 	struct run_args a = { 0 };
 	int c, ret;
 
 	run_opts_init(o);
-	optind = 0;		/* a full reset: callers may parse again */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":m:s:r:a:j:g:t:q:vhi:", opts,
-				NULL)) != -1) {
+	while ((c = mb_getopt(&mb_run_cmd, &g, argc, argv)) != -1) {
 		if (c == '?' || c == ':')
 			return mb_opt_errf(MB_EXIT_USAGE, c, argv, "run", err,
 					   errlen);

@@ -16,6 +16,7 @@
 #include <mapbench/abi.h>
 
 #include "kimage.h"
+#include "opttab.h"
 
 enum mb_accel {
 	MB_ACCEL_KVM,
@@ -149,5 +150,8 @@ struct mb_opt_default {
 	const char *key, *value;
 };
 extern const struct mb_opt_default mb_run_opt_defaults[];
+
+/* `mapbench run`'s option table (opttab.h), beside its parser. */
+extern const struct mb_cmd mb_run_cmd;
 
 #endif /* MAPBENCH_OPTIONS_H */

@@ -453,22 +453,39 @@ static void load_side(const char *arg, struct mb_runset *set)
 	}
 }
 
-const char mb_compare_usage[] =
-"usage: mapbench compare BASELINE CURRENT [--threshold 5%] [--alpha 0.01]\n"
-"                        [--junit FILE] [--tap] [--ignore-host]\n"
-"                        [-h|--help]\n";
+static const struct mb_opt compare_opts[] = {
+	MB_OPT("threshold", 't', false, required_argument, "PCT",
+	       MB_ARG_NONE, NULL, "A point is a regression when it is this "
+	       "much slower (default 5%) and the change is significant."),
+	MB_OPT("alpha", 'a', false, required_argument, "P", MB_ARG_NONE,
+	       NULL, "The Mann-Whitney U test's significance level (default "
+	       "0.01)."),
+	MB_OPT("junit", 'j', false, required_argument, "FILE", MB_ARG_FILE,
+	       NULL, "Also write a JUnit XML report for CI."),
+	MB_FLAG("tap", 'T', false, "Print TAP instead of the summary."),
+	MB_FLAG("ignore-host", 'H', false, "Match points whatever host "
+		"label they carry."),
+	MB_OPT_HELP,
+	{ NULL }
+};
+
+const struct mb_cmd mb_compare_cmd = {
+	.name = "compare",
+	.summary = "a regression gate: two sets of records, point by point",
+	.synopsis = "BASELINE CURRENT",
+	.text = "Matches the points of two sets of run records (files or "
+		"directories) and calls one a regression when it is slower "
+		"than the threshold and a Mann-Whitney U test says the change "
+		"is significant; a map whose digest changed is flagged too. "
+		"Prints improvements and unmatched points as well.",
+	.exits = "0 no regression, 1 a regression (or a failed run, or a "
+		 "changed map), 2 unusable input.",
+	.opts = compare_opts,
+};
 
 int mb_cmd_compare(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "threshold", required_argument, 0, 't' },
-		{ "alpha", required_argument, 0, 'a' },
-		{ "junit", required_argument, 0, 'j' },
-		{ "tap", no_argument, 0, 'T' },
-		{ "ignore-host", no_argument, 0, 'H' },
-		{ "help", no_argument, 0, 'h' },
-		{ 0, 0, 0, 0 }
-	};
+	struct mb_getopt gopt = { 0 };
 	struct cmp c = { .threshold = 0.05, .alpha = 0.01 };
 	struct mb_runset sb = { 0 }, sc = { 0 };
 	const char *junit_path = NULL;
@@ -476,9 +493,7 @@ int mb_cmd_compare(int argc, char **argv)
 	char *end;
 	int opt, ret;
 
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	while ((opt = mb_getopt(&mb_compare_cmd, &gopt, argc, argv)) != -1) {
 		switch (opt) {
 		case 't':
 			if (mb_parse_percent(optarg, &c.threshold) ||
@@ -509,14 +524,14 @@ int mb_cmd_compare(int argc, char **argv)
 			c.flags |= MB_KEY_NO_HOST;
 			break;
 		case 'h':
-			fputs(mb_compare_usage, stdout);
+			mb_usage(&mb_compare_cmd, stdout);
 			return MB_EXIT_OK;
 		default:
 			mb_die_opt(EXIT_UNUSABLE, opt, argv, "compare");
 		}
 	}
 	if (argc - optind != 2) {
-		fputs(mb_compare_usage, stderr);
+		mb_usage_synopsis(&mb_compare_cmd, stderr);
 		return EXIT_UNUSABLE;
 	}
 	load_side(argv[optind], &sb);

@@ -398,22 +398,43 @@ void mb_explain_csv(struct mb_buf *b, const struct mb_xpoint *p, size_t n)
 
 /* ---- the command ----------------------------------------------------- */
 
-const char mb_explain_usage[] =
-"usage: mapbench explain FILES... [--format text|csv] [-o|--output FILE]\n"
-"       mapbench explain --fit TABLE --counts FILE [--check TABLE]\n"
-"                        [--format text|csv] [-o|--output FILE] [-h|--help]\n";
+static const struct mb_opt explain_opts[] = {
+	MB_OPT("format", 'f', true, required_argument, "text|csv",
+	       MB_ARG_CHOICE, "text|csv", "A table (default) or CSV."),
+	MB_OPT("output", 'o', true, required_argument, "FILE", MB_ARG_FILE,
+	       NULL, "Write to FILE (atomically) instead of standard output."),
+	MB_OPT("fit", 'F', false, required_argument, "TABLE", MB_ARG_FILE,
+	       NULL, "Fit per-op prices to a table measured without mapbench "
+	       "(a cover letter's, markdown or CSV)."),
+	MB_OPT("counts", 'c', false, required_argument, "FILE", MB_ARG_FILE,
+	       NULL, "With --fit: the exact op counts of each strategy at "
+	       "each size (tools/fit-counts.sh writes them)."),
+	MB_OPT("check", 'k', false, required_argument, "TABLE", MB_ARG_FILE,
+	       NULL, "With --fit: set the prediction against another table."),
+	MB_OPT_HELP,
+	{ NULL }
+};
+
+const struct mb_cmd mb_explain_cmd = {
+	.name = "explain",
+	.summary = "where the time goes: each op class priced by its unit "
+		   "cost",
+	.synopsis = "FILE...\n--fit TABLE --counts FILE [--check TABLE]",
+	.text = "Charges every op the counting pass counted to one class "
+		"(fixmap pairs, stores with their barriers, bare stores, lone "
+		"barriers, zeroed pages, allocations), prices each class with "
+		"the unit cost the same guest measured after the build, and "
+		"sets the sum against the measured time and the floor "
+		"(docs/ANALYSIS.md).\n\n"
+		"With --fit, fits per-op prices to a published table from the "
+		"exact op counts, prints the prices, every cell's error and a "
+		"prediction for every other strategy.",
+	.opts = explain_opts,
+};
 
 int mb_cmd_explain(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, 0, 'f' },
-		{ "fit", required_argument, 0, 'F' },
-		{ "counts", required_argument, 0, 'c' },
-		{ "check", required_argument, 0, 'k' },
-		{ "output", required_argument, 0, 'o' },
-		{ "help", no_argument, 0, 'h' },
-		{ 0, 0, 0, 0 }
-	};
+	struct mb_getopt gopt = { 0 };
 	const char *out = NULL, *fit = NULL, *counts = NULL, *check = NULL;
 	struct mb_runset set = { 0 };
 	struct mb_groups g = { 0 };
@@ -424,9 +445,7 @@ int mb_cmd_explain(int argc, char **argv)
 	char err[512];
 	size_t n = 0;
 
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":f:o:h", opts, NULL)) != -1) {
+	while ((opt = mb_getopt(&mb_explain_cmd, &gopt, argc, argv)) != -1) {
 		switch (opt) {
 		case 'f':
 			if (!strcmp(optarg, "csv"))
@@ -448,7 +467,7 @@ int mb_cmd_explain(int argc, char **argv)
 			out = optarg;
 			break;
 		case 'h':
-			fputs(mb_explain_usage, stdout);
+			mb_usage(&mb_explain_cmd, stdout);
 			return MB_EXIT_OK;
 		default:
 			mb_die_opt(MB_EXIT_USAGE, opt, argv, "explain");
@@ -471,7 +490,7 @@ int mb_cmd_explain(int argc, char **argv)
 			mb_die("--%s goes with --fit",
 			       counts ? "counts" : "check");
 		if (optind == argc) {
-			fputs(mb_explain_usage, stderr);
+			mb_usage_synopsis(&mb_explain_cmd, stderr);
 			return MB_EXIT_USAGE;
 		}
 		for (int i = optind; i < argc; i++)

@@ -222,17 +222,27 @@ static long emit_records(const char *path)
 	return n;
 }
 
-const char mb_lava_board_usage[] =
-"usage: mapbench lava-board CONFIG OUTDIR [--label NAME]\n"
-"       (in LAVA's test shell: lava/mapbench.yaml runs it)\n";
+static const struct mb_opt lava_board_opts[] = {
+	MB_OPT("label", 'l', false, required_argument, "NAME", MB_ARG_NONE,
+	       NULL, "The host label of the records (empty: the default)."),
+	MB_OPT_HELP,
+	{ NULL }
+};
+
+const struct mb_cmd mb_lava_board_cmd = {
+	.name = "lava-board",
+	.summary = "the board side of a LAVA job: doctor, matrix, results",
+	.synopsis = "CONFIG OUTDIR",
+	.text = "Run by the test definition (lava/mapbench.yaml) in LAVA's "
+		"test shell on the board: prints the board's doctor record, "
+		"runs the matrix of CONFIG into OUTDIR and prints every record "
+		"and every point's LAVA test case into the job log.",
+	.opts = lava_board_opts,
+};
 
 int mb_cmd_lava_board(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "label", required_argument, 0, 'l' },
-		{ "help", no_argument, 0, 'h' },
-		{ 0, 0, 0, 0 }
-	};
+	struct mb_getopt gopt = { 0 };
 	const char *label = NULL;
 	char self[PATH_MAX], results[PATH_MAX + 32];
 	char *margv[8];
@@ -241,23 +251,21 @@ int mb_cmd_lava_board(int argc, char **argv)
 	long recs;
 	ssize_t len;
 
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	while ((opt = mb_getopt(&mb_lava_board_cmd, &gopt, argc, argv)) != -1) {
 		switch (opt) {
 		case 'l':
 			/* the test shell passes "" when MB_LABEL is unset */
 			label = *optarg ? optarg : NULL;
 			break;
 		case 'h':
-			fputs(mb_lava_board_usage, stdout);
+			mb_usage(&mb_lava_board_cmd, stdout);
 			return MB_EXIT_OK;
 		default:
 			mb_die_opt(MB_EXIT_USAGE, opt, argv, "lava-board");
 		}
 	}
 	if (argc - optind != 2) {
-		fputs(mb_lava_board_usage, stderr);
+		mb_usage_synopsis(&mb_lava_board_cmd, stderr);
 		return MB_EXIT_USAGE;
 	}
 	len = readlink("/proc/self/exe", self, sizeof(self) - 1);

@@ -348,16 +348,87 @@ int mb_lava_job_yaml(const struct mb_lava_job *j, struct mb_buf *b,
 
 /* ---- the command ----------------------------------------------------- */
 
-const char mb_lava_job_usage[] =
-"usage: mapbench lava-job CONFIG [--device-type T]... [-o DIR]\n"
-"           --kernel-url URL --ramdisk-url URL --mapbench-url URL\n"
-"           [--dtb-url URL] [--kernel-args ARGS] [--label NAME]\n"
-"           [--deploy tmpfs|tftp] [--boot qemu|u-boot|grub]\n"
-"           [--prompt TEXT] [--job-name NAME] [--tag TAG]...\n"
-"           [--test-timeout MIN] [--job-timeout MIN]\n"
-"           [--testdef-repo GIT-URL [--testdef-revision REV]]\n"
-"           [--visibility public|personal] [--priority high|medium|low]\n"
-"       mapbench lava-job --testdef     (the shipped lava/mapbench.yaml)\n";
+enum {
+	O_DT = 256, O_KURL, O_RURL, O_MURL, O_DTB, O_KARGS, O_LABEL,
+	O_DEPLOY, O_BOOT, O_PROMPT, O_NAME, O_TAG, O_TTEST, O_TJOB,
+	O_REPO, O_REV, O_VIS, O_PRIO, O_TESTDEF,
+};
+
+#define URL(n, k, txt) MB_OPT(n, k, false, required_argument, "URL", \
+			      MB_ARG_NONE, NULL, txt)
+
+static const struct mb_opt lava_job_opts[] = {
+	MB_OPT("device-type", O_DT, false, required_argument, "TYPE",
+	       MB_ARG_NONE, NULL, "A LAVA device type to run on: one job "
+	       "per type (default qemu)."),
+	URL("kernel-url", O_KURL, "The board's kernel (KVM built in). "
+	    "Required."),
+	URL("ramdisk-url", O_RURL, "The board's ramdisk. Required."),
+	URL("mapbench-url", O_MURL, "A tarball of mapbench's static arm64 "
+	    "binary and guest images (scripts/lava_bundle.sh makes it). "
+	    "Required."),
+	URL("dtb-url", O_DTB, "The board's device tree, where it needs one."),
+	MB_OPT("kernel-args", O_KARGS, false, required_argument, "ARGS",
+	       MB_ARG_NONE, NULL, "The board kernel's command line (default "
+	       "console=ttyAMA0)."),
+	MB_OPT("label", O_LABEL, false, required_argument, "NAME",
+	       MB_ARG_NONE, NULL, "The host label of the records (default "
+	       "the device type); 1..63 characters."),
+	MB_OPT("deploy", O_DEPLOY, false, required_argument, "tmpfs|tftp",
+	       MB_ARG_CHOICE, "tmpfs|tftp", "LAVA's deploy method (default "
+	       "tmpfs on qemu, else tftp)."),
+	MB_OPT("boot", O_BOOT, false, required_argument, "qemu|u-boot|grub",
+	       MB_ARG_CHOICE, "qemu|u-boot|grub", "LAVA's boot method "
+	       "(default qemu after tmpfs, else u-boot)."),
+	MB_OPT("prompt", O_PROMPT, false, required_argument, "TEXT",
+	       MB_ARG_NONE, NULL, "The shell prompt LAVA waits for (default "
+	       "\"mapbench-lava# \")."),
+	MB_OPT("job-name", O_NAME, false, required_argument, "NAME",
+	       MB_ARG_NONE, NULL, "The job's name (default from the config "
+	       "and the device type)."),
+	MB_OPT("tag", O_TAG, false, required_argument, "TAG", MB_ARG_NONE,
+	       NULL, "A LAVA device tag the board must have (up to 16)."),
+	MB_OPT("test-timeout", O_TTEST, false, required_argument, "MIN",
+	       MB_ARG_NONE, NULL, "The test action's timeout in minutes "
+	       "(default from the matrix's size)."),
+	MB_OPT("job-timeout", O_TJOB, false, required_argument, "MIN",
+	       MB_ARG_NONE, NULL, "The whole job's timeout in minutes "
+	       "(default the test's + 20)."),
+	MB_OPT("testdef-repo", O_REPO, false, required_argument, "GIT-URL",
+	       MB_ARG_NONE, NULL, "Take the test definition from git "
+	       "instead of inline."),
+	MB_OPT("testdef-revision", O_REV, false, required_argument, "REV",
+	       MB_ARG_NONE, NULL, "With --testdef-repo: the revision."),
+	MB_OPT("visibility", O_VIS, false, required_argument,
+	       "public|personal", MB_ARG_CHOICE, "public|personal",
+	       "The job's visibility (default public)."),
+	MB_OPT("priority", O_PRIO, false, required_argument,
+	       "high|medium|low", MB_ARG_CHOICE, "high|medium|low",
+	       "The job's priority (default medium)."),
+	MB_FLAG("testdef", O_TESTDEF, false, "Print the shipped test "
+		"definition (lava/mapbench.yaml) and exit."),
+	MB_OPT("output", 'o', true, required_argument, "DIR", MB_ARG_DIR,
+	       NULL, "Write the job files into DIR (default: standard "
+	       "output, one job)."),
+	MB_OPT_HELP,
+	{ NULL }
+};
+#undef URL
+
+const struct mb_cmd mb_lava_job_cmd = {
+	.name = "lava-job",
+	.summary = "LAVA job definitions that run a matrix on boards",
+	.synopsis = "CONFIG --kernel-url URL --ramdisk-url URL "
+		    "--mapbench-url URL\n--testdef",
+	.text = "Writes LAVA job definitions that run the matrix of CONFIG on "
+		"boards with KVM (one job per device type): the lab's kernel "
+		"and ramdisk as URLs, mapbench's static binary and guest "
+		"images fetched by the test shell; every point becomes a LAVA "
+		"test case with its median, and the records come back in the "
+		"job log (mapbench-lava-results(1)). docs/LAB.md has the "
+		"details.",
+	.opts = lava_job_opts,
+};
 
 static char *slurp_text(const char *path)
 {
@@ -387,35 +458,7 @@ static unsigned int parse_minutes(const char *opt, const char *s)
 
 int mb_cmd_lava_job(int argc, char **argv)
 {
-	enum {
-		O_DT = 256, O_KURL, O_RURL, O_MURL, O_DTB, O_KARGS, O_LABEL,
-		O_DEPLOY, O_BOOT, O_PROMPT, O_NAME, O_TAG, O_TTEST, O_TJOB,
-		O_REPO, O_REV, O_VIS, O_PRIO, O_TESTDEF,
-	};
-	static const struct option opts[] = {
-		{ "device-type", required_argument, 0, O_DT },
-		{ "kernel-url", required_argument, 0, O_KURL },
-		{ "ramdisk-url", required_argument, 0, O_RURL },
-		{ "mapbench-url", required_argument, 0, O_MURL },
-		{ "dtb-url", required_argument, 0, O_DTB },
-		{ "kernel-args", required_argument, 0, O_KARGS },
-		{ "label", required_argument, 0, O_LABEL },
-		{ "deploy", required_argument, 0, O_DEPLOY },
-		{ "boot", required_argument, 0, O_BOOT },
-		{ "prompt", required_argument, 0, O_PROMPT },
-		{ "job-name", required_argument, 0, O_NAME },
-		{ "tag", required_argument, 0, O_TAG },
-		{ "test-timeout", required_argument, 0, O_TTEST },
-		{ "job-timeout", required_argument, 0, O_TJOB },
-		{ "testdef-repo", required_argument, 0, O_REPO },
-		{ "testdef-revision", required_argument, 0, O_REV },
-		{ "visibility", required_argument, 0, O_VIS },
-		{ "priority", required_argument, 0, O_PRIO },
-		{ "testdef", no_argument, 0, O_TESTDEF },
-		{ "output", required_argument, 0, 'o' },
-		{ "help", no_argument, 0, 'h' },
-		{ 0, 0, 0, 0 }
-	};
+	struct mb_getopt gopt = { 0 };
 	struct mb_lava_job j = {
 		.kernel_args = "console=ttyAMA0",
 		.prompt = "mapbench-lava# ",
@@ -427,9 +470,7 @@ int mb_cmd_lava_job(int argc, char **argv)
 	char err[512], path[4096], label[96];
 	int opt, ret = MB_EXIT_OK;
 
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
+	while ((opt = mb_getopt(&mb_lava_job_cmd, &gopt, argc, argv)) != -1) {
 		switch (opt) {
 		case O_DT:
 			if (ndt == 16)
@@ -512,14 +553,14 @@ int mb_cmd_lava_job(int argc, char **argv)
 		}
 		case 'o': outdir = optarg; break;
 		case 'h':
-			fputs(mb_lava_job_usage, stdout);
+			mb_usage(&mb_lava_job_cmd, stdout);
 			return MB_EXIT_OK;
 		default:
 			mb_die_opt(MB_EXIT_USAGE, opt, argv, "lava-job");
 		}
 	}
 	if (argc - optind != 1) {
-		fputs(mb_lava_job_usage, stderr);
+		mb_usage_synopsis(&mb_lava_job_cmd, stderr);
 		return MB_EXIT_USAGE;
 	}
 	j.tags = tags;

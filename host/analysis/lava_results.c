@@ -489,11 +489,26 @@ next:
 
 /* ---- the command ----------------------------------------------------- */
 
-const char mb_lava_results_usage[] =
-"usage: mapbench lava-results LOG... [-o FILE] [--by-job]\n"
-"       LOG: a job log as lava-run prints it, or as `lavacli jobs logs\n"
-"       [--raw] N` fetches it; the records go to FILE (results.jsonl)\n"
-"       or stdout.  --by-job labels each job's host \"LABEL #JOB\".\n";
+static const struct mb_opt lava_results_opts[] = {
+	MB_OPT("output", 'o', true, required_argument, "FILE", MB_ARG_FILE,
+	       NULL, "Write the records to FILE (atomically; e.g. "
+	       "results.jsonl) instead of standard output."),
+	MB_FLAG("by-job", 'j', false, "Label each job's host \"LABEL #JOB\", "
+		"so every job is its own column."),
+	MB_OPT_HELP,
+	{ NULL }
+};
+
+const struct mb_cmd mb_lava_results_cmd = {
+	.name = "lava-results",
+	.summary = "the run records back out of LAVA job logs",
+	.synopsis = "LOG...",
+	.text = "Reads job logs, as lava-run prints them or as `lavacli jobs "
+		"logs [--raw] N` fetches them, and writes the run records the "
+		"boards printed into them, for report, plot and compare. A "
+		"truncated log is an error naming the job and the line.",
+	.opts = lava_results_opts,
+};
 
 static char *read_all(const char *path, size_t *len)
 {
@@ -540,21 +555,14 @@ static void by_job(struct mb_buf *all, const struct mb_buf *recs,
 
 int mb_cmd_lava_results(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "output", required_argument, 0, 'o' },
-		{ "by-job", no_argument, 0, 'j' },
-		{ "help", no_argument, 0, 'h' },
-		{ 0, 0, 0, 0 }
-	};
+	struct mb_getopt gopt = { 0 };
 	struct mb_buf all = { 0 }, said = { 0 };
 	const char *out = NULL;
 	char err[512], (*jobs)[64];
 	bool split = false;
 	int opt, nfiles;
 
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
+	while ((opt = mb_getopt(&mb_lava_results_cmd, &gopt, argc, argv)) != -1) {
 		switch (opt) {
 		case 'o':
 			out = optarg;
@@ -563,7 +571,7 @@ int mb_cmd_lava_results(int argc, char **argv)
 			split = true;
 			break;
 		case 'h':
-			fputs(mb_lava_results_usage, stdout);
+			mb_usage(&mb_lava_results_cmd, stdout);
 			return MB_EXIT_OK;
 		default:
 			mb_die_opt(MB_EXIT_USAGE, opt, argv, "lava-results");
@@ -571,7 +579,7 @@ int mb_cmd_lava_results(int argc, char **argv)
 	}
 	nfiles = argc - optind;
 	if (nfiles < 1) {
-		fputs(mb_lava_results_usage, stderr);
+		mb_usage_synopsis(&mb_lava_results_cmd, stderr);
 		return MB_EXIT_USAGE;
 	}
 	jobs = calloc(nfiles, sizeof(*jobs));

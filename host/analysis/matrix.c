@@ -724,10 +724,39 @@ static int mkdir_p(const char *path)
 	return 0;
 }
 
-const char mb_matrix_usage[] =
-"usage: mapbench matrix CONFIG OUTDIR [--label NAME] [--guest ELF]\n"
-"                       [--accel kvm|tcg] [--deterministic] [--dry-run]\n"
-"                       [-q|--quiet] [-v|--verbose] [-h|--help]\n";
+static const struct mb_opt matrix_opts[] = {
+	MB_OPT("label", 'l', false, required_argument, "NAME", MB_ARG_NONE,
+	       NULL, "The host's name in the records and every table "
+	       "(default the host name); 1..63 characters."),
+	MB_OPT("guest", 'g', false, required_argument, "ELF", MB_ARG_FILE,
+	       NULL, "The guest image for every run (default: the one "
+	       "beside the binary, per granule)."),
+	MB_OPT("accel", 'a', false, required_argument, "kvm|tcg",
+	       MB_ARG_CHOICE, "kvm|tcg", "Run every point on this "
+	       "accelerator, whatever the config says."),
+	MB_FLAG("deterministic", 'd', false, "Every point under TCG with "
+		"-icount: instruction counts, identical on every run."),
+	MB_FLAG("dry-run", 'n', false, "Print the points and what would "
+		"run; run nothing."),
+	MB_FLAG("quiet", 'q', true, "No progress line."),
+	MB_FLAG("verbose", 'v', true, "Each run's command and output."),
+	MB_OPT_HELP,
+	{ NULL }
+};
+
+const struct mb_cmd mb_matrix_cmd = {
+	.name = "matrix",
+	.summary = "run every point of a matrix config, resumably",
+	.synopsis = "CONFIG OUTDIR",
+	.text = "Runs every point of CONFIG (strategies x sizes x rodata x "
+		"the other axes, repeats, warm-ups, timeout: docs/CONFIG.md), "
+		"each run in a fresh VM, and appends one JSON record per run to "
+		"OUTDIR/results.jsonl. Stopped at any time, the same command "
+		"resumes, redoing only the point that was cut short. Points "
+		"this host cannot run are recorded as skipped with the reason; "
+		"a failed point makes the exit code 3.",
+	.opts = matrix_opts,
+};
 
 static void default_label(char *buf, size_t len)
 {
@@ -738,17 +767,7 @@ static void default_label(char *buf, size_t len)
 
 int mb_cmd_matrix(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "label", required_argument, 0, 'l' },
-		{ "guest", required_argument, 0, 'g' },
-		{ "accel", required_argument, 0, 'a' },
-		{ "deterministic", no_argument, 0, 'd' },
-		{ "dry-run", no_argument, 0, 'n' },
-		{ "quiet", no_argument, 0, 'q' },
-		{ "verbose", no_argument, 0, 'v' },
-		{ "help", no_argument, 0, 'h' },
-		{ 0, 0, 0, 0 }
-	};
+	struct mb_getopt gopt = { 0 };
 	struct ctx c = { .fd = -1, .force_accel = -1 };
 	struct mb_matrix_cfg cfg;
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -759,9 +778,7 @@ int mb_cmd_matrix(int argc, char **argv)
 	int opt, ret;
 	ssize_t len;
 
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":qvh", opts, NULL)) != -1) {
+	while ((opt = mb_getopt(&mb_matrix_cmd, &gopt, argc, argv)) != -1) {
 		switch (opt) {
 		case 'l':
 			if (!*optarg || strlen(optarg) >= 64 ||
@@ -795,14 +812,14 @@ int mb_cmd_matrix(int argc, char **argv)
 			c.verbose = true;
 			break;
 		case 'h':
-			fputs(mb_matrix_usage, stdout);
+			mb_usage(&mb_matrix_cmd, stdout);
 			return MB_EXIT_OK;
 		default:
 			mb_die_opt(MB_EXIT_USAGE, opt, argv, "matrix");
 		}
 	}
 	if (argc - optind != 2 && !(dry && argc - optind == 1)) {
-		fputs(mb_matrix_usage, stderr);
+		mb_usage_synopsis(&mb_matrix_cmd, stderr);
 		return MB_EXIT_USAGE;
 	}
 	if (c.force_det && c.force_accel == MB_ACCEL_KVM)

@@ -499,20 +499,36 @@ static int run_gnuplot(const char *script, const char *log)
 	return WIFEXITED(st) && !WEXITSTATUS(st) ? 0 : 1;
 }
 
-const char mb_plot_usage[] =
-"usage: mapbench plot FILES... -o|--output OUT.png|OUT.svg [--host LABEL]\n"
-"                     [--rodata full|on|off] [--explain] [-h|--help]\n";
+static const struct mb_opt plot_opts[] = {
+	MB_OPT("output", 'o', true, required_argument, "OUT.png|OUT.svg",
+	       MB_ARG_FILE, NULL, "The picture to write; its suffix says "
+	       "PNG or SVG. Required."),
+	MB_OPT("host", 'H', false, required_argument, "LABEL", MB_ARG_NONE,
+	       NULL, "Only the runs of this host label."),
+	MB_OPT("rodata", 'r', false, required_argument, "full|on|off",
+	       MB_ARG_CHOICE, "full|on|off", "Only the runs of this rodata "
+	       "mode."),
+	MB_FLAG("explain", 'x', false, "Draw where the time goes instead: "
+		"one stacked bar per strategy."),
+	MB_OPT_HELP,
+	{ NULL }
+};
+
+const struct mb_cmd mb_plot_cmd = {
+	.name = "plot",
+	.summary = "draw time against RAM, and op counts, with gnuplot",
+	.synopsis = "FILE... -o OUT.png|OUT.svg",
+	.text = "Draws time against RAM per strategy (log-log) and op counts "
+		"per GiB per strategy into one PNG or SVG, with gnuplot. Every "
+		"strategy has its own colour, point shape and dash pattern; a "
+		"line that lies on an earlier one (every median within 5%) "
+		"says so in the legend.",
+	.opts = plot_opts,
+};
 
 int mb_cmd_plot(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "output", required_argument, 0, 'o' },
-		{ "host", required_argument, 0, 'H' },
-		{ "rodata", required_argument, 0, 'r' },
-		{ "explain", no_argument, 0, 'x' },
-		{ "help", no_argument, 0, 'h' },
-		{ 0, 0, 0, 0 }
-	};
+	struct mb_getopt gopt = { 0 };
 	struct plot p = { 0 };
 	struct mb_runset set = { 0 };
 	char err[512], script[128], log[128], *tmp = NULL, line[256] = "";
@@ -521,9 +537,7 @@ int mb_cmd_plot(int argc, char **argv)
 	int opt, r;
 	bool svg;
 
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
+	while ((opt = mb_getopt(&mb_plot_cmd, &gopt, argc, argv)) != -1) {
 		switch (opt) {
 		case 'o':
 			out = optarg;
@@ -541,14 +555,14 @@ int mb_cmd_plot(int argc, char **argv)
 			p.explain = true;
 			break;
 		case 'h':
-			fputs(mb_plot_usage, stdout);
+			mb_usage(&mb_plot_cmd, stdout);
 			return MB_EXIT_OK;
 		default:
 			mb_die_opt(MB_EXIT_USAGE, opt, argv, "plot");
 		}
 	}
 	if (optind == argc || !out) {
-		fputs(mb_plot_usage, stderr);
+		mb_usage_synopsis(&mb_plot_cmd, stderr);
 		return MB_EXIT_USAGE;
 	}
 	ext = strrchr(out, '.');

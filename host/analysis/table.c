@@ -706,21 +706,41 @@ static void emit(struct rep *r)
 	}
 }
 
-const char mb_report_usage[] =
-"usage: mapbench report FILES... [--format text|markdown|csv|json]\n"
-"                       [--baseline STRATEGY] [--max-ci PCT]\n"
-"                       [-o|--output FILE] [-h|--help]\n";
+static const struct mb_opt report_opts[] = {
+	MB_OPT("format", 'f', true, required_argument,
+	       "text|markdown|csv|json", MB_ARG_CHOICE,
+	       "text|markdown|csv|json", "Plain ASCII for an email (default), "
+	       "markdown, CSV or JSON."),
+	MB_OPT("baseline", 'b', true, required_argument, "STRATEGY",
+	       MB_ARG_STRATEGY, NULL, "The strategy the deltas are against "
+	       "(default base)."),
+	MB_OPT("max-ci", 'c', false, required_argument, "PCT", MB_ARG_NONE,
+	       NULL, "Star a cell whose 95% confidence interval is wider than "
+	       "this share of its median (default 10%)."),
+	MB_OPT("output", 'o', true, required_argument, "FILE", MB_ARG_FILE,
+	       NULL, "Write to FILE (atomically) instead of standard output."),
+	MB_OPT_HELP,
+	{ NULL }
+};
+
+const struct mb_cmd mb_report_cmd = {
+	.name = "report",
+	.summary = "the cover-letter table: strategies by host and RAM",
+	.synopsis = "FILE...",
+	.text = "Prints the table of the linear-map series' cover letters "
+		"from run records (files or directories of results.jsonl): "
+		"strategies by host x RAM, \"ms (delta%)\" against the "
+		"baseline, the median of the runs with warm-ups left out. "
+		"EMULATED columns say so; cells whose 95% CI is too wide are "
+		"starred. Then every cell's median, min, p90, MAD, bootstrap CI "
+		"and CV, and where the time goes (mapbench-explain(1)). Records "
+		"of several machines become columns of one table.",
+	.opts = report_opts,
+};
 
 int mb_cmd_report(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, 0, 'f' },
-		{ "baseline", required_argument, 0, 'b' },
-		{ "max-ci", required_argument, 0, 'c' },
-		{ "output", required_argument, 0, 'o' },
-		{ "help", no_argument, 0, 'h' },
-		{ 0, 0, 0, 0 }
-	};
+	struct mb_getopt gopt = { 0 };
 	struct rep r = { .baseline = "base", .max_ci = 0.10 };
 	struct mb_runset set = { 0 };
 	const char *out = NULL;
@@ -728,9 +748,7 @@ int mb_cmd_report(int argc, char **argv)
 	int opt, ret = MB_EXIT_OK;
 	char err[512];
 
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":f:b:o:h", opts, NULL)) != -1) {
+	while ((opt = mb_getopt(&mb_report_cmd, &gopt, argc, argv)) != -1) {
 		switch (opt) {
 		case 'f':
 			if (!strcmp(optarg, "text"))
@@ -759,14 +777,14 @@ int mb_cmd_report(int argc, char **argv)
 			out = optarg;
 			break;
 		case 'h':
-			fputs(mb_report_usage, stdout);
+			mb_usage(&mb_report_cmd, stdout);
 			return MB_EXIT_OK;
 		default:
 			mb_die_opt(MB_EXIT_USAGE, opt, argv, "report");
 		}
 	}
 	if (optind == argc) {
-		fputs(mb_report_usage, stderr);
+		mb_usage_synopsis(&mb_report_cmd, stderr);
 		return MB_EXIT_USAGE;
 	}
 	for (int i = optind; i < argc; i++)

@@ -72,37 +72,81 @@ static int check_output(const char *path)
 	return 0;
 }
 
-const char mb_kernel_check_usage[] =
-"usage: mapbench kernel-check --kernel IMAGE [--kernel IMAGE...]\n"
-"                    [--mem SIZE | --layout SPEC]\n"
-"                    [--rodata full|on|off] [--symbols System.map|vmlinux]\n"
-"                    [--strategy NAME] [--cpu MODEL] [--json FILE]\n"
-"                    [--timeout SECONDS] [--qemu PATH] [--guest ELF]\n"
-"                    [--config KERNEL-CONFIG] [--kernel-only]\n"
-"                    [--window auto|nomap|map-mem] [--force-bbml2] [-v]\n";
+static const struct mb_opt kc_opts[] = {
+	MB_OPT("kernel", 'k', false, required_argument, "IMAGE", MB_ARG_FILE,
+	       NULL, "The arm64 kernel to boot: an Image or a gzip'd vmlinuz "
+	       "(up to 32, checked one after the other, each with the "
+	       "config beside it, into one table). Required."),
+	MB_OPT("mem", 'm', false, required_argument, "SIZE", MB_ARG_NONE,
+	       NULL, "Guest RAM at 0x40000000, whole MiB, at least 64M "
+	       "(default 1G)."),
+	MB_OPT("layout", 'l', false, required_argument, "SPEC|PRESET",
+	       MB_ARG_LAYOUT, NULL, "RAM as a layout of one bank at "
+	       "0x40000000 (QEMU virt has one)."),
+	MB_OPT("rodata", 'r', false, required_argument, "full|on|off",
+	       MB_ARG_CHOICE, "full|on|off", "The kernel's rodata= (default "
+	       "full), and the strategy's."),
+	MB_OPT("symbols", 'y', false, required_argument, "System.map|vmlinux",
+	       MB_ARG_FILE, NULL, "The kernel's symbols (e.g. the -dbg "
+	       "package's); default: read from a one-off boot of the Image, "
+	       "cached per Image."),
+	MB_OPT("strategy", 's', false, required_argument, "NAME",
+	       MB_ARG_STRATEGY, NULL, "What to compare with (default: the "
+	       "strategy of the kernel's version: base before 6.10, v6.10, "
+	       "v6.18 from 6.18, v7.2 from 7.2)."),
+	MB_OPT("cpu", 'c', false, required_argument, "MODEL", MB_ARG_CHOICE,
+	       "max,lpa2=off|max", "QEMU's -cpu for both sides (default "
+	       "max,lpa2=off; max lets LPA2 kernels run 52-bit VA)."),
+	MB_OPT("json", 'j', false, required_argument, "FILE", MB_ARG_FILE,
+	       NULL, "Write a record for the kernel (strategy \"kernel\") "
+	       "and one for the strategy, in the format report and compare "
+	       "read."),
+	MB_OPT("timeout", 't', false, required_argument, "SECONDS",
+	       MB_ARG_NONE, NULL, "Per QEMU run, 1..86400 (default 600)."),
+	MB_OPT("qemu", 'q', false, required_argument, "PATH", MB_ARG_FILE,
+	       NULL, "The QEMU binary (default qemu-system-aarch64)."),
+	MB_OPT("guest", 'g', false, required_argument, "ELF", MB_ARG_FILE,
+	       NULL, "The mapbench guest for the strategy's side (default: "
+	       "the one built for the kernel's granule and VA size)."),
+	MB_OPT("config", 'C', false, required_argument, "KERNEL-CONFIG",
+	       MB_ARG_FILE, NULL, "The kernel's .config (default "
+	       "config-RELEASE beside the Image, as Debian ships it): its VA "
+	       "size and LPA2."),
+	MB_FLAG("kernel-only", 'K', false, "Measure and print the kernel's "
+		"side alone."),
+	MB_OPT("window", 'w', false, required_argument, "auto|nomap|map-mem",
+	       MB_ARG_CHOICE, "auto|nomap|map-mem", "Which map_mem() window "
+	       "to look for when the version does not say (nomap up to "
+	       "7.1, map-mem from 7.2; default auto)."),
+	MB_FLAG("force-bbml2", 'B', false, "The strategy's side takes the "
+		"BBML2 block path as on a CPU the kernel trusts."),
+	MB_FLAG("verbose", 'v', true, "The QEMU command lines and the "
+		"kernel's console."),
+	MB_OPT_HELP,
+	{ NULL }
+};
+
+const struct mb_cmd mb_kernel_check_cmd = {
+	.name = "kernel-check",
+	.summary = "a real kernel's map_mem() against a strategy, "
+		   "instruction by instruction",
+	.synopsis = "--kernel IMAGE",
+	.text = "Boots a real arm64 kernel under QEMU TCG, counts every "
+		"instruction and every TLBI, DSB and ISB it executes in "
+		"map_mem() (from the kernel's own symbols), reads its final "
+		"linear map, then runs the mapbench guest with the strategy "
+		"on the same RAM and compares the two: op counts, "
+		"instructions and the tables.\n\n"
+		"To check a kernel tree: build it (arm64), then mapbench "
+		"kernel-check --kernel arch/arm64/boot/Image --symbols "
+		"System.map --mem 2G --json mine.json; mapbench compare "
+		"before.json after.json gates it commit by commit.",
+	.opts = kc_opts,
+};
 
 int kc_parse_opts(int argc, char **argv, struct kc_opts *o)
 {
-	static const struct option lo[] = {
-		{ "kernel", required_argument, NULL, 'k' },
-		{ "mem", required_argument, NULL, 'm' },
-		{ "layout", required_argument, NULL, 'l' },
-		{ "rodata", required_argument, NULL, 'r' },
-		{ "symbols", required_argument, NULL, 'y' },
-		{ "strategy", required_argument, NULL, 's' },
-		{ "cpu", required_argument, NULL, 'c' },
-		{ "json", required_argument, NULL, 'j' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "qemu", required_argument, NULL, 'q' },
-		{ "guest", required_argument, NULL, 'g' },
-		{ "config", required_argument, NULL, 'C' },
-		{ "kernel-only", no_argument, NULL, 'K' },
-		{ "window", required_argument, NULL, 'w' },
-		{ "force-bbml2", no_argument, NULL, 'B' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
+	struct mb_getopt gopt = { 0 };
 	char err[MB_ERRLEN];
 	unsigned long ul;
 	int c, v;
@@ -112,9 +156,7 @@ int kc_parse_opts(int argc, char **argv, struct kc_opts *o)
 		.strategy = -1, .timeout = KC_DEFAULT_TIMEOUT,
 		.rodata = MB_RODATA_FULL, .window = -1,
 	};
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":vh", lo, NULL)) != -1) {
+	while ((c = mb_getopt(&mb_kernel_check_cmd, &gopt, argc, argv)) != -1) {
 		switch (c) {
 		case 'k':
 			if (o->nkernels == KC_MAX_KERNELS)
@@ -135,7 +177,7 @@ int kc_parse_opts(int argc, char **argv, struct kc_opts *o)
 			unsigned int nr = 0;
 
 			o->layout = optarg;
-			if (mb_layout_resolve(optarg, "configs/layouts", b, &nr,
+			if (mb_layout_resolve(optarg, mb_preset_dir(), b, &nr,
 					      err, sizeof(err)))
 				mb_die("--layout: %s", err);
 			if (nr != 1 || b[0].base != MB_RAM_BASE)
@@ -202,7 +244,7 @@ int kc_parse_opts(int argc, char **argv, struct kc_opts *o)
 			o->verbose = 1;
 			break;
 		case 'h':
-			fputs(mb_kernel_check_usage, stdout);
+			mb_usage(&mb_kernel_check_cmd, stdout);
 			exit(0);
 		default:
 			mb_die_opt(MB_EXIT_USAGE, c, argv, "kernel-check");
