@@ -150,12 +150,33 @@ UNIT_BIN	+= $(BUILD)/unit/test_host $(BUILD)/unit/test_runside \
 
 .PHONY: all guest host cross unit run test test-full test-unit test-tcg test-kvm \
 	deps clean bench FORCE
-all: guest host unit
+all: guest host unit man
 
 guest: $(GUEST_ELFS) $(GUEST_ELF)
 host: $(HOST_BIN) $(HOST_ASAN)
 cross: $(CROSS_BIN)
 unit: $(UNIT_BIN)
+
+# The man pages, written by the binary from the option tables its
+# parsers use (host/opttab.h), so they cannot drift from --help:
+# mapbench(1), mapbench-CMD(1) for every command it lists, and the
+# record format, mapbench-json(5); and the bash completion, which asks
+# the binary.  SOURCE_DATE_EPOCH (the last commit's) dates them.
+MAN_STAMP	:= $(BUILD)/man/.made
+.PHONY: man
+man: $(MAN_STAMP) $(BUILD)/completion/mapbench
+$(MAN_STAMP): $(HOST_BIN) docs/mapbench-json.5
+	@echo "  MAN     $(BUILD)/man"
+	$(Q)rm -rf $(@D) && mkdir -p $(@D) && \
+	export SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct 2>/dev/null || \
+		date +%s) && \
+	$(HOST_BIN) help --man > $(@D)/mapbench.1 && \
+	for c in $$($(HOST_BIN) help --complete -- ''); do \
+		$(HOST_BIN) help --man $$c > $(@D)/mapbench-$$c.1 || exit 1; \
+	done && cp docs/mapbench-json.5 $(@D)/ && touch $@
+$(BUILD)/completion/mapbench: scripts/completion/mapbench
+	@mkdir -p $(@D)
+	$(Q)cp $< $@
 
 GUEST_HDRS := $(wildcard guest/*.h) $(wildcard include/mapbench/*.h)
 

@@ -20,12 +20,18 @@
 #include "cpufeat.h"
 #include "kimage.h"
 
-const struct mb_opt_default mb_run_opt_defaults[] = {
-	{ "layout", "mem" }, { "backing", "anon" }, { "prefault", "none" },
-	{ "pmu", "no" }, { "iterations", "1" }, { "granule", "4K" },
-	{ "va_bits", "48" }, { "force_bbml2", "no" }, { "tcg_cpu", "max" },
-	{ "kernel_image", "default" },
-	{ NULL, NULL },
+const struct mb_okey_info mb_okeys[MB_OKEY_NR] = {
+	[MB_OKEY_BACKING] = { "backing", "backing", "anon" },
+	[MB_OKEY_PREFAULT] = { "prefault", "prefault", "none" },
+	[MB_OKEY_LAYOUT] = { "layout", "layout", "mem" },
+	[MB_OKEY_CPU] = { "cpu", "cpu", NULL },
+	[MB_OKEY_GRANULE] = { "granule", "granule", "4K" },
+	[MB_OKEY_VA_BITS] = { "va_bits", "va-bits", "48" },
+	[MB_OKEY_PMU] = { "pmu", "pmu", "no" },
+	[MB_OKEY_ITERATIONS] = { "iterations", "iterations", "1" },
+	[MB_OKEY_FORCE_BBML2] = { "force_bbml2", "force-bbml2", "no" },
+	[MB_OKEY_TCG_CPU] = { "tcg_cpu", "tcg-cpu", "max" },
+	[MB_OKEY_KERNEL_IMAGE] = { "kernel_image", "kernel-image", "default" },
 };
 
 /* anon | thp | hugetlb[:SIZE] */

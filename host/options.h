@@ -142,14 +142,28 @@ int mb_guest_for(const char *default_elf, unsigned int page_shift,
 		 unsigned int va_bits, char *buf, size_t len);
 
 /*
- * The defaults of the record's "options" object, as the analysis spells
- * values (booleans yes/no): options at these values do not make a point
- * different.  Ends with { NULL, NULL }.
+ * The run options a record's "options" object holds, one table for its
+ * writer (report.c), the matrix config's axes (analysis/config.c, whose
+ * axes are the first MB_OKEY_NR_AXES, in this order) and the readers'
+ * defaults (analysis/results.c).
  */
-struct mb_opt_default {
-	const char *key, *value;
+enum mb_okey {
+	MB_OKEY_BACKING, MB_OKEY_PREFAULT, MB_OKEY_LAYOUT, MB_OKEY_CPU,
+	MB_OKEY_GRANULE, MB_OKEY_VA_BITS,
+	MB_OKEY_NR_AXES,
+	MB_OKEY_PMU = MB_OKEY_NR_AXES, MB_OKEY_ITERATIONS,
+	MB_OKEY_FORCE_BBML2, MB_OKEY_TCG_CPU, MB_OKEY_KERNEL_IMAGE,
+	MB_OKEY_NR,
 };
-extern const struct mb_opt_default mb_run_opt_defaults[];
+
+struct mb_okey_info {
+	const char *json;	/* the key, in "options" and in a config */
+	const char *opt;	/* `mapbench run`'s long option */
+	const char *dflt;	/* run's default as the analysis spells values
+				 * (booleans yes/no): a point at it is no
+				 * different; NULL: none */
+};
+extern const struct mb_okey_info mb_okeys[MB_OKEY_NR];
 
 /* `mapbench run`'s option table (opttab.h), beside its parser. */
 extern const struct mb_cmd mb_run_cmd;

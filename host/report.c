@@ -461,24 +461,27 @@ static void put_options(struct jctx *c, json_t *root,
 	o = sub(c, root, "options");
 	if (!o)
 		return;
-	put_str(c, o, "layout", opts->layout[0] ? opts->layout : "mem");
-	put_str(c, o, "backing", mb_backing_name(opts, buf, sizeof(buf)));
-	put_str(c, o, "prefault", mb_prefault_name(opts->prefault));
-	put(c, o, "pmu", json_boolean(opts->pmu));
+#define K(name)	mb_okeys[MB_OKEY_##name].json
+	put_str(c, o, K(LAYOUT), opts->layout[0] ? opts->layout : "mem");
+	put_str(c, o, K(BACKING), mb_backing_name(opts, buf, sizeof(buf)));
+	put_str(c, o, K(PREFAULT), mb_prefault_name(opts->prefault));
+	put(c, o, K(PMU), json_boolean(opts->pmu));
 	if (opts->set & MB_SET_CPU)
-		put(c, o, "cpu", json_integer(opts->cpu));
+		put(c, o, K(CPU), json_integer(opts->cpu));
 	else
-		put(c, o, "cpu", json_null());
-	put(c, o, "iterations", json_integer(opts->params.iterations ?
-					     opts->params.iterations : 1));
-	put_str(c, o, "granule", mb_granule_name(opts->params.page_shift));
-	put(c, o, "va_bits", json_integer(opts->params.va_bits));
-	put(c, o, "force_bbml2", json_boolean(opts->force_bbml2));
+		put(c, o, K(CPU), json_null());
+	put(c, o, K(ITERATIONS), json_integer(opts->params.iterations ?
+					      opts->params.iterations : 1));
+	put_str(c, o, K(GRANULE), mb_granule_name(opts->params.page_shift));
+	put(c, o, K(VA_BITS), json_integer(opts->params.va_bits));
+	put(c, o, K(FORCE_BBML2), json_boolean(opts->force_bbml2));
 	if (opts->accel == MB_ACCEL_TCG)
-		put_str(c, o, "tcg_cpu", opts->tcg_cpu ? opts->tcg_cpu :
+		put_str(c, o, K(TCG_CPU), opts->tcg_cpu ? opts->tcg_cpu :
 			MB_DEFAULT_TCG_CPU);
-	put_str(c, o, "kernel_image", opts->kimage.source == MB_KIMAGE_FILE ?
-		opts->kimage.name : mb_kimage_source_name(opts->kimage.source));
+	put_str(c, o, K(KERNEL_IMAGE),
+		opts->kimage.source == MB_KIMAGE_FILE ? opts->kimage.name :
+		mb_kimage_source_name(opts->kimage.source));
+#undef K
 }
 
 /* The kernel image the alias came from (kimage.h): offsets from _text

@@ -154,7 +154,7 @@ int mb_strategy_rank(const char *name);
 /* ---- config.c: matrix configs ---------------------------------------- */
 
 #define MB_CFG_MAX_VALUES	32
-#define MB_CFG_MAX_EXTRA	6
+#define MB_CFG_MAX_EXTRA	MB_OKEY_NR_AXES
 #define MB_CFG_NAMELEN		48
 
 /* A run option given per point, passed through as --NAME VALUE. */
@@ -203,9 +203,9 @@ struct mb_point *mb_config_points(const struct mb_matrix_cfg *cfg,
 				  size_t *n, char *err, size_t errlen);
 const char *mb_extra_option(unsigned int i);
 /* The extra axes' indices where the code needs one. */
-#define MB_EXTRA_LAYOUT		2
-#define MB_EXTRA_GRANULE	4
-#define MB_EXTRA_VA_BITS	5
+#define MB_EXTRA_LAYOUT		MB_OKEY_LAYOUT
+#define MB_EXTRA_GRANULE	MB_OKEY_GRANULE
+#define MB_EXTRA_VA_BITS	MB_OKEY_VA_BITS
 /* The point's granule and VA size (4K/48 where the axes leave them). */
 void mb_point_granule(const struct mb_point *pt, unsigned int *page_shift,
 		      unsigned int *va_bits);

@@ -21,20 +21,17 @@
 #define MAX_SECTIONS	64
 #define MAX_POINTS	100000
 
-/* Run options taken as axes: key = option name ('_' for '-'). */
-static const char *const extra_opts[MB_CFG_MAX_EXTRA] = {
-	"backing", "prefault", "layout", "cpu", "granule", "va_bits",
-};
-
+/* Run options taken as axes: the first of the record's option keys
+ * (options.h). */
 const char *mb_extra_option(unsigned int i)
 {
-	return i < MB_CFG_MAX_EXTRA ? extra_opts[i] : NULL;
+	return i < MB_CFG_MAX_EXTRA ? mb_okeys[i].json : NULL;
 }
 
 enum key {
 	K_STRATEGY, K_MEM, K_RODATA, K_REPEAT, K_WARMUP, K_TIMEOUT, K_ACCEL,
 	K_DETERMINISTIC, K_FORCE_BBML2,
-	K_EXTRA,			/* K_EXTRA + i: extra_opts[i] */
+	K_EXTRA,			/* K_EXTRA + i: mb_extra_option(i) */
 	K_NR = K_EXTRA + MB_CFG_MAX_EXTRA,
 };
 
@@ -43,12 +40,14 @@ static const char *const key_names[K_EXTRA] = {
 	[K_REPEAT] = "repeat", [K_WARMUP] = "warmup",
 	[K_TIMEOUT] = "timeout", [K_ACCEL] = "accel",
 	[K_DETERMINISTIC] = "deterministic",
-	[K_FORCE_BBML2] = "force_bbml2",
 };
 
 static const char *key_name(int k)
 {
-	return k < K_EXTRA ? key_names[k] : extra_opts[k - K_EXTRA];
+	/* the keys a record's "options" has too: from its table */
+	if (k == K_FORCE_BBML2)
+		return mb_okeys[MB_OKEY_FORCE_BBML2].json;
+	return k < K_EXTRA ? key_names[k] : mb_extra_option(k - K_EXTRA);
 }
 
 struct parser {
@@ -109,6 +108,8 @@ static int lookup_key(struct parser *ps, const char *k)
 {
 	int best = -1;
 	unsigned int bd = 3;
+	char keys[256];
+	size_t len = 0;
 
 	for (int i = 0; i < K_NR; i++) {
 		unsigned int d = distance(k, key_name(i));
@@ -123,9 +124,11 @@ static int lookup_key(struct parser *ps, const char *k)
 	if (best >= 0)
 		return perr(ps, "unknown key '%s' (did you mean '%s'?)", k,
 			    key_name(best)) - 1;
-	return perr(ps, "unknown key '%s' (keys: strategy mem rodata repeat "
-		    "warmup timeout accel deterministic force_bbml2 backing "
-		    "prefault layout cpu granule va_bits)", k) - 1;
+	keys[0] = '\0';
+	for (int i = 0; i < K_NR && len < sizeof(keys); i++)
+		len += snprintf(keys + len, sizeof(keys) - len, "%s%s",
+				i ? " " : "", key_name(i));
+	return perr(ps, "unknown key '%s' (keys: %s)", k, keys) - 1;
 }
 
 static int parse_uint(struct parser *ps, const char *key, const char *v,
@@ -370,7 +373,7 @@ static void section_defaults(struct mb_section *s)
 	s->repeat = 1;
 	s->accel = -1;
 	for (unsigned int i = 0; i < MB_CFG_MAX_EXTRA; i++)
-		s->extra[i].key = extra_opts[i];
+		s->extra[i].key = mb_extra_option(i);
 }
 
 /* Every granule x VA size of the section is one the kernel offers. */
@@ -608,7 +611,7 @@ static void point_key(struct mb_point *pt)
 	for (unsigned int i = 0; i < MB_CFG_MAX_EXTRA; i++)
 		if (pt->extra[i] && len < sizeof(pt->key))
 			len += snprintf(pt->key + len, sizeof(pt->key) - len,
-					" %s=%s", extra_opts[i], pt->extra[i]);
+					" %s=%s", mb_extra_option(i), pt->extra[i]);
 	if (s->accel >= 0 && len < sizeof(pt->key))
 		len += snprintf(pt->key + len, sizeof(pt->key) - len,
 				" accel=%s", s->accel == MB_ACCEL_KVM ?

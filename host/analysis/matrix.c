@@ -451,14 +451,9 @@ static void run_child(struct ctx *c, const struct mb_point *pt,
 	if (mb_point_forced(pt))
 		argv[n++] = "--force-bbml2";
 	for (unsigned int i = 0; i < MB_CFG_MAX_EXTRA; i++) {
-		char *u;
-
 		if (!pt->extra[i])
 			continue;
-		/* va_bits is --va-bits */
-		snprintf(opt[i], sizeof(opt[i]), "--%s", mb_extra_option(i));
-		for (u = strchr(opt[i], '_'); u; u = strchr(u, '_'))
-			*u = '-';
+		snprintf(opt[i], sizeof(opt[i]), "--%s", mb_okeys[i].opt);
 		argv[n++] = opt[i];
 		argv[n++] = (char *)pt->extra[i];
 	}

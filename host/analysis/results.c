@@ -258,10 +258,9 @@ static int opt_add(struct optset *s, const char *k, const char *v,
 /* `mapbench run`'s own defaults (options.c) */
 static bool is_default(const char *k, const char *v)
 {
-	for (const struct mb_opt_default *d = mb_run_opt_defaults; d->key;
-	     d++)
-		if (!strcmp(k, d->key))
-			return !strcmp(v, d->value);
+	for (unsigned int i = 0; i < MB_OKEY_NR; i++)
+		if (!strcmp(k, mb_okeys[i].json))
+			return mb_okeys[i].dflt && !strcmp(v, mb_okeys[i].dflt);
 	return false;
 }
 
@@ -276,7 +275,8 @@ static int get_options(json_t *opts, struct optset *s, char *err,
 		return mb_errf(-1, err, errlen, "'options' is not an object");
 	json_object_foreach(opts, k, v) {
 		/* not a condition of the point: the strategy's label */
-		if (json_is_null(v) || !strcmp(k, "force_bbml2"))
+		if (json_is_null(v) ||
+		    !strcmp(k, mb_okeys[MB_OKEY_FORCE_BBML2].json))
 			continue;
 		if (json_is_string(v))
 			snprintf(buf, sizeof(buf), "%s", json_string_value(v));
