@@ -15,7 +15,7 @@
 set -euo pipefail
 
 pkgs=(make gcc qemu-system-arm libelf-dev libjansson-dev zlib1g-dev cpio
-      gnuplot-nox jq clang libclang-rt-dev man-db)
+      gnuplot-nox jq clang libclang-rt-dev man-db python3-jsonschema)
 foreign=
 if [ "$(dpkg --print-architecture)" != arm64 ]; then
 	foreign=arm64

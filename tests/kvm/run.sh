@@ -18,6 +18,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 . tests/lib/assert.sh
 out=${KVM_KEEP:-$tmp/l1}
+# what this run collects is newer (KVM_KEEP may hold an older run's)
+touch "$tmp/stamp"
 
 for f in "$MB" "$GUEST" "$SIM"; do
 	if [ ! -f "$f" ]; then
@@ -261,5 +263,12 @@ neg badrec 3 'checksum'
 neg bbml2-refused 5 "host CPU: MIDR_EL1 = 0x.* is not on the kernel's BBML2_NOABORT list"
 
 vmm_checks
+
+# Every record the L1 wrote (files/NAME.json) against schema/: the runs
+# and doctor's; the failed runs wrote none (neg checked that)
+mapfile -t runs < <(find "$out/files" -maxdepth 1 -name '*.json' \
+	! -name doctor.json -newer "$tmp/stamp" | sort)
+schema_valid run "${runs[@]}"
+[ -s "$(json_of doctor)" ] && schema_valid doctor "$(json_of doctor)"
 
 tier_done kvm

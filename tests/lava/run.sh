@@ -262,4 +262,10 @@ expect_fail "the same job twice" 1 "$tmp/x.jsonl" \
 	-- "$MB" lava-results "$log" "$log" -o "$tmp/x.jsonl"
 
 echo "# tier times: lava-run $t_job s, local tcg run $t_local s, all $(( $(date +%s) - t_start )) s"
+# Every record this tier wrote against schema/: the board's decoded from
+# the job log (lava-results writes matrix records), the local matrix,
+# and the board's doctor record
+schema_valid matrix "$keep/lava.jsonl" "$tmp/local/results.jsonl"
+schema_valid doctor "$tmp/doctor.json"
+
 tier_done lava

@@ -141,3 +141,23 @@ tier_done() {
 	echo "$1: $pass passed, $fail failed"
 	[ "$fail" -eq 0 ]
 }
+
+# schema_valid KIND FILE...: every record in the files validates against
+# schema/KIND.schema.json, one python3 for all of them (tests/schema_check.py,
+# Debian's python3-jsonschema); one line with the files and records
+# counted, or the first failure's file, line, JSON path and problem.
+schema_valid() {
+	local kind=$1 out rc
+	shift
+	if [ $# -eq 0 ]; then
+		not_ok "schema: no $kind records to validate"
+		return
+	fi
+	out=$(/usr/bin/python3 tests/schema_check.py "$kind" "$@" 2>&1)
+	rc=$?
+	if [ "$rc" = 0 ]; then
+		ok "schema: ${out##*schema_check: }"
+	else
+		not_ok "schema: $(echo "$out" | grep -v '^ok ' | head -1)"
+	fi
+}

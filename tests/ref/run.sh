@@ -37,6 +37,8 @@ trap 'rm -rf "$tmp"' EXIT
 . tests/lib/assert.sh
 out=${REF_KEEP:-$tmp}
 mkdir -p "$out"
+# what this run wrote is newer (REF_KEEP may hold older runs' records)
+touch "$tmp/stamp"
 
 skip() {
 	echo "ref: SKIPPED -- $*"
@@ -341,6 +343,15 @@ selftest() {
 for f in "$out"/*-full.json; do
 	[ -s "$f" ] && { selftest "$f"; break; }
 done
+
+# Every record this run wrote against schema/: kernel-check's (both
+# sides) and mapbench run --kernel-image's
+mapfile -t kc < <(find "$out" -maxdepth 1 -name '*.json' ! -name '*-run-*' \
+	-newer "$tmp/stamp" | sort)
+mapfile -t runs < <(find "$out" -maxdepth 1 -name '*-run-*.json' \
+	-newer "$tmp/stamp" | sort)
+[ ${#kc[@]} -gt 0 ] && schema_valid kernel-check "${kc[@]}"
+[ ${#runs[@]} -gt 0 ] && schema_valid run "${runs[@]}"
 
 [ "$skipped" = 0 ] ||
 	echo "ref: $skipped kernel(s) SKIPPED for want of their mapbench image: not checked, not passed"

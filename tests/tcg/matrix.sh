@@ -198,6 +198,11 @@ check "report: FAILED and skipped cells, the reasons below" \
 		grep -q 'failed: .*ELF' '$tmp/fs.txt' &&
 		grep -q 'skipped: memory: ' '$tmp/fs.txt'"
 
+# Every record the matrices above appended, and explain's CSV, against
+# schema/ (the resumed b's cut line was dropped on resume)
+schema_valid matrix "$tmp"/*/results.jsonl
+schema_valid explain-csv "$tmp/explain.csv"
+
 if [ -n "${MATRIX_KEEP:-}" ]; then
 	mkdir -p "$MATRIX_KEEP"
 	cp "$A" "$MATRIX_KEEP/smoke.jsonl"

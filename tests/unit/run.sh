@@ -31,7 +31,11 @@ run "explain CLI (tests/unit/explain.sh)" tests/unit/explain.sh
 run "LAVA (test_lava)" "$B/unit/test_lava"
 run "LAVA CLI (tests/unit/lava.sh)" tests/unit/lava.sh
 run "kernel-check records and bad input (tests/unit/kcheck.sh)" tests/unit/kcheck.sh
+# schema/: its versions and lists against abi.h and the writers, the
+# golden records, and mutated records it must refuse
+run "JSON schema (tests/unit/schema.sh)" tests/unit/schema.sh
 # docs/ARCHITECTURE.md against the tree: files, header rows, no circle
+run "the command line: option tables, --help, man pages, completion (tests/unit/cli.sh)" tests/unit/cli.sh
 run "architecture doc matches the tree (tests/unit/archdoc.sh)" tests/unit/archdoc.sh
 
 # Mutants (make mutants): test-only engines with one deliberate mistake
