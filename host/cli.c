@@ -36,6 +36,20 @@ void mb_die_opt(int code, int c, char **argv, const char *cmd)
 	exit(code);
 }
 
+int mb_cli_getopt(const struct mb_cmd *cmd, struct mb_getopt *g, int argc,
+		  char **argv, int bad)
+{
+	int c = mb_getopt(cmd, g, argc, argv);
+
+	if (c == 'h') {
+		mb_usage(cmd, stdout);
+		exit(MB_EXIT_OK);
+	}
+	if (c == '?' || c == ':')
+		mb_die_opt(bad, c, argv, cmd->name);
+	return c;
+}
+
 /*
  * The first of rel[] (paths relative to the directory this binary is
  * in) that access() grants mode on, in buf; NULL when none does.

@@ -17,6 +17,15 @@ void mb_die(const char *fmt, ...);
 __attribute__((noreturn))
 void mb_die_opt(int code, int c, char **argv, const char *cmd);
 
+/*
+ * mb_getopt() for a command that may exit: --help prints cmd's usage
+ * and exits 0; an unknown option or a missing value is one line and
+ * exit bad (MB_EXIT_USAGE; compare's is its own).  Returns the next
+ * option of cmd's table, -1 at the end.
+ */
+int mb_cli_getopt(const struct mb_cmd *cmd, struct mb_getopt *g, int argc,
+		  char **argv, int bad);
+
 /* Files beside the binary as built or installed (or $MAPBENCH_GUEST,
  * $MAPBENCH_LAYOUTS): the guest ELF and the layout presets. */
 const char *mb_default_guest(void);

@@ -384,31 +384,28 @@ static int print_json(const struct doctor *d)
 
 int mb_cmd_doctor(int argc, char **argv)
 {
+	const char *qemu = MB_DEFAULT_QEMU;
 	struct mb_getopt gopt = { 0 };
-	struct doctor *d = calloc(1, sizeof(*d));
+	struct doctor *d;
 	int c, json = 0, ret;
 
-	if (!d)
-		mb_die("out of memory");
-	d->qemu = MB_DEFAULT_QEMU;
-	while ((c = mb_getopt(&mb_doctor_cmd, &gopt, argc, argv)) != -1) {
+	while ((c = mb_cli_getopt(&mb_doctor_cmd, &gopt, argc, argv,
+				  MB_EXIT_USAGE)) != -1) {
 		switch (c) {
 		case 'j':
 			json = 1;
 			break;
 		case 'q':
-			d->qemu = optarg;
+			qemu = optarg;
 			break;
-		case 'h':
-			mb_usage(&mb_doctor_cmd, stdout);
-			free(d);
-			return MB_EXIT_OK;
-		default:
-			mb_die_opt(MB_EXIT_USAGE, c, argv, "doctor");
 		}
 	}
 	if (optind < argc)
 		mb_die("doctor: unexpected argument '%s'", argv[optind]);
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		mb_die("out of memory");
+	d->qemu = qemu;
 	uname(&d->uts);
 	check_kvm(d);
 	if (mb_qemu_version(d->qemu, d->qemu_ver, sizeof(d->qemu_ver)))

@@ -206,20 +206,12 @@ static int cmd_help(int argc, char **argv)
 	char date[16];
 	int opt;
 
-	while (!complete && (opt = mb_getopt(&help_cmd, &g, argc, argv)) != -1) {
-		switch (opt) {
-		case 'm':
+	while (!complete && (opt = mb_cli_getopt(&help_cmd, &g, argc, argv,
+						 MB_EXIT_USAGE)) != -1) {
+		if (opt == 'm')
 			man = true;
-			break;
-		case 'c':
+		else if (opt == 'c')
 			complete = true;
-			break;
-		case 'h':
-			mb_usage(&help_cmd, stdout);
-			return MB_EXIT_OK;
-		default:
-			mb_die_opt(MB_EXIT_USAGE, opt, argv, "help");
-		}
 	}
 	if (complete) {
 		if (optind < argc && !strcmp(argv[optind], "--"))

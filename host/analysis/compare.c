@@ -493,7 +493,8 @@ int mb_cmd_compare(int argc, char **argv)
 	char *end;
 	int opt, ret;
 
-	while ((opt = mb_getopt(&mb_compare_cmd, &gopt, argc, argv)) != -1) {
+	while ((opt = mb_cli_getopt(&mb_compare_cmd, &gopt, argc, argv,
+				     EXIT_UNUSABLE)) != -1) {
 		switch (opt) {
 		case 't':
 			if (mb_parse_percent(optarg, &c.threshold) ||
@@ -523,11 +524,6 @@ int mb_cmd_compare(int argc, char **argv)
 		case 'H':
 			c.flags |= MB_KEY_NO_HOST;
 			break;
-		case 'h':
-			mb_usage(&mb_compare_cmd, stdout);
-			return MB_EXIT_OK;
-		default:
-			mb_die_opt(EXIT_UNUSABLE, opt, argv, "compare");
 		}
 	}
 	if (argc - optind != 2) {

@@ -445,7 +445,8 @@ int mb_cmd_explain(int argc, char **argv)
 	char err[512];
 	size_t n = 0;
 
-	while ((opt = mb_getopt(&mb_explain_cmd, &gopt, argc, argv)) != -1) {
+	while ((opt = mb_cli_getopt(&mb_explain_cmd, &gopt, argc, argv,
+				     MB_EXIT_USAGE)) != -1) {
 		switch (opt) {
 		case 'f':
 			if (!strcmp(optarg, "csv"))
@@ -466,11 +467,6 @@ int mb_cmd_explain(int argc, char **argv)
 		case 'o':
 			out = optarg;
 			break;
-		case 'h':
-			mb_usage(&mb_explain_cmd, stdout);
-			return MB_EXIT_OK;
-		default:
-			mb_die_opt(MB_EXIT_USAGE, opt, argv, "explain");
 		}
 	}
 	if (out && mb_check_file_name(out, err, sizeof(err)))

@@ -251,17 +251,13 @@ int mb_cmd_lava_board(int argc, char **argv)
 	long recs;
 	ssize_t len;
 
-	while ((opt = mb_getopt(&mb_lava_board_cmd, &gopt, argc, argv)) != -1) {
+	while ((opt = mb_cli_getopt(&mb_lava_board_cmd, &gopt, argc, argv,
+				     MB_EXIT_USAGE)) != -1) {
 		switch (opt) {
 		case 'l':
 			/* the test shell passes "" when MB_LABEL is unset */
 			label = *optarg ? optarg : NULL;
 			break;
-		case 'h':
-			mb_usage(&mb_lava_board_cmd, stdout);
-			return MB_EXIT_OK;
-		default:
-			mb_die_opt(MB_EXIT_USAGE, opt, argv, "lava-board");
 		}
 	}
 	if (argc - optind != 2) {

@@ -470,7 +470,8 @@ int mb_cmd_lava_job(int argc, char **argv)
 	char err[512], path[4096], label[96];
 	int opt, ret = MB_EXIT_OK;
 
-	while ((opt = mb_getopt(&mb_lava_job_cmd, &gopt, argc, argv)) != -1) {
+	while ((opt = mb_cli_getopt(&mb_lava_job_cmd, &gopt, argc, argv,
+				     MB_EXIT_USAGE)) != -1) {
 		switch (opt) {
 		case O_DT:
 			if (ndt == 16)
@@ -552,11 +553,6 @@ int mb_cmd_lava_job(int argc, char **argv)
 			return MB_EXIT_OK;
 		}
 		case 'o': outdir = optarg; break;
-		case 'h':
-			mb_usage(&mb_lava_job_cmd, stdout);
-			return MB_EXIT_OK;
-		default:
-			mb_die_opt(MB_EXIT_USAGE, opt, argv, "lava-job");
 		}
 	}
 	if (argc - optind != 1) {

@@ -562,7 +562,8 @@ int mb_cmd_lava_results(int argc, char **argv)
 	bool split = false;
 	int opt, nfiles;
 
-	while ((opt = mb_getopt(&mb_lava_results_cmd, &gopt, argc, argv)) != -1) {
+	while ((opt = mb_cli_getopt(&mb_lava_results_cmd, &gopt, argc, argv,
+				     MB_EXIT_USAGE)) != -1) {
 		switch (opt) {
 		case 'o':
 			out = optarg;
@@ -570,11 +571,6 @@ int mb_cmd_lava_results(int argc, char **argv)
 		case 'j':
 			split = true;
 			break;
-		case 'h':
-			mb_usage(&mb_lava_results_cmd, stdout);
-			return MB_EXIT_OK;
-		default:
-			mb_die_opt(MB_EXIT_USAGE, opt, argv, "lava-results");
 		}
 	}
 	nfiles = argc - optind;

@@ -773,7 +773,8 @@ int mb_cmd_matrix(int argc, char **argv)
 	int opt, ret;
 	ssize_t len;
 
-	while ((opt = mb_getopt(&mb_matrix_cmd, &gopt, argc, argv)) != -1) {
+	while ((opt = mb_cli_getopt(&mb_matrix_cmd, &gopt, argc, argv,
+				     MB_EXIT_USAGE)) != -1) {
 		switch (opt) {
 		case 'l':
 			if (!*optarg || strlen(optarg) >= 64 ||
@@ -806,11 +807,6 @@ int mb_cmd_matrix(int argc, char **argv)
 		case 'v':
 			c.verbose = true;
 			break;
-		case 'h':
-			mb_usage(&mb_matrix_cmd, stdout);
-			return MB_EXIT_OK;
-		default:
-			mb_die_opt(MB_EXIT_USAGE, opt, argv, "matrix");
 		}
 	}
 	if (argc - optind != 2 && !(dry && argc - optind == 1)) {

@@ -537,7 +537,8 @@ int mb_cmd_plot(int argc, char **argv)
 	int opt, r;
 	bool svg;
 
-	while ((opt = mb_getopt(&mb_plot_cmd, &gopt, argc, argv)) != -1) {
+	while ((opt = mb_cli_getopt(&mb_plot_cmd, &gopt, argc, argv,
+				     MB_EXIT_USAGE)) != -1) {
 		switch (opt) {
 		case 'o':
 			out = optarg;
@@ -554,11 +555,6 @@ int mb_cmd_plot(int argc, char **argv)
 		case 'x':
 			p.explain = true;
 			break;
-		case 'h':
-			mb_usage(&mb_plot_cmd, stdout);
-			return MB_EXIT_OK;
-		default:
-			mb_die_opt(MB_EXIT_USAGE, opt, argv, "plot");
 		}
 	}
 	if (optind == argc || !out) {

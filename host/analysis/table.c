@@ -748,7 +748,8 @@ int mb_cmd_report(int argc, char **argv)
 	int opt, ret = MB_EXIT_OK;
 	char err[512];
 
-	while ((opt = mb_getopt(&mb_report_cmd, &gopt, argc, argv)) != -1) {
+	while ((opt = mb_cli_getopt(&mb_report_cmd, &gopt, argc, argv,
+				     MB_EXIT_USAGE)) != -1) {
 		switch (opt) {
 		case 'f':
 			if (!strcmp(optarg, "text"))
@@ -776,11 +777,6 @@ int mb_cmd_report(int argc, char **argv)
 		case 'o':
 			out = optarg;
 			break;
-		case 'h':
-			mb_usage(&mb_report_cmd, stdout);
-			return MB_EXIT_OK;
-		default:
-			mb_die_opt(MB_EXIT_USAGE, opt, argv, "report");
 		}
 	}
 	if (optind == argc) {

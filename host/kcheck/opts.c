@@ -156,7 +156,8 @@ int kc_parse_opts(int argc, char **argv, struct kc_opts *o)
 		.strategy = -1, .timeout = KC_DEFAULT_TIMEOUT,
 		.rodata = MB_RODATA_FULL, .window = -1,
 	};
-	while ((c = mb_getopt(&mb_kernel_check_cmd, &gopt, argc, argv)) != -1) {
+	while ((c = mb_cli_getopt(&mb_kernel_check_cmd, &gopt, argc, argv,
+				     MB_EXIT_USAGE)) != -1) {
 		switch (c) {
 		case 'k':
 			if (o->nkernels == KC_MAX_KERNELS)
@@ -243,11 +244,6 @@ int kc_parse_opts(int argc, char **argv, struct kc_opts *o)
 		case 'v':
 			o->verbose = 1;
 			break;
-		case 'h':
-			mb_usage(&mb_kernel_check_cmd, stdout);
-			exit(0);
-		default:
-			mb_die_opt(MB_EXIT_USAGE, c, argv, "kernel-check");
 		}
 	}
 	if (optind < argc)
