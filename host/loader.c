@@ -16,7 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "mapbench.h"
+#include "util.h"
+#include "loader.h"
 
 struct mb_seg {
 	size_t idx;			/* program header index, for messages */

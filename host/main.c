@@ -11,13 +11,17 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "mapbench.h"
+#include "util.h"
+#include "options.h"
+#include "accel.h"
+#include "run.h"
 #include "cli.h"
 
 const char mb_run_usage[] =

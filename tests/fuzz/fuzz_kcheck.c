@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mapbench.h"
+#include "util.h"
 #include "kcheck/trace.h"
 #include "kcheck/rsp.h"
 #include "kcheck/map.h"

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "config.h"
 #include "lava.h"
 
 /* ---- YAML scalars ---------------------------------------------------- */
