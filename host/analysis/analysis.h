@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * host/analysis/: the analysis side of mapbench -- matrix configs and
- * the runner, result files read back, statistics, the cover-letter
- * table, plots and the regression gate.  None of it touches a VM: the
- * runner starts `mapbench run` children, everything else reads their
- * JSON.  Below it: the run side (../mapbench.h) for names and defaults,
- * the base layer (../util.h).  Above it: the CLI (../cli.h).
+ * host/analysis/: the analysis side of mapbench -- the matrix runner,
+ * result files read back, statistics, the cover-letter table, plots and
+ * the regression gate.  None of it touches a VM: the runner starts
+ * `mapbench run` children, everything else reads their JSON.  Below it:
+ * the run side's names and defaults (../record.h, ../options.h), matrix
+ * configs (../config.h), whether /dev/kvm is usable (../accel.h) and the
+ * base layer (../util.h); never the VMM (../kvm/, tests/unit/archdoc.sh).
+ * Above it: the CLI (../cli.h) and the lab (../lab/).
  */
 #ifndef MAPBENCH_ANALYSIS_H
 #define MAPBENCH_ANALYSIS_H
