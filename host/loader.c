@@ -16,7 +16,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "util.h"
 #include "loader.h"
 
 struct mb_seg {

@@ -23,7 +23,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "analysis.h"
+#include "record.h"
+#include "util.h"
 #include "accel.h"
 #include "config.h"
 #include "cli.h"

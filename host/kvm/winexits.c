@@ -21,7 +21,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "util.h"
 #include "kvm/winexits.h"
 
 #define WX_PERIOD_NS	100000		/* between two samples */

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
