@@ -88,24 +88,30 @@ GUEST_OBJS	:= $(foreach c,$(GUEST_CONFIGS),$(call guest_objs,$(c)))
 # ---- host sources, by layer (docs/ARCHITECTURE.md draws the includes) ---
 # base: helpers every layer uses (no mapbench types)
 HOST_BASE_SRCS	:= host/util.c host/signals.c host/child.c host/opttab.c
-# run side: one `mapbench run` -- options settled once, then the KVM or
-# TCG backend and the JSON record
+# run side: one `mapbench run` -- options settled once, then a backend
+# (host/kvm/ or tcg.c) and the JSON record; accel.c asks /dev/kvm only
+# whether it is usable (no VM), for the run's default and the matrix
 HOST_RUN_SRCS	:= host/layout.c host/loader.c host/record.c host/esr.c \
-		   host/hostinfo.c host/kvmstats.c host/winexits.c \
-		   host/options.c host/cpufeat.c host/kimage.c host/console.c \
-		   host/report.c host/memslots.c host/pmu.c host/vmm.c host/tcg.c \
-		   host/run.c host/kvm_probe.c host/doctor.c
-# analysis: matrix configs and runner, result files, statistics, report,
-# plot, compare
-HOST_ANALYSIS_SRCS := host/analysis/units.c host/analysis/config.c \
+		   host/hostinfo.c host/options.c host/cpufeat.c host/kimage.c \
+		   host/console.c host/report.c host/tcg.c host/run.c \
+		   host/accel.c host/doctor.c host/config.c
+# the KVM backend: the VMM (VM, vCPU, exits), guest RAM, the vPMU, KVM's
+# stats, --window-exits, and doctor's probe of /dev/kvm
+HOST_KVM_SRCS	:= host/kvm/vmm.c host/kvm/memslots.c host/kvm/pmu.c \
+		   host/kvm/kvmstats.c host/kvm/winexits.c host/kvm/kvm_probe.c
+HOST_RUN_SRCS	+= $(HOST_KVM_SRCS)
+# analysis: the matrix runner, result files, statistics, report, plot,
+# compare, explain (never the VMM: tests/unit/archdoc.sh)
+HOST_ANALYSIS_SRCS := host/analysis/units.c \
 		   host/analysis/results.c host/analysis/stats.c \
 		   host/analysis/table.c host/analysis/plot.c \
 		   host/analysis/compare.c host/analysis/matrix.c \
 		   host/analysis/explain.c host/analysis/fit.c \
 		   host/analysis/fit_table.c
-# LAVA labs: jobs, the board side, results back from job logs
-HOST_ANALYSIS_SRCS += host/analysis/lava_codec.c host/analysis/lava_job.c \
-		   host/analysis/lava_board.c host/analysis/lava_results.c
+# the lab (host/lab/): LAVA jobs, the board side, results back from job
+# logs
+HOST_ANALYSIS_SRCS += host/lab/lava_codec.c host/lab/lava_job.c \
+		   host/lab/lava_board.c host/lab/lava_results.c
 # the command line on top of both
 HOST_CLI_SRCS	:= host/cli.c host/main.c
 # (the unit tests link the commands, so the library has cli.c, not main.c)
@@ -421,10 +427,10 @@ $(BUILD)/fuzz/fuzz_cli: tests/fuzz/fuzz_cli.c \
 		host/kcheck/image.c host/layout.c \
 		host/loader.c host/record.c host/esr.c $(HOST_BASE_SRCS))
 $(BUILD)/fuzz/fuzz_kstats: tests/fuzz/fuzz_kstats.c \
-	$(call fuzz_objs,host/kvmstats.c $(HOST_BASE_SRCS))
+	$(call fuzz_objs,host/kvm/kvmstats.c $(HOST_BASE_SRCS))
 $(BUILD)/fuzz/fuzz_lava: tests/fuzz/fuzz_lava.c \
-	$(call fuzz_objs,host/analysis/lava_results.c \
-		host/analysis/lava_codec.c host/cli.c $(HOST_BASE_SRCS))
+	$(call fuzz_objs,host/lab/lava_results.c \
+		host/lab/lava_codec.c host/cli.c $(HOST_BASE_SRCS))
 $(BUILD)/fuzz/fuzz_kcheck: tests/fuzz/fuzz_kcheck.c \
 	$(call fuzz_objs,host/kcheck/trace.c host/kcheck/rsp.c \
 		host/kcheck/map.c $(HOST_BASE_SRCS))
@@ -450,14 +456,14 @@ run: deps
 	@scripts/run_default.sh $(HOST_BIN) $(GUEST_ELF)
 
 test: deps
-	@scripts/deps_lava.sh
+	@host/lab/deps_lava.sh
 	@$(MAKE) --no-print-directory -j$(NPROC) all cross mutants
 	@scripts/test_all.sh
 
 # make test with every strategy at every granule and VA size on TCG
 # (make test runs every strategy at each granule's 48-bit VA).
 test-full: deps
-	@scripts/deps_lava.sh
+	@host/lab/deps_lava.sh
 	@$(MAKE) --no-print-directory -j$(NPROC) all cross mutants
 	@MB_TEST_FULL=1 scripts/test_all.sh
 
@@ -474,10 +480,10 @@ test-kvm: guest cross $(BUILD)/unit/mapsim
 # and the tier where LAVA's own dispatcher runs a generated job (root).
 .PHONY: lava-bundle test-lava
 lava-bundle: guest cross
-	@scripts/lava_bundle.sh -r $(BUILD)/lava
+	@host/lab/lava_bundle.sh -r $(BUILD)/lava
 
 test-lava: guest host cross
-	@scripts/deps_lava.sh
+	@host/lab/deps_lava.sh
 	@tests/lava/run.sh
 
 # Reference tier: real Debian kernels under kernel-check (exit 77: skip)

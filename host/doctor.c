@@ -18,10 +18,13 @@
 
 #include <jansson.h>
 
-#include "mapbench.h"
+#include "util.h"
+#include "options.h"
+#include "hostinfo.h"
+#include "tcg.h"
 #include "cli.h"
 #include "cpufeat.h"
-#include "kvm_probe.h"
+#include "kvm/kvm_probe.h"
 
 static const struct mb_opt doctor_opts[] = {
 	MB_FLAG("json", 'j', false, "Print the findings as one JSON record "

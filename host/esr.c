@@ -7,7 +7,7 @@
  */
 #include <stdio.h>
 
-#include "mapbench.h"
+#include "esr.h"
 
 #define EC_IABT_LOW	0x20
 #define EC_IABT_CUR	0x21

@@ -14,7 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "mapbench.h"
+#include "util.h"
+#include "hostinfo.h"
 
 #define THP_DIR		"/sys/kernel/mm/transparent_hugepage"
 #define HUGETLB_DIR	"/sys/kernel/mm/hugepages"

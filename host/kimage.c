@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mapbench.h"
+#include "util.h"
+#include "cpufeat.h"
 #include "kimage.h"
 #include "kcheck/image.h"
 

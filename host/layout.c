@@ -30,7 +30,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "mapbench.h"
+#include "util.h"
+#include "layout.h"
 
 #define SZ_4K		UINT64_C(0x1000)
 #define SZ_2M		(UINT64_C(1) << 21)

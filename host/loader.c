@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "mapbench.h"
+#include "loader.h"
 
 struct mb_seg {
 	size_t idx;			/* program header index, for messages */

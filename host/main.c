@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -18,7 +19,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "mapbench.h"
+#include "util.h"
+#include "options.h"
+#include "accel.h"
+#include "record.h"
+#include "run.h"
 #include "cli.h"
 #include "opttab.h"
 

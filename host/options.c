@@ -16,7 +16,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "mapbench.h"
+#include "util.h"
+#include "record.h"
+#include "loader.h"
+#include "layout.h"
+#include "options.h"
 #include "cpufeat.h"
 #include "kimage.h"
 

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "mapbench.h"
+#include "util.h"
+#include "record.h"
+#include "esr.h"
 
 static const char *const strategy_names[] = {
 #define MB_STRAT_NAME(id, name, cli, desc) [id] = cli,

@@ -14,7 +14,15 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "mapbench.h"
+#include "util.h"
+#include "options.h"
+#include "cpufeat.h"
+#include "kimage.h"
+#include "record.h"
+#include "hostinfo.h"
+#include "kvm/kvmstats.h"
+#include "run.h"
+#include "report.h"
 
 #define SCHEMA_VERSION	1
 #define NOMEM		"out of memory building the JSON report"

@@ -13,7 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mapbench.h"
+#include "util.h"
+#include "options.h"
+#include "cpufeat.h"
+#include "hostinfo.h"
+#include "report.h"
+#include "tcg.h"
+#include "kvm/vmm.h"
+#include "run.h"
 #include "signals.h"
 
 void mb_outcome_init(struct mb_outcome *out, double t_start)

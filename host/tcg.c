@@ -22,7 +22,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "mapbench.h"
+#include "util.h"
+#include "options.h"
+#include "cpufeat.h"
+#include "record.h"
+#include "layout.h"
+#include "run.h"
+#include "tcg.h"
 #include "child.h"
 #include "console.h"
 #include "signals.h"

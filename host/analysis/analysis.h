@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * host/analysis/: the analysis side of mapbench -- matrix configs and
- * the runner, result files read back, statistics, the cover-letter
- * table, plots and the regression gate.  None of it touches a VM: the
- * runner starts `mapbench run` children, everything else reads their
- * JSON.  Below it: the run side (../mapbench.h) for names and defaults,
- * the base layer (../util.h).  Above it: the CLI (../cli.h).
+ * host/analysis/: the analysis side of mapbench -- the matrix runner,
+ * result files read back, statistics, the cover-letter table, plots and
+ * the regression gate.  None of it touches a VM: the runner starts
+ * `mapbench run` children, everything else reads their JSON.  Below it:
+ * the run side's names and defaults (../record.h, ../options.h), matrix
+ * configs (../config.h), whether /dev/kvm is usable (../accel.h) and the
+ * base layer (../util.h); never the VMM (../kvm/, tests/unit/archdoc.sh).
+ * Above it: the CLI (../cli.h) and the lab (../lab/).
  */
 #ifndef MAPBENCH_ANALYSIS_H
 #define MAPBENCH_ANALYSIS_H
@@ -15,7 +17,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "mapbench.h"
+#include <mapbench/abi.h>
+#include "util.h"
+#include "record.h"
 
 /* ---- stats.c --------------------------------------------------------- */
 
@@ -150,67 +154,6 @@ void mb_options_label(const struct mb_run *r, char *buf, size_t len);
 void mb_layout_label(const struct mb_run *r, char *buf, size_t len);
 /* Sort order of strategies: mapbench list's, unknown names after. */
 int mb_strategy_rank(const char *name);
-
-/* ---- config.c: matrix configs ---------------------------------------- */
-
-#define MB_CFG_MAX_VALUES	32
-#define MB_CFG_MAX_EXTRA	MB_OKEY_NR_AXES
-#define MB_CFG_NAMELEN		48
-
-/* A run option given per point, passed through as --NAME VALUE. */
-struct mb_cfg_extra {
-	const char *key;		/* config key == run option name */
-	unsigned int n;
-	char val[MB_CFG_MAX_VALUES][32];
-};
-
-struct mb_section {
-	char name[MB_CFG_NAMELEN];
-	unsigned int line;
-	unsigned int set;		/* keys given in this section */
-	unsigned int nstrat, nmem, nrodata;
-	int strat[MB_NR_STRATEGIES];
-	uint64_t mem[MB_CFG_MAX_VALUES];
-	int rodata[MB_NR_RODATA];
-	struct mb_cfg_extra extra[MB_CFG_MAX_EXTRA];
-	unsigned int repeat, warmup, timeout;
-	int accel;			/* -1 auto, else enum mb_accel */
-	bool deterministic;
-	bool force_bbml2;		/* --force-bbml2 for bbml2-* */
-};
-
-struct mb_matrix_cfg {
-	char path[256];
-	struct mb_section *sec;
-	unsigned int nsec;
-};
-
-struct mb_point {
-	const struct mb_section *sec;
-	int strategy, rodata;
-	uint64_t mem;
-	const char *extra[MB_CFG_MAX_EXTRA];	/* NULL: axis not used */
-	char key[256];			/* canonical: the resume key */
-};
-
-int mb_config_parse(const char *path, struct mb_matrix_cfg *cfg,
-		    char *err, size_t errlen);
-int mb_config_parse_text(const char *name, const char *text,
-			 struct mb_matrix_cfg *cfg, char *err, size_t errlen);
-void mb_config_free(struct mb_matrix_cfg *cfg);
-/* The product of every section's axes, in run order; NULL: err says. */
-struct mb_point *mb_config_points(const struct mb_matrix_cfg *cfg,
-				  size_t *n, char *err, size_t errlen);
-const char *mb_extra_option(unsigned int i);
-/* The extra axes' indices where the code needs one. */
-#define MB_EXTRA_LAYOUT		MB_OKEY_LAYOUT
-#define MB_EXTRA_GRANULE	MB_OKEY_GRANULE
-#define MB_EXTRA_VA_BITS	MB_OKEY_VA_BITS
-/* The point's granule and VA size (4K/48 where the axes leave them). */
-void mb_point_granule(const struct mb_point *pt, unsigned int *page_shift,
-		      unsigned int *va_bits);
-/* The point runs with --force-bbml2. */
-bool mb_point_forced(const struct mb_point *pt);
 
 /* ---- units.c ---------------------------------------------------------- */
 

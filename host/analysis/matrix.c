@@ -18,16 +18,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <linux/kvm.h>
-
-#include "analysis.h"
+#include "record.h"
+#include "util.h"
+#include "accel.h"
+#include "config.h"
 #include "cli.h"
+#include "options.h"
 
 #define RESULTS		"results.jsonl"
 #define RUN_JSON	".run.json"
@@ -240,24 +241,6 @@ static uint64_t mem_available(void)
 	return v;
 }
 
-static int kvm_ipa_limit(void)
-{
-	static int limit = -1;
-	int fd, r;
-
-	if (limit >= 0)
-		return limit;
-	limit = 0;
-	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return limit;
-	r = ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_VM_IPA_SIZE);
-	/* 0: the capability is missing and KVM gives 40 bits */
-	limit = r > 0 ? r : 40;
-	close(fd);
-	return limit;
-}
-
 static bool feasible(const struct ctx *c, const struct mb_point *pt,
 		     char *why, size_t len)
 {
@@ -267,7 +250,7 @@ static bool feasible(const struct ctx *c, const struct mb_point *pt,
 
 	if (point_accel(c, pt) == MB_ACCEL_KVM && !layout) {
 		uint64_t top = MB_RAM_BASE + pt->mem - 1;
-		int bits = 64 - __builtin_clzll(top), lim = kvm_ipa_limit();
+		int bits = 64 - __builtin_clzll(top), lim = mb_kvm_ipa_limit();
 
 		if (lim && bits > lim) {
 			snprintf(why, len, "IPA: RAM up to 0x%" PRIx64 " needs "

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "analysis.h"
+#include "options.h"
 
 const char *const mb_counter_names[MB_NR_COUNTERS] = {
 #define MB_CTR_NAME(name) #name,

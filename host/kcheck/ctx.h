@@ -12,7 +12,8 @@
 #include <limits.h>
 #include <stdint.h>
 
-#include "mapbench.h"
+#include <mapbench/abi.h>
+#include "util.h"
 #include "opts.h"
 #include "image.h"
 #include "trace.h"

@@ -15,7 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "mapbench.h"
+#include "util.h"
+#include "record.h"
 #include "ctx.h"
 #include "trace.h"
 #include "map.h"

@@ -18,7 +18,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "mapbench.h"
+#include <mapbench/abi.h>
+
+#include "util.h"
 #include "image.h"
 
 const char *const kc_sym_names[KC_NR_SYMS] = {

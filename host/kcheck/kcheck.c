@@ -30,7 +30,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "mapbench.h"
+#include "util.h"
+#include "record.h"
+#include "loader.h"
 #include "cli.h"
 #include "signals.h"
 #include "ctx.h"

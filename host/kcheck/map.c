@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mapbench.h"
+#include <mapbench/abi.h>
+
+#include "util.h"
 #include "map.h"
 
 /* Descriptor bits the walk looks at (arch/arm64/include/asm/pgtable-hwdef.h) */

@@ -14,7 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "mapbench.h"
+#include "util.h"
+#include "record.h"
+#include "layout.h"
 #include "window.h"
 #include "cli.h"
 #include "image.h"

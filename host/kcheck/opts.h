@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 
-#include "mapbench.h"
+#include <mapbench/abi.h>
 
 struct kc_image;
 

@@ -13,7 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mapbench.h"
+#include "util.h"
+#include "record.h"
 #include "ctx.h"
 #include "opts.h"
 #include "trace.h"

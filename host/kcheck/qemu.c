@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "mapbench.h"
+#include "util.h"
 #include "signals.h"
 #include "child.h"
 #include "ctx.h"

@@ -17,7 +17,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "mapbench.h"
 #include "rsp.h"
 #include "util.h"
 

@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "mapbench.h"
+#include "util.h"
 #include "ctx.h"
 #include "image.h"
 #include "trace.h"

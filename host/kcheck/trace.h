@@ -7,6 +7,7 @@
 #ifndef MAPBENCH_KCHECK_TRACE_H
 #define MAPBENCH_KCHECK_TRACE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -18,7 +18,8 @@
  * A window that never opened is known where it would have closed:
  * kernel-check says so then, naming what it did not see.
  */
-#include "mapbench.h"
+#include <mapbench/abi.h>
+
 #include "image.h"
 #include "window.h"
 

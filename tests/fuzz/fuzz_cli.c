@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mapbench.h"
+#include "util.h"
+#include "options.h"
+#include "layout.h"
 
 #define MAX_ARGS	32
 

@@ -11,7 +11,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "mapbench.h"
+#include "util.h"
+#include "loader.h"
 
 #define RAM_SIZE	(MB_IMAGE_GPA + MB_IMAGE_MAX - MB_RAM_BASE)
 

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mapbench.h"
 #include "kcheck/trace.h"
 #include "kcheck/rsp.h"
 #include "kcheck/map.h"

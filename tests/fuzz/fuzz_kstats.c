@@ -10,7 +10,8 @@
 
 #include <linux/kvm.h>
 
-#include "mapbench.h"
+#include "util.h"
+#include "kvm/kvmstats.h"
 
 static struct mb_kstats k[2];
 

@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mapbench.h"
+#include "util.h"
+#include "record.h"
+#include "esr.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -18,7 +18,7 @@
 #     nested KVM and TCG time different machines;
 #   - a cut or gapped log gives one error line naming job and line.
 #
-# Needs root (lava-run insists) and lava-dispatcher (scripts/deps_lava.sh,
+# Needs root (lava-run insists) and lava-dispatcher (host/lab/deps_lava.sh,
 # run by `make test-lava`).  LAVA_CONFIG=FILE runs another config
 # (default configs/smoke.conf); LAVA_KEEP=DIR keeps the job, its log and
 # the records.
@@ -53,13 +53,13 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 command -v lava-run >/dev/null &&
 	$PY -c 'import lava_common.schemas' 2>/dev/null ||
-	stop "lava-dispatcher installed (scripts/deps_lava.sh)"
+	stop "lava-dispatcher installed (host/lab/deps_lava.sh)"
 ok "lava-run: $(dpkg-query -W -f='lava-dispatcher ${Version}' lava-dispatcher)"
 
 # ---- what the board gets: the lab's kernel, mapbench's ramdisk and
 # bundle, served as file:// URLs (LAVA downloads them the same way)
 www=$tmp/www
-scripts/lava_bundle.sh -r "$www" || stop "scripts/lava_bundle.sh -r"
+host/lab/lava_bundle.sh -r "$www" || stop "host/lab/lava_bundle.sh -r"
 kernel=$(scripts/kvm_l1.sh -F | head -n 1)
 [ -s "$kernel" ] || stop "Debian's arm64 kernel (scripts/kvm_l1.sh -F)"
 urls=(--kernel-url "file://$kernel"

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "analysis/analysis.h"
+#include "config.h"
 
 #define FIXTURE	"tests/fixtures/stats.json"
 

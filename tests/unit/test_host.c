@@ -18,7 +18,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "mapbench.h"
+#include "util.h"
+#include "options.h"
+#include "cpufeat.h"
+#include "record.h"
+#include "run.h"
+#include "tcg.h"
+#include "report.h"
 #include "console.h"
 
 #include "tap.h"

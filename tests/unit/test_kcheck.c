@@ -16,7 +16,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "mapbench.h"
+#include "util.h"
 #include "kcheck/image.h"
 #include "kcheck/trace.h"
 #include "kcheck/rsp.h"

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/lava.h"
+#include "lab/lava.h"
 #include "tap.h"
 
 static void codec(void)

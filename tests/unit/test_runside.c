@@ -19,7 +19,16 @@
 
 #include <linux/kvm.h>
 
-#include "mapbench.h"
+#include "util.h"
+#include "options.h"
+#include "cpufeat.h"
+#include "kimage.h"
+#include "record.h"
+#include "layout.h"
+#include "esr.h"
+#include "hostinfo.h"
+#include "kvm/kvmstats.h"
+#include "kvm/winexits.h"
 
 #define G	(UINT64_C(1) << 30)
 #define M	(UINT64_C(1) << 20)

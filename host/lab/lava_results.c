@@ -21,6 +21,7 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>

@@ -14,7 +14,10 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "mapbench.h"
+#include <mapbench/abi.h>
+
+#include "util.h"
+#include "loader.h"
 #include "console.h"
 
 /* Guest pages outside the tables: the params/record/image block at the
@@ -23,6 +26,11 @@
 #define MB_RW_SAMPLES	17
 
 struct kvm_run;
+struct mb_run_opts;
+struct mb_outcome;
+struct mb_kstats;
+struct mb_wx;
+struct mb_wx_sample;
 
 struct mb_vm {
 	const struct mb_run_opts *opts;
@@ -53,7 +61,7 @@ struct mb_vm {
 	struct mb_console con;
 };
 
-/* The run's one-line error and its MB_EXIT_* code. */
+/* The run's one-line error and its MB_EXIT_* code (run.h: the outcome). */
 #define vm_err(v, code, ...) \
 	mb_errf((code), (v)->out->err, sizeof((v)->out->err), __VA_ARGS__)
 

@@ -20,6 +20,15 @@
 #include <string.h>
 
 #include "kvm.h"
+#include "options.h"
+#include "cpufeat.h"
+#include "record.h"
+#include "layout.h"
+#include "hostinfo.h"
+#include "run.h"
+#include "kvm/kvmstats.h"
+#include "kvm/winexits.h"
+#include "kvm/vmm.h"
 #include "signals.h"
 
 #ifdef __aarch64__
@@ -791,19 +800,6 @@ int mb_kvm_run(const struct mb_run_opts *opts, struct mb_outcome *out)
 	return ret;
 }
 
-int mb_kvm_usable(void)
-{
-	int fd = open(KVM_DEV, O_RDWR | O_CLOEXEC);
-	int ok;
-
-	if (fd < 0)
-		return 0;
-	ok = ioctl(fd, KVM_GET_API_VERSION, 0) == MB_KVM_API &&
-	     ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_PSCI_0_2) > 0;
-	close(fd);
-	return ok;
-}
-
 #else /* !__aarch64__ */
 
 int mb_kvm_run(const struct mb_run_opts *opts, struct mb_outcome *out)
@@ -813,11 +809,6 @@ int mb_kvm_run(const struct mb_run_opts *opts, struct mb_outcome *out)
 	snprintf(out->err, sizeof(out->err),
 		 "KVM backend needs an arm64 host");
 	return MB_EXIT_VMM;
-}
-
-int mb_kvm_usable(void)
-{
-	return 0;
 }
 
 #endif /* __aarch64__ */

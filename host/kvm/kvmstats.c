@@ -16,7 +16,8 @@
 
 #include <linux/kvm.h>
 
-#include "mapbench.h"
+#include "util.h"
+#include "kvm/kvmstats.h"
 
 #define STATS_FILE_MAX	(1u << 20)
 #define NAME_SIZE_MAX	256

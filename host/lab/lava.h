@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "analysis.h"
+#include "util.h"
 
 /* Markers in the job log (docs/LAB.md, "What comes back"). */
 #define MB_LAVA_BEGIN		"mapbench-lava-begin"

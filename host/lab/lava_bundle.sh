@@ -14,13 +14,13 @@
 #                                    'mapbench-lava# ': the job's
 #                                    --ramdisk-url when the lab has none
 #
-# usage: scripts/lava_bundle.sh [-r] OUTDIR
+# usage: host/lab/lava_bundle.sh [-r] OUTDIR
 #
 # Inputs: `make cross guest` (build/aarch64/mapbench, the guest ELF);
 # with -r, busybox-static:arm64, downloaded (never installed) into the
 # cache by scripts/kvm_l1.sh -F.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 die() { echo "lava_bundle: $*" >&2; exit 1; }
 

@@ -10,10 +10,13 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis.h"
+#include "config.h"
+#include "record.h"
+#include "util.h"
 #include "cpufeat.h"
 #include "options.h"
 

@@ -10,12 +10,14 @@
 #include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "config.h"
 #include "lava.h"
 
 /* ---- YAML scalars ---------------------------------------------------- */
@@ -170,18 +172,11 @@ static void base_name(const char *path, char *buf, size_t len)
 	snprintf(buf, len, "%.*s", (int)(n ? n : strlen(s)), s);
 }
 
-int mb_lava_job_yaml(const struct mb_lava_job *j, struct mb_buf *b,
-		     char *err, size_t errlen)
+/* Every value goes into YAML as it is, so each is checked first. */
+static int job_check(const struct mb_lava_job *j, char *err, size_t errlen)
 {
-	const char *label = j->label ? j->label : j->device_type;
 	bool tmpfs = !strcmp(j->deploy, "tmpfs");
 	bool qemu = !strcmp(j->boot, "qemu");
-	bool overlay = tmpfs;		/* else the test shell fetches it */
-	struct mb_buf cfg64 = { 0 };
-	unsigned int test_min = j->test_minutes;
-	char name[64], line[256];
-	const char *p;
-
 	const struct { const char *what, *v; } vals[] = {
 		{ "--device-type", j->device_type }, { "--label", j->label },
 		{ "--kernel-url", j->kernel_url },
@@ -207,14 +202,21 @@ int mb_lava_job_yaml(const struct mb_lava_job *j, struct mb_buf *b,
 	if (qemu != tmpfs)
 		return mb_errf(-1, err, errlen, "--boot qemu goes with "
 			       "--deploy tmpfs, and only it");
-	if (!test_min) {
-		test_min = estimate_minutes(j->config_text, err, errlen);
-		if (!test_min)
-			return -1;
-	}
-	mb_b64_encode(&cfg64, j->config_text, strlen(j->config_text));
-	base_name(j->config_path, name, sizeof(name));
+	if (tmpfs && strchr(j->kernel_args, '"'))
+		return mb_errf(-1, err, errlen, "--kernel-args: no "
+			       "double quotes (QEMU's -append)");
+	return 0;
+}
 
+/* The job's head: the config as comments, name, device, tags, the QEMU
+ * board's context, the timeouts. */
+static void job_head(const struct mb_lava_job *j, struct mb_buf *b,
+		     const char *label, unsigned int test_min)
+{
+	char name[64], line[256];
+	const char *p;
+
+	base_name(j->config_path, name, sizeof(name));
 	mb_bprintf(b, "# mapbench lava-job %s for device type %s "
 		   "(docs/LAB.md)\n", j->config_path, j->device_type);
 	mb_bprintf(b, "# The matrix config, carried base64 in MB_CONFIG "
@@ -247,7 +249,7 @@ int mb_lava_job_yaml(const struct mb_lava_job *j, struct mb_buf *b,
 		}
 	}
 	mb_bprintf(b, "context:\n  arch: arm64\n");
-	if (qemu) {
+	if (!strcmp(j->boot, "qemu")) {
 		/* a QEMU "board" with EL2, so its /dev/kvm is nested KVM */
 		mb_bprintf(b, "  cpu: max\n");
 		kv(b, "  ", "machine", "virt,virtualization=on,gic-version=3");
@@ -259,9 +261,17 @@ int mb_lava_job_yaml(const struct mb_lava_job *j, struct mb_buf *b,
 		   j->job_minutes : test_min + 20);
 	mb_bprintf(b, "  action:\n    minutes: 10\n");
 	mb_bprintf(b, "  connection:\n    minutes: 2\n");
-	mb_bprintf(b, "actions:\n");
+}
 
-	/* deploy */
+/* The deploy action: kernel and ramdisk, with mapbench overlaid on the
+ * ramdisk when LAVA packs it (tmpfs). */
+static void job_deploy(const struct mb_lava_job *j, struct mb_buf *b,
+		       bool overlay)
+{
+	bool tmpfs = !strcmp(j->deploy, "tmpfs");
+	char line[256];
+	const char *p;
+
 	mb_bprintf(b, "- deploy:\n");
 	kv(b, "    ", "to", j->deploy);
 	mb_bprintf(b, "    timeout:\n      minutes: 5\n");
@@ -271,9 +281,6 @@ int mb_lava_job_yaml(const struct mb_lava_job *j, struct mb_buf *b,
 		kv(b, "        ", "url", j->kernel_url);
 		snprintf(line, sizeof(line), "-kernel {kernel} -append \"%s\"",
 			 j->kernel_args);
-		if (strchr(j->kernel_args, '"'))
-			return mb_errf(-1, err, errlen, "--kernel-args: no "
-				       "double quotes (QEMU's -append)");
 		kv(b, "        ", "image_arg", line);
 		mb_bprintf(b, "      ramdisk:\n");
 		kv(b, "        ", "url", j->ramdisk_url);
@@ -303,11 +310,13 @@ int mb_lava_job_yaml(const struct mb_lava_job *j, struct mb_buf *b,
 		mb_bprintf(b, "%s    format: tar\n", p);
 		mb_bprintf(b, "%s    path: /\n", p);
 	}
+}
 
-	/* boot */
+static void job_boot(const struct mb_lava_job *j, struct mb_buf *b)
+{
 	mb_bprintf(b, "- boot:\n");
 	kv(b, "    ", "method", j->boot);
-	if (tmpfs)
+	if (!strcmp(j->deploy, "tmpfs"))
 		mb_bprintf(b, "    media: tmpfs\n");
 	else
 		mb_bprintf(b, "    commands: ramdisk\n");
@@ -315,8 +324,13 @@ int mb_lava_job_yaml(const struct mb_lava_job *j, struct mb_buf *b,
 	mb_bprintf(b, "    prompts:\n    - ");
 	yq(b, j->prompt);
 	mb_bprintf(b, "\n");
+}
 
-	/* test */
+/* The test action: the test definition from git, or inline. */
+static void job_test(const struct mb_lava_job *j, struct mb_buf *b,
+		     const char *label, const char *cfg64,
+		     unsigned int test_min, bool overlay)
+{
 	mb_bprintf(b, "- test:\n");
 	mb_bprintf(b, "    timeout:\n      minutes: %u\n", test_min);
 	mb_bprintf(b, "    definitions:\n");
@@ -328,7 +342,7 @@ int mb_lava_job_yaml(const struct mb_lava_job *j, struct mb_buf *b,
 		mb_bprintf(b, "      path: lava/mapbench.yaml\n");
 		mb_bprintf(b, "      name: mapbench\n");
 		mb_bprintf(b, "      parameters:\n");
-		kv(b, "        ", "MB_CONFIG", cfg64.p ? cfg64.p : "");
+		kv(b, "        ", "MB_CONFIG", cfg64);
 		kv(b, "        ", "MB_LABEL", label);
 		if (!overlay)
 			kv(b, "        ", "MB_URL", j->mapbench_url);
@@ -337,9 +351,34 @@ int mb_lava_job_yaml(const struct mb_lava_job *j, struct mb_buf *b,
 		mb_bprintf(b, "      path: inline/mapbench.yaml\n");
 		mb_bprintf(b, "      name: mapbench\n");
 		mb_bprintf(b, "      repository:\n");
-		mb_lava_testdef_yaml(b, "        ", cfg64.p ? cfg64.p : "",
-				     label, overlay ? "" : j->mapbench_url);
+		mb_lava_testdef_yaml(b, "        ", cfg64, label,
+				     overlay ? "" : j->mapbench_url);
 	}
+}
+
+int mb_lava_job_yaml(const struct mb_lava_job *j, struct mb_buf *b,
+		     char *err, size_t errlen)
+{
+	const char *label = j->label ? j->label : j->device_type;
+	/* tmpfs: LAVA overlays mapbench, else the test shell fetches it */
+	bool overlay = !strcmp(j->deploy, "tmpfs");
+	struct mb_buf cfg64 = { 0 };
+	unsigned int test_min = j->test_minutes;
+
+	if (job_check(j, err, errlen))
+		return -1;
+	if (!test_min) {
+		test_min = estimate_minutes(j->config_text, err, errlen);
+		if (!test_min)
+			return -1;
+	}
+	mb_b64_encode(&cfg64, j->config_text, strlen(j->config_text));
+
+	job_head(j, b, label, test_min);
+	mb_bprintf(b, "actions:\n");
+	job_deploy(j, b, overlay);
+	job_boot(j, b);
+	job_test(j, b, label, cfg64.p ? cfg64.p : "", test_min, overlay);
 	mb_buf_free(&cfg64);
 	if (b->oom)
 		return mb_errf(-1, err, errlen, "out of memory");

@@ -3,6 +3,7 @@
  * What the records need to cross a console and a LAVA log intact:
  * base64, a CRC-32 per record, and test case names LAVA accepts.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "lava.h"

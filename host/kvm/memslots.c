@@ -33,6 +33,10 @@
 #include <linux/kvm.h>
 
 #include "kvm.h"
+#include "options.h"
+#include "layout.h"
+#include "hostinfo.h"
+#include "run.h"
 #include "signals.h"
 
 #ifndef MADV_POPULATE_WRITE

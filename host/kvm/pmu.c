@@ -7,6 +7,9 @@
 #include <string.h>
 
 #include "kvm.h"
+#include "options.h"
+#include "hostinfo.h"
+#include "run.h"
 
 #ifdef __aarch64__
 

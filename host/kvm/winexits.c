@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "mapbench.h"
+#include "kvm/winexits.h"
 
 #define WX_PERIOD_NS	100000		/* between two samples */
 #define WX_MAX		(1u << 21)	/* ~3.5 min of samples at 100 us */
