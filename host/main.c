@@ -27,13 +27,41 @@
 #include "cli.h"
 #include "opttab.h"
 
+static const struct mb_opt no_opts[] = { MB_OPT_HELP, { NULL } };
+
+static const struct mb_cmd list_cmd = {
+	.name = "list",
+	.summary = "list the strategies: name, granules, what each is",
+	.text = "One line per strategy: its name (what --strategy takes), "
+		"the granules it runs with, and the kernel or patch series "
+		"it is.",
+	.opts = no_opts,
+};
+
+static const struct mb_cmd version_cmd = {
+	.name = "version",
+	.summary = "print mapbench's version",
+	.opts = no_opts,
+};
+
+/* A command without options of its own: --help, or nothing. */
+static void no_options(const struct mb_cmd *cmd, int argc, char **argv)
+{
+	struct mb_getopt g = { 0 };
+
+	while (mb_cli_getopt(cmd, &g, argc, argv, MB_EXIT_USAGE) != -1)
+		;
+	if (optind < argc)
+		mb_die("%s: unexpected argument '%s'", cmd->name,
+		       argv[optind]);
+}
+
 /* One line per strategy: name, the granules it runs with, what it is. */
 static int cmd_list(int argc, char **argv)
 {
 	char g[32];
 
-	(void)argc;
-	(void)argv;
+	no_options(&list_cmd, argc, argv);
 #define MB_STRAT_PRINT(id, name, cli, desc) \
 	mb_granules_str(mb_strategy_granules(id), g, sizeof(g)); \
 	printf("%-16s %-11s %s%s\n", cli, g, desc, \
@@ -41,6 +69,13 @@ static int cmd_list(int argc, char **argv)
 	       " (needs BBML2_NOABORT, else --force-bbml2)" : "");
 	MB_STRATEGY_LIST(MB_STRAT_PRINT)
 #undef MB_STRAT_PRINT
+	return MB_EXIT_OK;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+	no_options(&version_cmd, argc, argv);
+	printf("mapbench %s\n", MB_VERSION);
 	return MB_EXIT_OK;
 }
 
@@ -66,23 +101,6 @@ int mb_cmd_run(int argc, char **argv)
 	}
 	return mb_run_repeats(&opts);
 }
-
-static const struct mb_opt no_opts[] = { MB_OPT_HELP, { NULL } };
-
-static const struct mb_cmd list_cmd = {
-	.name = "list",
-	.summary = "list the strategies: name, granules, what each is",
-	.text = "One line per strategy: its name (what --strategy takes), "
-		"the granules it runs with, and the kernel or patch series "
-		"it is.",
-	.opts = no_opts,
-};
-
-static const struct mb_cmd version_cmd = {
-	.name = "version",
-	.summary = "print mapbench's version",
-	.opts = no_opts,
-};
 
 static const struct mb_opt help_opts[] = {
 	{ .name = "man", .key = 'm', .help = "Write the man page of CMD "
@@ -123,7 +141,7 @@ static const struct command {
 	{ &mb_lava_job_cmd, mb_cmd_lava_job },
 	{ &mb_lava_board_cmd, mb_cmd_lava_board },
 	{ &mb_lava_results_cmd, mb_cmd_lava_results },
-	{ &version_cmd, NULL },
+	{ &version_cmd, cmd_version },
 	{ &help_cmd, NULL },
 };
 
@@ -260,10 +278,8 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < NR_COMMANDS; i++)
 		if (commands[i].fn && !strcmp(argv[1], commands[i].cmd->name))
 			return commands[i].fn(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
-		printf("mapbench %s\n", MB_VERSION);
-		return MB_EXIT_OK;
-	}
+	if (!strcmp(argv[1], "--version"))
+		return cmd_version(1, argv + 1);
 	if (!strcmp(argv[1], "help"))
 		return cmd_help(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {

@@ -26,28 +26,35 @@ else
 	not_ok "help --complete lists $ncmd commands (want >= 14): $cmds"
 fi
 
-# the options --help shows, one a line ("--mem")
+# the options --help shows, one a line: "--mem 1" (takes a value) or
+# "--pmu 0" (a flag, or an optional value: --kfence[=SIZE])
 help_opts() {
-	"$MB" "$1" --help | grep -oE '^  (-[a-zA-Z], )?--[a-z0-9-]+' |
-		grep -oE -- '--[a-z0-9-]+$'
+	"$MB" "$1" --help |
+		sed -nE 's/^(  -[a-zA-Z], |      )(--[a-z0-9-]+)( [^ ]+)?.*/\2 \3/p' |
+		awk '{ print $1, ($2 != "") }'
 }
 
 for c in $cmds; do
-	[ "$c" = version ] && continue
 	page=$MAN/mapbench-$c.1
 	help_opts "$c" > "$tmp/help"
 	n=$(wc -l < "$tmp/help")
 	# the parser takes every option --help lists: a flag then --help
-	# prints the help; an option with a value, without one, says it
-	# needs one.  "unknown option" for any is a table that lies.
+	# prints the help (exit 0); an option with a value, given last
+	# without one, says it needs one.  "unknown option" for any, or
+	# anything else, is a table that lies.
 	bad=
-	while read -r o; do
-		"$MB" "$c" "$o" --help > /dev/null 2> "$tmp/err" < /dev/null
-		rc=$?
-		if grep -q "unknown option" "$tmp/err" ||
-		   { [ "$rc" != 0 ] && ! grep -q "needs a value" "$tmp/err"; }; then
-			bad+=" $o(exit $rc: $(head -c 80 "$tmp/err"))"
+	while read -r o v; do
+		if [ "$v" = 1 ]; then
+			"$MB" "$c" "$o" > /dev/null 2> "$tmp/err" < /dev/null
+			rc=$?
+			[ "$rc" != 0 ] && grep -q "option '$o' needs a value" "$tmp/err" &&
+				continue
+		else
+			"$MB" "$c" "$o" --help > /dev/null 2> "$tmp/err" < /dev/null
+			rc=$?
+			[ "$rc" = 0 ] && [ ! -s "$tmp/err" ] && continue
 		fi
+		bad+=" $o(exit $rc: $(head -c 80 "$tmp/err"))"
 	done < "$tmp/help"
 	if [ "$n" -ge 1 ] && [ -z "$bad" ]; then
 		ok "$c: the parser takes each of the $n options --help lists"
@@ -61,7 +68,7 @@ for c in $cmds; do
 	fi
 	MANWIDTH=200 man -l "$page" 2> "$tmp/merr" | col -b > "$tmp/man"
 	missing=
-	while read -r o; do
+	while read -r o v; do
 		grep -qE -- "(^|[ ,])$o( |\[|$)" "$tmp/man" || missing+=" $o"
 	done < "$tmp/help"
 	if [ -z "$missing" ] && [ ! -s "$tmp/merr" ]; then
@@ -96,7 +103,8 @@ complete_line() {
 		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
 		f=$(complete -p mapbench | sed -n "s/.*-F \([^ ]*\) .*/\1/p")
 		"$f" mapbench "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
-		printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " "' \
+		[ ${#COMPREPLY[@]} = 0 ] ||
+			printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " "' \
 		bash "$B/completion/mapbench" "$MB" "$@"
 }
 
