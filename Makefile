@@ -88,6 +88,8 @@ GUEST_OBJS	:= $(foreach c,$(GUEST_CONFIGS),$(call guest_objs,$(c)))
 # ---- host sources, by layer (docs/ARCHITECTURE.md draws the includes) ---
 # base: helpers every layer uses (no mapbench types)
 HOST_BASE_SRCS	:= host/util.c host/signals.c host/child.c
+# where the shipped files are, from the binary's own place (make install)
+HOST_BASE_SRCS	+= host/paths.c
 # run side: one `mapbench run` -- options settled once, then the KVM or
 # TCG backend and the JSON record
 HOST_RUN_SRCS	:= host/layout.c host/loader.c host/record.c host/esr.c \
