@@ -38,12 +38,18 @@ HOST_LIBS	:= -lelf -ljansson -lz -lm
 SAN_FLAGS	:= -fsanitize=address,undefined -fno-omit-frame-pointer \
 		   -fno-sanitize-recover=all
 
+# The compiler's own headers (stddef.h...), asked only when the cross
+# compiler is there: on a fresh machine `make run` parses this before
+# deps.sh installs it, and must print nothing that looks like an error
+# (the guest is built by a sub-make, after deps.sh, which asks again).
+GUEST_ISYSTEM	:= $(addprefix -isystem ,$(shell command -v $(GUEST_CC) \
+		   >/dev/null 2>&1 && $(GUEST_CC) -print-file-name=include))
+
 # The guest: freestanding, no FP/SIMD (as the kernel), strict alignment
 # because it runs with the MMU off first, position independent code so
 # the same C runs at its physical address before the MMU is on.
 GUEST_CFLAGS	:= -std=gnu11 -O2 -g $(WARN) -Iinclude -Iguest \
-		   -ffreestanding -fno-builtin -nostdinc -isystem \
-		   $(shell $(GUEST_CC) -print-file-name=include) \
+		   -ffreestanding -fno-builtin -nostdinc $(GUEST_ISYSTEM) \
 		   -mgeneral-regs-only -mstrict-align -fpie \
 		   -fvisibility=hidden -fno-stack-protector \
 		   -fno-asynchronous-unwind-tables -fno-unwind-tables \
