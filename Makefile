@@ -3,7 +3,7 @@
 #
 #   make            guest ELF + host binary + unit tests
 #   make run        install missing packages, run a small default sweep
-#   make test       all tiers: unit, tcg, ref (real kernels), kvm, lava
+#   make test       all tiers: unit, tcg, ref (real kernels), kvm, lava, pkg
 #   make cross      static aarch64 host binary (build/aarch64/mapbench)
 
 MAKEFLAGS += --no-builtin-rules
@@ -509,6 +509,13 @@ MB_COMPDIR	= $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 MB_DOCS		:= README.md $(wildcard docs/*.md) $(wildcard docs/bench/*)
 MB_CONFIGS	:= $(wildcard configs/*.conf)
 MB_LAYOUTS	:= $(wildcard configs/layouts/*.layout)
+
+# pkg tier: the .deb from this tree, lintian, installed into a clean
+# debootstrap root (cached in ~/.cache/mapbench/root/) where run and
+# doctor must work (tests/pkg/run.sh; root)
+.PHONY: test-pkg
+test-pkg: guest host
+	@tests/pkg/run.sh
 
 .PHONY: install uninstall host-bin
 # the native binary alone, without the sanitized one (debian/rules)
