@@ -3,7 +3,7 @@
 #
 #   make            guest ELF + host binary + unit tests
 #   make run        install missing packages, run a small default sweep
-#   make test       all tiers: unit, tcg, ref (real kernels), kvm, lava
+#   make test       all tiers: unit, tcg, ref (real kernels), kvm, lava, pkg
 #   make cross      static aarch64 host binary (build/aarch64/mapbench)
 
 MAKEFLAGS += --no-builtin-rules
@@ -38,12 +38,18 @@ HOST_LIBS	:= -lelf -ljansson -lz -lm
 SAN_FLAGS	:= -fsanitize=address,undefined -fno-omit-frame-pointer \
 		   -fno-sanitize-recover=all
 
+# The compiler's own headers (stddef.h...), asked only when the cross
+# compiler is there: on a fresh machine `make run` parses this before
+# deps.sh installs it, and must print nothing that looks like an error
+# (the guest is built by a sub-make, after deps.sh, which asks again).
+GUEST_ISYSTEM	:= $(addprefix -isystem ,$(shell command -v $(GUEST_CC) \
+		   >/dev/null 2>&1 && $(GUEST_CC) -print-file-name=include))
+
 # The guest: freestanding, no FP/SIMD (as the kernel), strict alignment
 # because it runs with the MMU off first, position independent code so
 # the same C runs at its physical address before the MMU is on.
 GUEST_CFLAGS	:= -std=gnu11 -O2 -g $(WARN) -Iinclude -Iguest \
-		   -ffreestanding -fno-builtin -nostdinc -isystem \
-		   $(shell $(GUEST_CC) -print-file-name=include) \
+		   -ffreestanding -fno-builtin -nostdinc $(GUEST_ISYSTEM) \
 		   -mgeneral-regs-only -mstrict-align -fpie \
 		   -fvisibility=hidden -fno-stack-protector \
 		   -fno-asynchronous-unwind-tables -fno-unwind-tables \
@@ -88,6 +94,8 @@ GUEST_OBJS	:= $(foreach c,$(GUEST_CONFIGS),$(call guest_objs,$(c)))
 # ---- host sources, by layer (docs/ARCHITECTURE.md draws the includes) ---
 # base: helpers every layer uses (no mapbench types)
 HOST_BASE_SRCS	:= host/util.c host/signals.c host/child.c host/opttab.c
+# where the shipped files are, from the binary's own place (make install)
+HOST_BASE_SRCS	+= host/paths.c
 # run side: one `mapbench run` -- options settled once, then a backend
 # (host/kvm/ or tcg.c) and the JSON record; accel.c asks /dev/kvm only
 # whether it is usable (no VM), for the run's default and the matrix
@@ -504,3 +512,77 @@ bench: deps
 
 clean:
 	rm -rf $(BUILD)
+
+# ---- make install / make uninstall (FHS; the Debian package uses them)
+# PREFIX/bin/mapbench; the guest images in PREFIX/lib/mapbench/guest/
+# (aarch64 ELF loaded into a VM, never run by the host: private,
+# architecture-dependent data, so lib/, not libexec/, which is for
+# programs other programs execute); configs/ (the layout presets in
+# it) in PREFIX/share/mapbench/configs/, the JSON schema in
+# share/mapbench/schema/, README and docs/ in share/doc/mapbench/, the
+# man pages and bash completion where man and bash-completion look.
+# The binary finds the rest from its own place (host/paths.c), so a
+# DESTDIR tree or a moved prefix works.  Man pages, completion and
+# schema are installed when they exist (globbed when the rule runs).
+PREFIX		?= /usr/local
+DESTDIR		?=
+INSTALL		?= install
+MB_BINDIR	= $(DESTDIR)$(PREFIX)/bin
+MB_LIBDIR	= $(DESTDIR)$(PREFIX)/lib/mapbench
+MB_DATADIR	= $(DESTDIR)$(PREFIX)/share/mapbench
+MB_DOCDIR	= $(DESTDIR)$(PREFIX)/share/doc/mapbench
+MB_MANDIR	= $(DESTDIR)$(PREFIX)/share/man
+MB_COMPDIR	= $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+MB_DOCS		:= README.md $(wildcard docs/*.md) $(wildcard docs/bench/*)
+MB_CONFIGS	:= $(wildcard configs/*.conf)
+MB_LAYOUTS	:= $(wildcard configs/layouts/*.layout)
+
+# pkg tier: the .deb from this tree, lintian, installed into a clean
+# debootstrap root (cached in ~/.cache/mapbench/root/) where run and
+# doctor must work (tests/pkg/run.sh; root)
+.PHONY: test-pkg
+test-pkg: guest host
+	@tests/pkg/run.sh
+
+.PHONY: install uninstall host-bin
+# the native binary alone, without the sanitized one (debian/rules)
+host-bin: $(HOST_BIN)
+
+install: guest $(HOST_BIN)
+	@echo "  INSTALL $(DESTDIR)$(PREFIX)"
+	$(Q)case '$(PREFIX)' in /*) ;; *) \
+		echo "make install: PREFIX=$(PREFIX) is not an absolute path" >&2; \
+		exit 1 ;; esac
+	$(Q)$(INSTALL) -d $(MB_BINDIR) $(MB_LIBDIR)/guest \
+		$(MB_DATADIR)/configs/layouts $(MB_DOCDIR)/bench
+	$(Q)$(INSTALL) -m 0755 $(HOST_BIN) $(MB_BINDIR)/mapbench
+	$(Q)$(INSTALL) -m 0644 $(GUEST_ELF) $(GUEST_ELFS) $(MB_LIBDIR)/guest/
+	$(Q)$(INSTALL) -m 0644 $(MB_CONFIGS) $(MB_DATADIR)/configs/
+	$(Q)$(INSTALL) -m 0644 $(MB_LAYOUTS) $(MB_DATADIR)/configs/layouts/
+	$(Q)$(INSTALL) -m 0644 $(filter-out docs/bench/%,$(MB_DOCS)) $(MB_DOCDIR)/
+	$(Q)$(INSTALL) -m 0644 $(filter docs/bench/%,$(MB_DOCS)) $(MB_DOCDIR)/bench/
+	$(Q)set -e; for s in 1 5; do \
+		for f in $(BUILD)/man/*.$$s; do \
+			[ -f "$$f" ] || continue; \
+			$(INSTALL) -d $(MB_MANDIR)/man$$s; \
+			$(INSTALL) -m 0644 "$$f" $(MB_MANDIR)/man$$s/; \
+		done; \
+	done; \
+	if [ -f $(BUILD)/completion/mapbench ]; then \
+		$(INSTALL) -d $(MB_COMPDIR); \
+		$(INSTALL) -m 0644 $(BUILD)/completion/mapbench $(MB_COMPDIR)/; \
+	fi; \
+	for f in schema/*.json; do \
+		[ -f "$$f" ] || continue; \
+		$(INSTALL) -d $(MB_DATADIR)/schema; \
+		$(INSTALL) -m 0644 "$$f" $(MB_DATADIR)/schema/; \
+	done
+
+# Only what install put there: mapbench's own directories, its man
+# pages (mapbench*.1, mapbench*.5), its completion; the shared
+# directories (bin/, share/man/...) stay.
+uninstall:
+	@echo "  UNINST  $(DESTDIR)$(PREFIX)"
+	$(Q)rm -f $(MB_BINDIR)/mapbench $(MB_COMPDIR)/mapbench \
+		$(MB_MANDIR)/man1/mapbench*.1 $(MB_MANDIR)/man5/mapbench*.5
+	$(Q)rm -rf $(MB_LIBDIR) $(MB_DATADIR) $(MB_DOCDIR)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "util.h"
+#include "paths.h"
 #include "cli.h"
 
 void mb_die(const char *fmt, ...)
@@ -51,65 +52,54 @@ int mb_cli_getopt(const struct mb_cmd *cmd, struct mb_getopt *g, int argc,
 }
 
 /*
- * The first of rel[] (paths relative to the directory this binary is
- * in) that access() grants mode on, in buf; NULL when none does.
+ * Layout presets: $MAPBENCH_LAYOUTS, else found from the binary's own
+ * place (paths.h): an installed prefix's share/mapbench/configs/layouts,
+ * else configs/layouts of the source tree the binary was built in.
+ * Not found: where they belong for this binary (the error names it);
+ * ./configs/layouts only when the binary's place is unknown (no /proc).
  */
-static const char *beside_self(const char *const *rel, size_t nr, int mode,
-			       char *buf, size_t len)
-{
-	char dir[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
-	char *slash;
-
-	if (n <= 0)
-		return NULL;
-	dir[n] = '\0';
-	slash = strrchr(dir, '/');
-	if (!slash)
-		return NULL;
-	*slash = '\0';
-	for (size_t i = 0; i < nr; i++) {
-		snprintf(buf, len, "%s/%s", dir, rel[i]);
-		if (!access(buf, mode))
-			return buf;
-	}
-	return NULL;
-}
-
-/* Layout presets: $MAPBENCH_LAYOUTS, else configs/layouts of the tree
- * the binary was built in, else ./configs/layouts. */
 const char *mb_preset_dir(void)
 {
 	static char buf[PATH_MAX + 64];
 	static const char *const rel[] = {
+		"../" MB_INSTALL_LAYOUT_DIR,
 		"../configs/layouts", "../../configs/layouts",
 	};
 	const char *env = getenv("MAPBENCH_LAYOUTS");
-	const char *dir;
 
 	if (env && *env)
 		return env;
-	dir = beside_self(rel, sizeof(rel) / sizeof(rel[0]), X_OK, buf,
-			  sizeof(buf));
-	return dir ? dir : "configs/layouts";
+	if (mb_find_beside_self(rel, sizeof(rel) / sizeof(rel[0]), 1, X_OK,
+				buf, sizeof(buf)) == -2)
+		return "configs/layouts";
+	return buf;
 }
 
-/* The guest ELF: $MAPBENCH_GUEST, else beside the binary as built
- * (build/guest/, or an installed tree's guest/), else ./build/guest/. */
+/*
+ * The guest ELF (4K/48; the others are its siblings): $MAPBENCH_GUEST,
+ * else found from the binary's own place: an installed prefix's
+ * lib/mapbench/guest/, else build/guest/ beside build/mapbench (or
+ * above build/asan/ and build/aarch64/), else beside the binary (a
+ * LAVA bundle).  Never the current directory's build tree: when it is
+ * not found, the path where it belongs for this binary, which the
+ * error then names; ./build/guest/ only when the binary's place is
+ * unknown (no /proc).
+ */
 const char *mb_default_guest(void)
 {
 	static char buf[PATH_MAX + 64];
 	static const char *const rel[] = {
+		"../" MB_INSTALL_GUEST_DIR "/mapbench-guest.elf",
 		"guest/mapbench-guest.elf",
 		"../guest/mapbench-guest.elf",
 		"mapbench-guest.elf",
 	};
 	const char *env = getenv("MAPBENCH_GUEST");
-	const char *elf;
 
 	if (env && *env)
 		return env;
-	elf = beside_self(rel, sizeof(rel) / sizeof(rel[0]), R_OK, buf,
-			  sizeof(buf));
-	return elf ? elf : "build/guest/mapbench-guest.elf";
+	if (mb_find_beside_self(rel, sizeof(rel) / sizeof(rel[0]), 1, R_OK,
+				buf, sizeof(buf)) == -2)
+		return "build/guest/mapbench-guest.elf";
+	return buf;
 }

@@ -14,7 +14,7 @@
 # runs a subset.
 set -u
 cd "$(dirname "$0")/.." || exit 1
-tiers=(unit tcg ref kvm lava)
+tiers=(unit tcg ref kvm lava pkg)
 [ -n "${MB_TIERS:-}" ] && read -r -a tiers <<< "$MB_TIERS"
 njobs=${MB_JOBS:-$(nproc)}
 case $njobs in ''|*[!0-9]*|0) echo "test_all: MB_JOBS=$njobs is not a count" >&2; exit 2 ;; esac
@@ -22,7 +22,7 @@ case $njobs in ''|*[!0-9]*|0) echo "test_all: MB_JOBS=$njobs is not a count" >&2
 
 # the order they start in: the longest first (measured, make test)
 order=()
-for t in tcg unit ref kvm lava; do
+for t in tcg unit ref kvm lava pkg; do
 	[[ " ${tiers[*]} " == *" $t "* ]] && order+=("$t")
 done
 for t in "${tiers[@]}"; do

@@ -37,6 +37,11 @@ run "JSON schema (tests/unit/schema.sh)" tests/unit/schema.sh
 # docs/ARCHITECTURE.md against the tree: files, header rows, no circle
 run "the command line: option tables, --help, man pages, completion (tests/unit/cli.sh)" tests/unit/cli.sh
 run "architecture doc matches the tree (tests/unit/archdoc.sh)" tests/unit/archdoc.sh
+# make install: FHS places, a moved prefix runs from / with its own
+# files, says where it looked, make uninstall leaves nothing
+run "make install, relocation, uninstall (tests/unit/install.sh)" tests/unit/install.sh
+# a fresh machine's make run: nothing on stderr before deps.sh
+run "first contact without the cross compiler (tests/unit/firstcontact.sh)" tests/unit/firstcontact.sh
 
 # Mutants (make mutants): test-only engines with one deliberate mistake
 # each.  Each must run to its summary and fail checks: a crash, a
