@@ -37,6 +37,15 @@ check "FHS places: bin/, lib/mapbench/guest/, share/mapbench/configs/, share/doc
 	-a -f "$D/usr/share/mapbench/configs/layouts/m2-vm.layout" \
 	-a -f "$D/usr/share/mapbench/configs/smoke.conf" \
 	-a -f "$D/usr/share/doc/mapbench/README.md"
+check "man pages, completion, schemas: share/man/man1 and man5, share/bash-completion/completions, share/mapbench/schema" \
+	test -f "$D/usr/share/man/man1/mapbench-run.1" \
+	-a -f "$D/usr/share/man/man1/mapbench.1" \
+	-a -f "$D/usr/share/man/man5/mapbench-json.5" \
+	-a -f "$D/usr/share/bash-completion/completions/mapbench" \
+	-a -f "$D/usr/share/mapbench/schema/run.schema.json"
+check "man finds mapbench-run(1) in the installed tree (MANPATH)" \
+	bash -c 'MANPATH="$1" MANWIDTH=100 man mapbench-run 2> /dev/null |
+		grep -q -- "--kernel-image"' bash "$D/usr/share/man"
 check "make install PREFIX=relative is refused" \
 	bash -c '! make --no-print-directory -s install BUILD="$1" \
 		DESTDIR="$2/x" PREFIX=usr > /dev/null 2>&1' _ "$B" "$tmp"
