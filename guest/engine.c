@@ -320,10 +320,6 @@ static __always_inline void flush_tlb_kernel_range(int kref, u64 start,
 		asm("" :: "r" (lpa2));
 	}
 	for (a = start; a < end; a += PAGE_SIZE) {
-#ifdef MB_MUTANT_LOST_TLBI	/* test-only: the 5th fixmap unmap's TLBI */
-		if (mb_counters.fixmap_unmap == 4 && a == start)
-			continue;
-#endif
 		if (kref >= KREF_618)
 			op_static_key_nop();
 		op_tlbi_vaale1is(a);
@@ -370,13 +366,8 @@ static __always_inline void set_fixmap_tmpl(int kref, const struct mb_mm *mm,
 			phys_to_pte_val(kref, phys & PAGE_MASK) | prot);
 		CNT(fixmap_map, 1);
 	} else {
-#ifdef MB_MUTANT_TLBI_BEFORE_CLEAR	/* test-only: flush, then clear */
-		flush_tlb_kernel_range(kref, addr, addr + PAGE_SIZE);
-		pt_wr(ptep, 0);
-#else
 		pt_wr(ptep, 0);		/* __pte_clear() */
 		flush_tlb_kernel_range(kref, addr, addr + PAGE_SIZE);
-#endif
 		CNT(fixmap_unmap, 1);
 	}
 }
@@ -580,41 +571,16 @@ static __always_inline u64 tbl_alloc(const struct strat *s, struct mb_mm *mm,
 	if (s->lazy_idmap &&
 	    !(pa >= mm->lazy_lo && pa < mm->lazy_hi))
 		create_lazy_idmap(mm, pa);
-#ifdef MB_MUTANT_DSB_AFTER_USE	/* test-only: zeroed before the map's dsb */
-	if (s->access == ACC_FIXMAP && !(lvl == 3 && s->lazy)) {
-		pt_wr(fixmap_pte(mm, level_slot(lvl)),
-		      (pa & PAGE_MASK) | FIXMAP_PAGE_NORMAL);
-		CNT(fixmap_map, 1);
-		v = fix_to_virt(level_slot(lvl));
-		op_zero_page(v);
-		op_dsb_ishst();		/* set_pte()'s, too late */
-		op_isb();
-		op_dsb_ishst();
-		*va = v;
-		return pa;
-	}
-#endif
 	v = tbl_map(s, mm, lvl, pa);
 	if (s->fill) {
 		/* a table the walk wholly writes needs no zeroes; the dsb
 		 * ishst before its link orders zeroes and entries alike */
-#ifndef MB_MUTANT_FILL_NO_ZERO	/* test-only: never zeroed */
 		if (!whole)
 			op_zero_page(v);
-#endif
 		*va = v;
 		return pa;
 	}
-#ifdef MB_MUTANT_LINK_BEFORE_ZERO	/* test-only: zeroed after the link */
-	if (lvl == 3) {
-		*va = v;
-		return pa;
-	}
-#endif
 	op_zero_page(v);
-#ifdef MB_MUTANT_LINK_BEFORE_VISIBLE	/* test-only: moved after the link */
-	if (lvl != 3)
-#endif
 	op_dsb_ishst();
 	*va = v;
 	return pa;
@@ -854,9 +820,6 @@ static __always_inline void fill_pte(const struct strat *s, u64 ptep,
 {
 	u64 pte = phys_to_pte_val(s->kref, phys) | prot;
 	u64 n = (end - addr) >> PAGE_SHIFT;
-#ifdef MB_MUTANT_WRONG_BIT	/* test-only: a wrong descriptor bit */
-	u64 bad = 0x40000000UL + 0x123000, first = ptep;
-#endif
 
 	CNT(leaf_stores, n);
 	for (; n >= 8; n -= 8, ptep += 8 * DESC, pte += 8 * PAGE_SIZE) {
@@ -872,12 +835,6 @@ static __always_inline void fill_pte(const struct strat *s, u64 ptep,
 		pt_wr2(ptep, 0, pte, pte + PAGE_SIZE);
 	if (n)
 		pt_wr(ptep, pte);
-#ifdef MB_MUTANT_WRONG_BIT	/* as init_pte's: to the end of its 64K */
-	for (; bad - phys < end - addr && (bad & (CONT_PTE_SIZE - 1));
-	     bad += PAGE_SIZE)
-		pt_wr(first + ((bad - phys) >> PAGE_SHIFT) * DESC,
-		      (phys_to_pte_val(s->kref, bad) | prot) ^ PTE_NG);
-#endif
 }
 
 static __always_inline void init_pte(const struct strat *s, u64 ptep,
@@ -891,10 +848,6 @@ static __always_inline void init_pte(const struct strat *s, u64 ptep,
 	do {
 		u64 old = pt_rd(ptep);
 
-#ifdef MB_MUTANT_WRONG_BIT	/* test-only: a wrong descriptor bit */
-		if (phys == 0x40000000UL + 0x123000)
-			prot ^= PTE_NG;
-#endif
 		u64 pte = phys_to_pte_val(s->kref, phys) | prot;
 
 		if (s->ptew == PTE_SYNC)
@@ -902,9 +855,6 @@ static __always_inline void init_pte(const struct strat *s, u64 ptep,
 		else
 			pt_wr(ptep, pte);	/* __set_pte_nosync() */
 		CNT(leaf_stores, 1);
-#ifdef MB_INJECT_EXTRA_DSB	/* test-only regression: mapbench compare */
-		op_dsb_ishst();
-#endif
 		MB_BUG_ON(!pgattr_change_is_safe(s, old, pt_rd(ptep)));
 		phys += PAGE_SIZE;
 	} while (ptep += DESC, addr += PAGE_SIZE, addr != end);
@@ -920,9 +870,7 @@ static inline int whole_table(u64 addr, u64 end, u64 span)
 static __always_inline void fill_link(const struct strat *s, u64 parentp,
 				      u64 pa, unsigned int flags)
 {
-#ifndef MB_MUTANT_FILL_NO_DSB	/* test-only: linked before it is visible */
 	op_dsb_ishst();
-#endif
 	pt_wr(parentp, table_desc(s, pa, flags));
 	CNT(table_stores, 1);
 }
@@ -949,16 +897,6 @@ static __always_inline void alloc_init_cont_pte(const struct strat *s,
 			ptep += pte_index(addr) * DESC;
 		set_table_entry(entry_kref(s, 2), pmdp,
 				table_desc(s, pa, flags));
-#ifdef MB_MUTANT_LINK_BEFORE_VISIBLE	/* test-only: tbl_alloc()'s dsb */
-		if (s->alloc == ALLOC_MAPPED)
-			op_dsb_ishst();
-#endif
-#ifdef MB_MUTANT_LINK_BEFORE_ZERO	/* test-only: tbl_alloc()'s zeroing */
-		if (s->alloc == ALLOC_MAPPED) {
-			op_zero_page(ptep & PAGE_MASK);
-			op_dsb_ishst();
-		}
-#endif
 		CNT(table_stores, 1);
 		if (s->reread)
 			pmd = pt_rd(pmdp);
@@ -1350,11 +1288,6 @@ static __always_inline void map_mem_tmpl(const struct strat *s,
 		create_tmpl(s, mm, r[i].base, mb_phys_to_virt(mm, r[i].base),
 			    r[i].size, kernel_prot(s->kref, PAGE_KERNEL_TAGGED),
 			    flags);
-#ifdef MB_MUTANT_MAP_HOLE	/* test-only: one page past the top of RAM */
-	create_tmpl(s, mm, memblock_end(mm->mblk),
-		    mb_phys_to_virt(mm, memblock_end(mm->mblk)), PAGE_SIZE,
-		    kernel_prot(s->kref, PAGE_KERNEL_TAGGED), flags);
-#endif
 	if (mm->kernel_end > mm->kernel_start)
 		create_tmpl(s, mm, mm->kernel_start,
 			    mb_phys_to_virt(mm, mm->kernel_start),
@@ -1456,12 +1389,6 @@ static void create_lazy_idmap(struct mb_mm *mm, u64 pa)
 		break;
 	}
 	idmap_range(mm, ws, we - ws);
-#ifdef MB_MUTANT_EXTRA_WINDOW	/* test-only: a useless window below */
-	for (unsigned int i = 0; i < m->nr_mem; i++)
-		if (ws >= m->mem[i].base + PMD_SIZE &&
-		    ws < m->mem[i].base + m->mem[i].size)
-			idmap_range(mm, ws - PMD_SIZE, PMD_SIZE);
-#endif
 	/* allocation runs top-down: extend the mapped run downwards, or
 	 * start a new one where it jumped over a hole */
 	if (we != mm->lazy_lo)
@@ -1475,13 +1402,8 @@ static void install_ttbr0(const struct mb_mm *mm, u64 pa)
 	op_write_ttbr0(mm->reserved_pa);
 	op_isb();
 	local_flush_tlb_all();
-#ifdef MB_MUTANT_NO_ISB_TTBR	/* test-only: the isb before, not after */
-	op_isb();
-	op_write_ttbr0(pa);
-#else
 	op_write_ttbr0(pa);
 	op_isb();
-#endif
 }
 
 /* cpu_uninstall_idmap() / cpu_set_reserved_ttbr0() + local flush. */

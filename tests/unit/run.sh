@@ -43,36 +43,65 @@ run "make install, relocation, uninstall (tests/unit/install.sh)" tests/unit/ins
 # a fresh machine's make run: nothing on stderr before deps.sh
 run "first contact without the cross compiler (tests/unit/firstcontact.sh)" tests/unit/firstcontact.sh
 
-# Mutants (make mutants): test-only engines with one deliberate mistake
-# each.  Each must run to its summary and fail checks: a crash, a
-# sanitizer report or a missing build is a failure of the suite, not a
-# catch.
+# Mutants (make mutants): test-only engines, each tests/mutants/<name>.patch
+# applied to a copy of guest/.  Each must run to its summary and fail
+# checks of every kind its "# expect:" line names (a mutant caught only
+# by another kind is not caught); a crash, a sanitizer report, a missing
+# build or a patch without expectations is a failure of the suite.  Two
+# at a time, each into its own log; the verdicts in name order.
+mutant_run() {
+	local bin=$B/mutants/$1/test_linear_map
+	[ -x "$bin" ] || return 0
+	"$bin" --quick > "$bin.log" 2>&1
+	echo $? > "$bin.rc"
+}
 caught=0 mutants=0
-for m in lost_tlbi wrong_bit map_hole extra_window dsb_after_use \
-	 tlbi_before_clear link_before_visible link_before_zero \
-	 no_isb_ttbr fill_no_zero fill_no_dsb; do
+names=$(ls tests/mutants/*.patch 2>/dev/null | sed 's|.*/||; s|\.patch$||')
+for m in $names; do
+	rm -f "$B/mutants/$m/test_linear_map.rc"
+	mutant_run "$m" &
+	while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n; done
+done
+wait
+for m in $names; do
 	bin=$B/mutants/$m/test_linear_map
+	expect=$(sed -n 's/^# expect: *//p' "tests/mutants/$m.patch")
 	mutants=$((mutants + 1))
-	if [ ! -x "$bin" ]; then
+	if [ -z "$expect" ]; then
+		run "mutant $m: tests/mutants/$m.patch has no '# expect:' line" false
+		continue
+	fi
+	if [ ! -x "$bin" ] || [ ! -f "$bin.rc" ]; then
 		run "mutant $m: not built (make mutants)" false
 		continue
 	fi
-	"$bin" --quick > "$bin.log" 2>&1
-	rc=$?
+	rc=$(cat "$bin.rc")
 	summary=$(grep -E '^test_linear_map: [0-9]+ passed, [0-9]+ failed$' \
 		"$bin.log")
 	nf=$(echo "$summary" | sed -n 's/.* \([0-9]*\) failed$/\1/p')
-	if [ "$rc" -eq 1 ] && [ -n "$nf" ] && [ "$nf" -gt 0 ] &&
-	   ! grep -q 'Sanitizer\|runtime error' "$bin.log"; then
-		run "mutant $m is caught: $nf checks failed ($(sed -n \
-			's/^failed by kind: //p' "$bin.log"))" true
-		caught=$((caught + 1))
-	else
+	# the kinds with failed checks: "kind: N" from the summary, N > 0
+	failed=$(sed -n 's/^failed by kind: //p' "$bin.log" | tr ',' '\n' |
+		 sed -n 's/^ *\([a-z-]*\): \([1-9][0-9]*\)$/\1 (\2)/p' |
+		 tr '\n' ' ')
+	missed=
+	for k in $expect; do
+		case " $failed" in
+		*" $k ("*) ;;
+		*) missed="$missed $k" ;;
+		esac
+	done
+	if [ "$rc" -ne 1 ] || [ -z "$nf" ] || [ "$nf" -eq 0 ] ||
+	   grep -q 'Sanitizer\|runtime error' "$bin.log"; then
 		run "mutant $m is caught (exit $rc, ${summary:-no summary}; see $bin.log)" false
+	elif [ -n "$missed" ]; then
+		run "mutant $m is caught by [$expect]: not by [${missed# }] (failed: $failed; see $bin.log)" false
+	else
+		run "mutant $m is caught by [$expect] (failed: ${failed% })" true
+		caught=$((caught + 1))
 	fi
 done
 
-echo "# checks by kind: mutants: $mutants, caught: $caught"
+echo "# mutants: $mutants, caught by their expected kinds: $caught"
 
 # libFuzzer harnesses, a few seconds each (longer: make fuzz).
 if tests/fuzz/run.sh "${FUZZ_SECONDS:-8}"; then

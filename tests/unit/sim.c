@@ -27,6 +27,13 @@ struct mb_counts mb_counters;
 struct mb_task sim_task;
 unsigned long sim_errors;
 char sim_first_error[256];
+unsigned long sim_rule_errors[SIM_NR_RULES];
+char sim_rule_first[SIM_NR_RULES][256];
+const char *const sim_rule_name[SIM_NR_RULES] = {
+#define R(sym, name) [SIM_R_##sym] = name,
+	SIM_RULE_LIST(R)
+#undef R
+};
 jmp_buf sim_panic_jmp;
 unsigned int sim_panic_status, sim_panic_line;
 
@@ -40,15 +47,20 @@ static uint64_t ttbr[2], ttbr_next[2];
 static int ttbr_pending[2];
 static uint64_t clock_;		/* orders publications and TLBIs */
 
-static void sim_fail(const char *fmt, ...)
+static void __attribute__((format(printf, 2, 3)))
+sim_fail(enum sim_rule r, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!sim_errors++) {
+	if (!sim_rule_errors[r]++) {
 		va_start(ap, fmt);
-		vsnprintf(sim_first_error, sizeof(sim_first_error), fmt, ap);
+		vsnprintf(sim_rule_first[r], sizeof(sim_rule_first[r]), fmt,
+			  ap);
 		va_end(ap);
 	}
+	if (!sim_errors++)
+		memcpy(sim_first_error, sim_rule_first[r],
+		       sizeof(sim_first_error));
 }
 
 static unsigned long hash(uint64_t k)
@@ -122,12 +134,12 @@ static struct page_slot *page(uint64_t pa, int create)
 	struct page_slot *s;
 
 	if (pa & 7) {
-		sim_fail("unaligned descriptor access at PA 0x%llx",
+		sim_fail(SIM_R_MEMORY, "unaligned descriptor access at PA 0x%llx",
 			 (unsigned long long)pa);
 		return NULL;
 	}
 	if (!in_ram(pa)) {
-		sim_fail("access to PA 0x%llx outside RAM",
+		sim_fail(SIM_R_MEMORY, "access to PA 0x%llx outside RAM",
 			 (unsigned long long)pa);
 		return NULL;
 	}
@@ -191,7 +203,7 @@ static uint64_t wv_rd(uint64_t pa)
 	unsigned int w = word(pa);
 
 	if (!in_ram(pa) || (pa & 7)) {
-		sim_fail("walk reaches PA 0x%llx outside RAM",
+		sim_fail(SIM_R_MEMORY, "walk reaches PA 0x%llx outside RAM",
 			 (unsigned long long)pa);
 		return 0;
 	}
@@ -458,26 +470,26 @@ static void check_link(uint64_t e, int level, uint64_t child, uint64_t old)
 	int bad = 0;
 
 	if (!c) {
-		sim_fail("table at PA 0x%llx linked at VA 0x%llx level %d "
-			 "before it was zeroed", (unsigned long long)child,
+		sim_fail(SIM_R_UNZEROED, "table at PA 0x%llx linked at VA 0x%llx "
+			 "level %d before it was zeroed", (unsigned long long)child,
 			 (unsigned long long)e, level);
 		return;
 	}
 	for (int i = 0; i < PTRS_PER_TABLE; i++)
 		bad |= c->mem[i] == POISON;
 	if (bad)
-		sim_fail("table at PA 0x%llx linked at VA 0x%llx level %d "
-			 "before it was zeroed", (unsigned long long)child,
+		sim_fail(SIM_R_UNZEROED, "table at PA 0x%llx linked at VA 0x%llx "
+			 "level %d before it was zeroed", (unsigned long long)child,
 			 (unsigned long long)e, level);
 	else if (c->npend)
-		sim_fail("table at PA 0x%llx linked at VA 0x%llx level %d "
-			 "before its entries are visible to the walker (dsb)",
+		sim_fail(SIM_R_UNPUBLISHED, "table at PA 0x%llx linked at VA 0x%llx "
+			 "level %d before its entries are visible to the walker (dsb)",
 			 (unsigned long long)child, (unsigned long long)e,
 			 level);
 	if (is_leaf(old, level)) {
 		/* a block split into a table of the same translations */
 		if (!lay.bbml2) {
-			sim_fail("block at VA 0x%llx replaced by a table "
+			sim_fail(SIM_R_SPLIT, "block at VA 0x%llx replaced by a table "
 				 "without break-before-make",
 				 (unsigned long long)e);
 			return;
@@ -488,7 +500,7 @@ static void check_link(uint64_t e, int level, uint64_t child, uint64_t old)
 
 			if (!is_leaf(d, level + 1) ||
 			    needs_bbm(va, d, level + 1, old, level)) {
-				sim_fail("split of the block at VA 0x%llx "
+				sim_fail(SIM_R_SPLIT, "split of the block at VA 0x%llx "
 					 "changes VA 0x%llx (0x%llx) without "
 					 "break-before-make",
 					 (unsigned long long)e,
@@ -498,7 +510,7 @@ static void check_link(uint64_t e, int level, uint64_t child, uint64_t old)
 			}
 		}
 	} else if (is_table(old, level) && (old & PTE_ADDR_MASK) != child) {
-		sim_fail("live table entry at VA 0x%llx level %d replaced",
+		sim_fail(SIM_R_LIVE_TABLE, "live table entry at VA 0x%llx level %d replaced",
 			 (unsigned long long)e, level);
 	}
 }
@@ -509,11 +521,11 @@ static void check_leaf(uint64_t e, int level, uint64_t v, uint64_t old)
 	int k;
 
 	if (is_table(old, level))
-		sim_fail("live table at VA 0x%llx level %d replaced by a "
+		sim_fail(SIM_R_LIVE_TABLE, "live table at VA 0x%llx level %d replaced by a "
 			 "block", (unsigned long long)e, level);
 	else if (is_leaf(old, level) && old != v &&
 		 needs_bbm(e, v, level, old, level))
-		sim_fail("live entry for VA 0x%llx changed 0x%llx -> 0x%llx "
+		sim_fail(SIM_R_BBM, "live entry for VA 0x%llx changed 0x%llx -> 0x%llx "
 			 "without break-before-make", (unsigned long long)e,
 			 (unsigned long long)old, (unsigned long long)v);
 	if (!st_live && !nroots)
@@ -524,7 +536,7 @@ static void check_leaf(uint64_t e, int level, uint64_t v, uint64_t old)
 		uint64_t od = st_leaf(n[i], e, &ol);
 
 		if (od && needs_bbm(e, v, level, od, ol)) {
-			sim_fail("entry for VA 0x%llx written (0x%llx) while "
+			sim_fail(SIM_R_TLB_CONFLICT, "entry for VA 0x%llx written (0x%llx) while "
 				 "the TLB may still hold 0x%llx for it (no "
 				 "completed TLBI since it was removed)",
 				 (unsigned long long)e, (unsigned long long)v,
@@ -663,7 +675,7 @@ static uint64_t translate(uint64_t va)
 			uint64_t od = st_leaf(n[i], va, &ol);
 
 			if (od && leaf_pa(od, ol, va) != pa) {
-				sim_fail("access through VA 0x%llx whose "
+				sim_fail(SIM_R_STALE_USE, "access through VA 0x%llx whose "
 					 "translation may be stale (TLB may "
 					 "hold PA 0x%llx)",
 					 (unsigned long long)va,
@@ -674,7 +686,7 @@ static uint64_t translate(uint64_t va)
 		}
 	}
 	if (pa == FAULT) {
-		sim_fail("translation fault at VA 0x%llx (no valid entry "
+		sim_fail(SIM_R_INVISIBLE, "translation fault at VA 0x%llx (no valid entry "
 			 "visible to the walker)", (unsigned long long)va);
 		pa = intended(va);
 	}
@@ -707,7 +719,7 @@ void sim_zero_page(uint64_t va)
 	if (pa == FAULT)
 		return;
 	if (pa & ~PAGE_MASK) {
-		sim_fail("zeroing unaligned page 0x%llx",
+		sim_fail(SIM_R_MEMORY, "zeroing unaligned page 0x%llx",
 			 (unsigned long long)pa);
 		return;
 	}
@@ -794,6 +806,36 @@ void sim_dsb(int kind)
 		complete_tlbis(0);
 }
 
+static int root_has_entries(uint64_t root)
+{
+	for (int i = 0; i < PTRS_PER_TABLE; i++)
+		if (wv_rd(root + i * 8) & PTE_VALID)
+			return 1;
+	return 0;
+}
+
+/*
+ * TTBRn about to take new_root: a root this TTBR left that the TLB may
+ * still hold (no TLBI of everything since) must not meet a new root
+ * with entries of its own (idmap_cpu_replace_ttbr1()'s local flush).
+ */
+static void check_old_roots(int n, uint64_t new_root)
+{
+	if (!root_has_entries(new_root))
+		return;
+	for (int i = 0; i < nroots; i++)
+		if (roots[i].live && roots[i].va >> 63 == (uint64_t)n &&
+		    roots[i].desc != new_root &&
+		    root_has_entries(roots[i].desc)) {
+			sim_fail(SIM_R_OLD_ROOT, "TTBR%d set to root 0x%llx "
+				 "while the TLB may still hold entries of its "
+				 "old root 0x%llx (no TLBI of everything since)",
+				 n, (unsigned long long)new_root,
+				 (unsigned long long)roots[i].desc);
+			return;
+		}
+}
+
 void sim_isb(void)
 {
 	mb_counters.isb++;
@@ -806,12 +848,13 @@ void sim_isb(void)
 		if (ttbr_next[n] == ttbr[n])
 			continue;
 		s = page(ttbr_next[n], 0);
+		check_old_roots(n, ttbr_next[n]);
 		if (s && s->npend)
-			sim_fail("TTBR%d set to root 0x%llx before its entries "
+			sim_fail(SIM_R_UNPUBLISHED_ROOT, "TTBR%d set to root 0x%llx before its entries "
 				 "are visible to the walker (dsb)", n,
 				 (unsigned long long)ttbr_next[n]);
 		if (nroots == MAX_ROOTS) {
-			sim_fail("%d TTBR switches without a TLBI of "
+			sim_fail(SIM_R_OLD_ROOT, "%d TTBR switches without a TLBI of "
 				 "everything", MAX_ROOTS);
 		} else {
 			roots[nroots++] = (struct stale){
@@ -826,7 +869,7 @@ void sim_isb(void)
 static void tlbi(uint64_t va, int all, int local)
 {
 	if (ntlbi == MAX_TLBI) {
-		sim_fail("%d TLBIs without a DSB", MAX_TLBI);
+		sim_fail(SIM_R_TLBI_INCOMPLETE, "%d TLBIs without a DSB", MAX_TLBI);
 		return;
 	}
 	tlbis[ntlbi++] = (struct tlbi){ va, ++clock_, all, local };
@@ -855,43 +898,129 @@ void sim_write_ttbr(int n, uint64_t pa)
 	ttbr_pending[n & 1] = 1;
 }
 
-/* idmap_cpu_replace_ttbr1(), as the guest's trampoline does it. */
-void sim_replace_ttbr1(uint64_t pa, uint64_t reserved)
+/* ---- the trampoline: guest/tramp.S's own instructions ---- */
+
+#define TRAMP_ENTRY	"mb_idmap_replace_ttbr1:"
+
+/* Xn of an operand "xN" that holds an argument (x0, x1), or -1. */
+static int tramp_reg(const char *op)
 {
-	sim_write_ttbr(1, reserved);
-	sim_isb();
-	sim_tlbi_all(0);
-	sim_dsb(SIM_DSB_NSH);
-	sim_isb();
-	sim_write_ttbr(1, pa);
-	sim_isb();
+	if (op[0] != 'x' || (op[1] != '0' && op[1] != '1') || op[2])
+		return -1;
+	return op[1] - '0';
 }
 
-static int root_has_entries(uint64_t root)
+/*
+ * Runs one instruction (mnemonic, operands without blanks, lowercase):
+ * 1 at ret, 0 to go on, -1 for one the model does not know.
+ */
+static int tramp_insn(const char *mn, const char *ops, const uint64_t *x)
 {
-	for (int i = 0; i < PTRS_PER_TABLE; i++)
-		if (wv_rd(root + i * 8) & PTE_VALID)
-			return 1;
-	return 0;
+	static const struct {
+		const char *name;
+		int kind;
+	} dsbs[] = {
+		{ "ishst", SIM_DSB_ISHST }, { "ish", SIM_DSB_ISH },
+		{ "nshst", SIM_DSB_NSHST }, { "nsh", SIM_DSB_NSH },
+	};
+	int r;
+
+	if (!strcmp(mn, "ret") && !*ops)
+		return 1;
+	if (!strcmp(mn, "isb") && !*ops) {
+		sim_isb();
+		return 0;
+	}
+	if (!strcmp(mn, "dsb")) {
+		for (unsigned int i = 0; i < sizeof(dsbs) / sizeof(dsbs[0]);
+		     i++)
+			if (!strcmp(ops, dsbs[i].name)) {
+				sim_dsb(dsbs[i].kind);
+				return 0;
+			}
+		return -1;
+	}
+	if (!strcmp(mn, "tlbi") && (!strcmp(ops, "vmalle1") ||
+				    !strcmp(ops, "vmalle1is"))) {
+		sim_tlbi_all(ops[7] == 'i');
+		return 0;
+	}
+	if (!strcmp(mn, "msr") && (!strncmp(ops, "ttbr0_el1,", 10) ||
+				   !strncmp(ops, "ttbr1_el1,", 10))) {
+		r = tramp_reg(ops + 10);
+		if (r < 0)
+			return -1;
+		sim_write_ttbr(ops[4] - '0', x[r]);
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * mb_idmap_replace_ttbr1(pa, reserved): the lines of tramp.S from its
+ * label on, each instruction run on the model (x0 = pa, x1 = reserved),
+ * up to its ret.  Comments, blank lines and directives are skipped.
+ */
+void sim_replace_ttbr1(uint64_t pa, uint64_t reserved)
+{
+	const uint64_t x[2] = { pa, reserved };
+	const char *p = strstr(sim_tramp_S, "\n" TRAMP_ENTRY);
+
+	if (!p) {
+		sim_fail(SIM_R_TRAMP, "tramp.S: no %s", TRAMP_ENTRY);
+		return;
+	}
+	p = strchr(p + 1, '\n');
+	while (p && *++p) {
+		char line[128], mn[16], ops[96], *c;
+		size_t n = strcspn(p, "\n");
+		int k = 0, done;
+
+		snprintf(line, sizeof(line), "%.*s", (int)n, p);
+		p += n;
+		c = strstr(line, "//");
+		if (c)
+			*c = 0;
+		c = line + strspn(line, " \t");
+		if (!*c || *c == '.' || *c == '/' || *c == '*')
+			continue;
+		if (sscanf(c, "%15s", mn) != 1)
+			continue;
+		c += strlen(mn);
+		for (; *c && k < (int)sizeof(ops) - 1; c++)
+			if (*c != ' ' && *c != '\t')
+				ops[k++] = *c;
+		ops[k] = 0;
+		done = tramp_insn(mn, ops, x);
+		if (done < 0) {
+			sim_fail(SIM_R_TRAMP, "tramp.S: \"%s %s\" is not "
+				 "modelled", mn, ops);
+			return;
+		}
+		if (done)
+			return;
+	}
+	sim_fail(SIM_R_TRAMP, "tramp.S: %s runs off its end (no ret)",
+		 TRAMP_ENTRY);
 }
 
 void sim_finish(void)
 {
 	for (int n = 0; n < 2; n++)
 		if (ttbr_pending[n])
-			sim_fail("TTBR%d write never made effective (isb)", n);
+			sim_fail(SIM_R_NO_ISB, "TTBR%d write never made effective (isb)", n);
 	if (ntlbi)
-		sim_fail("%d TLBIs never completed (dsb ish)", ntlbi);
+		sim_fail(SIM_R_TLBI_INCOMPLETE, "%d TLBIs never completed (dsb ish)", ntlbi);
 	for (int i = 0; i < nst; i++)
 		if (st[i].live) {
-			sim_fail("map_mem() leaves a stale TLB entry for VA "
+			sim_fail(SIM_R_STALE_LEFT, "map_mem() leaves a stale TLB entry for VA "
 				 "0x%llx level %d",
 				 (unsigned long long)st[i].va, st[i].level);
 			break;
 		}
 	for (int i = 0; i < nroots; i++)
 		if (roots[i].live && root_has_entries(roots[i].desc)) {
-			sim_fail("map_mem() leaves TLB entries of the old "
+			sim_fail(SIM_R_OLD_ROOT, "map_mem() leaves TLB entries of the old "
 				 "root 0x%llx", (unsigned long long)
 				 roots[i].desc);
 			break;
@@ -925,6 +1054,8 @@ void sim_reset(const struct sim_layout *l)
 	memset(&mb_counters, 0, sizeof(mb_counters));
 	sim_errors = 0;
 	sim_first_error[0] = 0;
+	memset(sim_rule_errors, 0, sizeof(sim_rule_errors));
+	memset(sim_rule_first, 0, sizeof(sim_rule_first));
 }
 
 void mb_panic(unsigned int status, unsigned int line)

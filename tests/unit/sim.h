@@ -13,8 +13,9 @@
  *  - a TLBI completes only at the next DSB ISH (DSB NSH for local ones);
  *  - a TTBR write takes effect at the next ISB.
  *
- * Against that model it checks the rules the kernel relies on and records
- * the first violation in sim_first_error: break-before-make, no access
+ * Against that model it checks the rules the kernel relies on (the rule
+ * list below) and records each rule's first violation, and the first of
+ * all in sim_first_error: break-before-make, no access
  * through a VA whose translation may be stale or is not visible, tables
  * zeroed and visible before they are linked or installed.  Every barrier,
  * TLBI and TTBR write is counted into mb_counters.
@@ -35,6 +36,8 @@ void sim_tlbi_va(uint64_t va);
 void sim_tlbi_all(int broadcast);
 void sim_zero_page(uint64_t va);
 void sim_write_ttbr(int n, uint64_t pa);
+/* mb_idmap_replace_ttbr1(pa, reserved): runs guest/tramp.S's
+ * instructions (sim_tramp_S) on the model */
 void sim_replace_ttbr1(uint64_t pa, uint64_t reserved);
 
 /* The environment a test sets up. */
@@ -62,6 +65,49 @@ extern struct mb_counts mb_counters;
 extern struct mb_task sim_task;
 extern unsigned long sim_errors;
 extern char sim_first_error[256];
+
+/*
+ * The rules, each a kind of check of its own in test_linear_map (and a
+ * kind a mutant's header can expect: tests/mutants/):
+ */
+#define SIM_RULE_LIST(R)						\
+	R(MEMORY, "memory")		/* a table access outside RAM */	\
+	R(UNZEROED, "unzeroed-table")	/* linked before it was zeroed */	\
+	R(UNPUBLISHED, "unpublished-table") /* linked, entries unpublished */ \
+	R(SPLIT, "split")		/* a block replaced by a table without \
+					 * break-before-make (nor BBML2) */	\
+	R(LIVE_TABLE, "live-table")	/* a live table entry replaced */	\
+	R(BBM, "bbm")			/* a live leaf changed without	\
+					 * break-before-make */		\
+	R(TLB_CONFLICT, "tlb-conflict")	/* an entry written while the TLB \
+					 * may hold another for its VA */	\
+	R(STALE_USE, "stale-use")	/* an access the TLB may translate \
+					 * with a removed entry */		\
+	R(INVISIBLE, "invisible")	/* an access through an entry the \
+					 * walker cannot see yet */		\
+	R(UNPUBLISHED_ROOT, "unpublished-root") /* a TTBR set to a root \
+					 * whose entries are unpublished */	\
+	R(OLD_ROOT, "old-root")		/* a root switched or left while the \
+					 * TLB may hold the old root's */	\
+	R(NO_ISB, "no-isb")		/* a TTBR write no ISB made	\
+					 * effective */			\
+	R(TLBI_INCOMPLETE, "tlbi-incomplete") /* a TLBI no DSB completed */ \
+	R(STALE_LEFT, "stale-left")	/* map_mem() leaves a removed	\
+					 * entry possibly cached */		\
+	R(TRAMP, "tramp")		/* tramp.S does what the simulator \
+					 * cannot run */
+enum sim_rule {
+#define R(sym, name) SIM_R_##sym,
+	SIM_RULE_LIST(R)
+#undef R
+	SIM_NR_RULES
+};
+extern const char *const sim_rule_name[SIM_NR_RULES];
+/* per rule: how often it was broken, and the first message */
+extern unsigned long sim_rule_errors[SIM_NR_RULES];
+extern char sim_rule_first[SIM_NR_RULES][256];
+/* guest/tramp.S's text (engine_sim.c): sim_replace_ttbr1() runs it */
+extern const char sim_tramp_S[];
 extern jmp_buf sim_panic_jmp;
 extern unsigned int sim_panic_status, sim_panic_line;
 

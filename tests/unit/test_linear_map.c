@@ -59,14 +59,24 @@
  *                 writes; a strategy's map digests equal to base's;
  *   unmapped      no valid entry of the linear half maps anything
  *                 outside RAM;
- *   ordering      the simulator saw no broken rule (barriers, TLBIs,
- *                 break-before-make, tables visible before use) and the
- *                 engine did not panic.
+ *   panic         the engine did not panic;
+ *   <rule>        one kind per simulator rule (sim.h's SIM_RULE_LIST:
+ *                 split, bbm, stale-use, old-root, ...): the simulator
+ *                 saw the rule kept.
+ * A failed check prints "not ok - [kind] case: message"; the summary
+ * counts checks and failures by kind.
  */
-enum kind { K_COUNTS, K_TRANS, K_DESC, K_UNMAPPED, K_ORDER, NR_KINDS };
-static const char *const kind_name[NR_KINDS] = {
-	"counts", "translations", "descriptors", "unmapped", "ordering",
+enum kind { K_COUNTS, K_TRANS, K_DESC, K_UNMAPPED, K_PANIC, K_RULE,
+	    NR_KINDS = K_RULE + SIM_NR_RULES };
+static const char *const own_kind_name[K_RULE] = {
+	"counts", "translations", "descriptors", "unmapped", "panic",
 };
+
+static const char *kind_name(int k)
+{
+	return k < K_RULE ? own_kind_name[k] : sim_rule_name[k - K_RULE];
+}
+
 static int passed[NR_KINDS], failed[NR_KINDS];
 
 static void __attribute__((format(printf, 4, 5)))
@@ -79,7 +89,7 @@ check(enum kind k, int ok, const char *name, const char *fmt, ...)
 		return;
 	}
 	failed[k]++;
-	printf("not ok - %s: %s: ", kind_name[k], name);
+	printf("not ok - [%s] %s: ", kind_name(k), name);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
@@ -962,6 +972,14 @@ static int same_map_as(unsigned int st)
 	return MB_STRAT_base;
 }
 
+/* One check per simulator rule, with its first violation. */
+static void check_rules(const char *name)
+{
+	for (int r = 0; r < SIM_NR_RULES; r++)
+		check(K_RULE + r, !sim_rule_errors[r], name, "%s",
+		      sim_rule_first[r]);
+}
+
 static void test_layout(const struct layout *l)
 {
 	static const char *const rname[] = { "full", "on", "off" };
@@ -976,8 +994,9 @@ static void test_layout(const struct layout *l)
 			snprintf(name, sizeof(name), "%s %s rodata=%s",
 				 l->name, strategy_name(st), rname[rodata]);
 			d = run_case(l, st, rodata, &got);
-			check(K_ORDER, d != 0 && !sim_errors, name,
-			      "%s", d ? sim_first_error : "engine panicked");
+			check(K_PANIC, d != 0, name, "engine panicked");
+			/* the rules broken before a panic, too */
+			check_rules(name);
 			if (!d)
 				continue;
 			if (expect(l, st, rodata, &exp))
@@ -1069,7 +1088,7 @@ static void test_reference_literals(void)
 				   PAGE_KERNEL_TAGGED, NO_EXEC_MAPPINGS |
 				   NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS);
 	sim_finish();
-	check(K_ORDER, !sim_errors, "reference 1.7", "%s", sim_first_error);
+	check_rules("reference 1.7");
 	counts_equal("reference 1.7: 16 GiB aligned region", &mb_counters,
 		     &l16);
 }
@@ -1166,14 +1185,14 @@ int main(int argc, char **argv)
 		test_layout(&l);
 	}
 	for (int k = 0; k < NR_KINDS; k++) {
-		printf("%s%s: %d", k ? ", " : "checks by kind: ", kind_name[k],
+		printf("%s%s: %d", k ? ", " : "checks by kind: ", kind_name(k),
 		       passed[k] + failed[k]);
 		np += passed[k];
 		nf += failed[k];
 	}
 	printf("\nfailed by kind: ");
 	for (int k = 0; k < NR_KINDS; k++)
-		printf("%s%s: %d", k ? ", " : "", kind_name[k], failed[k]);
+		printf("%s%s: %d", k ? ", " : "", kind_name(k), failed[k]);
 	printf("\ntest_linear_map: %d passed, %d failed\n", np, nf);
 	return nf ? 1 : 0;
 }
