@@ -303,6 +303,9 @@ SIM_SRCS := tests/unit/sim.c tests/unit/simenv.c tests/unit/engine_sim.c \
 SIM_DEPS := $(SIM_SRCS) guest/engine.c tests/unit/sim.h tests/unit/simenv.h \
 	    $(GUEST_HDRS)
 
+# test_linear_map's descriptor bits: the manual's, not guest/pgtable.h's
+UNIT_DESC_HDRS := tests/unit/arm_desc.h tests/unit/arm_desc_check.h
+
 # The simulated engine is compiled once per granule and VA size, and
 # test_linear_map and mapsim of that configuration link it.
 # sim_objs(config): its objects; sim_cfg(config): its -D flags (none for
@@ -324,6 +327,7 @@ $(call unit_dir,$(1))/test_linear_map $(call unit_dir,$(1))/mapsim: \
 	@echo "  CC      $$@"
 	$(Q)$(CC) $(UNIT_CFLAGS) $(call sim_cfg,$(1)) $$< \
 		$(call sim_objs,$(1)) -o $$@
+$(call unit_dir,$(1))/test_linear_map: $(UNIT_DESC_HDRS)
 endef
 $(foreach c,4k-va48 $(UNIT_CONFIGS),$(eval $(call unit_config,$(c))))
 
@@ -343,6 +347,8 @@ $(BUILD)/mutants/common/%.o: $(SIM_DEPS) tests/unit/test_linear_map.c
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(UNIT_CFLAGS) -c $(filter %/$*.c,$^) -o $@
+
+$(BUILD)/mutants/common/test_linear_map.o: $(UNIT_DESC_HDRS)
 
 $(BUILD)/mutants/%/engine_sim.o: tests/unit/engine_sim.c $(SIM_DEPS)
 	@mkdir -p $(@D)
