@@ -371,7 +371,8 @@ test-unit: mutants
 mutant-guest:
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/mutants/guest-map_hole \
 		GUEST_EXTRA_CFLAGS=-DMB_MUTANT_MAP_HOLE GUEST_CONFIGS=4k-va48 guest
-# the tcg and kvm tiers compare every run with mapsim on its layout
+# the tcg and kvm tiers compare every run with mapsim on its layout, and
+# its counts with test_linear_map --expect (the closed forms)
 # ---- end of mutants
 
 # Host unit tests, under ASan/UBSan, linked against the asan library:
@@ -470,10 +471,10 @@ test-full: deps
 test-unit: unit host
 	@tests/unit/run.sh
 
-test-tcg: guest host $(BUILD)/unit/mapsim
+test-tcg: guest host $(BUILD)/unit/mapsim $(BUILD)/unit/test_linear_map
 	@tests/tcg/run.sh
 
-test-kvm: guest cross $(BUILD)/unit/mapsim
+test-kvm: guest cross $(BUILD)/unit/mapsim $(BUILD)/unit/test_linear_map
 	@tests/kvm/run.sh
 
 # LAVA labs (docs/LAB.md): what a lab's job deploys besides its kernel,

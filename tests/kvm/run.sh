@@ -14,12 +14,13 @@ B=${BUILD:-build}
 MB=$B/aarch64/mapbench
 GUEST=$B/guest/mapbench-guest.elf
 SIM=$B/unit/mapsim
+TLM=$B/unit/test_linear_map
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 . tests/lib/assert.sh
 out=${KVM_KEEP:-$tmp/l1}
 
-for f in "$MB" "$GUEST" "$SIM"; do
+for f in "$MB" "$GUEST" "$SIM" "$TLM"; do
 	if [ ! -f "$f" ]; then
 		not_ok "input $f exists (make cross guest unit)"
 		tier_done kvm
@@ -158,6 +159,7 @@ pos() {
 	check "$name: CNTVCT advanced" json_is "$j" '.timing.ticks > 0'
 	check "$name: counts and digest equal the unit tier" \
 		same_as_unit "$j" "$SIM"
+	closed_form "$name" "$j" "$TLM"
 	echo "# $name: $(head -n1 "$out/cmd-$n.out") ($(cat "$out/cmd-$n.time") s in L1)"
 }
 
@@ -262,4 +264,5 @@ neg bbml2-refused 5 "host CPU: MIDR_EL1 = 0x.* is not on the kernel's BBML2_NOAB
 
 vmm_checks
 
+echo "# $no_closed_form runs without a closed form (named above)"
 tier_done kvm
