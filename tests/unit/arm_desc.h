@@ -33,14 +33,14 @@
 #define AD_TYPE_BIT		AD_BIT(1)
 #define AD_TYPE_MASK		AD_BITS(1, 0)
 #define AD_TYPE_TABLE		AD_BITS(1, 0)	/* levels 0-2 */
-#define AD_TYPE_BLOCK		AD_BIT(0)	/* levels 1-2 (0 with DS) */
+#define AD_TYPE_BLOCK		AD_BIT(0)	/* levels 1-2 (0: DS=1) */
 #define AD_TYPE_PAGE		AD_BITS(1, 0)	/* level 3 */
 
 /* Block and page descriptors: lower attributes, bits [11:2]. */
 #define AD_ATTRINDX_SHIFT	2		/* AttrIndx[2:0], bits 4:2 */
 #define AD_ATTRINDX(i)		((uint64_t)((i) & 7) << AD_ATTRINDX_SHIFT)
 #define AD_ATTRINDX_MASK	AD_BITS(4, 2)
-#define AD_NS			AD_BIT(5)	/* Non-secure (secure state) */
+#define AD_NS			AD_BIT(5)	/* Non-secure */
 #define AD_AP1			AD_BIT(6)	/* AP[1]: EL0 access */
 #define AD_AP2			AD_BIT(7)	/* AP[2]: read-only */
 /* SH[1:0], bits 9:8 (only with TCR_ELx.DS == 0: see the OA below) */
@@ -54,17 +54,17 @@
 #define AD_NT			AD_BIT(16)	/* FEAT_BBM: block nT */
 
 /* Block and page descriptors: upper attributes, bits [63:50]. */
-#define AD_GP			AD_BIT(50)	/* FEAT_BTI guarded page */
+#define AD_GP			AD_BIT(50)	/* FEAT_BTI guarded */
 #define AD_DBM			AD_BIT(51)	/* Dirty Bit Modifier */
 #define AD_CONTIGUOUS		AD_BIT(52)
 #define AD_PXN			AD_BIT(53)
 #define AD_UXN			AD_BIT(54)	/* XN at EL2/EL3 */
-#define AD_SW_MASK		AD_BITS(58, 55)	/* ignored: software use */
+#define AD_SW_MASK		AD_BITS(58, 55)	/* software use */
 
 /* Table descriptors: attributes for the levels below. */
-#define AD_TABLE_AF		AD_BIT(10)	/* FEAT_HAFT; ignored without */
+#define AD_TABLE_AF		AD_BIT(10)	/* FEAT_HAFT, else ignored */
 #define AD_TABLE_PXN		AD_BIT(59)	/* PXNTable */
-#define AD_TABLE_UXN		AD_BIT(60)	/* UXNTable (XNTable at EL2) */
+#define AD_TABLE_UXN		AD_BIT(60)	/* UXNTable; XNTable at EL2 */
 #define AD_TABLE_AP_MASK	AD_BITS(62, 61)	/* APTable[1:0] */
 #define AD_TABLE_NS		AD_BIT(63)	/* NSTable */
 
