@@ -329,6 +329,9 @@ $(BUILD)/unit/gen/tramp_S.h: guest/tramp.S
 	@echo "  GEN     $@"
 	$(Q)$(call tramp_S_h,$<,$@)
 
+# test_linear_map's descriptor bits: the manual's, not guest/pgtable.h's
+UNIT_DESC_HDRS := tests/unit/arm_desc.h tests/unit/arm_desc_check.h
+
 # The simulated engine is compiled once per granule and VA size, and
 # test_linear_map and mapsim of that configuration link it.
 # sim_objs(config): its objects; sim_cfg(config): its -D flags (none for
@@ -350,6 +353,7 @@ $(call unit_dir,$(1))/test_linear_map $(call unit_dir,$(1))/mapsim: \
 	@echo "  CC      $$@"
 	$(Q)$(CC) $(UNIT_CFLAGS) $(call sim_cfg,$(1)) $$< \
 		$(call sim_objs,$(1)) -o $$@
+$(call unit_dir,$(1))/test_linear_map: $(UNIT_DESC_HDRS)
 endef
 $(foreach c,4k-va48 $(UNIT_CONFIGS),$(eval $(call unit_config,$(c))))
 
@@ -386,6 +390,8 @@ $(BUILD)/mutants/common/%.o: $(SIM_DEPS) tests/unit/test_linear_map.c
 	@echo "  CC      $@"
 	$(Q)$(CC) $(UNIT_CFLAGS) -c $(filter %/$*.c,$^) -o $@
 
+$(BUILD)/mutants/common/test_linear_map.o: $(UNIT_DESC_HDRS)
+
 # the patched copy comes first on the include path: its engine.c and
 # tramp_S.h; the headers it includes are guest/'s (copied unchanged)
 $(BUILD)/mutants/%/engine_sim.o: tests/unit/engine_sim.c $(SIM_DEPS) \
@@ -412,7 +418,8 @@ mutant-guest: $(BUILD)/mutants/$(MUTANT)/guest/.patched
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/mutants/guest-$(MUTANT) \
 		GUEST_DIR=$(BUILD)/mutants/$(MUTANT)/guest \
 		GUEST_CONFIGS=4k-va48 guest
-# the tcg and kvm tiers compare every run with mapsim on its layout
+# the tcg and kvm tiers compare every run with mapsim on its layout, and
+# its counts with test_linear_map --expect (the closed forms)
 # ---- end of mutants
 
 # Host unit tests, under ASan/UBSan, linked against the asan library:
@@ -512,10 +519,10 @@ test-full: deps
 test-unit: unit host
 	@tests/unit/run.sh
 
-test-tcg: guest host $(BUILD)/unit/mapsim
+test-tcg: guest host $(BUILD)/unit/mapsim $(BUILD)/unit/test_linear_map
 	@tests/tcg/run.sh
 
-test-kvm: guest cross $(BUILD)/unit/mapsim
+test-kvm: guest cross $(BUILD)/unit/mapsim $(BUILD)/unit/test_linear_map
 	@tests/kvm/run.sh
 
 # LAVA labs (docs/LAB.md): what a lab's job deploys besides its kernel,

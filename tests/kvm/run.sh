@@ -14,6 +14,7 @@ B=${BUILD:-build}
 MB=$B/aarch64/mapbench
 GUEST=$B/guest/mapbench-guest.elf
 SIM=$B/unit/mapsim
+TLM=$B/unit/test_linear_map
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 . tests/lib/assert.sh
@@ -21,7 +22,7 @@ out=${KVM_KEEP:-$tmp/l1}
 # what this run collects is newer (KVM_KEEP may hold an older run's)
 touch "$tmp/stamp"
 
-for f in "$MB" "$GUEST" "$SIM"; do
+for f in "$MB" "$GUEST" "$SIM" "$TLM"; do
 	if [ ! -f "$f" ]; then
 		not_ok "input $f exists (make cross guest unit)"
 		tier_done kvm
@@ -160,6 +161,7 @@ pos() {
 	check "$name: CNTVCT advanced" json_is "$j" '.timing.ticks > 0'
 	check "$name: counts and digest equal the unit tier" \
 		same_as_unit "$j" "$SIM"
+	closed_form "$name" "$j" "$TLM"
 	echo "# $name: $(head -n1 "$out/cmd-$n.out") ($(cat "$out/cmd-$n.time") s in L1)"
 }
 
@@ -271,4 +273,5 @@ mapfile -t runs < <(find "$out/files" -maxdepth 1 -name '*.json' \
 schema_valid run "${runs[@]}"
 [ -s "$(json_of doctor)" ] && schema_valid doctor "$(json_of doctor)"
 
+echo "# $no_closed_form runs without a closed form (named above)"
 tier_done kvm

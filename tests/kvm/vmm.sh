@@ -111,6 +111,7 @@ vmm_checks() {
 			 (.memory.banks | length) == 2 and .memory.banks[1].rss_kb > 0'
 		check "v-2bank: counts and digest equal the unit tier" \
 			same_as_unit "$(json_of v-2bank)" "$SIM"
+		closed_form v-2bank "$(json_of v-2bank)" "$TLM"
 	fi
 	if vok v-altra; then
 		check "v-altra: 8 banks up to 0x404000000000, 47-bit IPA" vjson v-altra \
@@ -119,6 +120,7 @@ vmm_checks() {
 			 .options.layout == "altra-2s"'
 		check "v-altra: counts and digest equal the unit tier" \
 			same_as_unit "$(json_of v-altra)" "$SIM"
+		closed_form v-altra "$(json_of v-altra)" "$TLM"
 	fi
 
 	vok v-m2 && check "v-m2: 16G in a 35-bit IPA under a 36-bit limit" \

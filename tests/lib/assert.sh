@@ -76,46 +76,95 @@ expect_fail() {
 	fi
 }
 
+# unit_args JSON: the layout a guest run reports, as the arguments of
+# mapsim and of test_linear_map --expect, into UNIT_ARGS.
+unit_args() {
+	local json=$1
+	UNIT_ARGS=($(jq -r '.ram.banks[] | "--bank \(.base):\(.size)"' "$json"))
+	UNIT_ARGS+=(--kernel "$(jq -r '"\(.layout.kernel_start):\(.layout.kernel_end)"' "$json")")
+	UNIT_ARGS+=(--image "$(jq -r '"\(.layout.image_start):\(.layout.image_end)"' "$json")")
+	UNIT_ARGS+=(--rodata "$(jq -r .rodata "$json")" --strategy "$(jq -r .strategy "$json")")
+	UNIT_ARGS+=(--kfence "$(jq -r '.layout.kfence_size // 0' "$json")")
+	UNIT_ARGS+=(--data "$(jq -r '"\(.layout.data_start // 0):\(.layout.data_end // 0)"' "$json")")
+	[ "$(jq -r '.cpu_features.block_path // false' "$json")" != true ] ||
+		UNIT_ARGS+=(--bbml)
+}
+
+# unit_bin JSON BIN: BIN (build/unit/mapsim or test_linear_map) built for
+# the run's granule and VA size: DIR/<4k|16k|64k>-va<N>/NAME beside the
+# 4K/48 one (unless BIN is that one already).
+unit_bin() {
+	local json=$1 bin=$2 gv
+	gv=$(jq -r '"\(.granule // "4K" | ascii_downcase)-va\(.va_bits // 48)"' "$json")
+	if [ "$gv" != 4k-va48 ] &&
+	   [ "$(basename "$(dirname "$bin")")" != "$gv" ]; then
+		bin=$(dirname "$bin")/$gv/$(basename "$bin")
+	fi
+	echo "$bin"
+}
+
 # Counts and digest of a guest run must equal the unit tier's simulated
 # engine on the layout the guest reports.
 # A comparison that cannot run fails, and says why.
 same_as_unit() {
-	local json=$1 sim=$2 args=()
-	if [ ! -x "$sim" ]; then
-		echo "# cannot compare with the unit tier: $sim not built (make unit)"
-		return 1
-	fi
+	local json=$1 sim=$2
 	if [ ! -f "$json" ]; then
 		echo "# cannot compare with the unit tier: no $json"
 		return 1
 	fi
-	args+=($(jq -r '.ram.banks[] | "--bank \(.base):\(.size)"' "$json"))
-	args+=(--kernel "$(jq -r '"\(.layout.kernel_start):\(.layout.kernel_end)"' "$json")")
-	args+=(--image "$(jq -r '"\(.layout.image_start):\(.layout.image_end)"' "$json")")
-	args+=(--rodata "$(jq -r .rodata "$json")" --strategy "$(jq -r .strategy "$json")")
-	args+=(--kfence "$(jq -r '.layout.kfence_size // 0' "$json")")
-	args+=(--data "$(jq -r '"\(.layout.data_start // 0):\(.layout.data_end // 0)"' "$json")")
-	[ "$(jq -r '.cpu_features.block_path // false' "$json")" = true ] &&
-		args+=(--bbml)
-	# another granule or VA size: the unit tier's engine built for it,
-	# DIR/<4k|16k|64k>-va<N>/mapsim beside the 4K/48 one (unless SIM is
-	# that one already)
-	local gv
-	gv=$(jq -r '"\(.granule // "4K" | ascii_downcase)-va\(.va_bits // 48)"' "$json")
-	if [ "$gv" != 4k-va48 ] &&
-	   [ "$(basename "$(dirname "$sim")")" != "$gv" ]; then
-		sim=$(dirname "$sim")/$gv/mapsim
-		if [ ! -x "$sim" ]; then
-			echo "# cannot compare with the unit tier: $sim not built (make unit)"
-			return 1
-		fi
+	sim=$(unit_bin "$json" "$sim")
+	if [ ! -x "$sim" ]; then
+		echo "# cannot compare with the unit tier: $sim not built (make unit)"
+		return 1
 	fi
-	if ! "$sim" "${args[@]}" > "$json.unit" 2> "$json.unit.err"; then
+	unit_args "$json"
+	if ! "$sim" "${UNIT_ARGS[@]}" > "$json.unit" 2> "$json.unit.err"; then
 		echo "# cannot compare with the unit tier: $sim failed: $(head -n1 "$json.unit.err")"
 		return 1
 	fi
 	[ "$(jq -cS .counts "$json")" = "$(jq -cS .counts "$json.unit")" ] &&
 	[ "$(jq -r .digest "$json")" = "$(jq -r .digest "$json.unit")" ]
+}
+
+# closed_form NAME JSON TLM: the guest's counts equal the closed forms
+# test_linear_map (TLM, the 4K/48 build; the run's own granule's is
+# found beside it) asserts for the layout the guest reports: test code,
+# not the engine, so a guest and a simulator that agree on a wrong count
+# still fail.  A point the closed forms do not cover (test_linear_map
+# --expect exits 3) is neither passed nor failed: it is counted in
+# no_closed_form and named.
+no_closed_form=0
+closed_form() {
+	local name=$1 json=$2 tlm=$3 rc diff
+	if [ ! -f "$json" ]; then
+		not_ok "$name: counts equal the closed forms: no $json"
+		return
+	fi
+	tlm=$(unit_bin "$json" "$tlm")
+	if [ ! -x "$tlm" ]; then
+		not_ok "$name: counts equal the closed forms: $tlm not built (make unit)"
+		return
+	fi
+	unit_args "$json"
+	"$tlm" --expect "${UNIT_ARGS[@]}" > "$json.closed" 2> "$json.closed.err"
+	rc=$?
+	case $rc in
+	0)	diff=$(jq -rn --slurpfile g "$json" --slurpfile e "$json.closed" \
+			'[$e[0].counts | to_entries[] |
+			  select($g[0].counts[.key] != .value) |
+			  "\(.key) = \($g[0].counts[.key]), expected \(.value)"] |
+			 join("; ")' 2>&1)
+		if [ -z "$diff" ] &&
+		   [ "$(jq -r '.counts | keys | length' "$json")" = \
+		     "$(jq -r '.counts | keys | length' "$json.closed")" ]; then
+			ok "$name: counts equal the unit tier's closed forms"
+		else
+			not_ok "$name: counts equal the unit tier's closed forms: ${diff:-the counters differ}"
+		fi ;;
+	3)	no_closed_form=$((no_closed_form + 1))
+		echo "# $name: $(head -n1 "$json.closed.err")" ;;
+	*)	not_ok "$name: counts equal the closed forms: $tlm --expect exit $rc: $(head -n1 "$json.closed.err")" ;;
+	esac
 }
 
 # same_digest A B: both runs' JSON exist, and their maps digest equal.

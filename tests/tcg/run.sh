@@ -1,7 +1,10 @@
 #!/bin/bash
 # TCG tier: the real guest ELF under qemu-system-aarch64 -M virt (TCG),
 # driven by the sanitized host binary.  Verification must pass, counts
-# and the table digest must equal the unit tier's for the same layout,
+# and the table digest must equal the unit tier's simulated engine
+# (mapsim) for the same layout, counts the unit tier's closed forms
+# (test_linear_map --expect: test code, not the engine) wherever they
+# exist,
 # CNTVCT must advance, and bad input or guest misbehaviour must give one
 # line, the documented exit code and no JSON.
 set -u
@@ -9,6 +12,7 @@ cd "$(dirname "$0")/../.."
 B=${BUILD:-build}
 MB=${MAPBENCH:-$B/asan/mapbench}
 SIM=$B/unit/mapsim
+TLM=$B/unit/test_linear_map
 GUEST=$B/guest/mapbench-guest.elf
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -16,7 +20,7 @@ trap 'rm -rf "$tmp"' EXIT
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 
 # Every comparison below needs these; a missing one fails the tier.
-for f in "$MB" "$GUEST" "$SIM"; do
+for f in "$MB" "$GUEST" "$SIM" "$TLM"; do
 	if [ ! -f "$f" ]; then
 		not_ok "input $f exists (make guest host unit)"
 		tier_done tcg
@@ -73,6 +77,7 @@ point() {
 			.calibration.cntfrq == .timing.cntfrq'
 	check "$name: counts and digest equal the unit tier" \
 		same_as_unit "$j" "$SIM"
+	closed_form "$name" "$j" "$TLM"
 	check "$name: summary says EMULATED" grep -q EMULATED "$tmp/out"
 	echo "# $name: $(jq -r '"\(.timing.ticks) ticks, tlbi \(.counts.tlbi_vaale1is), dsb ishst \(.counts.dsb_ishst), dsb ish \(.counts.dsb_ish), isb \(.counts.isb), tables \(.counts.tables_l1 + .counts.tables_l2 + .counts.tables_l3)"' "$j")"
 	cp "$j" "${TCG_KEEP:-$tmp}/" 2>/dev/null || true
@@ -331,4 +336,5 @@ schema_valid doctor "$tmp/doc.json"
 # matrix -> report -> plot -> compare end to end, resume, the gate
 check "matrix end to end (tests/tcg/matrix.sh)" tests/tcg/matrix.sh
 
+echo "# $no_closed_form runs without a closed form (named above)"
 tier_done tcg

@@ -1,5 +1,5 @@
 # TCG-tier checks of the VMM options (sourced by tests/tcg/run.sh, with
-# its $MB, $SIM, $tmp and assert helpers): what QEMU TCG honours, what
+# its $MB, $SIM, $TLM, $tmp and assert helpers): what QEMU TCG honours, what
 # it refuses, and a clean SIGINT (QEMU stopped, params file removed).
 
 vmm_tcg() {
@@ -14,6 +14,7 @@ vmm_tcg() {
 				.options.layout == "2x1G@gap=1G"'
 		check "tcg layout: counts and digest equal the unit tier" \
 			same_as_unit "$j" "$SIM"
+		closed_form "tcg layout" "$j" "$TLM"
 		check "tcg --iterations 3 --pmu --prefault guest: cold, 2 warm, cycles" \
 			json_is "$j" '.timing.iterations == 3 and
 				.timing.cold.ticks == .timing.ticks and

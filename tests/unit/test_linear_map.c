@@ -21,6 +21,8 @@
 #include "pgtable.h"
 #include "sim.h"
 #include "simenv.h"
+/* descriptor bits for the model: the manual's, not pgtable.h's */
+#include "arm_desc_check.h"
 
 #define G		(1ULL << 30)
 #define M		(1ULL << 20)
@@ -743,6 +745,92 @@ static int expect(const struct layout *l, unsigned int st,
 	return 1;
 }
 
+/*
+ * --expect: the closed forms above for one layout, printed as mapsim
+ * prints the engine's counts ({"counts": {...}}), so the TCG and KVM
+ * tiers can hold the real guest to them and not only to the engine run
+ * again.  Takes mapsim's arguments (--image is accepted and unused: the
+ * closed forms reserve MB_IMAGE_MAX for the image).  --bbml: v6.18 takes
+ * its block path, bbml2-blocks' closed form.  Exit 0: printed; 3: no
+ * closed form for this point (one line on stderr says why); 2: bad
+ * arguments.
+ */
+static int parse_pair(const char *s, uint64_t *a, uint64_t *b)
+{
+	char *end;
+
+	*a = strtoull(s, &end, 0);
+	if (*end != ':')
+		return -1;
+	*b = strtoull(end + 1, &end, 0);
+	return *end ? -1 : 0;
+}
+
+static int expect_cli(int argc, char **argv)
+{
+	struct layout l = { .name = "--expect" };
+	unsigned int rodata = MB_RODATA_FULL, st = MB_STRAT_base;
+	uint64_t unused;
+	struct mb_counts c;
+	int bbml = 0, bad = 0;
+
+	for (int i = 2; i < argc && !bad; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(a, "--bbml")) {
+			bbml = 1;
+			continue;
+		}
+		if (!v) {
+			bad = 1;
+			break;
+		}
+		i++;
+		if (!strcmp(a, "--bank") && l.nr < MB_MAX_BANKS) {
+			bad = parse_pair(v, &l.b[l.nr].base, &l.b[l.nr].size);
+			l.nr++;
+		} else if (!strcmp(a, "--kernel")) {
+			bad = parse_pair(v, &l.ks, &l.ke);
+		} else if (!strcmp(a, "--data")) {
+			bad = parse_pair(v, &l.ds, &l.de);
+		} else if (!strcmp(a, "--image")) {
+			bad = parse_pair(v, &unused, &unused);
+		} else if (!strcmp(a, "--kfence")) {
+			l.kfence = strtoull(v, NULL, 0);
+		} else if (!strcmp(a, "--rodata")) {
+			rodata = !strcmp(v, "on") ? MB_RODATA_ON :
+				 !strcmp(v, "off") ? MB_RODATA_OFF :
+				 MB_RODATA_FULL;
+		} else if (!strcmp(a, "--strategy")) {
+			for (st = 0; st < MB_NR_STRATEGIES; st++)
+				if (!strcmp(v, strategy_name(st)))
+					break;
+			bad = st == MB_NR_STRATEGIES;
+		} else {
+			bad = 1;
+		}
+	}
+	if (bad || !l.nr) {
+		fprintf(stderr, "test_linear_map --expect --bank BASE:SIZE... "
+			"--kernel START:END [--data START:END] [--kfence SIZE] "
+			"[--rodata full|on|off] [--strategy NAME] [--bbml]\n");
+		return 2;
+	}
+	if (bbml && st == MB_STRAT_v6_18)
+		st = MB_STRAT_bbml2_blocks;
+	if ((bbml && st == MB_STRAT_v7_2) || !expect(&l, st, rodata, &c)) {
+		fprintf(stderr, "no closed form: v7.2 with block mappings "
+			"allowed (its banks keep the first walks' tables)\n");
+		return 3;
+	}
+	printf("{\"counts\": {");
+	for (unsigned int i = 0; i < MB_NR_COUNTERS; i++)
+		printf("%s\"%s\": %" PRIu64, i ? ", " : "", counter_names[i],
+		       ((const uint64_t *)&c)[i]);
+	printf("}}\n");
+	return 0;
+}
+
 /* ---------------------------------------------------------------- */
 /* Checks                                                            */
 
@@ -756,7 +844,8 @@ struct expect_map {
 	uint64_t prot[3 * MB_MAX_BANKS];
 	int pxn_tables[3 * MB_MAX_BANKS];	/* NO_EXEC_MAPPINGS */
 	int n;
-	uint64_t table_af;
+	const struct ad_kernel *k;	/* whose descriptors (arm_desc.h) */
+	enum ad_oa_format oa;
 };
 
 struct walk_result {
@@ -765,6 +854,32 @@ struct walk_result {
 	uint64_t first_leaf_va, first_leaf_got, first_leaf_want;
 	uint64_t first_desc_va, first_desc, first_out_va, first_out;
 };
+
+/*
+ * The reference kernel whose descriptors a strategy's map has: the
+ * strategies on 6.9 6.1's, the merged series and the proposals after
+ * it 6.12's, 6.18's (its BBML2 branch included) and 7.2's (7.3) their
+ * own.
+ */
+static const struct ad_kernel *kernel_of(unsigned int st)
+{
+	switch (st) {
+	case MB_STRAT_v7_2:
+		return &ad_kernels[AD_LINUX_7_3];
+	case MB_STRAT_v6_18:
+	case MB_STRAT_bbml2_blocks:
+	case MB_STRAT_bbml2_repaint:
+		return &ad_kernels[AD_LINUX_6_18];
+	case MB_STRAT_v6_10:
+	case MB_STRAT_idmap:
+	case MB_STRAT_idmap_lazy:
+	case MB_STRAT_idmap_fill:
+	case MB_STRAT_temp_pgtable:
+		return &ad_kernels[AD_LINUX_6_12];
+	default:
+		return &ad_kernels[AD_LINUX_6_1];
+	}
+}
 
 static void expect_map(const struct layout *l, unsigned int st,
 		       unsigned int rodata, struct expect_map *x)
@@ -775,12 +890,14 @@ static void expect_map(const struct layout *l, unsigned int st,
 	x->n = v72 ? linear_pieces_72(l, flags, x->r) :
 		     linear_ranges(l, flags, x->r);
 	ai = alias_index(l, x->n);
-	x->table_af = is_v618(st) || v72 ? PMD_TABLE_AF : 0;
+	x->k = kernel_of(st);
+	x->oa = ad_oa_format_of(PAGE_SHIFT, VA_BITS);
 	for (int i = 0; i < x->n; i++) {
-		x->prot[i] = i == ai && !v72 ? PAGE_KERNEL : PAGE_KERNEL_TAGGED;
-		/* 6.18 alone built PAGE_KERNEL without PTE_DIRTY */
-		if (is_v618(st))
-			x->prot[i] &= ~PTE_DIRTY;
+		/* map_mem(): the alias PAGE_KERNEL until 7.2, the rest
+		 * pgprot_tagged(PAGE_KERNEL) */
+		x->prot[i] = i == ai && !v72 ?
+			     ad_page_kernel(x->k, x->oa) :
+			     ad_page_kernel_tagged(x->k, x->oa);
 		/* the alias and the KFENCE pool are mapped without
 		 * NO_EXEC_MAPPINGS, until 7.2 */
 		x->pxn_tables[i] = i < ai || v72;
@@ -804,21 +921,21 @@ static uint64_t model_leaf(const struct expect_map *x, int i, uint64_t v,
 {
 	const struct range *r = &x->r[i];
 	uint64_t pa = v + po;
-	uint64_t sect = (x->prot[i] & ~PTE_TABLE_BIT) | PMD_TYPE_SECT;
+	uint64_t sect = ad_sect_prot(x->prot[i]);
 
 	if (r->blocks && PUD_BLOCKS && window_in(v, SZ_PUD, r)) {
 		*level = 1;
-		return (pa & ~(SZ_PUD - 1)) | sect;
+		return ad_oa_encode(x->oa, pa & ~(SZ_PUD - 1)) | sect;
 	}
 	if (r->blocks && window_in(v, SZ_PMD, r)) {
 		*level = 2;
-		return (pa & ~(SZ_PMD - 1)) | sect |
+		return ad_oa_encode(x->oa, pa & ~(SZ_PMD - 1)) | sect |
 		       (r->cont && HAS_PMD && window_in(v, SZ_CPMD, r) ?
-			PTE_CONT : 0);
+			AD_CONTIGUOUS : 0);
 	}
 	*level = 3;
-	return (pa & ~(SZ_PAGE - 1)) | x->prot[i] |
-	       (r->cont && window_in(v, SZ_CPTE, r) ? PTE_CONT : 0);
+	return ad_oa_encode(x->oa, pa & ~(SZ_PAGE - 1)) | x->prot[i] |
+	       (r->cont && window_in(v, SZ_CPTE, r) ? AD_CONTIGUOUS : 0);
 }
 
 static int range_of(const struct expect_map *x, uint64_t v)
@@ -858,11 +975,11 @@ static void walk_table(const struct expect_map *x, uint64_t po,
 		uint64_t d = rd_desc(table + i * 8);
 		uint64_t v = va + i * span;	/* linear-map offset */
 		int leaf = level >= (PUD_BLOCKS ? 1 : 2) && (level == 3 ?
-			   (d & PTE_TYPE_MASK) == PTE_TYPE_PAGE :
-			   (d & PTE_TYPE_MASK) == PMD_TYPE_SECT);
+			   (d & AD_TYPE_MASK) == AD_TYPE_PAGE :
+			   (d & AD_TYPE_MASK) == AD_TYPE_BLOCK);
 		int ri = range_of(x, v), lw = 0;
 
-		if (!(d & PTE_VALID))
+		if (!(d & AD_VALID))
 			continue;
 		/* a table may start below RAM (spans of 64G and more) */
 		if ((leaf && (ri < 0 || v + span > x->r[ri].e)) ||
@@ -887,18 +1004,18 @@ static void walk_table(const struct expect_map *x, uint64_t po,
 			}
 			continue;
 		}
-		if (level < 3 && (d & PTE_TYPE_MASK) == PMD_TYPE_TABLE) {
+		if (level < 3 && (d & AD_TYPE_MASK) == AD_TYPE_TABLE) {
 			int fr = first_range(x, v, v + span);
-			uint64_t want = (d & PTE_ADDR_MASK) | PMD_TYPE_TABLE |
-					PMD_TABLE_UXN | x->table_af |
-					(x->pxn_tables[fr] ? PMD_TABLE_PXN : 0);
+			uint64_t next = ad_oa_decode(x->oa, PAGE_SHIFT, d);
+			uint64_t want = ad_oa_encode(x->oa, next) |
+					ad_table_prot(x->k, x->pxn_tables[fr]);
 
 			w->tables++;
 			if (d != want && !w->bad_desc++) {
 				w->first_desc_va = v;
 				w->first_desc = d;
 			}
-			walk_table(x, po, d & PTE_ADDR_MASK, level + 1, v,
+			walk_table(x, po, next, level + 1, v,
 				   (int)NPTRS - 1, w);
 			continue;
 		}
@@ -934,6 +1051,23 @@ static void check_map(const char *name, const struct layout *l,
 	check(K_UNMAPPED, !w.outside, name, "%" PRIu64 " valid entries "
 	      "outside RAM, first +0x%" PRIx64 " desc 0x%" PRIx64, w.outside,
 	      w.first_out_va, w.first_out);
+}
+
+/*
+ * The engine's descriptor bits (guest/pgtable.h) against the manual's
+ * (arm_desc.h), field by field: a drift in either fails, naming it.
+ */
+static void check_desc_table(void)
+{
+	struct ad_pair p[AD_MAX_PAIRS];
+	int n = ad_pairs(p);
+
+	for (int i = 0; i < n; i++)
+		check(K_DESC, p[i].engine == p[i].manual, p[i].field,
+		      "guest/pgtable.h 0x%" PRIx64 ", tests/unit/arm_desc.h "
+		      "0x%" PRIx64, p[i].engine, p[i].manual);
+	check(K_DESC, n < AD_MAX_PAIRS, "descriptor fields",
+	      "%d pairs fill AD_MAX_PAIRS: raise it", n);
 }
 
 static uint64_t run_case(const struct layout *l, unsigned int st,
@@ -1155,8 +1289,11 @@ int main(int argc, char **argv)
 	int quick = argc > 1 && !strcmp(argv[1], "--quick");
 	int np = 0, nf = 0;
 
+	if (argc > 1 && !strcmp(argv[1], "--expect"))
+		return expect_cli(argc, argv);
 	printf("# granule %luK, %d-bit VA, %d levels\n",
 	       (unsigned long)(SZ_PAGE >> 10), VA_BITS, PGTABLE_LEVELS);
+	check_desc_table();
 #if PAGE_SHIFT == 12 && VA_BITS == 48
 	if (!quick) {
 		test_reference_literals();
