@@ -63,6 +63,7 @@ run badrec --mem 1G --inject bad-record
 run afterall --mem 64M --strategy base
 # what this host can run, with the vCPU's own registers
 queue doctor "mapbench doctor --json > /tmp/doctor.json"
+queue doctor-text "mapbench doctor"
 # Every strategy on real (nested) KVM, rodata=full; and rodata=on.
 strategies="no-cont-remap no-alloc-remap lazy-unmap batch-barriers v6.10
 	idmap idmap-lazy idmap-fill temp-pgtable bbml2-blocks bbml2-repaint
@@ -220,6 +221,11 @@ if [ "$(rc_of doctor)" = 0 ] && [ -s "$(json_of doctor)" ]; then
 else
 	not_ok "doctor: exit $(rc_of doctor), $(err_of doctor | head -n1)"
 fi
+# the same findings as a user reads them on the board
+sed 's/^/#   /' "$out/cmd-$(idx doctor-text).out" 2>/dev/null
+check "doctor (text) on the board: exit 0, make run works here on KVM" \
+	bash -c '[ "$1" = 0 ] && grep -q "^make run: works here (KVM" "$2"' _ \
+	"$(rc_of doctor-text)" "$out/cmd-$(idx doctor-text).out"
 for g in $granules; do
 	G=$(echo $g | tr k K)
 	pos "g$g" 35
