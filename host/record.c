@@ -40,12 +40,19 @@ const char *mb_strategy_name(unsigned int id)
 	return id < MB_NR_STRATEGIES ? strategy_names[id] : "?";
 }
 
-int mb_strategy_from_name(const char *name)
+/* name's index in names[0..n-1], -1 when it is none of them */
+static int index_of(const char *const *names, unsigned int n,
+		    const char *name)
 {
-	for (unsigned int i = 0; i < MB_NR_STRATEGIES; i++)
-		if (!strcmp(name, strategy_names[i]))
+	for (unsigned int i = 0; i < n; i++)
+		if (!strcmp(name, names[i]))
 			return (int)i;
 	return -1;
+}
+
+int mb_strategy_from_name(const char *name)
+{
+	return index_of(strategy_names, MB_NR_STRATEGIES, name);
 }
 
 const char *mb_rodata_name(unsigned int id)
@@ -55,10 +62,7 @@ const char *mb_rodata_name(unsigned int id)
 
 int mb_rodata_from_name(const char *name)
 {
-	for (unsigned int i = 0; i < MB_NR_RODATA; i++)
-		if (!strcmp(name, rodata_names[i]))
-			return (int)i;
-	return -1;
+	return index_of(rodata_names, MB_NR_RODATA, name);
 }
 
 const char *mb_status_name(unsigned int st)

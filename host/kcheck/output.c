@@ -290,18 +290,20 @@ static json_t *side_counts(const struct kc_ctx *x, bool kernel)
 		json_object_set_new(c, "tables", json_integer(s->tables));
 		map_tables(&s->map, c);
 	} else {
+		const uint64_t lv[] = {
+			x->rec.counts.tables_l0, x->rec.counts.tables_l1,
+			x->rec.counts.tables_l2, x->rec.counts.tables_l3,
+		};
+		char k[16];
+
 		json_object_set_new(c, "fixmap_map",
 				    json_integer(x->rec.counts.fixmap_map));
 		json_object_set_new(c, "fixmap_unmap",
 				    json_integer(x->rec.counts.fixmap_unmap));
-		json_object_set_new(c, "tables_l0",
-				    json_integer(x->rec.counts.tables_l0));
-		json_object_set_new(c, "tables_l1",
-				    json_integer(x->rec.counts.tables_l1));
-		json_object_set_new(c, "tables_l2",
-				    json_integer(x->rec.counts.tables_l2));
-		json_object_set_new(c, "tables_l3",
-				    json_integer(x->rec.counts.tables_l3));
+		for (int i = 0; i < 4; i++) {
+			snprintf(k, sizeof(k), "tables_l%d", i);
+			json_object_set_new(c, k, json_integer(lv[i]));
+		}
 		json_object_set_new(c, "tables", json_integer(s->tables));
 	}
 	json_object_set_new(c, "instructions", json_integer(s->c.insns));
