@@ -62,7 +62,7 @@ const char *mb_preset_dir(void)
 {
 	static char buf[PATH_MAX + 64];
 	static const char *const rel[] = {
-		"../" MB_INSTALL_LAYOUT_DIR,
+		("../" MB_INSTALL_LAYOUT_DIR),
 		"../configs/layouts", "../../configs/layouts",
 	};
 	const char *env = getenv("MAPBENCH_LAYOUTS");

@@ -33,7 +33,7 @@ static const struct mb_opt doctor_opts[] = {
 	       NULL, "The QEMU binary TCG would use (default "
 	       "qemu-system-aarch64)."),
 	MB_OPT_HELP,
-	{ NULL }
+	MB_OPT_END
 };
 
 const struct mb_cmd mb_doctor_cmd = {

@@ -27,7 +27,7 @@
 #include "cli.h"
 #include "opttab.h"
 
-static const struct mb_opt no_opts[] = { MB_OPT_HELP, { NULL } };
+static const struct mb_opt no_opts[] = { MB_OPT_HELP, MB_OPT_END };
 
 static const struct mb_cmd list_cmd = {
 	.name = "list",
@@ -110,7 +110,7 @@ static const struct mb_opt help_opts[] = {
 	  "\"mapbench\"), one a line; @file and @dir ask the shell for "
 	  "paths." },
 	MB_OPT_HELP,
-	{ NULL }
+	MB_OPT_END
 };
 
 static const struct mb_cmd help_cmd = {

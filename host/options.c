@@ -796,7 +796,7 @@ static const struct mb_opt run_opts[] = {
 		"Show the guest console; on stderr, the host's overhead of the "
 		"first run."),
 	MB_OPT_HELP,
-	{ NULL }
+	MB_OPT_END
 };
 
 const struct mb_cmd mb_run_cmd = {

@@ -43,7 +43,7 @@ struct mb_cmd {
 				 * after a '\n' are alternatives */
 	const char *text;	/* DESCRIPTION: paragraphs split by "\n\n" */
 	const char *exits;	/* EXIT STATUS, when not mapbench(1)'s */
-	const struct mb_opt *opts;	/* ended by { NULL } */
+	const struct mb_opt *opts;	/* ended by MB_OPT_END */
 };
 
 /*
@@ -61,6 +61,9 @@ struct mb_cmd {
 #define MB_OPT_HELP \
 	{ .name = "help", .key = 'h', .short_too = true, \
 	  .help = "Print this help and exit." }
+
+/* ... and the end of every table */
+#define MB_OPT_END	{ .name = NULL }
 
 /* getopt_long()'s tables made from a command's option table. */
 #define MB_OPT_MAX	48

@@ -466,7 +466,7 @@ static const struct mb_opt compare_opts[] = {
 	MB_FLAG("ignore-host", 'H', false, "Match points whatever host "
 		"label they carry."),
 	MB_OPT_HELP,
-	{ NULL }
+	MB_OPT_END
 };
 
 const struct mb_cmd mb_compare_cmd = {

@@ -412,7 +412,7 @@ static const struct mb_opt explain_opts[] = {
 	MB_OPT("check", 'k', false, required_argument, "TABLE", MB_ARG_FILE,
 	       NULL, "With --fit: set the prediction against another table."),
 	MB_OPT_HELP,
-	{ NULL }
+	MB_OPT_END
 };
 
 const struct mb_cmd mb_explain_cmd = {

@@ -719,7 +719,7 @@ static const struct mb_opt matrix_opts[] = {
 	MB_FLAG("quiet", 'q', true, "No progress line."),
 	MB_FLAG("verbose", 'v', true, "Each run's command and output."),
 	MB_OPT_HELP,
-	{ NULL }
+	MB_OPT_END
 };
 
 const struct mb_cmd mb_matrix_cmd = {

@@ -511,7 +511,7 @@ static const struct mb_opt plot_opts[] = {
 	MB_FLAG("explain", 'x', false, "Draw where the time goes instead: "
 		"one stacked bar per strategy."),
 	MB_OPT_HELP,
-	{ NULL }
+	MB_OPT_END
 };
 
 const struct mb_cmd mb_plot_cmd = {

@@ -720,7 +720,7 @@ static const struct mb_opt report_opts[] = {
 	MB_OPT("output", 'o', true, required_argument, "FILE", MB_ARG_FILE,
 	       NULL, "Write to FILE (atomically) instead of standard output."),
 	MB_OPT_HELP,
-	{ NULL }
+	MB_OPT_END
 };
 
 const struct mb_cmd mb_report_cmd = {

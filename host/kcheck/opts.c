@@ -125,7 +125,7 @@ static const struct mb_opt kc_opts[] = {
 	MB_FLAG("verbose", 'v', true, "The QEMU command lines and the "
 		"kernel's console."),
 	MB_OPT_HELP,
-	{ NULL }
+	MB_OPT_END
 };
 
 const struct mb_cmd mb_kernel_check_cmd = {

@@ -228,7 +228,7 @@ static const struct mb_opt lava_board_opts[] = {
 	MB_OPT("label", 'l', false, required_argument, "NAME", MB_ARG_NONE,
 	       NULL, "The host label of the records (empty: the default)."),
 	MB_OPT_HELP,
-	{ NULL }
+	MB_OPT_END
 };
 
 const struct mb_cmd mb_lava_board_cmd = {

@@ -450,7 +450,7 @@ static const struct mb_opt lava_job_opts[] = {
 	       NULL, "Write the job files into DIR (default: standard "
 	       "output, one job)."),
 	MB_OPT_HELP,
-	{ NULL }
+	MB_OPT_END
 };
 #undef URL
 

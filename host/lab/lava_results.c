@@ -497,7 +497,7 @@ static const struct mb_opt lava_results_opts[] = {
 	MB_FLAG("by-job", 'j', false, "Label each job's host \"LABEL #JOB\", "
 		"so every job is its own column."),
 	MB_OPT_HELP,
-	{ NULL }
+	MB_OPT_END
 };
 
 const struct mb_cmd mb_lava_results_cmd = {
