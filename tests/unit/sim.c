@@ -636,12 +636,26 @@ static uint64_t intended(uint64_t va)
 	return d ? leaf_pa(d, level, va) : FAULT;
 }
 
+/*
+ * A TTBR write takes effect at some point up to the next ISB: an access
+ * through its half before then may be translated with either root.
+ */
+static void check_ttbr_sync(int n, const char *what, uint64_t va)
+{
+	if (ttbr_pending[n] && ttbr_next[n] != ttbr[n])
+		sim_fail(SIM_R_NO_ISB, "%s VA 0x%llx while TTBR%d's write of "
+			 "root 0x%llx is not yet made effective (isb)", what,
+			 (unsigned long long)va, n,
+			 (unsigned long long)ttbr_next[n]);
+}
+
 static uint64_t translate(uint64_t va)
 {
 	uint64_t pa = FAULT, d;
 	struct stale *n[64];
 	int level = 0;
 
+	check_ttbr_sync(va >> 63, "access through", va);
 	if (va >= KIMAGE_VADDR && va - KIMAGE_VADDR < MB_IMAGE_MAX)
 		return va - KIMAGE_VADDR + lay.image_pa;
 
@@ -836,23 +850,50 @@ static void check_old_roots(int n, uint64_t new_root)
 		}
 }
 
+/* Does the tree under a table hold a store no DSB has published? */
+static int tree_pending(uint64_t table, int level)
+{
+	struct page_slot *s = in_ram(table) ? page(table, 0) : NULL;
+
+	if (!s)
+		return 0;
+	if (s->npend)
+		return 1;
+	if (level == 3)
+		return 0;
+	for (int i = 0; i < LEVEL_PTRS(level); i++) {
+		uint64_t d = s->mem[i], child = d & PTE_ADDR_MASK;
+
+		if (is_table(d, level) && d != POISON && in_ram(child) &&
+		    tree_pending(child, level + 1))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The walker may use a root from its TTBR write on: every entry it can
+ * reach from there must be published by then, and still be at the ISB.
+ */
+static void check_root_published(int n, uint64_t root, const char *when)
+{
+	if (tree_pending(root, ROOT_LEVEL))
+		sim_fail(SIM_R_UNPUBLISHED_ROOT, "TTBR%d set to root 0x%llx "
+			 "with entries not yet visible to the walker (no dsb "
+			 "before its %s)", n, (unsigned long long)root, when);
+}
+
 void sim_isb(void)
 {
 	mb_counters.isb++;
 	for (int n = 0; n < 2; n++) {
-		struct page_slot *s;
-
 		if (!ttbr_pending[n])
 			continue;
 		ttbr_pending[n] = 0;
 		if (ttbr_next[n] == ttbr[n])
 			continue;
-		s = page(ttbr_next[n], 0);
 		check_old_roots(n, ttbr_next[n]);
-		if (s && s->npend)
-			sim_fail(SIM_R_UNPUBLISHED_ROOT, "TTBR%d set to root 0x%llx before its entries "
-				 "are visible to the walker (dsb)", n,
-				 (unsigned long long)ttbr_next[n]);
+		check_root_published(n, ttbr_next[n], "isb");
 		if (nroots == MAX_ROOTS) {
 			sim_fail(SIM_R_OLD_ROOT, "%d TTBR switches without a TLBI of "
 				 "everything", MAX_ROOTS);
@@ -890,12 +931,15 @@ void sim_tlbi_all(int broadcast)
 	tlbi(0, 1, !broadcast);
 }
 
-/* Takes effect at the next ISB. */
+/* Takes effect at the latest at the next ISB: the walker may use the
+ * new root from here on. */
 void sim_write_ttbr(int n, uint64_t pa)
 {
 	mb_counters.ttbr_write++;
 	ttbr_next[n & 1] = pa & PTE_ADDR_MASK;
 	ttbr_pending[n & 1] = 1;
+	if (ttbr_next[n & 1] != ttbr[n & 1])
+		check_root_published(n & 1, ttbr_next[n & 1], "msr");
 }
 
 /* ---- the trampoline: guest/tramp.S's own instructions ---- */
@@ -925,8 +969,11 @@ static int tramp_insn(const char *mn, const char *ops, const uint64_t *x)
 	};
 	int r;
 
-	if (!strcmp(mn, "ret") && !*ops)
+	if (!strcmp(mn, "ret") && !*ops) {
+		/* back to the engine, in the kernel image: through TTBR1 */
+		check_ttbr_sync(1, "ret to", KIMAGE_VADDR);
 		return 1;
+	}
 	if (!strcmp(mn, "isb") && !*ops) {
 		sim_isb();
 		return 0;

@@ -11,7 +11,8 @@
  *    when a reachable valid entry is changed, its old translation stays
  *    "possibly cached" until a TLBI issued after the change completes;
  *  - a TLBI completes only at the next DSB ISH (DSB NSH for local ones);
- *  - a TTBR write takes effect at the next ISB.
+ *  - a TTBR write takes effect at some point up to the next ISB (the
+ *    walker may use its root from the msr on).
  *
  * Against that model it checks the rules the kernel relies on (the rule
  * list below) and records each rule's first violation, and the first of
