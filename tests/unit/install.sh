@@ -13,12 +13,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 B=${BUILD:-build}
-pass=0 fail=0
-check() {
-	local name=$1; shift
-	if "$@"; then pass=$((pass + 1)); echo "ok - $name"
-	else fail=$((fail + 1)); echo "not ok - $name"; fi
-}
+. tests/lib/assert.sh
 # jq -e, quiet
 jqe() { jq -e "$@" > /dev/null; }
 tmp=$(mktemp -d) || exit 1
@@ -98,5 +93,4 @@ make --no-print-directory -s uninstall DESTDIR="$D" PREFIX=/usr \
 check "make uninstall DESTDIR=\$tmp PREFIX=/usr leaves no file" \
 	bash -c '[ -z "$(find "$1" ! -type d)" ]' _ "$D"
 
-echo "install: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+tier_done install
