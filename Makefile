@@ -102,7 +102,7 @@ HOST_BASE_SRCS	+= host/paths.c
 HOST_RUN_SRCS	:= host/layout.c host/loader.c host/record.c host/esr.c \
 		   host/hostinfo.c host/options.c host/cpufeat.c host/kimage.c \
 		   host/console.c host/report.c host/tcg.c host/run.c \
-		   host/accel.c host/doctor.c host/config.c
+		   host/accel.c host/doctor.c host/config.c host/account.c
 # the KVM backend: the VMM (VM, vCPU, exits), guest RAM, the vPMU, KVM's
 # stats, --window-exits, and doctor's probe of /dev/kvm
 HOST_KVM_SRCS	:= host/kvm/vmm.c host/kvm/memslots.c host/kvm/pmu.c \

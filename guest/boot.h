@@ -30,6 +30,7 @@ void __noreturn mb_exception(u64 vec, u64 esr, u64 far, u64 elr, u64 spsr);
 void __noreturn mb_wrong_el(u64 zero, u64 el);
 void mb_zero_page(u64 va);
 void mb_zero_init(void);
+void mb_clear_tmp_root(void);
 
 /* Kernel-style fixmap use outside map_mem() (console, params, checks). */
 u64 mb_set_fixmap(unsigned int idx, u64 pa, u64 prot);

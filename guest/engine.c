@@ -34,6 +34,14 @@
 
 #define DESC	8	/* bytes per descriptor */
 
+/* A code-path event of the walk, the temporary map's counted apart. */
+#define CNT_WALK(s, name, n) do {					\
+	if ((s)->tmp)							\
+		CNT(tmp_##name, n);					\
+	else								\
+		CNT(name, n);						\
+} while (0)
+
 enum remap {
 	REMAP_WINDOW,		/* 6.9: map/unmap per contiguous window */
 	REMAP_TABLE,		/* patch A: once per table per pass */
@@ -104,6 +112,7 @@ struct strat {
 	 * one dsb ishst; isb at the end of the walk.
 	 */
 	u8 fill;
+	u8 tmp;			/* the temporary map's build (counted apart) */
 };
 
 static const struct strat S_BASE = {
@@ -144,6 +153,16 @@ static const struct strat S_V7_2 = {
 	.kref = KREF_72,
 	.remap = REMAP_TABLE, .alloc = ALLOC_MAPPED, .ptew = PTE_NOSYNC,
 	.table_af = PMD_TABLE_AF,
+};
+/*
+ * The temporary maps of idmap and temp-pgtable: v6.10's walk, its code
+ * paths counted apart from the main build's (tmp_*), so the account can
+ * price the two separately.
+ */
+static const struct strat S_TMP = {
+	.kref = KREF_612,
+	.remap = REMAP_TABLE, .alloc = ALLOC_MAPPED, .ptew = PTE_NOSYNC,
+	.tmp = 1,
 };
 /* The PTE-level build of the 1:1 and temp-pgtable proposals. */
 static const struct strat S_DIRECT = {
@@ -434,6 +453,8 @@ static void lazy_flush(struct mb_mm *mm)
 
 	if (!used)
 		return;
+	CNT(lazy_flushes, 1);
+	CNT(lazy_clears, used);
 	for (idx = mm->lazy_next + 1; idx <= FIX_PTE_BEGIN; idx++)
 		pt_wr(fixmap_pte(mm, idx), 0);	/* clear_fixmap_nosync() */
 	flush_tlb_kernel_range(KREF_61, fix_to_virt(FIX_PTE_BEGIN),
@@ -518,6 +539,7 @@ static __noinline u64 early_pgtable_alloc_fixpte(struct mb_mm *mm, int shift)
 
 	(void)shift;
 	pa = memblock_phys_alloc_range(mm->mblk, PAGE_SIZE, PAGE_SIZE, 0, 0);
+	CNT(allocs, 1);
 	if (!pa)
 		mb_panic(MB_ST_NOMEM, __LINE__);
 	/* FIX_PTE is free here: only PGD/PUD/PMD slots may be live */
@@ -534,6 +556,7 @@ static __noinline u64 early_pgtable_alloc(struct mb_mm *mm, int shift)
 
 	(void)shift;
 	pa = memblock_phys_alloc_range(mm->mblk, PAGE_SIZE, PAGE_SIZE, 0, 0);
+	CNT(allocs, 1);
 	if (!pa)
 		mb_panic(MB_ST_NOMEM, __LINE__);
 	return pa;
@@ -562,6 +585,7 @@ static __always_inline u64 tbl_alloc(const struct strat *s, struct mb_mm *mm,
 	else
 		pa = alloc(mm, level_shift(lvl));
 	count_table(lvl);
+	CNT(tmp_tables, s->tmp);
 	if (!(s->fill && whole))
 		CNT(bytes_zeroed, PAGE_SIZE);
 	if (s->alloc == ALLOC_FIXPTE) {
@@ -795,6 +819,10 @@ static __always_inline void set_huge(const struct strat *s, int lvl, u64 p,
 {
 	u64 new = phys_to_pte_val(s->kref, phys) | sect_prot(prot);
 
+	if (lvl == 2)
+		CNT_WALK(s, blocks, 1);
+	else
+		CNT_WALK(s, pud_blocks, 1);
 	if (s->fill && fresh) {
 		set_table_entry(entry_kref(s, lvl), p, new);
 		CNT(leaf_stores, 1);
@@ -822,6 +850,8 @@ static __always_inline void fill_pte(const struct strat *s, u64 ptep,
 	u64 n = (end - addr) >> PAGE_SHIFT;
 
 	CNT(leaf_stores, n);
+	CNT(fills, 1);
+	CNT(ptes_fill, n);
 	for (; n >= 8; n -= 8, ptep += 8 * DESC, pte += 8 * PAGE_SIZE) {
 		pt_wr2(ptep, 0, pte, pte + PAGE_SIZE);
 		pt_wr2(ptep, 2 * DESC, pte + 2 * PAGE_SIZE,
@@ -849,6 +879,9 @@ static __always_inline void init_pte(const struct strat *s, u64 ptep,
 		u64 old = pt_rd(ptep);
 
 		u64 pte = phys_to_pte_val(s->kref, phys) | prot;
+
+		CNT_WALK(s, ptes, 1);
+		CNT(ptes_live, !!old);
 
 		if (s->ptew == PTE_SYNC)
 			set_pte(s->kref, ptep, pte);
@@ -908,6 +941,7 @@ static __always_inline void alloc_init_cont_pte(const struct strat *s,
 	do {
 		u64 p = prot;
 
+		CNT_WALK(s, windows, 1);
 		/* idmap-fill: without CONT there is nothing to cut the
 		 * range into contiguous windows for */
 		if (s->fill && (flags & NO_CONT_MAPPINGS))
@@ -962,6 +996,7 @@ static __always_inline void init_pmd(const struct strat *s, struct mb_mm *mm,
 				MB_BUG_ON(!pgattr_change_is_safe(s, old,
 								 pt_rd(pmdp)));
 		} else {
+			CNT_WALK(s, pmds, 1);
 			alloc_init_cont_pte(s, mm, pmdp, addr, next, phys,
 					    prot, flags, fresh);
 			if (!known)
@@ -1000,6 +1035,7 @@ static __always_inline void fill_reserve(struct mb_mm *mm, u64 pmdp,
 		return;
 	pa = memblock_phys_alloc_range(mm->mblk, n * PAGE_SIZE, PAGE_SIZE,
 				       0, 0);
+	CNT(allocs, 1);
 	if (!pa)
 		return;
 	mm->pool_lo = pa;
@@ -1045,6 +1081,7 @@ static __always_inline void alloc_init_cont_pmd(const struct strat *s,
 	do {
 		u64 p = prot;
 
+		CNT_WALK(s, cpmds, 1);
 		next = addr_end(addr, end, CONT_PMD_SIZE);
 		if (!((addr | next | phys) & (CONT_PMD_SIZE - 1)) &&
 		    !(flags & NO_CONT_MAPPINGS) &&
@@ -1120,6 +1157,7 @@ static __always_inline void alloc_init_pud(const struct strat *s,
 				MB_BUG_ON(!pgattr_change_is_safe(s, old,
 								 pt_rd(pudp)));
 		} else {
+			CNT_WALK(s, puds, 1);
 			alloc_init_cont_pmd(s, mm, pudp, addr, next, phys,
 					    prot, flags, !!fill_pa);
 			if (!fill_pa)
@@ -1186,6 +1224,7 @@ static __always_inline void alloc_init_p4d(const struct strat *s,
 	do {
 		u64 old = fill_pa ? 0 : pt_rd(p4dp);
 
+		CNT_WALK(s, pgds, 1);
 		next = addr_end(addr, end, P4D_SIZE);
 		alloc_init_pud(s, mm, p4dp, addr, next, phys, prot, flags);
 		if (!fill_pa)
@@ -1221,7 +1260,9 @@ static __always_inline void create_tmpl(const struct strat *s,
 	addr = virt & PAGE_MASK;
 	end = (virt + size + PAGE_SIZE - 1) & PAGE_MASK;
 
+	CNT_WALK(s, walks, 1);
 	do {
+		CNT_WALK(s, pgds, 1);
 		next = addr_end(addr, end, PGDIR_SIZE);
 		alloc_init_p4d(s, mm, pgdp, addr, next, phys, prot, flags);
 		phys += next - addr;
@@ -1366,7 +1407,7 @@ static void idmap_range(struct mb_mm *mm, u64 pa, u64 size)
 {
 	struct mb_mm t = tmp_mm(mm);
 
-	create_tmpl(&S_V6_10, &t, pa, pa, size,
+	create_tmpl(&S_TMP, &t, pa, pa, size,
 		    kernel_prot(KREF_612, PAGE_KERNEL), 0);
 }
 
@@ -1437,6 +1478,7 @@ static void free_tables(struct mb_mm *mm, u64 table_va, int lvl, int first,
 	for (int i = first; i <= last; i++) {
 		u64 d = pt_rd(table_va + i * DESC);
 
+		CNT(free_scans, 1);
 		if (!(d & PTE_VALID) || !(d & PTE_TABLE_BIT) || lvl == 3)
 			continue;
 		if (lvl < 2)
@@ -1461,15 +1503,22 @@ enum idmap_build {
  * TTBR0 restored with local maintenance; the 1:1 tables freed.
  * idmap-fill differs only in the build of swapper (S_FILL).
  */
-static void map_mem_idmap(struct mb_mm *mm, enum idmap_build b)
+/* The 1:1 map of every bank (idmap, idmap-fill). */
+static void tmp_map_idmap(struct mb_mm *mm)
 {
 	const struct mb_memblock *m = mm->mblk;
+
+	for (unsigned int i = 0; i < m->nr_mem; i++)
+		idmap_range(mm, m->mem[i].base, m->mem[i].size);
+}
+
+static void map_mem_idmap(struct mb_mm *mm, enum idmap_build b)
+{
 	struct mb_mm d;
 	int lazy = b == IDMAP_LAZY;
 
 	if (!lazy)
-		for (unsigned int i = 0; i < m->nr_mem; i++)
-			idmap_range(mm, m->mem[i].base, m->mem[i].size);
+		tmp_map_idmap(mm);
 	install_ttbr0(mm, mm->tmp_root_pa);
 
 	d = *mm;
@@ -1493,20 +1542,29 @@ static void map_mem_idmap(struct mb_mm *mm, enum idmap_build b)
  * linear map with tables reached through the temporary linear map;
  * switch back; free the temporary tables.
  */
-static void map_mem_temp_pgtable(struct mb_mm *mm)
+/* temp-pgtable's temporary TTBR1: swapper's image and fixmap, the
+ * linear range in blocks. */
+static void tmp_map_temp(struct mb_mm *mm)
 {
 	const struct mb_memblock *m = mm->mblk;
-	struct mb_mm t = tmp_mm(mm), d;
+	struct mb_mm t = tmp_mm(mm);
 	unsigned int i;
 
 	/* share the image and fixmap subtrees (upper half of the root) */
 	for (i = LINEAR_PGD_LAST + 1; i < PTRS_PER_PGD; i++)
 		pt_wr(mm->tmp_root + i * DESC, pt_rd(mm->swapper + i * DESC));
 	for (i = 0; i < m->nr_mem; i++)
-		create_tmpl(&S_V6_10, &t, m->mem[i].base,
+		create_tmpl(&S_TMP, &t, m->mem[i].base,
 			    mb_phys_to_virt(mm, m->mem[i].base),
 			    m->mem[i].size, kernel_prot(KREF_612, PAGE_KERNEL),
 			    0);
+}
+
+static void map_mem_temp_pgtable(struct mb_mm *mm)
+{
+	struct mb_mm d;
+
+	tmp_map_temp(mm);
 	op_dsb_ishst();
 	replace_ttbr1(mm, mm->swapper_pa, mm->tmp_root_pa);
 
@@ -1545,6 +1603,8 @@ static inline void lazy_leave(struct lazy_mmu *l)
 
 static u64 split_alloc(struct mb_mm *mm, int lvl)
 {
+	CNT(splits, 1);
+	CNT(allocs, 1);
 	/* the page allocator, unzeroed: every entry is written anyway */
 	u64 pa = memblock_alloc_page(mm->mblk);
 
@@ -1595,6 +1655,7 @@ static void split_pud(struct mb_mm *mm, struct lazy_mmu *l, u64 pudp, u64 pud)
  * entries), from its first entry. */
 static void split_cont(struct lazy_mmu *l, u64 p, int n)
 {
+	CNT(cont_clears, 1);
 	p &= ~(u64)(n * DESC - 1);
 	for (int i = 0; i < n; i++, p += DESC) {
 		lazy_store(l, p, pt_rd(p) & ~PTE_CONT);
@@ -1641,6 +1702,7 @@ static void split_p4d_range(struct mb_mm *mm, struct lazy_mmu *l, u64 p4dp,
 			for (a3 = a2; a3 < n2; a3 += PAGE_SIZE) {
 				u64 ptep = t3 + pte_index(a3) * DESC;
 
+				CNT(split_scans, 1);
 				if (pt_rd(ptep) & PTE_CONT)
 					split_cont(l, ptep, CONT_PTES);
 			}
@@ -1760,8 +1822,8 @@ void ENGINE(map_mem)(struct mb_mm *mm)
 /*
  * Unit costs (guest/calibrate.c), outside the timed window: the engine's
  * own __set_fixmap() map + unmap pair on FIX_PTE (set_pte()'s dsb ishst;
- * isb, then the clear's tlbi vaale1is; dsb ish; isb), and one
- * page-table allocation through its memblock path.
+ * isb, then the clear's tlbi vaale1is; dsb ish; isb), one page-table
+ * allocation through its memblock path, and free_tables()' scan.
  */
 void ENGINE(unit_fixmap_pair)(struct mb_mm *mm, u64 pa)
 {
@@ -1772,4 +1834,33 @@ void ENGINE(unit_fixmap_pair)(struct mb_mm *mm, u64 pa)
 u64 ENGINE(unit_pgtable_alloc)(struct mb_mm *mm)
 {
 	return early_pgtable_alloc(mm, PAGE_SHIFT);
+}
+
+/*
+ * The strategy's temporary map built into the static temporary root and
+ * freed, as map_mem() builds and frees it, alone (never installed): the
+ * probes of its own code paths.  0 for a strategy that builds it
+ * otherwise or not at all.
+ */
+int ENGINE(unit_tmp_map)(struct mb_mm *mm)
+{
+	switch (mm->strategy) {
+	case MB_STRAT_idmap:
+	case MB_STRAT_idmap_fill:
+		tmp_map_idmap(mm);
+		break;
+	case MB_STRAT_temp_pgtable:
+		tmp_map_temp(mm);
+		break;
+	default:
+		return 0;
+	}
+	free_tables(mm, mm->tmp_root, ROOT_LEVEL, 0, LINEAR_PGD_LAST);
+	return 1;
+}
+
+/* free_tables() over an empty PMD table: its scan of every slot. */
+void ENGINE(unit_free_scan)(struct mb_mm *mm, u64 table)
+{
+	free_tables(mm, table, 2, 0, PTRS_PER_PTE - 1);
 }

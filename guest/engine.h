@@ -79,7 +79,9 @@ void mb_idmap_replace_ttbr1(u64 ttbr1, u64 reserved);
 	void create_mapping_##sfx(struct mb_mm *mm, u64 phys, u64 virt,	\
 				  u64 size, u64 prot, unsigned int flags);	\
 	void unit_fixmap_pair_##sfx(struct mb_mm *mm, u64 pa);		\
-	u64 unit_pgtable_alloc_##sfx(struct mb_mm *mm);
+	u64 unit_pgtable_alloc_##sfx(struct mb_mm *mm);			\
+	void unit_free_scan_##sfx(struct mb_mm *mm, u64 table);	\
+	int unit_tmp_map_##sfx(struct mb_mm *mm);
 
 ENGINE_DECLARE(timed)
 ENGINE_DECLARE(counted)

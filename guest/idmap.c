@@ -105,6 +105,8 @@ void early_setup(void)
 		(MB_PARAMS_GPA & PAGE_MASK) | FIXMAP_PAGE_NORMAL;
 	bm_pte[pte_index(fix_to_virt(FIX_RESULT))] =
 		(MB_RESULT_GPA & PAGE_MASK) | FIXMAP_PAGE_NORMAL;
+	bm_pte[pte_index(fix_to_virt(FIX_RESULT_HI))] =
+		((MB_RESULT_GPA & PAGE_MASK) + PAGE_SIZE) | FIXMAP_PAGE_NORMAL;
 
 	/*
 	 * Written with the MMU off, i.e. non-cacheable: drop any stale lines

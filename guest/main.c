@@ -70,8 +70,9 @@ static void install_reserved_ttbr0(void)
 	isb();
 }
 
-/* The static temporary root is reused by the counting pass. */
-static void clear_tmp_root(void)
+/* The static temporary root is reused by the counting pass and the
+ * probes. */
+void mb_clear_tmp_root(void)
 {
 	memset(tmp_pg_dir, 0, sizeof(tmp_pg_dir));
 	dsb(ishst);
@@ -102,7 +103,7 @@ static void pmu_enable(void)
 static void reset_build(const struct mb_mm *mm)
 {
 	unmap_linear(mm);
-	clear_tmp_root();
+	mb_clear_tmp_root();
 	mblk = mblk_before;
 }
 
@@ -297,7 +298,7 @@ void __noreturn mb_main(void)
 		reset_build(&mm);
 		count_pass(&mm, r);
 	}
-	clear_tmp_root();
+	mb_clear_tmp_root();
 
 	mb_verify_map(&mm, &r->verify, r->image_end, mblk.low);
 	r->status = (r->verify.errors || r->digest != r->digest_counted) ?

@@ -248,6 +248,7 @@ enum fixed_addresses {
 	FIX_HOLE,
 	FIX_CONSOLE,		/* PL011, device memory */
 	FIX_PARAMS,		/* struct mb_params */
+	FIX_RESULT_HI,		/* its second 4K page (above FIX_RESULT's) */
 	FIX_RESULT,		/* struct mb_result */
 	FIX_VERIFY,		/* second alias for read/write checks */
 	FIX_PTE_END,

@@ -24,7 +24,7 @@ void __noreturn mb_power_off(void);
 
 struct mb_mm;
 struct mb_memblock;
-/* Unit costs and the floor into r (guest/calibrate.c). */
+/* Unit costs, probes and the floor into r (guest/calibrate.c). */
 void mb_calibrate(struct mb_mm *mm, struct mb_memblock *mblk,
 		  struct mb_result *r, int pmu);
 

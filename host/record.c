@@ -145,28 +145,62 @@ static const char *check_iters(const struct mb_result *r,
 	return NULL;
 }
 
+/* One measured unit: rounds as the ABI fixes them, reps a power of two
+ * in range, min <= median <= max within a second, cycles only with the
+ * PMU. */
+static bool unit_ok(const struct mb_result *r, const struct mb_unit *u)
+{
+	return u->rounds == MB_CAL_ROUNDS && u->reps &&
+	       u->reps <= MB_CAL_MAX_REPS && !(u->reps & (u->reps - 1)) &&
+	       u->min_pt <= u->median_pt && u->median_pt <= u->max_pt &&
+	       u->max_pt <= r->cntfrq * MB_CAL_PICO &&
+	       (r->pmu || !u->median_pc);
+}
+
+/* Probes: as many as the ABI allows, each timed in rounds as the units,
+ * under a minute a build; nothing beyond nr_probes. */
+static const char *check_probes(const struct mb_result *r)
+{
+	static const struct mb_probe zero;
+
+	if (r->nr_probes > MB_MAX_PROBES)
+		return "result record probe count out of range";
+	for (uint32_t k = 0; k < MB_MAX_PROBES; k++) {
+		const struct mb_probe *q = &r->probes[k];
+
+		if (k >= r->nr_probes) {
+			if (memcmp(q, &zero, sizeof(zero)))
+				return "result record has data beyond its probes";
+			continue;
+		}
+		if (q->rounds != MB_PROBE_ROUNDS || !q->nr_banks ||
+		    q->kind >= MB_NR_PROBE_KINDS ||
+		    q->nr_banks > MB_PROBE_MAX_BANKS || !q->reps ||
+		    q->reps > MB_CAL_MAX_REPS || (q->reps & (q->reps - 1)) ||
+		    q->median_pt > r->cntfrq * MB_CAL_PICO * 60)
+			return "result record probe out of range";
+	}
+	return NULL;
+}
+
 /*
- * Unit costs and the floor: all zero with --no-calibrate; otherwise
- * every unit measured (rounds as the ABI fixes them, reps in range,
- * min <= median <= max, nonzero), a counter step within a second, and
- * the floor exactly mb_floor_of() this run's tables and stores.
+ * The calibration: all zero with --no-calibrate; otherwise every direct
+ * unit and store form measured (DC ZVA may be absent: all zero), a
+ * counter step within a second, the probes in range, and the floor
+ * exactly mb_floor_of() the final map's tables and the stores.
  */
 static const char *check_units(const struct mb_result *r,
 			       const struct mb_params *p)
 {
-	const struct mb_counts *n = &r->counts;
+	const size_t from = offsetof(struct mb_result, calibrated);
+	const size_t to = offsetof(struct mb_result, checksum);
+	uint64_t pages = (ram_top(p) - p->banks[0].base) >> r->page_shift;
 	unsigned __int128 floor;
 	struct mb_floor f;
-	uint64_t tables;
 
 	if (p->flags & MB_PF_NO_CALIBRATE) {
-		static const struct mb_unit zero;
-
-		if (r->calibrated || r->cnt_res || r->floor_tables ||
-		    r->floor_ticks)
-			return "result record has unit costs it was not asked for";
-		for (unsigned int i = 0; i < MB_NR_UNITS; i++)
-			if (memcmp(&r->units[i], &zero, sizeof(zero)))
+		for (size_t i = from; i < to; i++)
+			if (((const unsigned char *)r)[i])
 				return "result record has unit costs it was not asked for";
 		return NULL;
 	}
@@ -174,26 +208,28 @@ static const char *check_units(const struct mb_result *r,
 		return "result record has no unit costs";
 	if (!r->cnt_res || r->cnt_res > r->cntfrq)
 		return "result record counter resolution out of range";
-	for (unsigned int i = 0; i < MB_NR_UNITS; i++) {
-		const struct mb_unit *u = &r->units[i];
-
-		if (u->rounds != MB_CAL_ROUNDS || !u->reps ||
-		    u->reps > MB_CAL_MAX_REPS || (u->reps & (u->reps - 1)))
-			return "result record unit cost repetitions out of range";
-		if (!u->min_pt || u->min_pt > u->median_pt ||
-		    u->median_pt > u->max_pt ||
-		    u->max_pt > r->cntfrq * MB_CAL_PICO)
+	for (unsigned int i = 0; i < MB_NR_UNITS; i++)
+		if (!unit_ok(r, &r->units[i]))
 			return "result record unit cost out of range";
-		if (!r->pmu && u->median_pc)
-			return "result record has unit cycles without the PMU";
+	for (unsigned int i = 0; i < MB_NR_STORES; i++) {
+		static const struct mb_unit zero;
+		const struct mb_unit *u = &r->stores[i];
+
+		if (i == MB_STORE_dc_zva && !memcmp(u, &zero, sizeof(zero)))
+			continue;
+		if (!unit_ok(r, u))
+			return "result record store rate out of range";
 	}
-	tables = mb_floor_tables(n);
+	if (check_probes(r))
+		return check_probes(r);
 	f = mb_floor_of(r);
-	floor = ((unsigned __int128)f.descs * f.desc_pt +
-		 (unsigned __int128)f.empty * f.empty_pt) / MB_CAL_PICO;
-	if (r->floor_tables != tables ||
-	    tables > (ram_top(p) - p->banks[0].base) >> r->page_shift ||
-	    r->floor_ticks != floor)
+	floor = ((unsigned __int128)f.data_bytes * f.data_pt +
+		 (unsigned __int128)f.zero_bytes * f.zero_pt) / MB_CAL_PICO;
+	if (r->floor_tables > pages || r->floor_root_descs > r->floor_descs ||
+	    r->floor_descs - r->floor_root_descs >
+	    r->floor_tables << (r->page_shift - 3) ||
+	    r->floor_buffer > (pages << r->page_shift) ||
+	    (r->floor_buffer & 255) || r->floor_ticks != floor)
 		return "result record floor does not match its tables";
 	return NULL;
 }

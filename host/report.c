@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include "hostinfo.h"
 #include "kvm/kvmstats.h"
 #include "run.h"
+#include "account.h"
 #include "report.h"
 
 #define SCHEMA_VERSION	1
@@ -302,20 +304,90 @@ static void put_iters(struct jctx *c, json_t *timing,
 	}
 }
 
-static const char *const unit_names[MB_NR_UNITS] = {
-#define MB_UNIT_NAME(name) [MB_UNIT_##name] = #name,
-	MB_UNIT_LIST(MB_UNIT_NAME)
-#undef MB_UNIT_NAME
-};
+/* One measured unit: picoticks per op (per byte for a store form). */
+static void put_unit(struct jctx *c, json_t *o, const struct mb_result *r,
+		     const struct mb_unit *u)
+{
+	put_u64(c, o, "picoticks", u->median_pt);
+	put_u64(c, o, "min_picoticks", u->min_pt);
+	put_u64(c, o, "max_picoticks", u->max_pt);
+	put(c, o, "ticks", json_real((double)u->median_pt / MB_CAL_PICO));
+	if (r->cntfrq)
+		put(c, o, "ns", json_real((double)u->median_pt * 1e3 /
+					  r->cntfrq));
+	if (r->pmu)
+		put_u64(c, o, "picocycles", u->median_pc);
+	put(c, o, "reps", json_integer(u->reps));
+	put(c, o, "rounds", json_integer(u->rounds));
+}
+
+/* calibration.probes: each probe's time and counts, as measured. */
+static void put_probes(struct jctx *c, json_t *cal, const struct mb_result *r)
+{
+	json_t *a = json_array(), *o, *n;
+
+	if (!a || json_object_set_new(cal, "probes", a)) {
+		fail(c, MB_EXIT_VMM, NOMEM);
+		return;
+	}
+	for (uint32_t k = 0; k < r->nr_probes; k++) {
+		const struct mb_probe *p = &r->probes[k];
+
+		o = json_object();
+		if (!o || json_array_append_new(a, o)) {
+			fail(c, MB_EXIT_VMM, NOMEM);
+			return;
+		}
+		put_u64(c, o, "picoticks", p->median_pt);
+		put(c, o, "ticks", json_real((double)p->median_pt /
+					     MB_CAL_PICO));
+		put(c, o, "banks", json_integer(p->nr_banks));
+		put(c, o, "kind", json_string(p->kind == MB_PROBE_TMP_MAP ?
+					      "tmp_map" : "map_mem"));
+		put(c, o, "reps", json_integer(p->reps));
+		put(c, o, "rounds", json_integer(p->rounds));
+		n = sub(c, o, "counts");
+		for (unsigned int i = 0; n && i < MB_NR_CTRS; i++)
+			if (p->counts[i])
+				put_u64(c, n, mb_counter_names[i],
+					p->counts[i]);
+	}
+}
+
+/* calibration.code: the code units priced from the probes. */
+static void put_code(struct jctx *c, json_t *cal, const struct mb_result *r)
+{
+	struct mb_code_prices pr;
+	json_t *code, *o;
+
+	if (mb_account_prices(r, &pr))
+		return;
+	code = sub(c, cal, "code");
+	if (!code)
+		return;
+	put(c, code, "probes", json_integer(pr.probes));
+	put(c, code, "rms_picoticks", json_integer((json_int_t)llround(pr.rms_pt)));
+	o = sub(c, code, "units");
+	for (unsigned int i = 0; o && i < MB_NR_CODES; i++) {
+		json_t *u = sub(c, o, mb_code_names[i]);
+
+		if (!u)
+			return;
+		put(c, u, "picoticks", json_integer(pr.pt[i]));
+		put(c, u, "ticks", json_real((double)pr.pt[i] / MB_CAL_PICO));
+		put(c, u, "state", json_string(mb_code_state_names[pr.state[i]]));
+	}
+}
 
 /*
- * Unit costs (calibration.units) and the floor (calibration.floor),
- * measured in the guest after verification; absent with --no-calibrate.
- * Per op: picoticks (10^-6 ticks) as recorded, and ticks as a real.
+ * The calibration (docs/JSON.md "calibration"): direct units, store
+ * rates, probes, the code units' prices and the floor, measured in the
+ * guest after verification; absent with --no-calibrate.
  */
 static void put_units(struct jctx *c, json_t *root, const struct mb_result *r)
 {
 	json_t *cal, *units, *o;
+	struct mb_floor f;
 
 	if (!r->calibrated)
 		return;
@@ -328,30 +400,34 @@ static void put_units(struct jctx *c, json_t *root, const struct mb_result *r)
 	put(c, cal, "min_round_ticks", json_integer(MB_CAL_MIN_TICKS));
 	units = sub(c, cal, "units");
 	for (unsigned int i = 0; units && i < MB_NR_UNITS; i++) {
-		const struct mb_unit *u = &r->units[i];
-
-		o = sub(c, units, unit_names[i]);
+		o = sub(c, units, mb_unit_names[i]);
 		if (!o)
-			break;
-		put_u64(c, o, "picoticks", u->median_pt);
-		put_u64(c, o, "min_picoticks", u->min_pt);
-		put_u64(c, o, "max_picoticks", u->max_pt);
-		put(c, o, "ticks", json_real((double)u->median_pt /
-					     MB_CAL_PICO));
-		if (r->cntfrq)
-			put(c, o, "ns", json_real((double)u->median_pt *
-						  1e3 / r->cntfrq));
-		if (r->pmu)
-			put_u64(c, o, "picocycles", u->median_pc);
-		put(c, o, "reps", json_integer(u->reps));
-		put(c, o, "rounds", json_integer(u->rounds));
+			return;
+		put_unit(c, o, r, &r->units[i]);
 	}
+	units = sub(c, cal, "stores");
+	for (unsigned int i = 0; units && i < MB_NR_STORES; i++) {
+		if (!r->stores[i].rounds)
+			continue;	/* a form this CPU does not allow */
+		o = sub(c, units, mb_store_names[i]);
+		if (!o)
+			return;
+		put_unit(c, o, r, &r->stores[i]);
+	}
+	put_probes(c, cal, r);
+	put_code(c, cal, r);
 	o = sub(c, cal, "floor");
 	if (!o)
 		return;
+	f = mb_floor_of(r);
 	put_u64(c, o, "tables", r->floor_tables);
-	put_u64(c, o, "bytes", r->floor_tables << r->page_shift);
-	put_u64(c, o, "descriptors", mb_floor_of(r).descs);
+	put_u64(c, o, "descriptors", r->floor_descs);
+	put_u64(c, o, "root_descriptors", r->floor_root_descs);
+	put_u64(c, o, "data_bytes", f.data_bytes);
+	put_u64(c, o, "zero_bytes", f.zero_bytes);
+	put_u64(c, o, "data_picoticks_per_byte", f.data_pt);
+	put_u64(c, o, "zero_picoticks_per_byte", f.zero_pt);
+	put_u64(c, o, "buffer_bytes", r->floor_buffer);
 	put_u64(c, o, "ticks", r->floor_ticks);
 	put(c, o, "ns", ns_json(r->floor_ticks, r->cntfrq));
 }
@@ -876,7 +952,7 @@ void mb_report_line(FILE *f, const struct mb_run_opts *opts,
 		", tables %" PRIu64 ", ",
 		n->tlbi_vaale1is + n->tlbi_vmalle1is + n->tlbi_vmalle1,
 		n->dsb_ishst, n->isb,
-		mb_floor_tables(n));
+		mb_counted_tables(n));
 	if (r->verify.errors || r->status == MB_ST_VERIFY_FAILED)
 		fprintf(f, "verify FAILED (%" PRIu64 " errors, first bad va 0x%"
 			PRIx64 ")\n", r->verify.errors,

@@ -20,6 +20,7 @@
 #include <mapbench/abi.h>
 #include "util.h"
 #include "record.h"
+#include "account.h"
 
 /* ---- stats.c --------------------------------------------------------- */
 
@@ -97,8 +98,10 @@ struct mb_run {
 	char head[MB_MAP_HEAD][MB_MAP_LINE];
 	/* calibration: unit costs and the floor (absent: have_cal false) */
 	bool have_cal;
+	bool old_cal;			/* a calibration from before ABI 9 */
 	uint64_t cntfrq;		/* timing.cntfrq, 0 if absent */
-	uint64_t unit_pt[MB_NR_UNITS];	/* picoticks per op */
+	uint64_t unit_pt[MB_NR_UNITS];	/* direct units, picoticks per op */
+	int64_t code_pt[MB_NR_CODES];	/* code units, picoticks per event */
 	uint64_t floor_ticks;
 };
 
@@ -109,8 +112,6 @@ struct mb_runset {
 	size_t nfiles;
 };
 
-extern const char *const mb_counter_names[MB_NR_COUNTERS];
-extern const char *const mb_unit_names[MB_NR_UNITS];
 
 /* Append every record of a JSON-lines file (or one JSON document); a
  * directory means its results.jsonl. */
@@ -165,43 +166,42 @@ void mb_format_ms(double ms, char *buf, size_t len);
 /* ---- explain.c: where the time goes ----------------------------------- */
 
 /* Counters by name: mb_run.counts[MB_CTR_x] */
-enum mb_ctr_id {
-#define MB_CTR_ENUM(name) MB_CTR_##name,
-	MB_COUNTER_LIST(MB_CTR_ENUM)
-#undef MB_CTR_ENUM
-};
-
-/* Operation classes: each counted op is charged to exactly one, each
- * class priced by one unit (docs/ANALYSIS.md, "Where the time goes"). */
-#define MB_XCLASS_LIST(X)		\
-	X(fixmap, fixmap_pair)		\
-	X(fixmap_half, dsb_ishst_isb)	\
-	X(store_sync, dsb_ishst_isb)	\
-	X(store, pte_store)		\
-	X(dsb_ishst, dsb_ishst)		\
-	X(isb, isb)			\
-	X(zero, zero_page)		\
-	X(alloc, pgtable_alloc)
+/*
+ * The account (../account.h) shown in classes: each direct and code unit
+ * belongs to one (docs/ANALYSIS.md, "The account").
+ */
+#define MB_XCLASS_LIST(X)	\
+	X(ptes)			\
+	X(walk)			\
+	X(tables)		\
+	X(fixmap)		\
+	X(barriers)		\
+	X(tlb)			\
+	X(split)		\
+	X(tmpmap)
 
 enum mb_xclass {
-#define MB_XC_ENUM(name, unit) MB_XC_##name,
+#define MB_XC_ENUM(name) MB_XC_##name,
 	MB_XCLASS_LIST(MB_XC_ENUM)
 #undef MB_XC_ENUM
 	MB_NR_XCLASS
 };
 
 extern const char *const mb_xclass_names[MB_NR_XCLASS];
-enum mb_unit_id mb_xclass_unit(enum mb_xclass c);
+enum mb_xclass mb_unit_class(unsigned int unit);
+enum mb_xclass mb_code_class(unsigned int code);
 
 struct mb_explain {
-	uint64_t n[MB_NR_XCLASS];	/* ops charged to each class */
-	uint64_t pt[MB_NR_XCLASS];	/* n x unit, picoticks */
-	uint64_t unpriced;		/* counted ops no class prices */
-	uint64_t predicted_pt, measured_pt;
-	int64_t residual_pt;		/* measured - predicted, exactly */
+	struct mb_charge ch;		/* ops of every unit */
+	int64_t unit_pt[MB_NR_UNITS];	/* ops x price, picoticks */
+	int64_t code_pt[MB_NR_CODES];
+	int64_t pt[MB_NR_XCLASS];	/* per class */
+	int64_t predicted_pt;
+	uint64_t measured_pt;
+	int64_t residual_pt;		/* measured - predicted */
 	uint64_t floor_ticks, cntfrq;
-	int share_pm[MB_NR_XCLASS];	/* of measured, 0.1% (truncated) */
-	int residual_pm;		/* 1000 - the classes' shares */
+	int share_pm[MB_NR_XCLASS];	/* of measured, 0.1%, rounded */
+	int residual_pm;		/* the residual's, 0.1%, rounded */
 };
 
 struct mb_xpoint {
@@ -210,9 +210,6 @@ struct mb_xpoint {
 	struct mb_explain x;
 };
 
-/* counts[MB_NR_COUNTERS] -> ops per class, and what no class prices. */
-void mb_explain_charge(const uint64_t *counts, unsigned int page_shift,
-		       uint64_t *n, uint64_t *unpriced);
 int mb_explain_run(const struct mb_run *r, struct mb_explain *x, char *err,
 		   size_t errlen);
 /* One point per group with counts, sorted for the tables.  need_cal

@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * mapbench explain: where a run's time goes.  Every op the counting pass
- * counted is charged to exactly one operation class, each class is
- * priced with one of the unit costs the same guest measured
- * (calibration.units), and the sum is set against the measured time and
- * the floor.  All in integer picoticks (10^-6 counter ticks), so under
- * --deterministic (ticks are instructions) predicted + residual is the
- * measured time exactly.  The classes and what each consumes are in
- * docs/ANALYSIS.md, "Where the time goes".
+ * mapbench explain: where a run's time goes.  The account
+ * (../account.h): every event the counting pass counted charged to one
+ * unit, priced as the same guest measured it (direct units) or its
+ * probes priced it (code units), summed into classes and set against the
+ * measured time and the floor, in integer picoticks.  The residual is
+ * what the prices leave unexplained.  docs/ANALYSIS.md, "The account".
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -18,138 +16,129 @@
 #include "cli.h"
 
 const char *const mb_xclass_names[MB_NR_XCLASS] = {
-#define MB_XC_NAME(name, unit) #name,
+#define MB_XC_NAME(name) #name,
 	MB_XCLASS_LIST(MB_XC_NAME)
 #undef MB_XC_NAME
 };
 
-static const enum mb_unit_id xclass_unit[MB_NR_XCLASS] = {
-#define MB_XC_UNIT(name, unit) MB_UNIT_##unit,
-	MB_XCLASS_LIST(MB_XC_UNIT)
-#undef MB_XC_UNIT
-};
-
-#define C(name)	(MB_CTR_##name)
-
-static uint64_t take(uint64_t *avail, uint64_t want)
+enum mb_xclass mb_unit_class(unsigned int unit)
 {
-	uint64_t n = *avail < want ? *avail : want;
-
-	*avail -= n;
-	return n;
+	switch (unit) {
+	case MB_UNIT_fixmap_pair:
+		return MB_XC_fixmap;
+	case MB_UNIT_tlbi:
+	case MB_UNIT_flush_local:
+	case MB_UNIT_flush_all:
+	case MB_UNIT_ttbr:
+		return MB_XC_tlb;
+	case MB_UNIT_zero_page:
+	case MB_UNIT_pgtable_alloc:
+	case MB_UNIT_free_scan:
+		return MB_XC_tables;
+	default:
+		return MB_XC_barriers;
+	}
 }
 
-static uint64_t min3(uint64_t a, uint64_t b, uint64_t c)
+enum mb_xclass mb_code_class(unsigned int code)
 {
-	uint64_t m = a < b ? a : b;
+	switch (code) {
+	case MB_CODE_ptes:
+	case MB_CODE_ptes_live:
+	case MB_CODE_ptes_fill:
+	case MB_CODE_fills:
+	case MB_CODE_blocks:
+	case MB_CODE_pud_blocks:
+		return MB_XC_ptes;
+	case MB_CODE_tables:
+	case MB_CODE_tables_freed:
+		return MB_XC_tables;
+	case MB_CODE_splits:
+	case MB_CODE_split_scans:
+	case MB_CODE_cont_clears:
+		return MB_XC_split;
+	case MB_CODE_lazy_flushes:
+	case MB_CODE_lazy_clears:
+		return MB_XC_tlb;
+	case MB_CODE_tmp_ptes:
+	case MB_CODE_tmp_windows:
+	case MB_CODE_tmp_pmds:
+	case MB_CODE_tmp_tables:
+	case MB_CODE_tmp_blocks:
+	case MB_CODE_tmp_walks:
+	case MB_CODE_tmp_pgds:
+	case MB_CODE_tmp_puds:
+	case MB_CODE_tmp_cpmds:
+	case MB_CODE_tmp_pud_blocks:
+		return MB_XC_tmpmap;
+	default:
+		return MB_XC_walk;
+	}
+}
 
-	return m < c ? m : c;
+static int permille(int64_t part, uint64_t whole)
+{
+	double v = (double)part * 1000 / (double)whole;
+
+	return (int)(v < 0 ? v - 0.5 : v + 0.5);
 }
 
 /*
- * Charge the counters to the classes, in this order, each taking what it
- * owns out of what is left:
- *   fixmap       min(fixmap_map, fixmap_unmap) pairs; each takes its own
- *                2 dsb ishst, 2 isb, 1 tlbi vaale1is, 1 dsb ish
- *   fixmap_half  the maps or clears without a partner; each takes 1 dsb
- *                ishst and 1 isb (a clear also 1 tlbi vaale1is, 1 dsb ish)
- *   store_sync   descriptor stores with a dsb ishst and an isb left
- *   store        the other descriptor stores
- *   dsb_ishst    dsb ishst left over
- *   isb          isb left over
- *   zero         bytes_zeroed / PAGE_SIZE pages (the zero_page unit
- *                zeroes one page of the run's granule)
- *   alloc        tables_lm1 + l0 + l1 + l2 + l3
- * What is left (tlbi, dsb ish, dsb nsh/nshst, tlbi vmalle1(is), TTBR
- * writes, tables freed) has no unit of its own: it is "unpriced" and
- * its time is in the residual.
+ * A run's account: its counts charged to units (mb_account_charge()),
+ * each priced as the same guest measured it (direct units) or its
+ * probes priced it (code units), against the measured time.  Integer
+ * picoticks; the residual is what the prices leave unexplained.
  */
-void mb_explain_charge(const uint64_t *counts, unsigned int page_shift,
-		       uint64_t *n, uint64_t *unpriced)
-{
-	uint64_t ishst = counts[C(dsb_ishst)], isb = counts[C(isb)];
-	uint64_t tlbi = counts[C(tlbi_vaale1is)], ish = counts[C(dsb_ish)];
-	uint64_t map = counts[C(fixmap_map)], unmap = counts[C(fixmap_unmap)];
-	uint64_t stores = counts[C(leaf_stores)] + counts[C(table_stores)];
-	uint64_t pairs = map < unmap ? map : unmap;
-	uint64_t clears = unmap - pairs;
-
-	memset(n, 0, MB_NR_XCLASS * sizeof(*n));
-	n[MB_XC_fixmap] = pairs;
-	take(&ishst, 2 * pairs);
-	take(&isb, 2 * pairs);
-	take(&tlbi, pairs);
-	take(&ish, pairs);
-	n[MB_XC_fixmap_half] = map - pairs + clears;
-	take(&ishst, n[MB_XC_fixmap_half]);
-	take(&isb, n[MB_XC_fixmap_half]);
-	take(&tlbi, clears);
-	take(&ish, clears);
-	n[MB_XC_store_sync] = min3(stores, ishst, isb);
-	stores -= n[MB_XC_store_sync];
-	ishst -= n[MB_XC_store_sync];
-	isb -= n[MB_XC_store_sync];
-	n[MB_XC_store] = stores;
-	n[MB_XC_dsb_ishst] = ishst;
-	n[MB_XC_isb] = isb;
-	n[MB_XC_zero] = counts[C(bytes_zeroed)] >> (page_shift ? page_shift : 12);
-	n[MB_XC_alloc] = counts[C(tables_lm1)] + counts[C(tables_l0)] +
-			 counts[C(tables_l1)] + counts[C(tables_l2)] +
-			 counts[C(tables_l3)];
-	*unpriced = tlbi + ish + counts[C(tlbi_vmalle1is)] +
-		    counts[C(tlbi_vmalle1)] + counts[C(dsb_nshst)] +
-		    counts[C(dsb_nsh)] + counts[C(ttbr_write)] +
-		    counts[C(tables_freed)];
-}
-
-enum mb_unit_id mb_xclass_unit(enum mb_xclass c)
-{
-	return xclass_unit[c];
-}
-
 int mb_explain_run(const struct mb_run *r, struct mb_explain *x, char *err,
 		   size_t errlen)
 {
-	uint64_t sum = 0, t;
-	int64_t left;
+	int64_t sum = 0, t;
 
 	memset(x, 0, sizeof(*x));
 	if (!r->have_counts)
 		return mb_errf(-1, err, errlen, "%s:%u: record has no 'counts'",
 			       r->file, r->line);
 	if (!r->have_cal)
-		return mb_errf(-1, err, errlen,
+		return mb_errf(-1, err, errlen, r->old_cal ?
+			       "%s:%u: record's calibration is from before "
+			       "the account (no 'calibration.code'): run it "
+			       "again with this mapbench" :
 			       "%s:%u: record has no unit costs "
 			       "('calibration': run without --no-calibrate)",
 			       r->file, r->line);
-	mb_explain_charge(r->counts, r->page_shift, x->n, &x->unpriced);
-	for (unsigned int c = 0; c < MB_NR_XCLASS; c++) {
-		if (__builtin_mul_overflow(x->n[c], r->unit_pt[xclass_unit[c]],
-					   &t) ||
+	mb_account_charge(r->counts, r->page_shift, &x->ch);
+	for (unsigned int u = 0; u < MB_NR_UNITS; u++) {
+		if (x->ch.unit[u] > INT64_MAX || r->unit_pt[u] > INT64_MAX ||
+		    __builtin_mul_overflow((int64_t)x->ch.unit[u],
+					   (int64_t)r->unit_pt[u], &t) ||
 		    __builtin_add_overflow(sum, t, &sum))
 			goto overflow;
-		x->pt[c] = t;
+		x->unit_pt[u] = t;
+		x->pt[mb_unit_class(u)] += t;
+	}
+	for (unsigned int c = 0; c < MB_NR_CODES; c++) {
+		if (x->ch.code[c] > INT64_MAX ||
+		    __builtin_mul_overflow((int64_t)x->ch.code[c],
+					   r->code_pt[c], &t) ||
+		    __builtin_add_overflow(sum, t, &sum))
+			goto overflow;
+		x->code_pt[c] = t;
+		x->pt[mb_code_class(c)] += t;
 	}
 	x->predicted_pt = sum;
 	if (__builtin_mul_overflow(r->ticks, MB_CAL_PICO, &x->measured_pt) ||
-	    x->measured_pt > INT64_MAX || x->predicted_pt > INT64_MAX)
+	    x->measured_pt > INT64_MAX)
 		goto overflow;
 	if (!x->measured_pt)
 		return mb_errf(-1, err, errlen,
 			       "%s:%u: the measured time is zero ticks",
 			       r->file, r->line);
-	x->residual_pt = (int64_t)x->measured_pt - (int64_t)x->predicted_pt;
+	x->residual_pt = (int64_t)x->measured_pt - x->predicted_pt;
 	x->floor_ticks = r->floor_ticks;
 	x->cntfrq = r->cntfrq;
-	/* shares of the measured time in 0.1%: the residual takes what the
-	 * classes' truncated shares leave, so the column sums to 100.0 */
-	left = 1000;
-	for (unsigned int c = 0; c < MB_NR_XCLASS; c++) {
-		x->share_pm[c] = (int)((unsigned __int128)x->pt[c] * 1000 /
-				       x->measured_pt);
-		left -= x->share_pm[c];
-	}
-	x->residual_pm = (int)left;
+	for (unsigned int c = 0; c < MB_NR_XCLASS; c++)
+		x->share_pm[c] = permille(x->pt[c], x->measured_pt);
+	x->residual_pm = permille(x->residual_pt, x->measured_pt);
 	return 0;
 overflow:
 	return mb_errf(-1, err, errlen,
@@ -320,7 +309,8 @@ void mb_explain_text(struct mb_buf *b, const struct mb_xpoint *p, size_t n)
 			mb_bprintf(b, "%sWhere the time goes: %s, %s\n",
 				   i ? "\n" : "", r->host, opts);
 			mb_bprintf(b, "(shares of the measured time, %%; "
-				   "predicted = sum of count x unit cost)\n\n");
+				   "predicted = direct units x their costs + "
+				   "code units x their probe prices)\n\n");
 			mb_bprintf(b, "%-*s %-7s %10s %10s %9s %8s",
 				   w, "strategy", "RAM", "measured", "predicted",
 				   "residual", "x floor");
@@ -345,11 +335,11 @@ void mb_explain_text(struct mb_buf *b, const struct mb_xpoint *p, size_t n)
 			mb_bprintf(b, " %*s", col_width(c), s);
 		}
 		pm_text(x->residual_pm, s, sizeof(s));
-		mb_bprintf(b, " %6s %" PRIu64 "\n", s, x->unpriced);
+		mb_bprintf(b, " %6s %" PRIu64 "\n", s, x->ch.unpriced);
 	}
 	if (n)
 		mb_bprintf(b, "\nms from the median run's ticks; classes: "
-			   "docs/ANALYSIS.md, \"Where the time goes\".\n");
+			   "docs/ANALYSIS.md, \"The account\".\n");
 }
 
 static void csv_field(struct mb_buf *b, const char *s)
@@ -365,9 +355,14 @@ void mb_explain_csv(struct mb_buf *b, const struct mb_xpoint *p, size_t n)
 	mb_bprintf(b, "host,strategy,mem_bytes,banks,rodata,accel,emulated,"
 		   "deterministic,options,cntfrq,measured_ticks,"
 		   "predicted_ticks,residual_ticks,floor_ticks");
+	for (unsigned int u = 0; u < MB_NR_UNITS; u++)
+		mb_bprintf(b, ",unit_%s_n,unit_%s_ticks", mb_unit_names[u],
+			   mb_unit_names[u]);
+	for (unsigned int u = 0; u < MB_NR_CODES; u++)
+		mb_bprintf(b, ",code_%s_n,code_%s_ticks", mb_code_names[u],
+			   mb_code_names[u]);
 	for (unsigned int c = 0; c < MB_NR_XCLASS; c++)
-		mb_bprintf(b, ",%s_n,%s_ticks,%s_share_pm", mb_xclass_names[c],
-			   mb_xclass_names[c], mb_xclass_names[c]);
+		mb_bprintf(b, ",%s_share_pm", mb_xclass_names[c]);
 	mb_bprintf(b, ",residual_share_pm,unpriced\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct mb_run *r = p[i].run;
@@ -386,13 +381,18 @@ void mb_explain_csv(struct mb_buf *b, const struct mb_xpoint *p, size_t n)
 		mb_bprintf(b, ",");
 		pt_ticks(b, x->residual_pt);
 		mb_bprintf(b, ",%" PRIu64, x->floor_ticks);
-		for (unsigned int c = 0; c < MB_NR_XCLASS; c++) {
-			mb_bprintf(b, ",%" PRIu64 ",", x->n[c]);
-			pt_ticks(b, x->pt[c]);
-			mb_bprintf(b, ",%d", x->share_pm[c]);
+		for (unsigned int u = 0; u < MB_NR_UNITS; u++) {
+			mb_bprintf(b, ",%" PRIu64 ",", x->ch.unit[u]);
+			pt_ticks(b, x->unit_pt[u]);
 		}
+		for (unsigned int u = 0; u < MB_NR_CODES; u++) {
+			mb_bprintf(b, ",%" PRIu64 ",", x->ch.code[u]);
+			pt_ticks(b, x->code_pt[u]);
+		}
+		for (unsigned int c = 0; c < MB_NR_XCLASS; c++)
+			mb_bprintf(b, ",%d", x->share_pm[c]);
 		mb_bprintf(b, ",%d,%" PRIu64 "\n", x->residual_pm,
-			   x->unpriced);
+			   x->ch.unpriced);
 	}
 }
 

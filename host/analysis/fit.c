@@ -88,7 +88,10 @@ static int count_point(json_t *o, struct cpoint *p, const char *path,
 	if (!p->mem)
 		return mb_errf(-1, err, errlen, "%s:%u: no 'mem' or "
 			       "'ram.total'", path, ln);
-	for (unsigned int i = 0; i < MB_NR_COUNTERS; i++) {
+	/* the operation counters (to table_stores): fold() prices those;
+	 * the code-path counters after them are the account's */
+	memset(counts, 0, sizeof(uint64_t) * MB_NR_COUNTERS);
+	for (unsigned int i = 0; i <= MB_CTR_table_stores; i++) {
 		json_t *v = json_object_get(c, mb_counter_names[i]);
 
 		if (!json_is_integer(v) || json_integer_value(v) < 0)

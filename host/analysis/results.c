@@ -18,17 +18,6 @@
 #include "analysis.h"
 #include "options.h"
 
-const char *const mb_counter_names[MB_NR_COUNTERS] = {
-#define MB_CTR_NAME(name) #name,
-	MB_COUNTER_LIST(MB_CTR_NAME)
-#undef MB_CTR_NAME
-};
-
-const char *const mb_unit_names[MB_NR_UNITS] = {
-#define MB_UNIT_NAME(name) #name,
-	MB_UNIT_LIST(MB_UNIT_NAME)
-#undef MB_UNIT_NAME
-};
 
 
 /* An optional string field into buf; missing is fine, wrong type is not. */
@@ -175,15 +164,34 @@ static int get_counts(json_t *o, struct mb_run *r, char *err, size_t errlen)
 	return 0;
 }
 
+/* One price: an object with an integer "picoticks" under obj.key. */
+static int get_price(json_t *obj, const char *where, const char *key,
+		     int64_t *out, char *err, size_t errlen)
+{
+	json_t *u, *v;
+
+	if (get_obj(obj, key, &u, err, errlen))
+		return -1;
+	v = u ? json_object_get(u, "picoticks") : NULL;
+	if (!u || !json_is_integer(v))
+		return mb_errf(-1, err, errlen,
+			       "'calibration.%s.%s' has no integer 'picoticks'",
+			       where, key);
+	*out = json_integer_value(v);
+	return 0;
+}
+
 /*
- * Unit costs and the floor (docs/JSON.md "calibration"): every unit's
- * picoticks and floor.ticks, or nothing.  Only with timing.ticks: the
- * decomposition is done in ticks.
+ * The account's prices (docs/JSON.md "calibration"): every direct unit's
+ * and code unit's picoticks, and floor.ticks, or nothing.  A calibration
+ * without "code" is from before the account (ABI 9): old_cal, no prices.
+ * Only with timing.ticks: the account is kept in ticks.
  */
 static int get_calibration(json_t *o, struct mb_run *r, char *err,
 			   size_t errlen)
 {
-	json_t *cal, *units, *u, *fl;
+	json_t *cal, *units, *code, *codeu, *fl;
+	int64_t v;
 	bool have;
 
 	if (get_obj(o, "calibration", &cal, err, errlen))
@@ -191,26 +199,34 @@ static int get_calibration(json_t *o, struct mb_run *r, char *err,
 	if (!cal || !r->cntfrq)
 		return 0;
 	if (get_obj(cal, "units", &units, err, errlen) ||
+	    get_obj(cal, "code", &code, err, errlen) ||
 	    get_obj(cal, "floor", &fl, err, errlen))
 		return -1;
+	if (!code) {
+		r->old_cal = true;
+		return 0;
+	}
 	if (!units || !fl)
 		return mb_errf(-1, err, errlen, "'calibration' has no %s",
 			       units ? "'floor'" : "'units'");
+	if (get_obj(code, "units", &codeu, err, errlen))
+		return -1;
+	if (!codeu)
+		return mb_errf(-1, err, errlen,
+			       "'calibration.code' has no 'units'");
 	for (unsigned int i = 0; i < MB_NR_UNITS; i++) {
-		if (get_obj(units, mb_unit_names[i], &u, err, errlen))
+		if (get_price(units, "units", mb_unit_names[i], &v, err, errlen))
 			return -1;
-		if (!u)
+		if (v < 0)
 			return mb_errf(-1, err, errlen,
-				       "'calibration.units' has no '%s'",
+				       "'calibration.units.%s' is negative",
 				       mb_unit_names[i]);
-		if (get_u64(u, "picoticks", &r->unit_pt[i], &have, err,
-			    errlen))
-			return -1;
-		if (!have)
-			return mb_errf(-1, err, errlen,
-				       "'calibration.units.%s' has no "
-				       "'picoticks'", mb_unit_names[i]);
+		r->unit_pt[i] = (uint64_t)v;
 	}
+	for (unsigned int i = 0; i < MB_NR_CODES; i++)
+		if (get_price(codeu, "code.units", mb_code_names[i],
+			      &r->code_pt[i], err, errlen))
+			return -1;
 	if (get_u64(fl, "ticks", &r->floor_ticks, &have, err, errlen))
 		return -1;
 	if (!have)

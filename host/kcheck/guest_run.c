@@ -281,6 +281,6 @@ int kc_guest_console(struct kc_ctx *x)
 			       "the mapbench guest printed no map (a guest without MB_PF_MAPDUMP?)");
 	x->m.map.digest = x->rec.digest;
 	x->m.fixmap = x->rec.counts.fixmap_map + x->rec.counts.fixmap_unmap;
-	x->m.tables = mb_floor_tables(&x->rec.counts);
+	x->m.tables = mb_counted_tables(&x->rec.counts);
 	return 0;
 }

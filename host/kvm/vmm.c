@@ -54,7 +54,7 @@
 #define MB_KVM_API		12
 #define MB_IPA_DEFAULT		40	/* kernels without the capability */
 #define MB_CONSOLE_CAP		(1u << 20)	/* forwarded bytes (-v) */
-#define MB_RESULT_PAGE		0x1000
+#define MB_RESULT_PAGE		MB_RESULT_MAX
 #define MB_TIMER_SIG		SIGALRM
 
 #define CORE_REG(x)	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \

@@ -17,7 +17,7 @@
 #define MB_UL(x)	x##UL
 #endif
 
-#define MB_ABI_VERSION		8
+#define MB_ABI_VERSION		9
 
 /*
  * Guest-physical memory map (the QEMU "virt" machine's, so the same ELF
@@ -26,7 +26,8 @@
  *   0x09000000  PL011 data register (byte stores are console output)
  *   0x40000000  RAM base (QEMU puts its DTB here; we do not use it)
  *   0x40100000  struct mb_params (host writes)
- *   0x40101000  struct mb_result (guest writes, host reads after exit)
+ *   0x40101000  struct mb_result (guest writes, host reads after exit;
+ *               two 4K pages at most)
  *   0x40200000  guest image (ELF PT_LOADs, 2 MiB aligned like a kernel)
  *
  * [RAM base, image) is reserved in the guest's memblock: mapped by the
@@ -36,6 +37,7 @@
 #define MB_RAM_BASE		MB_UL(0x40000000)
 #define MB_PARAMS_GPA		(MB_RAM_BASE + MB_UL(0x100000))
 #define MB_RESULT_GPA		(MB_RAM_BASE + MB_UL(0x101000))
+#define MB_RESULT_MAX		MB_UL(0x2000)	/* two 4K pages */
 #define MB_IMAGE_GPA		(MB_RAM_BASE + MB_UL(0x200000))
 #define MB_IMAGE_MAX		MB_UL(0x200000)	/* one 2 MiB block */
 #define MB_MIN_RAM		(MB_UL(64) << 20)
@@ -133,23 +135,126 @@
 	X(tables_freed)			\
 	X(bytes_zeroed)			\
 	X(leaf_stores)			\
-	X(table_stores)
+	X(table_stores)			\
+	X(walks)			\
+	X(pgds)				\
+	X(puds)				\
+	X(cpmds)			\
+	X(pmds)				\
+	X(windows)			\
+	X(ptes)				\
+	X(ptes_live)			\
+	X(blocks)			\
+	X(pud_blocks)			\
+	X(fills)			\
+	X(ptes_fill)			\
+	X(splits)			\
+	X(split_scans)			\
+	X(cont_clears)			\
+	X(free_scans)			\
+	X(lazy_flushes)			\
+	X(lazy_clears)			\
+	X(allocs)			\
+	X(tmp_walks)			\
+	X(tmp_pgds)			\
+	X(tmp_puds)			\
+	X(tmp_cpmds)			\
+	X(tmp_pmds)			\
+	X(tmp_windows)			\
+	X(tmp_ptes)			\
+	X(tmp_blocks)			\
+	X(tmp_pud_blocks)		\
+	X(tmp_tables)
 
 /*
- * Unit costs, measured in the guest after verification (never in the
- * timed window): one entry per operation, in this order.  table_write
- * is the floor's unit: one table page zeroed with DC ZVA and filled with
- * stp pairs of descriptors.
+ * The code-path events above (walks .. allocs) are what the engine's
+ * loops do once each, disjoint where a loop branches: a
+ * create_pgd_mapping() call; an iteration of the pgd (and p4d) loop; a
+ * pud-loop iteration that goes down to a PMD table; a cont-pmd-loop
+ * iteration; an init_pmd() iteration that goes down to a PTE table; a
+ * PMD block and a PUD block written (instead of going down); an
+ * iteration of the cont-pte loop (a 64K window at 4K); an init_pte()
+ * iteration (and of those the ones that found a valid entry); a
+ * fill_pte() call and its PTEs; a block split to a table; a PTE visited
+ * by the split's walk; a CONT group cleared; a slot scanned by
+ * free_tables(); a lazy flush and the slots it clears;
+ * a memblock allocation.  tmp_* are the same events of the build of
+ * idmap's and temp-pgtable's temporary map (tmp_tables: of tables_*,
+ * those).  Each is priced by one unit: allocs by the
+ * direct pgtable_alloc, free_scans by the direct free_scan, the rest by
+ * a code unit (MB_CODE_LIST).
+ *
+ * Direct units, measured in the guest after verification (never in the
+ * timed window) by running the engine's own operation in a loop, net of
+ * the same loop without it: the fixmap pair is the engine's
+ * __set_fixmap() map + clear, zero_page its clear_page(), pgtable_alloc
+ * its memblock path, free_scan its free_tables() over an empty table
+ * (per slot); the rest one instruction or the kernel's sequence.
  */
 #define MB_UNIT_LIST(X)			\
 	X(fixmap_pair)			\
 	X(dsb_ishst_isb)		\
 	X(dsb_ishst)			\
 	X(isb)				\
-	X(pte_store)			\
+	X(tlbi)				\
+	X(dsb_ish)			\
+	X(flush_local)			\
+	X(flush_all)			\
+	X(ttbr)				\
 	X(zero_page)			\
 	X(pgtable_alloc)		\
-	X(table_write)
+	X(free_scan)
+
+/*
+ * Code units: what the engine's loops cost around the direct units, one
+ * per code-path event, and map_mem (each call's fixed part).  Priced
+ * from the probes: the run's own map_mem_timed() (the very function of
+ * the timed window) run again after verification on small memory maps
+ * of known shape, into a scratch root (guest/calibrate.c).  The host
+ * solves probe time - direct units = sum of count x code unit.
+ */
+#define MB_CODE_LIST(X)			\
+	X(map_mem)			\
+	X(tmp_walks)			\
+	X(tmp_pgds)			\
+	X(tmp_puds)			\
+	X(tmp_cpmds)			\
+	X(tmp_pmds)			\
+	X(tmp_tables)			\
+	X(tmp_blocks)			\
+	X(tmp_pud_blocks)		\
+	X(tmp_windows)			\
+	X(tmp_ptes)			\
+	X(ptes)				\
+	X(ptes_live)			\
+	X(ptes_fill)			\
+	X(fills)			\
+	X(windows)			\
+	X(pmds)				\
+	X(tables)			\
+	X(blocks)			\
+	X(pud_blocks)			\
+	X(walks)			\
+	X(pgds)				\
+	X(puds)				\
+	X(cpmds)			\
+	X(splits)			\
+	X(split_scans)			\
+	X(cont_clears)			\
+	X(tables_freed)			\
+	X(lazy_flushes)			\
+	X(lazy_clears)
+
+#define MB_MAX_PROBES		28
+#define MB_PROBE_MAX_BANKS	3	/* two and the pool */
+#define MB_PROBE_ROUNDS		3	/* rounds per probe, median taken */
+/* The store forms the floor is measured with (widest data store: stp of
+ * two q registers). */
+#define MB_STORE_LIST(X)		\
+	X(dc_zva)			\
+	X(stp)				\
+	X(stnp)				\
+	X(stp_q)
 
 #define MB_CAL_ROUNDS		7	/* rounds per unit, median taken */
 #define MB_CAL_MIN_TICKS	1000	/* a round lasts at least this */
@@ -163,6 +268,27 @@ enum mb_unit_id {
 	MB_UNIT_LIST(MB_UNIT_ENUM)
 #undef MB_UNIT_ENUM
 	MB_NR_UNITS
+};
+
+enum mb_ctr_id {
+#define MB_CTR_ENUM(name) MB_CTR_##name,
+	MB_COUNTER_LIST(MB_CTR_ENUM)
+#undef MB_CTR_ENUM
+	MB_NR_CTRS
+};
+
+enum mb_code_id {
+#define MB_CODE_ENUM(name) MB_CODE_##name,
+	MB_CODE_LIST(MB_CODE_ENUM)
+#undef MB_CODE_ENUM
+	MB_NR_CODES
+};
+
+enum mb_store_id {
+#define MB_STORE_ENUM(name) MB_STORE_##name,
+	MB_STORE_LIST(MB_STORE_ENUM)
+#undef MB_STORE_ENUM
+	MB_NR_STORES
 };
 
 enum mb_strategy {
@@ -284,6 +410,28 @@ struct mb_unit {
 	uint32_t rounds;		/* MB_CAL_ROUNDS */
 };
 
+/*
+ * One probe (guest/calibrate.c): the run's own map_mem_timed() (or its
+ * temporary map's build alone) on a small memory map into a scratch
+ * root, after verification, timed as the units are (median of
+ * MB_PROBE_ROUNDS rounds of reps builds, less the same rounds of the
+ * resets between them), and the counting build's counts of the same.
+ */
+enum mb_probe_kind {
+	MB_PROBE_MAP_MEM = 0,		/* map_mem_timed() */
+	MB_PROBE_TMP_MAP = 1,		/* the temporary map's build alone */
+	MB_NR_PROBE_KINDS
+};
+
+struct mb_probe {
+	uint64_t median_pt;		/* picoticks per build */
+	uint32_t reps;			/* builds per round */
+	uint16_t rounds;
+	uint8_t nr_banks;
+	uint8_t kind;			/* enum mb_probe_kind */
+	uint32_t counts[MB_NR_CTRS];
+};
+
 struct mb_result {
 	uint64_t magic;
 	uint32_t abi_version;
@@ -325,52 +473,68 @@ struct mb_result {
 	uint64_t digest;		/* walk digest of the live linear map */
 	uint64_t digest_counted;	/* same, of the counting pass's tables */
 	struct mb_exception exc;
-	/* unit costs and the floor (MB_PF_NO_CALIBRATE: all zero) */
+	/* unit costs, probes and the floor (MB_PF_NO_CALIBRATE: zero) */
 	uint32_t calibrated;
-	uint32_t pad2;
+	uint32_t nr_probes;		/* probes[] used */
 	uint64_t cnt_res;		/* least CNTVCT step seen, ticks */
 	struct mb_unit units[MB_NR_UNITS];
-	uint64_t floor_tables;		/* tables_lm1..l3 of the counts */
+	struct mb_unit stores[MB_NR_STORES];	/* picoticks per byte */
+	uint64_t floor_buffer;		/* bytes the stores were timed over */
+	uint64_t floor_tables;		/* table pages of the final map */
+	uint64_t floor_descs;		/* its valid descriptors, root's too */
+	uint64_t floor_root_descs;	/* of them in the root (not a new
+					 * page: no zeroes owed) */
 	uint64_t floor_ticks;		/* mb_floor_of(), in ticks */
+	struct mb_probe probes[MB_MAX_PROBES];
 	uint64_t checksum;		/* FNV-1a 64 of all bytes before it */
 };
 
 /*
- * The floor (docs/ARCHITECTURE.md, "Unit costs and the floor"): the
- * table pages this run built, written the fastest way the bytes allow.
- * Every descriptor the run stored (at most every slot of those pages) is
- * one store at table_write's rate, stp pairs; every other slot only needs
- * to be zero, at the cheaper of DC ZVA's and stp's rate.  floor_ticks is
- * (descs * desc_pt + empty * empty_pt) / MB_CAL_PICO; the host checks it
- * in 128 bits, since the record is untrusted.
+ * The floor (docs/ARCHITECTURE.md, "The floor"): the least time to
+ * write the final map's table bytes at this machine's best store rate.
+ * Every valid descriptor is 8 bytes stored with the fastest data store
+ * (stp, stnp, stp of q registers); every other byte of the new table
+ * pages is only owed zero, at the fastest of those and DC ZVA.  A form
+ * the CPU does not allow has rounds 0 and is not a candidate.  The
+ * rates are picoticks per byte, timed over a buffer of the tables' size
+ * (floor_buffer).  The host recomputes it in 128 bits (untrusted).
  */
-static inline uint64_t mb_floor_tables(const struct mb_counts *n)
+/* Table pages the counting pass allocated, every level. */
+static inline uint64_t mb_counted_tables(const struct mb_counts *n)
 {
 	return n->tables_lm1 + n->tables_l0 + n->tables_l1 + n->tables_l2 +
 	       n->tables_l3;
 }
 
 struct mb_floor {
-	uint64_t descs;			/* descriptors to store */
-	uint64_t empty;			/* slots to zero */
-	uint64_t desc_pt;		/* picoticks per descriptor */
-	uint64_t empty_pt;		/* picoticks per zeroed slot */
+	uint64_t data_bytes;		/* descriptors x 8 */
+	uint64_t zero_bytes;		/* the rest of the new pages */
+	uint64_t data_pt;		/* picoticks per byte */
+	uint64_t zero_pt;
 };
 
-/* page_shift is the record's (12, 14 or 16, checked by then). */
+/* page_shift is the record's (12, 14 or 16, checked by then); 0 bytes
+ * when the counts do not make a map (descs beyond the pages' slots). */
 static inline struct mb_floor mb_floor_of(const struct mb_result *r)
 {
-	unsigned int desc_shift = r->page_shift - 3;
-	uint64_t slots = mb_floor_tables(&r->counts) << desc_shift;
-	uint64_t stored = r->counts.leaf_stores + r->counts.table_stores;
-	uint64_t zva = r->units[MB_UNIT_zero_page].median_pt;
-	uint64_t stp = r->units[MB_UNIT_table_write].median_pt;
-	struct mb_floor f;
+	const struct mb_unit *s = r->stores;
+	uint64_t d = s[MB_STORE_stp].median_pt, z;
+	uint64_t in_pages = r->floor_descs - r->floor_root_descs;
+	struct mb_floor f = { 0, 0, 0, 0 };
 
-	f.descs = stored < slots ? stored : slots;
-	f.empty = slots - f.descs;
-	f.desc_pt = stp >> desc_shift;
-	f.empty_pt = (zva < stp ? zva : stp) >> desc_shift;
+	for (int i = MB_STORE_stnp; i <= MB_STORE_stp_q; i++)
+		if (s[i].rounds && s[i].median_pt < d)
+			d = s[i].median_pt;
+	z = s[MB_STORE_dc_zva].rounds && s[MB_STORE_dc_zva].median_pt < d ?
+	    s[MB_STORE_dc_zva].median_pt : d;
+	if (r->floor_root_descs > r->floor_descs ||
+	    r->floor_tables > (UINT64_MAX >> 17) ||
+	    in_pages > r->floor_tables << (r->page_shift - 3))
+		return f;
+	f.data_bytes = r->floor_descs * 8;
+	f.zero_bytes = (r->floor_tables << r->page_shift) - in_pages * 8;
+	f.data_pt = d;
+	f.zero_pt = z;
 	return f;
 }
 
@@ -398,6 +562,9 @@ static inline uint64_t mb_fnv1a_u64(uint64_t h, uint64_t v)
 	return h;
 }
 
+/* FIX_RESULT and FIX_RESULT_HI map two pages of the smallest granule */
+_Static_assert(sizeof(struct mb_result) + (MB_RESULT_GPA & 0xfff) <=
+	       MB_RESULT_MAX, "struct mb_result outgrows its fixmap pages");
 _Static_assert(__builtin_offsetof(struct mb_params, flags) ==
 	       MB_PARAMS_FLAGS_OFF, "MB_PARAMS_FLAGS_OFF");
 

@@ -336,5 +336,13 @@ schema_valid doctor "$tmp/doc.json"
 # matrix -> report -> plot -> compare end to end, resume, the gate
 check "matrix end to end (tests/tcg/matrix.sh)" tests/tcg/matrix.sh
 
+# the account on the whole deterministic grid (252 points, minutes)
+if [ "${MB_TEST_FULL:-0}" = 1 ]; then
+	check "the account closes on configs/account.conf (tests/tcg/account.sh)" \
+		tests/tcg/account.sh
+else
+	echo "# the account on configs/account.conf: make test-full runs it (252 points)"
+fi
+
 echo "# $no_closed_form runs without a closed form (named above)"
 tier_done tcg

@@ -1,10 +1,12 @@
 #!/bin/bash
-# Unit tier, mapbench explain through the CLI: the decomposition of real
+# Unit tier, mapbench explain through the CLI: the account of real
 # deterministic TCG records (tests/fixtures/explain/det-tcg-1g.jsonl,
-# every strategy at 1G; tcg-4g-base.json, a 4G base run) adds up exactly
-# and matches its golden text; the report's section; --fit on the
-# thread's own tables against golden output; bad input.  No VM runs
-# here.  UPDATE_GOLDEN=1 rewrites the golden files.
+# every strategy at 1G, rodata full and off; tcg-4g-base.json, a timed
+# 4G base run) closes within 2% on every row but those
+# tests/tcg/account.xfail lists, no run under its floor, and matches its
+# golden text; the report's section; --fit on the thread's own tables
+# against golden output; bad input.  No VM runs here.  UPDATE_GOLDEN=1
+# rewrites the golden files.
 set -u
 cd "$(dirname "$0")/../.."
 B=${BUILD:-build}
@@ -38,27 +40,30 @@ golden "explain: deterministic TCG, every strategy at 1G" $X/det-tcg-1g.txt 0 \
 golden "explain: a 4G base TCG run" $X/tcg-4g-base.txt 0 \
 	"$MB" explain $X/tcg-4g-base.json
 "$MB" explain --format csv $X/det-tcg-1g.jsonl > "$tmp/det.csv"
-check "explain --format csv: a row per strategy" \
-	test "$(($(wc -l < "$tmp/det.csv") - 1))" = "$nfix"
-check "explain: deterministic records add up exactly (predicted + residual = measured, classes = predicted, shares = 100.0%)" \
-	explain_exact "$tmp/det.csv"
+check "explain --format csv: a row per strategy and rodata mode" \
+	test "$(($(wc -l < "$tmp/det.csv") - 1))" = "$((2 * nfix))"
+check "explain: every deterministic row closes within 2% (tests/tcg/account.xfail aside), nothing unpriced, none under its floor" \
+	explain_bound "$tmp/det.csv" 20 tests/tcg/account.xfail
 "$MB" explain --format csv $X/tcg-4g-base.json > "$tmp/4g.csv"
-check "explain: the 4G run adds up exactly too" explain_exact "$tmp/4g.csv"
+check "explain: the timed 4G run: nothing unpriced, not under its floor (its residual is TCG's: not bounded)" \
+	explain_bound "$tmp/4g.csv" 1000000
 check "explain: base at 1G, fixmap pairs = fixmap_unmap of the record" \
-	test "$(awk -F, 'NR == 2 { print $15 }' "$tmp/det.csv")" = \
+	test "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++)
+			    if ($i == "unit_fixmap_pair_n") c = i }
+		    NR == 2 { print $c }' "$tmp/det.csv")" = \
 	     "$(head -1 $X/det-tcg-1g.jsonl | jq .counts.fixmap_unmap)"
 "$MB" report $X/det-tcg-1g.jsonl > "$tmp/report.txt"
 check "report: a 'Where the time goes' section with every strategy" \
 	test "$(sed -n '/^Where the time goes/,$p' "$tmp/report.txt" |
-		grep -c '^[a-z].* 1G ')" = "$nfix"
+		grep -c '^[a-z].* 1G ')" = "$((2 * nfix))"
 
 if command -v gnuplot > /dev/null; then
 	"$MB" plot --explain $X/det-tcg-1g.jsonl -o "$tmp/x.svg"
 	check "plot --explain: a stacked bar per strategy" \
-		test "$(grep -cE '>[a-z0-9.-]+ 1G<' "$tmp/x.svg")" = "$nfix"
+		test "$(grep -cE '>[a-z0-9.-]+( \(forced\))? 1G<' "$tmp/x.svg")" = "$nfix"
 	"$MB" plot $X/det-tcg-1g.jsonl -o "$tmp/p.svg"
 	check "plot: lines hidden behind another say so (lazy-unmap on no-cont-remap)" \
-		grep -qF '>lazy-unmap (= no-cont-remap +-5%)<' "$tmp/p.svg"
+		grep -qF '>lazy-unmap [rodata=full tcg EMULATED deterministic] (= no-cont-remap +-5%)<' "$tmp/p.svg"
 	one_error "plot --explain: no unit costs" 1 \
 		"mapbench: plot --explain: no run with unit costs ('calibration') in the input" \
 		"$MB" plot --explain tests/fixtures/report/seed.jsonl -o "$tmp/n.png"
@@ -98,7 +103,7 @@ one_error "explain: a record without unit costs" 1 \
 	"$MB" explain "$tmp/nocal.json"
 jq -c 'del(.calibration.units.isb)' $X/tcg-4g-base.json > "$tmp/noisb.json"
 one_error "explain: a unit missing" 1 \
-	"mapbench: $tmp/noisb.json:1: 'calibration.units' has no 'isb'" \
+	"mapbench: $tmp/noisb.json:1: 'calibration.units.isb' has no integer 'picoticks'" \
 	"$MB" explain "$tmp/noisb.json"
 printf '| | M2 VM 16G |\n| base | 15x1 |\n' > "$tmp/bad.md"
 one_error "explain --fit: a malformed cell" 1 \

@@ -406,19 +406,21 @@ static void test_results(void)
 }
 
 /*
- * explain's charging and arithmetic on batch-barriers' counts at 1G
- * (mapsim): each counted op in exactly one class, integer picoticks.
+ * The account on batch-barriers' counts at 1G: each counted op charged
+ * to exactly one unit (the lazy flush's clears are not fixmap pairs),
+ * every unit priced, integer picoticks, the classes' shares rounded.
  */
 static void test_explain(void)
 {
-	static const uint64_t n_want[MB_NR_XCLASS] = {
-		[MB_XC_fixmap] = 511, [MB_XC_store_sync] = 547,
-		[MB_XC_store] = 258527, [MB_XC_dsb_ishst] = 507,
-		[MB_XC_zero] = 507, [MB_XC_alloc] = 507,
+	static const uint64_t unit_want[MB_NR_UNITS] = {
+		[MB_UNIT_fixmap_pair] = 6, [MB_UNIT_dsb_ishst_isb] = 1557,
+		[MB_UNIT_dsb_ishst] = 507, [MB_UNIT_tlbi] = 505,
+		[MB_UNIT_dsb_ish] = 33, [MB_UNIT_zero_page] = 507,
+		[MB_UNIT_pgtable_alloc] = 507,
 	};
 	static const int pm_want[MB_NR_XCLASS] = {
-		[MB_XC_fixmap] = 12, [MB_XC_store_sync] = 1,
-		[MB_XC_store] = 646, [MB_XC_zero] = 40, [MB_XC_alloc] = 76,
+		[MB_XC_ptes] = 646, [MB_XC_walk] = 169, [MB_XC_tables] = 127,
+		[MB_XC_barriers] = 4, [MB_XC_tlb] = 4,
 	};
 	struct mb_run r = { .file = "t", .line = 1, .ticks = 200000,
 			    .cntfrq = 1000000000, .have_counts = true,
@@ -439,35 +441,54 @@ static void test_explain(void)
 	r.counts[MB_CTR_bytes_zeroed] = 2076672;
 	r.counts[MB_CTR_leaf_stores] = 258567;
 	r.counts[MB_CTR_table_stores] = 507;
+	r.counts[MB_CTR_ptes] = 258560;
+	r.counts[MB_CTR_windows] = 16160;
+	r.counts[MB_CTR_pmds] = 505;
+	r.counts[MB_CTR_walks] = 3;
+	r.counts[MB_CTR_lazy_flushes] = 32;
+	r.counts[MB_CTR_lazy_clears] = 505;
+	r.counts[MB_CTR_allocs] = 507;
 	r.unit_pt[MB_UNIT_fixmap_pair] = 5000000;
 	r.unit_pt[MB_UNIT_dsb_ishst_isb] = 400000;
 	r.unit_pt[MB_UNIT_dsb_ishst] = 250000;
 	r.unit_pt[MB_UNIT_isb] = 250000;
-	r.unit_pt[MB_UNIT_pte_store] = 500000;
+	r.unit_pt[MB_UNIT_tlbi] = 100000;
+	r.unit_pt[MB_UNIT_dsb_ish] = 300000;
 	r.unit_pt[MB_UNIT_zero_page] = 16000000;
 	r.unit_pt[MB_UNIT_pgtable_alloc] = 30000000;
+	r.code_pt[MB_CODE_ptes] = 500000;
+	r.code_pt[MB_CODE_windows] = 2000000;
+	r.code_pt[MB_CODE_pmds] = 3000000;
+	r.code_pt[MB_CODE_tables] = 4000000;
+	r.code_pt[MB_CODE_walks] = 5000000;
+	r.code_pt[MB_CODE_lazy_flushes] = 6000000;
+	r.code_pt[MB_CODE_lazy_clears] = 1000000;
+	r.code_pt[MB_CODE_map_mem] = 7000000;
 	CHECK(!mb_explain_run(&r, &x, err, sizeof(err)),
 	      "explain: batch-barriers' counts decompose");
+	for (unsigned int u = 0; u < MB_NR_UNITS; u++)
+		same &= x.ch.unit[u] == unit_want[u];
+	CHECK(same, "explain: ops per direct unit exact (6 fixmap pairs: "
+	      "the 505 lazy clears are not __set_fixmap() calls)");
+	same = x.ch.code[MB_CODE_ptes] == 258560 &&
+	       x.ch.code[MB_CODE_tables] == 507 &&
+	       x.ch.code[MB_CODE_map_mem] == 1 && x.ch.unpriced == 0;
 	for (unsigned int c = 0; c < MB_NR_XCLASS; c++)
-		same &= x.n[c] == n_want[c] && x.share_pm[c] == pm_want[c];
-	CHECK(same, "explain: ops per class and shares (0.1%) exact");
-	CHECK(x.unpriced == 0, "explain: the lazy flush's 39 dsb ish went "
-	      "with the pairs, nothing unpriced");
-	CHECK(x.predicted_pt == 155486050000ULL &&
-	      x.residual_pt == 44513950000LL &&
-	      x.predicted_pt + x.residual_pt == x.measured_pt,
-	      "explain: predicted + residual == measured, in picoticks");
-	CHECK(x.residual_pm == 225, "explain: the residual's share is what "
-	      "the classes leave (22.5%)");
-	/* 16K: the zero_page unit zeroes one 16K page, so the same bytes
-	 * are a quarter of the pages (the class was bytes / 4096) */
+		same &= x.share_pm[c] == pm_want[c];
+	CHECK(same, "explain: code events, classes' shares (0.1%) exact, "
+	      "nothing unpriced");
+	CHECK(x.predicted_pt == 190023950000LL &&
+	      x.residual_pt == 9976050000LL &&
+	      x.residual_pm == 50,
+	      "explain: predicted and residual exact, in picoticks");
+	/* 16K: the zero_page unit zeroes one 16K page */
 	r.page_shift = 14;
 	CHECK(!mb_explain_run(&r, &x, err, sizeof(err)) &&
-	      x.n[MB_XC_zero] == 2076672 / 16384,
+	      x.ch.unit[MB_UNIT_zero_page] == 2076672 / 16384,
 	      "explain: at 16K, bytes zeroed / 16K pages");
 	r.page_shift = 16;
 	CHECK(!mb_explain_run(&r, &x, err, sizeof(err)) &&
-	      x.n[MB_XC_zero] == 2076672 / 65536,
+	      x.ch.unit[MB_UNIT_zero_page] == 2076672 / 65536,
 	      "explain: at 64K, bytes zeroed / 64K pages");
 	r.page_shift = 12;
 	r.have_cal = false;
@@ -475,8 +496,12 @@ static void test_explain(void)
 	      !strcmp(err, "t:1: record has no unit costs ('calibration': "
 		      "run without --no-calibrate)"),
 	      "explain: no unit costs, one line");
+	r.old_cal = true;
+	CHECK(mb_explain_run(&r, &x, err, sizeof(err)) &&
+	      strstr(err, "from before the account"),
+	      "explain: a calibration from before ABI 9, one line");
 	r.have_cal = true;
-	r.unit_pt[MB_UNIT_pte_store] = UINT64_MAX / 1000;
+	r.code_pt[MB_CODE_ptes] = INT64_MAX / 1000;
 	CHECK(mb_explain_run(&r, &x, err, sizeof(err)) &&
 	      strstr(err, "do not fit 64 bits"), "explain: overflow caught");
 }

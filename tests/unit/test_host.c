@@ -427,6 +427,8 @@ static void fake_run(struct mb_run_opts *cfg, struct mb_outcome *out,
 	for (i = 0; i < MB_NR_COUNTERS; i++)
 		counts[i] = 1000 * (i + 1);
 	memcpy(&out->rec.counts, counts, sizeof(counts));
+	out->rec.floor_tables = 70000;
+	out->rec.floor_descs = 39000;
 	fake_units(&out->rec);
 	out->rec.verify.leaves_checked = 11;
 	out->rec.verify.pages_checked = 4194304;
@@ -535,16 +537,28 @@ static void test_report_json(void)
 	      !json_object_get(b, "picocycles"),
 	      "report: calibration, isb's unit cost exact");
 	/*
-	 * tables lm1..l3 are counters 11..15: 70000 tables, 35840000
-	 * slots; leaf and table stores (18, 19) 39000 descriptors at 9
-	 * ticks a page (17578 picoticks each), the rest zeroed at 7 (13671
-	 * each)
+	 * 70000 table pages, 39000 descriptors (one in the root): 312000
+	 * bytes at stp's 2000 picoticks a byte, 70000 x 4096 - 38999 x 8
+	 * bytes of zeroes at DC ZVA's 1000
 	 */
 	b = json_object_get(o, "floor");
-	CHECK(jint(b, "tables", 70000) && jint(b, "bytes", 70000LL * 4096) &&
-	      jint(b, "descriptors", 39000) &&
-	      jint(b, "ticks", 490121) && jint(b, "ns", 7841936),
+	CHECK(jint(b, "tables", 70000) && jint(b, "descriptors", 39000) &&
+	      jint(b, "root_descriptors", 1) &&
+	      jint(b, "data_bytes", 312000) &&
+	      jint(b, "zero_bytes", 286408008) &&
+	      jint(b, "data_picoticks_per_byte", 2000) &&
+	      jint(b, "zero_picoticks_per_byte", 1000) &&
+	      jint(b, "ticks", 287032) && jint(b, "ns", 4592512),
 	      "report: the floor, exact");
+	b = json_object_get(o, "code");
+	CHECK(jint(b, "probes", FAKE_PROBES) &&
+	      json_array_size(json_object_get(o, "probes")) == FAKE_PROBES &&
+	      jint(json_object_get(json_object_get(b, "units"), "pmds"),
+		   "picoticks", 70000000) &&
+	      !strcmp(json_string_value(json_object_get(json_object_get(
+		      json_object_get(b, "units"), "splits"), "state")),
+		      "unprobed"),
+	      "report: the probes and the code units they price");
 	o = json_object_get(j, "verify");
 	CHECK(jint(o, "leaves_checked", 11) &&
 	      jint(o, "pages_checked", 4194304) &&
@@ -863,7 +877,8 @@ static void test_tcg(void)
 	struct mb_run_opts cfg;
 	struct mb_outcome out;
 	struct mb_result r;
-	char path[512], body[4096], want[600], err[MB_ERRLEN], *hex, *argv;
+	char path[512], body[2 * sizeof(struct mb_result) + 4096], want[600];
+	char err[MB_ERRLEN], *hex, *argv;
 	int before = temps_left(), fds = count_entries("/proc/self/fd"), rc;
 	double t;
 

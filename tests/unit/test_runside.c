@@ -35,6 +35,7 @@
 
 #include "tap.h"
 #include "fake_units.h"
+#include "account.h"
 
 static char tmpdir[256];
 
@@ -1051,6 +1052,8 @@ static void good_record(struct mb_result *r, const struct mb_params *p)
 	r->counts.tables_l1 = 2;
 	r->counts.tables_l2 = 3;
 	r->counts.tables_l3 = 40;
+	r->floor_tables = 46;
+	r->floor_descs = 40 * 512 + 45;
 	fake_units(r);
 	seal(r);
 }
@@ -1129,6 +1132,15 @@ static int units_rejected(struct mb_result *r, const struct mb_params *p,
 	       MB_EXIT_GUEST && strstr(err, why);
 }
 
+/* r's floor as the guest computes it from its stores */
+static void refloor(struct mb_result *r)
+{
+	struct mb_floor f = mb_floor_of(r);
+
+	r->floor_ticks = (f.data_bytes * f.data_pt + f.zero_bytes * f.zero_pt) /
+			 MB_CAL_PICO;
+}
+
 static void test_record_units(void)
 {
 	struct mb_params p = { .nr_banks = 1, .page_shift = 12,
@@ -1138,67 +1150,56 @@ static void test_record_units(void)
 
 	p.banks[0] = (struct mb_bank){ MB_RAM_BASE, G };
 	good_record(&r, &p);
-	/* 46 tables, no stores: 46 x 512 slots zeroed at min(zero_page 7,
-	 * table_write 9) ticks a page, 13671 picoticks a slot */
-	CHECK(r.floor_tables == 46 && r.floor_ticks == 321 &&
+	/* 20525 descriptors (8 bytes each at stp's 2000 picoticks a byte),
+	 * 46 x 4096 - 20524 x 8 bytes of zeroes at DC ZVA's 1000 */
+	CHECK(r.floor_ticks == 352 &&
 	      !mb_record_check(&r, sizeof(r), &p, &out, err, sizeof(err)) &&
 	      out.units[MB_UNIT_isb].median_pt == 5000000 &&
-	      out.units[MB_UNIT_table_write].reps == 1024,
-	      "record: unit costs and floor accepted, exact");
+	      out.stores[MB_STORE_stp_q].median_pt == 4000 &&
+	      out.nr_probes == FAKE_PROBES,
+	      "record: unit costs, stores, probes and floor accepted, exact");
 	good_record(&r, &p);
-	r.counts.leaf_stores = 40 * 512;
-	r.counts.table_stores = 45;
-	fake_units(&r);
+	memset(&r.stores[MB_STORE_dc_zva], 0, sizeof(r.stores[0]));
+	refloor(&r);
 	seal(&r);
-	/* 20525 descriptors at 17578 picoticks, 3027 slots at 13671 */
-	CHECK(r.floor_ticks == 402 &&
+	CHECK(r.floor_ticks == 376 &&
 	      !mb_record_check(&r, sizeof(r), &p, &out, err, sizeof(err)),
-	      "record: floor stores the descriptors, zeroes the rest");
-	good_record(&r, &p);
-	r.counts.leaf_stores = ~0ULL / 2;
-	fake_units(&r);
-	seal(&r);
-	CHECK(r.floor_ticks == 46 * 512 * 17578ULL / MB_CAL_PICO &&
-	      !mb_record_check(&r, sizeof(r), &p, &out, err, sizeof(err)),
-	      "record: floor stores at most every slot");
-	good_record(&r, &p);
-	r.units[MB_UNIT_table_write].median_pt = 6500000;
-	r.units[MB_UNIT_table_write].min_pt = 6500000;
-	r.floor_ticks = 46 * 512 * (6500000 >> 9) / MB_CAL_PICO;
-	seal(&r);
-	CHECK(r.floor_ticks == 298 &&
-	      !mb_record_check(&r, sizeof(r), &p, &out, err, sizeof(err)),
-	      "record: floor zeroes the cheaper way");
+	      "record: no DC ZVA (DZP): the zeroes at the best data store");
 	good_record(&r, &p);
 	r.floor_ticks++;
 	CHECK(units_rejected(&r, &p, "floor does not match its tables"),
 	      "record: floor off by one tick");
 	good_record(&r, &p);
-	r.floor_tables = 45;
+	r.floor_descs = 46 * 512 + 2;
+	refloor(&r);
 	CHECK(units_rejected(&r, &p, "floor does not match its tables"),
-	      "record: floor of other tables");
+	      "record: more descriptors than the tables have slots");
+	good_record(&r, &p);
+	r.floor_tables = (G >> 12) + 1;
+	CHECK(units_rejected(&r, &p, "floor does not match its tables"),
+	      "record: more table pages than RAM");
+	good_record(&r, &p);
+	r.floor_buffer += 1;
+	CHECK(units_rejected(&r, &p, "floor does not match its tables"),
+	      "record: floor buffer not whole 256-byte blocks");
 	good_record(&r, &p);
 	r.calibrated = 0;
 	CHECK(units_rejected(&r, &p, "has no unit costs"),
 	      "record: calibration missing");
 	good_record(&r, &p);
 	r.units[MB_UNIT_fixmap_pair].rounds = 6;
-	CHECK(units_rejected(&r, &p, "repetitions out of range"),
+	CHECK(units_rejected(&r, &p, "unit cost out of range"),
 	      "record: rounds must be MB_CAL_ROUNDS");
 	good_record(&r, &p);
 	r.units[MB_UNIT_isb].reps = 3;
-	CHECK(units_rejected(&r, &p, "repetitions out of range"),
+	CHECK(units_rejected(&r, &p, "unit cost out of range"),
 	      "record: reps must be a power of two");
 	good_record(&r, &p);
 	r.units[MB_UNIT_isb].reps = MB_CAL_MAX_REPS * 2;
-	CHECK(units_rejected(&r, &p, "repetitions out of range"),
+	CHECK(units_rejected(&r, &p, "unit cost out of range"),
 	      "record: reps over the cap");
 	good_record(&r, &p);
-	r.units[MB_UNIT_pte_store].min_pt = 0;
-	CHECK(units_rejected(&r, &p, "unit cost out of range"),
-	      "record: a zero-cost round");
-	good_record(&r, &p);
-	r.units[MB_UNIT_pte_store].max_pt = 1;
+	r.units[MB_UNIT_ttbr].max_pt = 1;
 	CHECK(units_rejected(&r, &p, "unit cost out of range"),
 	      "record: max under the median");
 	good_record(&r, &p);
@@ -1207,8 +1208,32 @@ static void test_record_units(void)
 	      "record: an op over a second");
 	good_record(&r, &p);
 	r.units[MB_UNIT_isb].median_pc = 1;
-	CHECK(units_rejected(&r, &p, "unit cycles without the PMU"),
+	CHECK(units_rejected(&r, &p, "unit cost out of range"),
 	      "record: unit cycles without the PMU");
+	good_record(&r, &p);
+	r.stores[MB_STORE_stp].rounds = 6;
+	CHECK(units_rejected(&r, &p, "store rate out of range"),
+	      "record: a store form's rounds");
+	good_record(&r, &p);
+	r.nr_probes = MB_MAX_PROBES + 1;
+	CHECK(units_rejected(&r, &p, "probe count out of range"),
+	      "record: more probes than the ABI holds");
+	good_record(&r, &p);
+	r.probes[2].kind = MB_NR_PROBE_KINDS;
+	CHECK(units_rejected(&r, &p, "probe out of range"),
+	      "record: a probe of no kind");
+	good_record(&r, &p);
+	r.probes[0].reps = 3;
+	CHECK(units_rejected(&r, &p, "probe out of range"),
+	      "record: a probe's reps must be a power of two");
+	good_record(&r, &p);
+	r.probes[1].median_pt = r.cntfrq * MB_CAL_PICO * 60 + 1;
+	CHECK(units_rejected(&r, &p, "probe out of range"),
+	      "record: a probe build over a minute");
+	good_record(&r, &p);
+	r.probes[FAKE_PROBES].counts[MB_CTR_ptes] = 1;
+	CHECK(units_rejected(&r, &p, "data beyond its probes"),
+	      "record: data beyond nr_probes");
 	good_record(&r, &p);
 	r.cnt_res = 0;
 	CHECK(units_rejected(&r, &p, "counter resolution out of range"),
@@ -1228,9 +1253,53 @@ static void test_record_units(void)
 	seal(&r);
 	CHECK(!mb_record_check(&r, sizeof(r), &p, &out, err, sizeof(err)),
 	      "record: --no-calibrate, none: accepted");
-	r.units[MB_UNIT_table_write].rounds = 7;
+	r.probes[MB_MAX_PROBES - 1].reps = 1;
 	CHECK(units_rejected(&r, &p, "not asked for"),
 	      "record: --no-calibrate, one field set");
+}
+
+/*
+ * The code units' prices from the probes (account.c): the fake probes
+ * are exact sums of their counts at fake_code_pt(), so least squares
+ * recovers every price (to doubles' rounding); units no probe counts are
+ * unprobed; a unit the probes only move with another is merged.
+ */
+static void test_account_prices(void)
+{
+	struct mb_params p = { .nr_banks = 1, .page_shift = 12,
+			       .va_bits = 48 };
+	struct mb_code_prices pr;
+	struct mb_result r;
+	bool exact = true, unprobed = true;
+
+	p.banks[0] = (struct mb_bank){ MB_RAM_BASE, G };
+	good_record(&r, &p);
+	CHECK(!mb_account_prices(&r, &pr) && pr.probes == FAKE_PROBES,
+	      "account: prices from the fake probes");
+	for (unsigned int c = 0; c < MB_NR_CODES; c++) {
+		if (fake_code_pt(c))
+			exact &= pr.state[c] == MB_CODE_SOLVED &&
+				 llabs(pr.pt[c] - fake_code_pt(c)) < 1000;
+		else
+			unprobed &= pr.state[c] == MB_CODE_UNPROBED &&
+				    !pr.pt[c];
+	}
+	CHECK(exact && pr.rms_pt < 1000, "account: each price to a "
+	      "thousandth of a tick, the probes fitted as closely");
+	CHECK(unprobed, "account: units no probe counts are unprobed, 0");
+	/* blocks only ever twice the tables: the probes cannot part them */
+	for (unsigned int k = 0; k < FAKE_PROBES; k++)
+		r.probes[k].counts[MB_CTR_blocks] =
+			2 * r.probes[k].counts[MB_CTR_tables_l3];
+	CHECK(!mb_account_prices(&r, &pr) &&
+	      pr.state[MB_CODE_blocks] == MB_CODE_MERGED &&
+	      pr.pt[MB_CODE_blocks] == 0 &&
+	      llabs(pr.pt[MB_CODE_tables] -
+		    fake_code_pt(MB_CODE_tables)) < 1000,
+	      "account: a unit that moves only with another is merged");
+	r.nr_probes = 1;
+	CHECK(mb_account_prices(&r, &pr) == -1,
+	      "account: one probe prices nothing");
 }
 
 int main(void)
@@ -1258,6 +1327,7 @@ int main(void)
 	test_window_exits();
 	test_record_iters();
 	test_record_units();
+	test_account_prices();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd))
 		printf("# could not remove %s\n", tmpdir);
