@@ -74,7 +74,7 @@ static void install_reserved_ttbr0(void)
  * probes. */
 void mb_clear_tmp_root(void)
 {
-	memset(tmp_pg_dir, 0, sizeof(tmp_pg_dir));
+	mb_zero_page((u64)tmp_pg_dir);
 	dsb(ishst);
 }
 

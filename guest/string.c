@@ -17,11 +17,16 @@ void *memset(void *s, int c, size_t n)
 	return s;
 }
 
+/* Eight bytes at a time where both sides allow it (-mstrict-align):
+ * the probes restore a whole memblock before every build. */
 void *memcpy(void *d, const void *s, size_t n)
 {
 	u8 *a = d;
 	const u8 *b = s;
 
+	if (!(((u64)a | (u64)b) & 7))
+		for (; n >= 8; n -= 8, a += 8, b += 8)
+			*(u64 *)a = *(const u64 *)b;
 	while (n--)
 		*a++ = *b++;
 	return d;

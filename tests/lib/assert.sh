@@ -154,9 +154,11 @@ closed_form() {
 			  select($g[0].counts[.key] != .value) |
 			  "\(.key) = \($g[0].counts[.key]), expected \(.value)"] |
 			 join("; ")' 2>&1)
+		# the closed forms are the operation counters' (to
+		# table_stores): the code-path counters after them are the
+		# account's
 		if [ -z "$diff" ] &&
-		   [ "$(jq -r '.counts | keys | length' "$json")" = \
-		     "$(jq -r '.counts | keys | length' "$json.closed")" ]; then
+		   [ "$(jq -r '.counts | keys | length' "$json.closed")" -gt 0 ]; then
 			ok "$name: counts equal the unit tier's closed forms"
 		else
 			not_ok "$name: counts equal the unit tier's closed forms: ${diff:-the counters differ}"

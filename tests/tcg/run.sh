@@ -63,16 +63,18 @@ point() {
 			.verify.temp_tables == .verify.temp_freed and
 			.emulated and .accel == "tcg" and
 			.timing.ticks > 0 and .timing.cntfrq > 0'
-	check "$name: every unit cost and the floor measured, > 0" \
-		json_is "$j" '([.calibration.units[] | select(.picoticks > 0 and
+	check "$name: every direct unit, store form and the floor measured, the code units priced from its probes" \
+		json_is "$j" '([.calibration.units[] | select(
 			  .min_picoticks <= .picoticks and
 			  .picoticks <= .max_picoticks and .rounds == 7)]
-			 | length) == 8 and
+			 | length) == 12 and
+			([.calibration.stores[] | select(.picoticks > 0)]
+			 | length) >= 3 and
 			.calibration.floor.ticks > 0 and
-			.calibration.floor.tables == .counts.tables_lm1 +
-			  .counts.tables_l0 +
-			  .counts.tables_l1 + .counts.tables_l2 +
-			  .counts.tables_l3 and
+			.calibration.floor.tables > 0 and
+			.calibration.code.probes >= 2 and
+			(.calibration.probes | length) ==
+			  .calibration.code.probes and
 			.calibration.resolution_ticks > 0 and
 			.calibration.cntfrq == .timing.cntfrq'
 	check "$name: counts and digest equal the unit tier" \
@@ -220,7 +222,7 @@ for i in 1 2; do
 done
 same_calibration() {
 	jq -e --slurpfile b "$2" '.calibration == $b[0].calibration and
-		(.calibration.units | length) == 8 and
+		(.calibration.units | length) == 12 and
 		.calibration.floor.ticks > 0' "$1" > /dev/null 2>&1
 }
 check "--deterministic: identical unit costs and floor on two runs" \
