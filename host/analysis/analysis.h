@@ -210,8 +210,9 @@ struct mb_xpoint {
 	struct mb_explain x;
 };
 
-int mb_explain_run(const struct mb_run *r, struct mb_explain *x, char *err,
-		   size_t errlen);
+/* r's account at cal's prices (cal: r, or its point's calibrated run) */
+int mb_explain_run(const struct mb_run *r, const struct mb_run *cal,
+		   struct mb_explain *x, char *err, size_t errlen);
 /* One point per group with counts, sorted for the tables.  need_cal
  * (explain): every one must decompose, else the error; otherwise
  * (report, plot) points without unit costs are left out. */

@@ -85,12 +85,14 @@ static int permille(int64_t part, uint64_t whole)
 
 /*
  * A run's account: its counts charged to units (mb_account_charge()),
- * each priced as the same guest measured it (direct units) or its
- * probes priced it (code units), against the measured time.  Integer
- * picoticks; the residual is what the prices leave unexplained.
+ * each priced as the guest of cal measured it (direct units) or its
+ * probes priced it (code units), against r's measured time.  cal is r,
+ * or the run of r's point that calibrated (a matrix calibrates once per
+ * point).  Integer picoticks; the residual is what the prices leave
+ * unexplained.
  */
-int mb_explain_run(const struct mb_run *r, struct mb_explain *x, char *err,
-		   size_t errlen)
+int mb_explain_run(const struct mb_run *r, const struct mb_run *cal,
+		   struct mb_explain *x, char *err, size_t errlen)
 {
 	int64_t sum = 0, t;
 
@@ -98,19 +100,24 @@ int mb_explain_run(const struct mb_run *r, struct mb_explain *x, char *err,
 	if (!r->have_counts)
 		return mb_errf(-1, err, errlen, "%s:%u: record has no 'counts'",
 			       r->file, r->line);
-	if (!r->have_cal)
-		return mb_errf(-1, err, errlen, r->old_cal ?
+	if (!cal->have_cal)
+		return mb_errf(-1, err, errlen, cal->old_cal ?
 			       "%s:%u: record's calibration is from before "
 			       "the account (no 'calibration.code'): run it "
 			       "again with this mapbench" :
 			       "%s:%u: record has no unit costs "
 			       "('calibration': run without --no-calibrate)",
-			       r->file, r->line);
+			       cal->file, cal->line);
+	if (cal->cntfrq != r->cntfrq)
+		return mb_errf(-1, err, errlen, "%s:%u: record's counter runs "
+			       "at %" PRIu64 " Hz, its point's calibration "
+			       "(%s:%u) at %" PRIu64 " Hz", r->file, r->line,
+			       r->cntfrq, cal->file, cal->line, cal->cntfrq);
 	mb_account_charge(r->counts, r->page_shift, &x->ch);
 	for (unsigned int u = 0; u < MB_NR_UNITS; u++) {
-		if (x->ch.unit[u] > INT64_MAX || r->unit_pt[u] > INT64_MAX ||
+		if (x->ch.unit[u] > INT64_MAX || cal->unit_pt[u] > INT64_MAX ||
 		    __builtin_mul_overflow((int64_t)x->ch.unit[u],
-					   (int64_t)r->unit_pt[u], &t) ||
+					   (int64_t)cal->unit_pt[u], &t) ||
 		    __builtin_add_overflow(sum, t, &sum))
 			goto overflow;
 		x->unit_pt[u] = t;
@@ -119,7 +126,7 @@ int mb_explain_run(const struct mb_run *r, struct mb_explain *x, char *err,
 	for (unsigned int c = 0; c < MB_NR_CODES; c++) {
 		if (x->ch.code[c] > INT64_MAX ||
 		    __builtin_mul_overflow((int64_t)x->ch.code[c],
-					   r->code_pt[c], &t) ||
+					   cal->code_pt[c], &t) ||
 		    __builtin_add_overflow(sum, t, &sum))
 			goto overflow;
 		x->code_pt[c] = t;
@@ -134,7 +141,7 @@ int mb_explain_run(const struct mb_run *r, struct mb_explain *x, char *err,
 			       "%s:%u: the measured time is zero ticks",
 			       r->file, r->line);
 	x->residual_pt = (int64_t)x->measured_pt - x->predicted_pt;
-	x->floor_ticks = r->floor_ticks;
+	x->floor_ticks = cal->floor_ticks;
 	x->cntfrq = r->cntfrq;
 	for (unsigned int c = 0; c < MB_NR_XCLASS; c++)
 		x->share_pm[c] = permille(x->pt[c], x->measured_pt);
@@ -156,14 +163,20 @@ static int cmp_ticks(const void *a, const void *b)
 	return x->ticks < y->ticks ? -1 : x->ticks > y->ticks;
 }
 
-/* The run of the group whose ticks are the (lower) median, with its own
- * counts and unit costs; NULL if no run of it has counts. */
+/*
+ * The run of the group whose ticks are the (lower) median, with its own
+ * counts; NULL if no run of it has counts.  *cal: the run whose prices
+ * explain it -- itself if it calibrated, else the group's first measured
+ * run that did (a matrix calibrates a point once), else itself.
+ */
 static const struct mb_run *median_run(const struct mb_runset *set,
-				       const struct mb_group *g)
+				       const struct mb_group *g,
+				       const struct mb_run **cal)
 {
 	const struct mb_run **v, *pick = NULL;
 	size_t n = 0;
 
+	*cal = NULL;
 	v = calloc(set->n ? set->n : 1, sizeof(*v));
 	if (!v)
 		return NULL;
@@ -171,12 +184,17 @@ static const struct mb_run *median_run(const struct mb_runset *set,
 		const struct mb_run *r = &set->v[i];
 
 		if (r->outcome == MB_OUT_OK && !r->warmup && r->have_counts &&
-		    mb_same_key(g->key, r, 0))
+		    mb_same_key(g->key, r, 0)) {
 			v[n++] = r;
+			if (!*cal && r->have_cal)
+				*cal = r;
+		}
 	}
 	if (n) {
 		qsort(v, n, sizeof(*v), cmp_ticks);
 		pick = v[(n - 1) / 2];
+		if (pick->have_cal || !*cal)
+			*cal = pick;
 	}
 	free(v);
 	return pick;
@@ -218,13 +236,13 @@ int mb_explain_points(const struct mb_runset *set, const struct mb_groups *g,
 	if (!p)
 		return mb_errf(-1, err, errlen, "out of memory");
 	for (size_t i = 0; i < g->n; i++) {
-		const struct mb_run *r = median_run(set, &g->v[i]);
+		const struct mb_run *cal, *r = median_run(set, &g->v[i], &cal);
 
 		if (!r)
 			continue;
-		if (!r->have_cal && !need_cal)
+		if (!cal->have_cal && !need_cal)
 			continue;
-		if (mb_explain_run(r, &p[n].x, err, errlen)) {
+		if (mb_explain_run(r, cal, &p[n].x, err, errlen)) {
 			if (!need_cal)
 				continue;	/* report, plot: not this */
 			free(p);

@@ -394,8 +394,14 @@ static void last_line(char *tail, char *out, size_t len)
 	snprintf(out, len, "%s", *s ? s : "no message");
 }
 
+/*
+ * A run of a point; run is its index (warm-ups first).  Only the first
+ * measured run calibrates: a point's runs build the same map, so one
+ * set of prices explains all of them (explain lends it to the median
+ * run), and the probes are not paid again on every repetition.
+ */
 static void run_child(struct ctx *c, const struct mb_point *pt,
-		      struct child_res *res)
+		      unsigned int run, struct child_res *res)
 {
 	char mem[32], timeout[16], tail[ERRTAIL * 2] = "", *argv[40];
 	char opt[MB_CFG_MAX_EXTRA][40], guest[4096];
@@ -433,6 +439,8 @@ static void run_child(struct ctx *c, const struct mb_point *pt,
 	}
 	if (mb_point_forced(pt))
 		argv[n++] = "--force-bbml2";
+	if (run != pt->sec->warmup)
+		argv[n++] = "--no-calibrate";
 	for (unsigned int i = 0; i < MB_CFG_MAX_EXTRA; i++) {
 		if (!pt->extra[i])
 			continue;
@@ -555,7 +563,7 @@ static int run_point(struct ctx *c, const struct mb_point *pt,
 		if (c->tty)
 			progress(c, what, state);
 		unlink(c->runjson);
-		run_child(c, pt, &res);
+		run_child(c, pt, i, &res);
 		if (stop_sig) {
 			ret = PT_STOPPED;
 			break;

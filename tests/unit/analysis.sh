@@ -161,6 +161,8 @@ check "matrix: a failure is recorded once per point, with the last stderr line" 
 	[ "$(jq -s 'map(select(.matrix.outcome == "failed")) | length == 2 and
 		all(.error == "guest exception: EC 0x25 at 0xffff800080001234" and
 		    .exit_code == 3 and .status == "failed")' "$FM")" = true ]
+check "matrix: a point calibrates once, on its first measured run (not the warm-up)" \
+	[ "$(awk '$1 == "base" && $2 == "1G" { printf "%s ", $4 }' "$FAKE_LOG")" = "nocal cal nocal " ]
 : > "$FAKE_LOG"
 "$MB" matrix "$tmp/fake.conf" "$tmp/fm" --label fake -q > "$tmp/fm.out" 2>&1
 check "matrix rerun: done points and skips are not run again, failures are" \

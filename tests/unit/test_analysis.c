@@ -464,7 +464,7 @@ static void test_explain(void)
 	r.code_pt[MB_CODE_lazy_flushes] = 6000000;
 	r.code_pt[MB_CODE_lazy_clears] = 1000000;
 	r.code_pt[MB_CODE_map_mem] = 7000000;
-	CHECK(!mb_explain_run(&r, &x, err, sizeof(err)),
+	CHECK(!mb_explain_run(&r, &r, &x, err, sizeof(err)),
 	      "explain: batch-barriers' counts decompose");
 	for (unsigned int u = 0; u < MB_NR_UNITS; u++)
 		same &= x.ch.unit[u] == unit_want[u];
@@ -483,27 +483,52 @@ static void test_explain(void)
 	      "explain: predicted and residual exact, in picoticks");
 	/* 16K: the zero_page unit zeroes one 16K page */
 	r.page_shift = 14;
-	CHECK(!mb_explain_run(&r, &x, err, sizeof(err)) &&
+	CHECK(!mb_explain_run(&r, &r, &x, err, sizeof(err)) &&
 	      x.ch.unit[MB_UNIT_zero_page] == 2076672 / 16384,
 	      "explain: at 16K, bytes zeroed / 16K pages");
 	r.page_shift = 16;
-	CHECK(!mb_explain_run(&r, &x, err, sizeof(err)) &&
+	CHECK(!mb_explain_run(&r, &r, &x, err, sizeof(err)) &&
 	      x.ch.unit[MB_UNIT_zero_page] == 2076672 / 65536,
 	      "explain: at 64K, bytes zeroed / 64K pages");
 	r.page_shift = 12;
 	r.have_cal = false;
-	CHECK(mb_explain_run(&r, &x, err, sizeof(err)) &&
+	CHECK(mb_explain_run(&r, &r, &x, err, sizeof(err)) &&
 	      !strcmp(err, "t:1: record has no unit costs ('calibration': "
 		      "run without --no-calibrate)"),
 	      "explain: no unit costs, one line");
 	r.old_cal = true;
-	CHECK(mb_explain_run(&r, &x, err, sizeof(err)) &&
+	CHECK(mb_explain_run(&r, &r, &x, err, sizeof(err)) &&
 	      strstr(err, "from before the account"),
 	      "explain: a calibration from before ABI 9, one line");
 	r.have_cal = true;
 	r.code_pt[MB_CODE_ptes] = INT64_MAX / 1000;
-	CHECK(mb_explain_run(&r, &x, err, sizeof(err)) &&
+	CHECK(mb_explain_run(&r, &r, &x, err, sizeof(err)) &&
 	      strstr(err, "do not fit 64 bits"), "explain: overflow caught");
+	r.code_pt[MB_CODE_ptes] = 500000;
+	/* a matrix point's other runs: the calibrated run's prices */
+	{
+		struct mb_run o = r;
+
+		o.have_cal = false;
+		o.old_cal = false;
+		o.ticks = r.ticks * 2;
+		o.line = 2;
+		for (unsigned int u = 0; u < MB_NR_UNITS; u++)
+			o.unit_pt[u] = 0;
+		CHECK(!mb_explain_run(&o, &r, &x, err, sizeof(err)) &&
+		      x.predicted_pt == 190023950000LL &&
+		      x.measured_pt == 2 * 200000000000ULL &&
+		      x.floor_ticks == r.floor_ticks,
+		      "explain: a run priced by its point's calibrated run");
+		CHECK(mb_explain_run(&o, &o, &x, err, sizeof(err)) &&
+		      !strcmp(err, "t:2: record has no unit costs "
+			      "('calibration': run without --no-calibrate)"),
+		      "explain: ... and not by its own missing prices");
+		o.cntfrq = r.cntfrq + 1;
+		CHECK(mb_explain_run(&o, &r, &x, err, sizeof(err)) &&
+		      strstr(err, "its point's calibration (t:1)"),
+		      "explain: prices from a counter of another rate refused");
+	}
 }
 
 int main(void)
