@@ -245,8 +245,12 @@ int mb_fit_table_load(const char *path, struct mb_fit_table *t, char *err,
 
 /* ---- fit.c: unit costs fitted to a table measured elsewhere ----------- */
 
-/* check: another table (or NULL) the fitted prices are set against. */
+/*
+ * check: another table (or NULL) the fitted prices are set against;
+ * predict: "STRATEGY@SIZE,..." (or NULL), points predicted per machine.
+ */
 int mb_fit_table(const char *table, const char *check, const char *counts,
-		 bool csv, struct mb_buf *b, char *err, size_t errlen);
+		 const char *predict, bool csv, struct mb_buf *b, char *err,
+		 size_t errlen);
 
 #endif /* MAPBENCH_ANALYSIS_H */

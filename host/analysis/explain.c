@@ -429,6 +429,11 @@ static const struct mb_opt explain_opts[] = {
 	       "each size (tools/fit-counts.sh writes them)."),
 	MB_OPT("check", 'k', false, required_argument, "TABLE", MB_ARG_FILE,
 	       NULL, "With --fit: set the prediction against another table."),
+	MB_OPT("predict", 'p', false, required_argument,
+	       "STRATEGY@SIZE[,...]", MB_ARG_NONE, NULL,
+	       "With --fit: predict these points with each machine's prices, "
+	       "from the counts at that size, else derived affinely from the "
+	       "two nearest sizes counted."),
 	MB_OPT_HELP,
 	MB_OPT_END
 };
@@ -437,7 +442,8 @@ const struct mb_cmd mb_explain_cmd = {
 	.name = "explain",
 	.summary = "where the time goes: each op class priced by its unit "
 		   "cost",
-	.synopsis = "FILE...\n--fit TABLE --counts FILE [--check TABLE]",
+	.synopsis = "FILE...\n--fit TABLE --counts FILE [--check TABLE] "
+		    "[--predict STRATEGY@SIZE[,...]]",
 	.text = "Charges every op the counting pass counted to one class "
 		"(fixmap pairs, stores with their barriers, bare stores, lone "
 		"barriers, zeroed pages, allocations), prices each class with "
@@ -445,8 +451,9 @@ const struct mb_cmd mb_explain_cmd = {
 		"sets the sum against the measured time and the floor "
 		"(docs/ANALYSIS.md).\n\n"
 		"With --fit, fits per-op prices to a published table from the "
-		"exact op counts, prints the prices, every cell's error and a "
-		"prediction for every other strategy.",
+		"exact op counts, prints the prices, every cell's error, how "
+		"near the fit comes (and to --check's table), a prediction for "
+		"every other strategy, and one for each --predict point.",
 	.opts = explain_opts,
 };
 
@@ -454,6 +461,7 @@ int mb_cmd_explain(int argc, char **argv)
 {
 	struct mb_getopt gopt = { 0 };
 	const char *out = NULL, *fit = NULL, *counts = NULL, *check = NULL;
+	const char *pred = NULL;
 	struct mb_runset set = { 0 };
 	struct mb_groups g = { 0 };
 	struct mb_buf b = { 0 };
@@ -482,6 +490,9 @@ int mb_cmd_explain(int argc, char **argv)
 		case 'k':
 			check = optarg;
 			break;
+		case 'p':
+			pred = optarg;
+			break;
 		case 'o':
 			out = optarg;
 			break;
@@ -496,13 +507,13 @@ int mb_cmd_explain(int argc, char **argv)
 		if (!counts)
 			mb_die("explain --fit needs --counts FILE "
 			       "(tools/fit-counts.sh writes one)");
-		if (mb_fit_table(fit, check, counts, csv, &b, err,
+		if (mb_fit_table(fit, check, counts, pred, csv, &b, err,
 				 sizeof(err)))
 			mb_die("%s", err);
 	} else {
-		if (counts || check)
-			mb_die("--%s goes with --fit",
-			       counts ? "counts" : "check");
+		if (counts || check || pred)
+			mb_die("--%s goes with --fit", counts ? "counts" :
+			       check ? "check" : "predict");
 		if (optind == argc) {
 			mb_usage_synopsis(&mb_explain_cmd, stderr);
 			return MB_EXIT_USAGE;

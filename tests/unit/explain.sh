@@ -5,7 +5,8 @@
 # 4G base run) closes within 2% on every row but those
 # tests/tcg/account.xfail lists, no run under its floor, and matches its
 # golden text; the report's section; --fit on the thread's own tables
-# against golden output; bad input.  No VM runs here.  UPDATE_GOLDEN=1
+# against golden output, --predict's points (counts derived affinely
+# checked against exact ones); bad input.  No VM runs here.  UPDATE_GOLDEN=1
 # rewrites the golden files.
 set -u
 cd "$(dirname "$0")/../.."
@@ -92,6 +93,90 @@ check "explain --fit: the table as CSV fits the same" \
 golden "explain --fit --format csv" $X/fit-v1-batch.csv 0 \
 	"$MB" explain --fit $X/v1-batch.md --counts $X/counts.jsonl \
 	--format csv
+
+# ---- --fit --predict ------------------------------------------------------
+G16=17179869184 G64=68719476736
+golden "explain --fit --predict: exact and derived points, per machine" \
+	$X/fit-v1-batch-predict.txt 0 \
+	"$MB" explain --fit $X/v1-batch.md --counts $X/counts.jsonl \
+	--predict base@512G,lazy-unmap@1T,v6.10@64G
+"$MB" explain --fit $X/v1-batch.md --counts $X/counts.jsonl \
+	--predict base@512G,lazy-unmap@1T,v6.10@64G > "$tmp/pred.txt"
+check "explain --fit --predict: a block per machine" \
+	test "$(grep -c '^  predicted (--predict):$' "$tmp/pred.txt")" = 3
+check "explain --fit --predict: base 512G from the file's own counts" \
+	test "$(grep -cE '^  base +512G +- +[0-9]+ exact counts$' \
+		"$tmp/pred.txt")" = 3
+check "explain --fit --predict: lazy-unmap 1T derived from 256G and 512G" \
+	test "$(grep -cE \
+		'^  lazy-unmap +1T +- +[0-9]+ from counts at 256G, 512G$' \
+		"$tmp/pred.txt")" = 3
+fit_sum='^  the fit reproduces all [0-9]+ cells within [0-9.]+% \(worst: '
+chk_sum='^  the other table: [0-9]+ cells? with counts within [0-9.]+% \(worst: '
+check "explain --fit: a reproduction summary per machine, and --check's" \
+	test "$(grep -cE "$fit_sum" $X/fit-v1-batch.txt):$(grep -cE \
+		"$chk_sum" $X/fit-v1-batch.txt)" = 3:3
+"$MB" explain --fit $X/v1-batch.md --counts $X/counts.jsonl --format csv \
+	--predict base@512G,lazy-unmap@1T,v6.10@64G > "$tmp/pred.csv"
+check "explain --fit --predict --format csv: the same CSV plus 9 predict rows" \
+	test "$(grep -c '^"[^"]*",predict,' "$tmp/pred.csv"):$(grep -v \
+		'^"[^"]*",predict,' "$tmp/pred.csv" | cmp - $X/fit-v1-batch.csv &&
+		echo same)" = 9:same
+check "explain --fit --predict: an exact point is its cell (Altra Metal base 512G)" \
+	test "$(awk -F, '$1 == "\"Altra Metal\"" && $3 == "\"base\"" &&
+		$4 == "512G" && ($2 == "cell" || $2 == "predict") { print $5 }' \
+		"$tmp/pred.csv" | uniq -c | awk '{ print $1 }')" = 2
+# counts derived from two sizes against the exact counts: v6.10 (not in
+# the table) counted only at 16G and 64G, predicted between and beyond
+jq -c "select(.strategy != \"v6.10\" or .mem == $G16 or .mem == $G64)" \
+	$X/counts.jsonl > "$tmp/two.jsonl"
+pts=v6.10@36G,v6.10@256G,v6.10@512G
+"$MB" explain --fit $X/v1-batch.md --counts $X/counts.jsonl --format csv \
+	--predict $pts > "$tmp/exact.csv"
+"$MB" explain --fit $X/v1-batch.md --counts "$tmp/two.jsonl" \
+	--format csv --predict $pts > "$tmp/affine.csv"
+check "explain --fit --predict: counts from 16G and 64G only say so" \
+	test "$("$MB" explain --fit $X/v1-batch.md --counts "$tmp/two.jsonl" \
+		--predict $pts | grep -c 'from counts at 16G, 64G$')" = 9
+# affine_close EXACT.csv AFFINE.csv: the same 9 predict rows, each
+# within 0.1% of the exact one
+affine_close() {
+	awk -F, '$2 != "predict" { next }
+		 FNR == NR { want[$1 FS $3 FS $4] = $5; next }
+		 { k = $1 FS $3 FS $4; n++
+		   d = (k in want) ? $5 / want[k] - 1 : 1
+		   if (d > 0.001 || d < -0.001) bad++ }
+		 END { exit !(n == 9 && !bad) }' "$1" "$2"
+}
+check "explain --fit --predict: derived affinely, within 0.1% of the exact counts' ms" \
+	affine_close "$tmp/exact.csv" "$tmp/affine.csv"
+one_error "explain --fit --predict: an unknown strategy" 1 \
+	"mapbench: --predict: 'nope@16G': 'nope' is no strategy (mapbench list)" \
+	"$MB" explain --fit $X/v1-batch.md --counts $X/counts.jsonl \
+	--predict base@16G,nope@16G
+one_error "explain --fit --predict: a bad size" 1 \
+	"mapbench: --predict: 'base@16Q': '16Q' is not a size like 64G" \
+	"$MB" explain --fit $X/v1-batch.md --counts $X/counts.jsonl \
+	--predict base@16Q
+one_error "explain --fit --predict: no @" 1 \
+	"mapbench: --predict: 'base' is not STRATEGY@SIZE" \
+	"$MB" explain --fit $X/v1-batch.md --counts $X/counts.jsonl \
+	--predict base
+one_error "explain --fit --predict: no counts to derive from" 1 \
+	"mapbench: $X/counts.jsonl: no counts for idmap at 64G, nor at two other sizes (tools/fit-counts.sh \"idmap\" \"64G\")" \
+	"$MB" explain --fit $X/v1-batch.md --counts $X/counts.jsonl \
+	--predict v6.10@64G,idmap@64G -o "$tmp/p.txt"
+check "explain --fit --predict -o: no output file after the error" \
+	test ! -e "$tmp/p.txt"
+jq -c "select(.strategy != \"v6.10\" or .mem == $G16)" $X/counts.jsonl \
+	> "$tmp/one.jsonl"
+one_error "explain --fit --predict: counts at one other size only" 1 \
+	"mapbench: $tmp/one.jsonl: no counts for v6.10 at 1T, nor at two other sizes (tools/fit-counts.sh \"v6.10\" \"1024G\")" \
+	"$MB" explain --fit $X/v1-batch.md --counts "$tmp/one.jsonl" \
+	--predict v6.10@1T
+one_error "explain --predict without --fit" 1 \
+	"mapbench: --predict goes with --fit" \
+	"$MB" explain --predict base@16G $X/tcg-4g-base.json
 
 # ---- bad input: one line, exit 1, nothing written ------------------------
 one_error "explain: unknown file" 1 \
