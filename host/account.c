@@ -36,6 +36,7 @@ const char *const mb_code_state_names[] = {
 	[MB_CODE_UNPROBED] = "unprobed",
 	[MB_CODE_SOLVED] = "solved",
 	[MB_CODE_MERGED] = "merged",
+	[MB_CODE_BOUND] = "bound",
 };
 
 #define C(name)	(counts[MB_CTR_##name])
@@ -170,12 +171,13 @@ struct probe_sys {
 };
 
 /*
- * Least squares by modified Gram-Schmidt over the code units the probes
- * have, in MB_CODE_LIST order: a column whose
- * remainder after the kept ones is below 1e-9 of its length is MERGED.
- * Then R b = Q'y.
+ * Least squares by modified Gram-Schmidt over the code units in use[]
+ * that the probes have, in MB_CODE_LIST order: a column whose remainder
+ * after the kept ones is below 1e-9 of its length is MERGED.  Then
+ * R b = Q'y.  The others keep their state and a price of 0.
  */
-static void solve(const struct probe_sys *ps, struct mb_code_prices *out)
+static void solve(const struct probe_sys *ps, const bool *use,
+		  struct mb_code_prices *out)
 {
 	static double q[MB_NR_CODES][MB_MAX_PROBES];
 	double rr[MB_NR_CODES][MB_NR_CODES], qy[MB_NR_CODES], b[MB_NR_CODES];
@@ -186,6 +188,8 @@ static void solve(const struct probe_sys *ps, struct mb_code_prices *out)
 	for (unsigned int j = 0; j < MB_NR_CODES; j++) {
 		double len0 = 0, len = 0;
 
+		if (!use[j])
+			continue;
 		for (unsigned int k = 0; k < np; k++)
 			len0 += q[j][k] * q[j][k];
 		if (len0 == 0) {
@@ -231,15 +235,118 @@ static void solve(const struct probe_sys *ps, struct mb_code_prices *out)
 		out->pt[kept[i]] = (int64_t)llround(b[i]);
 }
 
+/* What the prices leave of probe k. */
+static double probe_residual(const struct probe_sys *ps,
+			     const struct mb_code_prices *pr, unsigned int k)
+{
+	double e = ps->y[k];
+
+	for (unsigned int j = 0; j < MB_NR_CODES; j++)
+		e -= ps->x[j][k] * (double)pr->pt[j];
+	return e;
+}
+
 /*
- * Unconstrained: a unit the probes move only together with others can
- * come out negative while their sum is right (docs/ANALYSIS.md, "The
- * account"); clamping such a price to 0 and solving again was tried and
- * leaves larger residuals on the grid (configs/account.conf).
+ * Non-negative least squares (Lawson and Hanson's active set) over the
+ * units the unconstrained solve kept: a unit joins while the residual
+ * still pulls its price up; a price the solve drives below 0 is walked
+ * back to the boundary and the unit leaves, BOUND at 0.
  */
-int mb_account_prices(const struct mb_result *r, struct mb_code_prices *out)
+static void solve_nonneg(const struct probe_sys *ps,
+			 struct mb_code_prices *out)
+{
+	struct mb_code_prices z;
+	bool in[MB_NR_CODES] = { false }, cand[MB_NR_CODES];
+	double b[MB_NR_CODES] = { 0 };
+
+	for (unsigned int j = 0; j < MB_NR_CODES; j++) {
+		cand[j] = out->state[j] == MB_CODE_SOLVED;
+		if (cand[j])
+			out->state[j] = MB_CODE_BOUND;
+	}
+	double ylen = 0;
+
+	for (unsigned int k = 0; k < ps->np; k++)
+		ylen += ps->y[k] * ps->y[k];
+	ylen = sqrt(ylen);
+	for (unsigned int iter = 0; iter < 4 * MB_NR_CODES; iter++) {
+		double best = 0, e[MB_MAX_PROBES];
+		int add = -1;
+
+		memset(out->pt, 0, sizeof(out->pt));
+		for (unsigned int j = 0; j < MB_NR_CODES; j++)
+			out->pt[j] = (int64_t)llround(b[j]);
+		for (unsigned int k = 0; k < ps->np; k++)
+			e[k] = probe_residual(ps, out, k);
+		for (unsigned int j = 0; j < MB_NR_CODES; j++) {
+			double w = 0, len = 0;
+
+			if (!cand[j] || in[j])
+				continue;
+			for (unsigned int k = 0; k < ps->np; k++) {
+				w += ps->x[j][k] * e[k];
+				len += ps->x[j][k] * ps->x[j][k];
+			}
+			w /= sqrt(len);
+			if (w > best) {
+				best = w;
+				add = (int)j;
+			}
+		}
+		if (add < 0 || best <= 1e-9 * ylen)
+			break;
+		in[add] = true;
+		for (;;) {
+			double alpha = 1;
+			bool neg = false;
+
+			solve(ps, in, &z);
+			for (unsigned int j = 0; j < MB_NR_CODES; j++) {
+				if (!in[j] || z.pt[j] > 0)
+					continue;
+				neg = true;
+				if (b[j] - (double)z.pt[j] > 0 &&
+				    b[j] / (b[j] - (double)z.pt[j]) < alpha)
+					alpha = b[j] / (b[j] - (double)z.pt[j]);
+			}
+			if (!neg) {
+				for (unsigned int j = 0; j < MB_NR_CODES; j++)
+					b[j] = in[j] ? (double)z.pt[j] : 0;
+				break;
+			}
+			for (unsigned int j = 0; j < MB_NR_CODES; j++) {
+				if (!in[j])
+					continue;
+				b[j] += alpha * ((double)z.pt[j] - b[j]);
+				if (b[j] <= 0.5) {
+					in[j] = false;
+					b[j] = 0;
+				}
+			}
+		}
+	}
+	for (unsigned int j = 0; j < MB_NR_CODES; j++) {
+		out->pt[j] = in[j] ? (int64_t)llround(b[j]) : 0;
+		if (cand[j])
+			out->state[j] = in[j] && out->pt[j] ? MB_CODE_SOLVED :
+				       MB_CODE_BOUND;
+	}
+}
+
+/*
+ * Unconstrained (deterministic records): a unit the probes move only
+ * together with others can come out negative while their sum is right
+ * (docs/ANALYSIS.md, "The account"); clamping such a price to 0 and
+ * solving again was tried and leaves larger residuals on the grid
+ * (configs/account.conf).  nonneg (timed records): the probes' noise
+ * makes such pairs huge and opposite, so no class could be read; the
+ * prices are the best that are all >= 0.
+ */
+int mb_account_prices(const struct mb_result *r, bool nonneg,
+		       struct mb_code_prices *out)
 {
 	static struct probe_sys ps;
+	bool all[MB_NR_CODES];
 	struct mb_charge ch;
 	double ss = 0;
 
@@ -261,13 +368,14 @@ int mb_account_prices(const struct mb_result *r, struct mb_code_prices *out)
 		for (unsigned int j = 0; j < MB_NR_CODES; j++)
 			ps.x[j][k] = (double)ch.code[j];
 	}
-	solve(&ps, out);
-	/* what the prices leave of the probes */
+	for (unsigned int j = 0; j < MB_NR_CODES; j++)
+		all[j] = true;
+	solve(&ps, all, out);
+	if (nonneg)
+		solve_nonneg(&ps, out);
 	for (unsigned int k = 0; k < ps.np; k++) {
-		double e = ps.y[k];
+		double e = probe_residual(&ps, out, k);
 
-		for (unsigned int j = 0; j < MB_NR_CODES; j++)
-			e -= ps.x[j][k] * (double)out->pt[j];
 		ss += e * e;
 	}
 	out->probes = ps.np;

@@ -37,6 +37,7 @@ enum mb_code_state {
 	MB_CODE_SOLVED,
 	MB_CODE_MERGED,		/* the probes move it only with other
 				 * units: they price it, this one is 0 */
+	MB_CODE_BOUND,		/* the non-negative fit holds it at 0 */
 };
 
 struct mb_code_prices {
@@ -50,10 +51,12 @@ struct mb_code_prices {
  * The code units' prices from r's probes: probe time less its direct
  * units, least squares over the code units' counts (Gram-Schmidt in
  * MB_CODE_LIST order; a unit the probes cannot tell from earlier ones
- * is MERGED).  Only the probes: never the run's own timed window.
- * Returns -1 when r has fewer probes than 2.
+ * is MERGED); nonneg (a timed run): the best prices that are all >= 0,
+ * a unit held at 0 BOUND.  Only the probes: never the run's own timed
+ * window.  Returns -1 when r has fewer probes than 2.
  */
-int mb_account_prices(const struct mb_result *r, struct mb_code_prices *out);
+int mb_account_prices(const struct mb_result *r, bool nonneg,
+		      struct mb_code_prices *out);
 
 extern const char *const mb_code_state_names[];
 

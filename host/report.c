@@ -355,12 +355,13 @@ static void put_probes(struct jctx *c, json_t *cal, const struct mb_result *r)
 }
 
 /* calibration.code: the code units priced from the probes. */
-static void put_code(struct jctx *c, json_t *cal, const struct mb_result *r)
+static void put_code(struct jctx *c, json_t *cal, const struct mb_result *r,
+		     bool nonneg)
 {
 	struct mb_code_prices pr;
 	json_t *code, *o;
 
-	if (mb_account_prices(r, &pr))
+	if (mb_account_prices(r, nonneg, &pr))
 		return;
 	code = sub(c, cal, "code");
 	if (!code)
@@ -384,7 +385,8 @@ static void put_code(struct jctx *c, json_t *cal, const struct mb_result *r)
  * rates, probes, the code units' prices and the floor, measured in the
  * guest after verification; absent with --no-calibrate.
  */
-static void put_units(struct jctx *c, json_t *root, const struct mb_result *r)
+static void put_units(struct jctx *c, json_t *root, const struct mb_result *r,
+		      bool nonneg)
 {
 	json_t *cal, *units, *o;
 	struct mb_floor f;
@@ -415,7 +417,7 @@ static void put_units(struct jctx *c, json_t *root, const struct mb_result *r)
 		put_unit(c, o, r, &r->stores[i]);
 	}
 	put_probes(c, cal, r);
-	put_code(c, cal, r);
+	put_code(c, cal, r, nonneg);
 	o = sub(c, cal, "floor");
 	if (!o)
 		return;
@@ -432,7 +434,9 @@ static void put_units(struct jctx *c, json_t *root, const struct mb_result *r)
 	put(c, o, "ns", ns_json(r->floor_ticks, r->cntfrq));
 }
 
-static void put_record(struct jctx *c, json_t *root, const struct mb_result *r)
+/* nonneg: a timed run's code units are priced >= 0 (account.h) */
+static void put_record(struct jctx *c, json_t *root, const struct mb_result *r,
+		       bool nonneg)
 {
 	uint64_t ticks = r->t_end - r->t_start;
 	json_t *o;
@@ -486,7 +490,7 @@ static void put_record(struct jctx *c, json_t *root, const struct mb_result *r)
 		put_iters(c, o, r);
 	}
 
-	put_units(c, root, r);
+	put_units(c, root, r, nonneg);
 
 	o = sub(c, root, "counts");
 	if (o) {
@@ -833,7 +837,7 @@ static json_t *build(const struct mb_run_opts *opts,
 	if (out->have_record) {
 		if (r->status != MB_ST_OK)
 			put_u64(c, root, "status_detail", r->detail);
-		put_record(c, root, r);
+		put_record(c, root, r, !opts->deterministic);
 	}
 	if (out->err[0])
 		put_str(c, root, "error", out->err);

@@ -63,7 +63,7 @@ point() {
 			.verify.temp_tables == .verify.temp_freed and
 			.emulated and .accel == "tcg" and
 			.timing.ticks > 0 and .timing.cntfrq > 0'
-	check "$name: every direct unit, store form and the floor measured, the code units priced from its probes" \
+	check "$name: every direct unit, store form and the floor measured, the code units priced from its probes (timed: none below 0)" \
 		json_is "$j" '([.calibration.units[] | select(
 			  .min_picoticks <= .picoticks and
 			  .picoticks <= .max_picoticks and .rounds == 7)]
@@ -75,6 +75,9 @@ point() {
 			.calibration.code.probes >= 2 and
 			(.calibration.probes | length) ==
 			  .calibration.code.probes and
+			all(.calibration.code.units[];
+			    .picoticks >= 0 and (.state != "bound" or
+			    .picoticks == 0)) and
 			.calibration.resolution_ticks > 0 and
 			.calibration.cntfrq == .timing.cntfrq'
 	check "$name: counts and digest equal the unit tier" \

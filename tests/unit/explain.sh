@@ -48,6 +48,10 @@ check "explain: every deterministic row closes within 2% (tests/tcg/account.xfai
 "$MB" explain --format csv $X/tcg-4g-base.json > "$tmp/4g.csv"
 check "explain: the timed 4G run: nothing unpriced, not under its floor (its residual is TCG's: not bounded)" \
 	explain_bound "$tmp/4g.csv" 1000000
+check "explain: the timed 4G run: no class below 0 (its prices are the best non-negative ones)" \
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i ~ /_share_pm$/ &&
+			   $i != "residual_share_pm") c[i] = 1; next }
+		 { for (i in c) if ($i < 0) bad = 1 } END { exit bad + !length(c) }' "$tmp/4g.csv"
 check "explain: base at 1G, fixmap pairs = fixmap_unmap of the record" \
 	test "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++)
 			    if ($i == "unit_fixmap_pair_n") c = i }

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1258,6 +1259,71 @@ static void test_record_units(void)
 	      "record: --no-calibrate, one field set");
 }
 
+/* What prices pt leave of the fake probes (their events: fake_probe()). */
+static double fake_rms(const struct mb_result *r, const int64_t *pt)
+{
+	double ss = 0;
+
+	for (unsigned int k = 0; k < r->nr_probes; k++) {
+		const uint32_t *n = r->probes[k].counts;
+		double e = (double)r->probes[k].median_pt;
+
+		e -= (double)pt[MB_CODE_map_mem];
+		e -= (double)n[MB_CTR_ptes] * (double)pt[MB_CODE_ptes];
+		e -= (double)n[MB_CTR_windows] * (double)pt[MB_CODE_windows];
+		e -= (double)n[MB_CTR_pmds] * (double)pt[MB_CODE_pmds];
+		e -= (double)n[MB_CTR_tables_l3] * (double)pt[MB_CODE_tables];
+		e -= (double)n[MB_CTR_walks] * (double)pt[MB_CODE_walks];
+		ss += e * e;
+	}
+	return sqrt(ss / r->nr_probes);
+}
+
+/*
+ * A timed run's prices are the best non-negative ones: on exact probes
+ * the same as unconstrained; where a true price is negative (walks', made
+ * so), that unit is held at 0 (bound), none is negative, and what they
+ * leave of the probes is no more than clamping the free solution does.
+ */
+static void test_account_nonneg(const struct mb_params *p)
+{
+	struct mb_code_prices free_pr, pr;
+	struct mb_result r;
+	int64_t clamp[MB_NR_CODES];
+	bool exact = true, nonneg = true;
+
+	good_record(&r, p);
+	CHECK(!mb_account_prices(&r, true, &pr), "account: non-negative "
+	      "prices from the fake probes");
+	for (unsigned int c = 0; c < MB_NR_CODES; c++)
+		if (fake_code_pt(c))
+			exact &= pr.state[c] == MB_CODE_SOLVED &&
+				 llabs(pr.pt[c] - fake_code_pt(c)) < 1000;
+	CHECK(exact, "account: non-negative, exact probes: every price "
+	      "recovered, solved");
+	for (unsigned int k = 0; k < FAKE_PROBES; k++)
+		r.probes[k].median_pt -= 2 * r.probes[k].counts[MB_CTR_walks] *
+					 (uint64_t)fake_code_pt(MB_CODE_walks);
+	CHECK(!mb_account_prices(&r, false, &free_pr) &&
+	      llabs(free_pr.pt[MB_CODE_walks] +
+		    fake_code_pt(MB_CODE_walks)) < 1000,
+	      "account: unconstrained, a negative true price is found");
+	CHECK(!mb_account_prices(&r, true, &pr), "account: non-negative, "
+	      "the same probes");
+	for (unsigned int c = 0; c < MB_NR_CODES; c++) {
+		nonneg &= pr.pt[c] >= 0;
+		clamp[c] = free_pr.pt[c] > 0 ? free_pr.pt[c] : 0;
+	}
+	CHECK(nonneg && pr.state[MB_CODE_walks] == MB_CODE_BOUND &&
+	      !pr.pt[MB_CODE_walks],
+	      "account: non-negative: none below 0, walks bound at 0");
+	CHECK(pr.rms_pt > 1000 &&
+	      fabs(pr.rms_pt - fake_rms(&r, pr.pt)) < 1 &&
+	      pr.rms_pt < fake_rms(&r, clamp),
+	      "account: non-negative: leaves less of the probes than the "
+	      "free prices clamped at 0");
+}
+
 /*
  * The code units' prices from the probes (account.c): the fake probes
  * are exact sums of their counts at fake_code_pt(), so least squares
@@ -1274,7 +1340,7 @@ static void test_account_prices(void)
 
 	p.banks[0] = (struct mb_bank){ MB_RAM_BASE, G };
 	good_record(&r, &p);
-	CHECK(!mb_account_prices(&r, &pr) && pr.probes == FAKE_PROBES,
+	CHECK(!mb_account_prices(&r, false, &pr) && pr.probes == FAKE_PROBES,
 	      "account: prices from the fake probes");
 	for (unsigned int c = 0; c < MB_NR_CODES; c++) {
 		if (fake_code_pt(c))
@@ -1291,15 +1357,16 @@ static void test_account_prices(void)
 	for (unsigned int k = 0; k < FAKE_PROBES; k++)
 		r.probes[k].counts[MB_CTR_blocks] =
 			2 * r.probes[k].counts[MB_CTR_tables_l3];
-	CHECK(!mb_account_prices(&r, &pr) &&
+	CHECK(!mb_account_prices(&r, false, &pr) &&
 	      pr.state[MB_CODE_blocks] == MB_CODE_MERGED &&
 	      pr.pt[MB_CODE_blocks] == 0 &&
 	      llabs(pr.pt[MB_CODE_tables] -
 		    fake_code_pt(MB_CODE_tables)) < 1000,
 	      "account: a unit that moves only with another is merged");
 	r.nr_probes = 1;
-	CHECK(mb_account_prices(&r, &pr) == -1,
+	CHECK(mb_account_prices(&r, false, &pr) == -1,
 	      "account: one probe prices nothing");
+	test_account_nonneg(&p);
 }
 
 int main(void)
