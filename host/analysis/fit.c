@@ -717,12 +717,28 @@ static void print_others(const struct fit_in *in, const char *mach,
 	}
 }
 
-/* One --predict point with the machine's prices; where its counts are. */
+/* The fitted table's cell of mach for strategy at mem: ms, or < 0. */
+static double table_cell(const struct table *t, const char *mach,
+			 const char *strategy, uint64_t mem)
+{
+	for (size_t c = 0; c < t->ncols; c++) {
+		if (strcmp(t->mach[c], mach) || t->mem[c] != mem)
+			continue;
+		for (size_t r = 0; r < t->nrows; r++)
+			if (!strcmp(t->row[r], strategy))
+				return t->ms[r][c];
+	}
+	return -1;
+}
+
+/* One --predict point with the machine's prices; where its counts are
+ * (and the table's time, when the point is one of its cells). */
 static void print_point(const struct fit_in *in, const char *mach,
 			const struct ppoint *p, const double *beta,
 			struct mb_buf *b)
 {
-	char s1[32], s2[32], f1[32], f2[32];
+	char s1[32], s2[32], f1[32], f2[32], m[32] = "-";
+	double ms = table_cell(in->t, mach, p->c.strategy, p->c.mem);
 
 	mb_format_size(p->c.mem, s2, sizeof(s2));
 	if (in->csv) {
@@ -733,7 +749,9 @@ static void print_point(const struct fit_in *in, const char *mach,
 		return;
 	}
 	fmt_ms(predict(&p->c, beta), s1, sizeof(s1));
-	mb_bprintf(b, "  %-16s %-8s %10s %10s ", p->c.strategy, s2, "-", s1);
+	if (ms >= 0)
+		snprintf(m, sizeof(m), "%g", ms);
+	mb_bprintf(b, "  %-16s %-8s %10s %10s ", p->c.strategy, s2, m, s1);
 	if (!p->from[0]) {
 		mb_bprintf(b, "exact counts\n");
 		return;
