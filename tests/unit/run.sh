@@ -104,7 +104,7 @@ done
 echo "# mutants: $mutants, caught by their expected kinds: $caught"
 
 # libFuzzer harnesses, a few seconds each (longer: make fuzz).
-if tests/fuzz/run.sh "${FUZZ_SECONDS:-8}"; then
+if tests/fuzz/run.sh "${FUZZ_SECONDS:-5}"; then
 	run "fuzz harnesses (tests/fuzz/run.sh)" true
 else
 	run "fuzz harnesses (tests/fuzz/run.sh)" false
