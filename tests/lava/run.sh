@@ -20,14 +20,14 @@
 #
 # Needs root (lava-run insists) and lava-dispatcher (host/lab/deps_lava.sh,
 # run by `make test-lava`).  LAVA_CONFIG=FILE runs another config
-# (default configs/smoke.conf); LAVA_KEEP=DIR keeps the job, its log and
-# the records.
+# (default tests/lava/ci.conf: the smoke matrix at 1G); LAVA_KEEP=DIR
+# keeps the job, its log and the records.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 B=${BUILD:-build}
 MB=$B/mapbench
 PY=/usr/bin/python3
-config=${LAVA_CONFIG:-configs/smoke.conf}
+config=${LAVA_CONFIG:-tests/lava/ci.conf}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 . tests/lib/assert.sh
