@@ -273,7 +273,6 @@ static void solve_nonneg(const struct probe_sys *ps,
 		double best = 0, e[MB_MAX_PROBES];
 		int add = -1;
 
-		memset(out->pt, 0, sizeof(out->pt));
 		for (unsigned int j = 0; j < MB_NR_CODES; j++)
 			out->pt[j] = (int64_t)llround(b[j]);
 		for (unsigned int k = 0; k < ps->np; k++)
