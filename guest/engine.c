@@ -113,46 +113,62 @@ struct strat {
 	 */
 	u8 fill;
 	u8 tmp;			/* the temporary map's build (counted apart) */
+	u8 walk;		/* its out-of-line walk (enum walk) */
+};
+
+/* One out-of-line walk per strategy (create(), below). */
+enum walk {
+	W_BASE, W_NO_CONT_REMAP, W_NO_ALLOC_REMAP, W_LAZY_UNMAP,
+	W_BATCH_BARRIERS, W_V6_10, W_V6_18, W_V7_2, W_TMP, W_DIRECT,
+	W_FILL, W_DIRECT_LAZY,
 };
 
 static const struct strat S_BASE = {
 	.kref = KREF_61,
 	.remap = REMAP_WINDOW, .alloc = ALLOC_FIXPTE, .ptew = PTE_SYNC,
 	.reread = 1,
+	.walk = W_BASE,
 };
 static const struct strat S_NO_CONT_REMAP = {
 	.kref = KREF_61,
 	.remap = REMAP_TABLE, .alloc = ALLOC_FIXPTE, .ptew = PTE_SYNC,
 	.reread = 1,
+	.walk = W_NO_CONT_REMAP,
 };
 static const struct strat S_NO_ALLOC_REMAP = {
 	.kref = KREF_61,
 	.remap = REMAP_TABLE, .alloc = ALLOC_MAPPED, .ptew = PTE_SYNC,
 	.reread = 1,
+	.walk = W_NO_ALLOC_REMAP,
 };
 static const struct strat S_LAZY_UNMAP = {
 	.kref = KREF_61,
 	.remap = REMAP_TABLE, .alloc = ALLOC_MAPPED, .ptew = PTE_SYNC,
 	.reread = 1, .lazy = 1,
+	.walk = W_LAZY_UNMAP,
 };
 static const struct strat S_BATCH_BARRIERS = {
 	.kref = KREF_61,
 	.remap = REMAP_TABLE, .alloc = ALLOC_MAPPED,
 	.ptew = PTE_NOSYNC_BARRIER, .reread = 1, .lazy = 1,
+	.walk = W_BATCH_BARRIERS,
 };
 static const struct strat S_V6_10 = {
 	.kref = KREF_612,
 	.remap = REMAP_TABLE, .alloc = ALLOC_MAPPED, .ptew = PTE_NOSYNC,
+	.walk = W_V6_10,
 };
 static const struct strat S_V6_18 = {
 	.kref = KREF_618,
 	.remap = REMAP_TABLE, .alloc = ALLOC_MAPPED, .ptew = PTE_NOSYNC,
 	.table_af = PMD_TABLE_AF,
+	.walk = W_V6_18,
 };
 static const struct strat S_V7_2 = {
 	.kref = KREF_72,
 	.remap = REMAP_TABLE, .alloc = ALLOC_MAPPED, .ptew = PTE_NOSYNC,
 	.table_af = PMD_TABLE_AF,
+	.walk = W_V7_2,
 };
 /*
  * The temporary maps of idmap and temp-pgtable: v6.10's walk, its code
@@ -163,23 +179,27 @@ static const struct strat S_TMP = {
 	.kref = KREF_612,
 	.remap = REMAP_TABLE, .alloc = ALLOC_MAPPED, .ptew = PTE_NOSYNC,
 	.tmp = 1,
+	.walk = W_TMP,
 };
 /* The PTE-level build of the 1:1 and temp-pgtable proposals. */
 static const struct strat S_DIRECT = {
 	.kref = KREF_612,
 	.remap = REMAP_TABLE, .alloc = ALLOC_MAPPED,
 	.ptew = PTE_NOSYNC_BARRIER, .access = ACC_DIRECT,
+	.walk = W_DIRECT,
 };
 /* idmap-fill's build of swapper, its tables at VA = PA. */
 static const struct strat S_FILL = {
 	.kref = KREF_612,
 	.remap = REMAP_TABLE, .alloc = ALLOC_MAPPED,
 	.ptew = PTE_NOSYNC, .access = ACC_DIRECT, .fill = 1,
+	.walk = W_FILL,
 };
 static const struct strat S_DIRECT_LAZY = {
 	.kref = KREF_612,
 	.remap = REMAP_TABLE, .alloc = ALLOC_MAPPED,
 	.ptew = PTE_NOSYNC_BARRIER, .access = ACC_DIRECT, .lazy_idmap = 1,
+	.walk = W_DIRECT_LAZY,
 };
 
 /* ---------------------------------------------------------------- */
@@ -1249,10 +1269,12 @@ static __always_inline void create_tmpl(const struct strat *s,
 		mb_panic(MB_ST_BUG, __LINE__);
 	/*
 	 * The kernel's walk is one out-of-line function for every caller:
-	 * prot is an unknown argument inside it, so set_pte() tests
-	 * pte_valid_not_user() at run time.  Hide it from the compiler.
+	 * prot and flags are unknown arguments inside it, so set_pte()
+	 * tests pte_valid_not_user() at run time.  Hide them from the
+	 * compiler (and from its constant-propagating clones of create()'s
+	 * functions).
 	 */
-	asm("" : "+r" (prot));
+	asm("" : "+r" (prot), "+r" (flags));
 	/* __create_pgd_mapping()'s pgtable_alloc argument */
 	mm->pgtable_alloc = s->alloc == ALLOC_FIXPTE ?
 			    early_pgtable_alloc_fixpte : early_pgtable_alloc;
@@ -1275,6 +1297,80 @@ static __always_inline void create_tmpl(const struct strat *s,
 		 * tables, and order them before what follows */
 		op_dsb_ishst();
 		op_isb();
+	}
+}
+
+/*
+ * __create_pgd_mapping(): one out-of-line function per strategy that
+ * every range of it goes through -- the main loop's, the kernel alias',
+ * KFENCE's, each bank's -- as the kernel's one walk is.  Inlined at each
+ * call site instead, the copies came out of the compiler with different
+ * code per PTE (64K no-cont-remap: the alias' loop rematerialized two
+ * constants, 20 instructions a PTE against the main loop's 17).
+ */
+#define WALK_FN(name, attr)						\
+static __noinline attr void create_##name(struct mb_mm *mm, u64 phys,	\
+					  u64 virt, u64 size, u64 prot,	\
+					  unsigned int flags)		\
+{									\
+	create_tmpl(&S_##name, mm, phys, virt, size, prot, flags);	\
+}
+WALK_FN(BASE, )
+WALK_FN(NO_CONT_REMAP, )
+WALK_FN(NO_ALLOC_REMAP, )
+WALK_FN(LAZY_UNMAP, )
+WALK_FN(BATCH_BARRIERS, )
+WALK_FN(V6_10, )
+WALK_FN(V6_18, KERNEL_618_CODE)
+WALK_FN(V7_2, KERNEL_618_CODE)
+WALK_FN(TMP, )
+WALK_FN(DIRECT, )
+WALK_FN(FILL, )
+WALK_FN(DIRECT_LAZY, )
+#undef WALK_FN
+
+/* The strategy's walk: a direct call, chosen at compile time. */
+static __always_inline void create(const struct strat *s, struct mb_mm *mm,
+				   u64 phys, u64 virt, u64 size, u64 prot,
+				   unsigned int flags)
+{
+	switch (s->walk) {
+	case W_BASE:
+		create_BASE(mm, phys, virt, size, prot, flags);
+		break;
+	case W_NO_CONT_REMAP:
+		create_NO_CONT_REMAP(mm, phys, virt, size, prot, flags);
+		break;
+	case W_NO_ALLOC_REMAP:
+		create_NO_ALLOC_REMAP(mm, phys, virt, size, prot, flags);
+		break;
+	case W_LAZY_UNMAP:
+		create_LAZY_UNMAP(mm, phys, virt, size, prot, flags);
+		break;
+	case W_BATCH_BARRIERS:
+		create_BATCH_BARRIERS(mm, phys, virt, size, prot, flags);
+		break;
+	case W_V6_10:
+		create_V6_10(mm, phys, virt, size, prot, flags);
+		break;
+	case W_V6_18:
+		create_V6_18(mm, phys, virt, size, prot, flags);
+		break;
+	case W_V7_2:
+		create_V7_2(mm, phys, virt, size, prot, flags);
+		break;
+	case W_TMP:
+		create_TMP(mm, phys, virt, size, prot, flags);
+		break;
+	case W_DIRECT:
+		create_DIRECT(mm, phys, virt, size, prot, flags);
+		break;
+	case W_FILL:
+		create_FILL(mm, phys, virt, size, prot, flags);
+		break;
+	default:
+		create_DIRECT_LAZY(mm, phys, virt, size, prot, flags);
+		break;
 	}
 }
 
@@ -1326,17 +1422,17 @@ static __always_inline void map_mem_tmpl(const struct strat *s,
 	n = memblock_map_ranges(mm->mblk, nomap, mb_nomap(mm, nomap), r,
 				ARRAY_SIZE(r));
 	for (i = 0; i < n; i++)
-		create_tmpl(s, mm, r[i].base, mb_phys_to_virt(mm, r[i].base),
+		create(s, mm, r[i].base, mb_phys_to_virt(mm, r[i].base),
 			    r[i].size, kernel_prot(s->kref, PAGE_KERNEL_TAGGED),
 			    flags);
 	if (mm->kernel_end > mm->kernel_start)
-		create_tmpl(s, mm, mm->kernel_start,
+		create(s, mm, mm->kernel_start,
 			    mb_phys_to_virt(mm, mm->kernel_start),
 			    mm->kernel_end - mm->kernel_start,
 			    kernel_prot(s->kref, PAGE_KERNEL), NO_CONT_MAPPINGS);
 	/* the KFENCE pool: page granular whatever rodata says */
 	if (mm->kfence_size)
-		create_tmpl(s, mm, mm->kfence_start,
+		create(s, mm, mm->kfence_start,
 			    mb_phys_to_virt(mm, mm->kfence_start),
 			    mm->kfence_size,
 			    kernel_prot(s->kref, PAGE_KERNEL_TAGGED),
@@ -1359,16 +1455,16 @@ static __always_inline void map_mem_72(const struct strat *s,
 	u64 prot = kernel_prot(s->kref, PAGE_KERNEL_TAGGED);
 
 	if (mm->kfence_size)
-		create_tmpl(s, mm, mm->kfence_start,
+		create(s, mm, mm->kfence_start,
 			    mb_phys_to_virt(mm, mm->kfence_start),
 			    mm->kfence_size, prot, NO_BLOCK_MAPPINGS |
 			    NO_CONT_MAPPINGS | NO_EXEC_MAPPINGS);
 	if (mm->kernel_end > mm->kernel_start)
-		create_tmpl(s, mm, mm->kernel_start,
+		create(s, mm, mm->kernel_start,
 			    mb_phys_to_virt(mm, mm->kernel_start),
 			    mm->kernel_end - mm->kernel_start, prot, flags);
 	if (mm->data_end > mm->data_start)
-		create_tmpl(s, mm, mm->data_start,
+		create(s, mm, mm->data_start,
 			    mb_phys_to_virt(mm, mm->data_start),
 			    mm->data_end - mm->data_start, prot, flags);
 	for (i = 0; i < m->nr_mem; i++) {
@@ -1377,7 +1473,7 @@ static __always_inline void map_mem_72(const struct strat *s,
 
 		if (start >= end)
 			continue;
-		create_tmpl(s, mm, start, mb_phys_to_virt(mm, start),
+		create(s, mm, start, mb_phys_to_virt(mm, start),
 			    end - start, prot, flags);
 	}
 }
@@ -1386,7 +1482,7 @@ static __always_inline void map_mem_72(const struct strat *s,
 void ENGINE(create_mapping)(struct mb_mm *mm, u64 phys, u64 virt, u64 size,
 			    u64 prot, unsigned int flags)
 {
-	create_tmpl(&S_BASE, mm, phys, virt, size, prot, flags);
+	create(&S_BASE, mm, phys, virt, size, prot, flags);
 }
 
 /* ---------------------------------------------------------------- */
@@ -1407,7 +1503,7 @@ static void idmap_range(struct mb_mm *mm, u64 pa, u64 size)
 {
 	struct mb_mm t = tmp_mm(mm);
 
-	create_tmpl(&S_TMP, &t, pa, pa, size,
+	create(&S_TMP, &t, pa, pa, size,
 		    kernel_prot(KREF_612, PAGE_KERNEL), 0);
 }
 
@@ -1554,7 +1650,7 @@ static void tmp_map_temp(struct mb_mm *mm)
 	for (i = LINEAR_PGD_LAST + 1; i < PTRS_PER_PGD; i++)
 		pt_wr(mm->tmp_root + i * DESC, pt_rd(mm->swapper + i * DESC));
 	for (i = 0; i < m->nr_mem; i++)
-		create_tmpl(&S_TMP, &t, m->mem[i].base,
+		create(&S_TMP, &t, m->mem[i].base,
 			    mb_phys_to_virt(mm, m->mem[i].base),
 			    m->mem[i].size, kernel_prot(KREF_612, PAGE_KERNEL),
 			    0);
