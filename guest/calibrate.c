@@ -351,17 +351,21 @@ static u64 counter_resolution(void)
  * table as the flags say), two more as a kernel alias (blocks in the
  * temporary maps whatever the flags), a CONT_PMD range and one across
  * its boundary, an alias of 64 pages in a PMD of its own (PTEs in the
- * main build, a block in the temporary maps; 7.x maps it twice).  The last two are
- * the run itself at S and 2S: the run's alias and data at their offsets
- * from RAM's start.  A probe that does not fit (probe_sizes()) is left
- * out.
+ * main build, a block in the temporary maps; 7.x maps it twice).  Two
+ * are the run itself at S and 2S: the run's alias and data at their
+ * offsets from RAM's start.  The rest end at RAM's top: a PUD, and a PUD
+ * and M; where RAM holds fewer than 8 PMDs (M less than a PMD, so none
+ * of the shapes above has a block), a PMD, a PMD and M, and two PMDs for
+ * the temporary map alone (at 64K with 1G that is all of RAM: no main
+ * build of it).  A probe that does not fit (probe_sizes()) is left out.
  */
 struct probe_shape {
 	u64 size;		/* main bank: [E - size, E) */
 	u64 low, low_size;	/* second bank at E - low, or none */
 	u64 alias;		/* an alias of this size at the bank's start */
 	unsigned int scale;	/* 1, 2: S, 2S with the run's alias */
-	unsigned int at_top;	/* ends at RAM's top PUD boundary, not E */
+	u64 top;		/* ends at RAM's top aligned to this, not E */
+	unsigned int tmp_only;	/* a temporary map's probe only */
 };
 
 static struct probe_shape probe_shape(unsigned int k, u64 M, u64 S)
@@ -412,17 +416,28 @@ static struct probe_shape probe_shape(unsigned int k, u64 M, u64 S)
 		break;
 	case 12:
 		s.size = PUD_SIZE;
-		s.at_top = 1;
+		s.top = PUD_SIZE;
 		break;
 	case 13:
 		s.size = PUD_SIZE + M;
-		s.at_top = 1;
+		s.top = PUD_SIZE;
+		break;
+	case 14:
+	case 15:
+	case 16:
+		if (M == PMD_SIZE)
+			return none;
+		s.size = k == 15 ? PMD_SIZE + M : (k - 13) * PMD_SIZE;
+		s.top = PMD_SIZE;
+		s.tmp_only = k == 16;
 		break;
 	default:
 		return none;
 	}
 	return s;
 }
+
+#define NR_SHAPES	17
 
 struct probe_env {
 	struct cal *c;
@@ -451,12 +466,13 @@ static int probe_setup(struct probe_env *e, const struct probe_shape *s,
 		       int tmp, struct mb_probe *out)
 {
 	const struct mb_mm *run = e->c->mm;
-	u64 end = s->at_top ? e->ram_end & ~(PUD_SIZE - 1) : e->end;
+	u64 end = s->top ? e->ram_end & ~(s->top - 1) : e->end;
 	u64 root_pa = e->end - PAGE_SIZE, base = end - s->size;
 	struct mb_bank b[MB_PROBE_MAX_BANKS];
 	unsigned int n = 0;
 
-	if (!s->size || (!tmp && s->size > e->max) || end < e->end ||
+	if (!s->size || (!tmp && (s->size > e->max || s->tmp_only)) ||
+	    end < e->end ||
 	    base < e->ram_start || base > e->pool_pa ||
 	    (s->low && e->end - s->low < e->ram_start) ||
 	    (s->low && e->end - s->low + s->low_size > base))
@@ -473,7 +489,7 @@ static int probe_setup(struct probe_env *e, const struct probe_shape *s,
 	 * run's do, so the top-down search walks the same gaps.
 	 */
 	memblock_reserve(&e->pmb_before, b[0].base, e->pool_pa - b[0].base);
-	/* above E (at_top): taken as allocations too, the same region */
+	/* above E (top): taken as allocations too, the same region */
 	if (end > e->end &&
 	    memblock_phys_alloc_range(&e->pmb_before, end - e->end,
 				      PAGE_SIZE, e->end, end) != e->end)
@@ -560,9 +576,10 @@ static int probe_run(struct probe_env *e, enum mb_probe_kind kind,
 /*
  * The sizes: a probe is at most PROBE_STORES descriptor stores at the
  * run's own stores per byte of RAM, and inside RAM; the scaled ones at
- * most half the run's RAM together (the account then predicts a run at
- * least twice as large as anything it was priced on).  S: a power of two
- * from a PMD, holding the run's alias and data; 0 if none fits.
+ * most half the run's RAM each (the account then predicts a run at
+ * least twice as large as the largest of them).  S: a power of two
+ * from M (a PMD, or less where RAM holds fewer than 8), holding the
+ * run's alias and data; 0 if none fits.
  */
 static u64 probe_sizes(struct probe_env *e, const struct mb_mm *mm,
 		       const struct mb_result *r)
@@ -576,7 +593,7 @@ static u64 probe_sizes(struct probe_env *e, const struct mb_mm *mm,
 	cap = e->max < ram / 2 ? e->max : ram / 2;
 	need = (mm->kernel_end > mm->data_end ? mm->kernel_end :
 		mm->data_end) - e->ram_start;
-	for (s = PMD_SIZE; 4 * s <= cap; s *= 2)
+	for (s = e->unit; 4 * s <= cap; s *= 2)
 		;
 	return 2 * s <= cap && s > need ? s : 0;
 }
@@ -626,14 +643,14 @@ static void run_probes(struct cal *c, struct mb_memblock *mblk,
 	if (!e.pool_pa)
 		return;
 	S = probe_sizes(&e, c->mm, r);
-	for (k = 0; k < 14 && n < MB_MAX_PROBES; k++) {
+	for (k = 0; k < NR_SHAPES && n < MB_MAX_PROBES; k++) {
 		struct probe_shape s = probe_shape(k, e.unit, S);
 
 		if (probe_setup(&e, &s, 0, &r->probes[n]) &&
 		    probe_run(&e, MB_PROBE_MAP_MEM, &r->probes[n]))
 			n++;
 	}
-	for (k = 0; k < 14 && n < MB_MAX_PROBES; k++) {
+	for (k = 0; k < NR_SHAPES && n < MB_MAX_PROBES; k++) {
 		struct probe_shape s = probe_shape(k, e.unit, S);
 
 		if (k == 10 || k == 11)

@@ -1,13 +1,11 @@
-# explain_bound CSV MAXPM [XFAIL]: every row of `mapbench explain
-# --format csv` closes its account within MAXPM per mille of the measured
-# time (|residual_share_pm| <= MAXPM), nothing is unpriced, and the run
-# took at least its floor (measured_ticks >= floor_ticks > 0).  XFAIL, a
-# file of "strategy rodata options mem_bytes" lines, names the rows known
-# not to close (issue 17): those must exceed the bound, so the list can
-# only shrink.  Prints every offending row, returns 1 if any.  Sourced.
+# explain_bound CSV MAXPM: every row of `mapbench explain --format csv`
+# closes its account within MAXPM per mille of the measured time
+# (|residual_share_pm| <= MAXPM), nothing is unpriced, and the run took
+# at least its floor (measured_ticks >= floor_ticks > 0).  Prints every
+# offending row ("strategy rodata options mem_bytes: ..."), returns 1 if
+# any.  Sourced.
 explain_bound() {
-	awk -F, -v max="$2" -v xf="${3:-/dev/null}" '
-	BEGIN { while ((getline l < xf) > 0) if (l !~ /^#/ && l != "") x[l] = 1 }
+	awk -F, -v max="$2" '
 	function uq(s) { gsub(/"/, "", s); return s }
 	function pt(s) { gsub(/\./, "", s); return s + 0 }
 	NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
@@ -24,10 +22,7 @@ explain_bound() {
 			print key ": unpriced " $col["unpriced"] " floor " f \
 			      " measured " m; bad = 1
 		}
-		if ((key in x) && r <= max) {
-			print key ": listed as not closing, closes (" r \
-			      " per mille): take it off the list"; bad = 1
-		} else if (!(key in x) && r > max) {
+		if (r > max) {
 			print key ": residual " $col["residual_share_pm"] \
 			      " per mille"; bad = 1
 		}

@@ -3,9 +3,7 @@
 # strategy at every rodata mode, 1G and 4G, 4K 16K and 64K, under QEMU
 # -icount (configs/account.conf), through `mapbench matrix` and
 # `mapbench explain`.  Every row must close its account within 2% of its
-# measured time, leave nothing unpriced and take at least its floor;
-# tests/tcg/account.xfail lists the rows that do not close yet (issue
-# 17), and each of those must still miss (the list only shrinks).
+# measured time, leave nothing unpriced and take at least its floor.
 # ACCOUNT_KEEP=DIR keeps the results and the table.
 set -u
 cd "$(dirname "$0")/../.."
@@ -28,8 +26,6 @@ n=$(jq -s 'map(select(.matrix.outcome == "ok")) | length' \
 check "account grid: all 252 points ran ok" [ "$n" = 252 ]
 "$MB" explain --format csv "$tmp/grid/results.jsonl" > "$tmp/account.csv"
 "$MB" explain "$tmp/grid/results.jsonl" > "$tmp/account.txt"
-check "account grid: every row within 2% but the listed ones, nothing unpriced, none under its floor" \
-	explain_bound "$tmp/account.csv" 20 tests/tcg/account.xfail
-check "account grid: the rows listed as not closing are all in the grid" \
-	test "$(grep -cv '^#' tests/tcg/account.xfail)" -le "$n"
+check "account grid: every row within 2%, nothing unpriced, none under its floor" \
+	explain_bound "$tmp/account.csv" 20
 tier_done account

@@ -91,8 +91,8 @@ check "plot --explain: a stacked bar per strategy" \
 "$MB" explain --format csv "$A" > "$tmp/explain.csv"
 check "explain: a row per strategy and size" \
 	[ "$(($(wc -l < "$tmp/explain.csv") - 1))" = "$((2 * nstrat))" ]
-check "explain: the deterministic smoke matrix (every strategy, 1G and 4G) closes every account within 2% (tests/tcg/account.xfail aside), nothing unpriced, none under its floor" \
-	explain_bound "$tmp/explain.csv" 20 tests/tcg/account.xfail
+check "explain: the deterministic smoke matrix (every strategy, 1G and 4G) closes every account within 2%, nothing unpriced, none under its floor" \
+	explain_bound "$tmp/explain.csv" 20
 "$MB" explain "$A" > "$tmp/explain.txt"
 sed 's/^/# /' "$tmp/explain.txt"
 

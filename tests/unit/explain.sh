@@ -1,9 +1,9 @@
 #!/bin/bash
 # Unit tier, mapbench explain through the CLI: the account of real
 # deterministic TCG records (tests/fixtures/explain/det-tcg-1g.jsonl,
-# every strategy at 1G, rodata full and off; tcg-4g-base.json, a timed
-# 4G base run) closes within 2% on every row but those
-# tests/tcg/account.xfail lists, no run under its floor, and matches its
+# every strategy at 1G, rodata full and off; det-tcg-1g-16k-64k.jsonl,
+# the same at 16K and 64K; tcg-4g-base.json, a timed 4G base run)
+# closes within 2% on every row, no run under its floor, and matches its
 # golden text; the report's section; --fit on the thread's own tables
 # against golden output, --predict's points (counts derived affinely
 # checked against exact ones); bad input.  No VM runs here.  UPDATE_GOLDEN=1
@@ -43,8 +43,13 @@ golden "explain: a 4G base TCG run" $X/tcg-4g-base.txt 0 \
 "$MB" explain --format csv $X/det-tcg-1g.jsonl > "$tmp/det.csv"
 check "explain --format csv: a row per strategy and rodata mode" \
 	test "$(($(wc -l < "$tmp/det.csv") - 1))" = "$((2 * nfix))"
-check "explain: every deterministic row closes within 2% (tests/tcg/account.xfail aside), nothing unpriced, none under its floor" \
-	explain_bound "$tmp/det.csv" 20 tests/tcg/account.xfail
+check "explain: every deterministic row closes within 2%, nothing unpriced, none under its floor" \
+	explain_bound "$tmp/det.csv" 20
+"$MB" explain --format csv $X/det-tcg-1g-16k-64k.jsonl > "$tmp/det-g.csv"
+check "explain: at 16K and 64K (1G: a 64K PMD is half of RAM) every strategy, rodata full and off, closes within 2%" \
+	explain_bound "$tmp/det-g.csv" 20
+check "explain: the 16K and 64K records are a row per strategy, granule and rodata mode" \
+	test "$(($(wc -l < "$tmp/det-g.csv") - 1))" = "$((4 * nfix))"
 "$MB" explain --format csv $X/tcg-4g-base.json > "$tmp/4g.csv"
 check "explain: the timed 4G run: nothing unpriced, not under its floor (its residual is TCG's: not bounded)" \
 	explain_bound "$tmp/4g.csv" 1000000
