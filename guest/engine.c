@@ -116,11 +116,26 @@ struct strat {
 	u8 walk;		/* its out-of-line walk (enum walk) */
 };
 
-/* One out-of-line walk per strategy (create(), below). */
+/* The strategies' walks, one out-of-line function each (create(),
+ * below), with the code attribute of their reference kernel. */
+#define WALK_LIST(X)							\
+	X(BASE, )							\
+	X(NO_CONT_REMAP, )						\
+	X(NO_ALLOC_REMAP, )						\
+	X(LAZY_UNMAP, )							\
+	X(BATCH_BARRIERS, )						\
+	X(V6_10, )							\
+	X(V6_18, KERNEL_618_CODE)					\
+	X(V7_2, KERNEL_618_CODE)					\
+	X(TMP, )							\
+	X(DIRECT, )							\
+	X(FILL, )							\
+	X(DIRECT_LAZY, )
+
 enum walk {
-	W_BASE, W_NO_CONT_REMAP, W_NO_ALLOC_REMAP, W_LAZY_UNMAP,
-	W_BATCH_BARRIERS, W_V6_10, W_V6_18, W_V7_2, W_TMP, W_DIRECT,
-	W_FILL, W_DIRECT_LAZY,
+#define WALK_ID(name, attr) W_##name,
+	WALK_LIST(WALK_ID)
+#undef WALK_ID
 };
 
 static const struct strat S_BASE = {
@@ -1271,8 +1286,7 @@ static __always_inline void create_tmpl(const struct strat *s,
 	 * The kernel's walk is one out-of-line function for every caller:
 	 * prot and flags are unknown arguments inside it, so set_pte()
 	 * tests pte_valid_not_user() at run time.  Hide them from the
-	 * compiler (and from its constant-propagating clones of create()'s
-	 * functions).
+	 * compiler, so that no clone of a create_*() specialises them.
 	 */
 	asm("" : "+r" (prot), "+r" (flags));
 	/* __create_pgd_mapping()'s pgtable_alloc argument */
@@ -1315,18 +1329,7 @@ static __noinline attr void create_##name(struct mb_mm *mm, u64 phys,	\
 {									\
 	create_tmpl(&S_##name, mm, phys, virt, size, prot, flags);	\
 }
-WALK_FN(BASE, )
-WALK_FN(NO_CONT_REMAP, )
-WALK_FN(NO_ALLOC_REMAP, )
-WALK_FN(LAZY_UNMAP, )
-WALK_FN(BATCH_BARRIERS, )
-WALK_FN(V6_10, )
-WALK_FN(V6_18, KERNEL_618_CODE)
-WALK_FN(V7_2, KERNEL_618_CODE)
-WALK_FN(TMP, )
-WALK_FN(DIRECT, )
-WALK_FN(FILL, )
-WALK_FN(DIRECT_LAZY, )
+WALK_LIST(WALK_FN)
 #undef WALK_FN
 
 /* The strategy's walk: a direct call, chosen at compile time. */
@@ -1335,42 +1338,12 @@ static __always_inline void create(const struct strat *s, struct mb_mm *mm,
 				   unsigned int flags)
 {
 	switch (s->walk) {
-	case W_BASE:
-		create_BASE(mm, phys, virt, size, prot, flags);
+#define WALK_CALL(name, attr)						\
+	case W_##name:							\
+		create_##name(mm, phys, virt, size, prot, flags);	\
 		break;
-	case W_NO_CONT_REMAP:
-		create_NO_CONT_REMAP(mm, phys, virt, size, prot, flags);
-		break;
-	case W_NO_ALLOC_REMAP:
-		create_NO_ALLOC_REMAP(mm, phys, virt, size, prot, flags);
-		break;
-	case W_LAZY_UNMAP:
-		create_LAZY_UNMAP(mm, phys, virt, size, prot, flags);
-		break;
-	case W_BATCH_BARRIERS:
-		create_BATCH_BARRIERS(mm, phys, virt, size, prot, flags);
-		break;
-	case W_V6_10:
-		create_V6_10(mm, phys, virt, size, prot, flags);
-		break;
-	case W_V6_18:
-		create_V6_18(mm, phys, virt, size, prot, flags);
-		break;
-	case W_V7_2:
-		create_V7_2(mm, phys, virt, size, prot, flags);
-		break;
-	case W_TMP:
-		create_TMP(mm, phys, virt, size, prot, flags);
-		break;
-	case W_DIRECT:
-		create_DIRECT(mm, phys, virt, size, prot, flags);
-		break;
-	case W_FILL:
-		create_FILL(mm, phys, virt, size, prot, flags);
-		break;
-	default:
-		create_DIRECT_LAZY(mm, phys, virt, size, prot, flags);
-		break;
+	WALK_LIST(WALK_CALL)
+#undef WALK_CALL
 	}
 }
 
